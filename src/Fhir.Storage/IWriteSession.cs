@@ -1,0 +1,43 @@
+using Fhir.Search.Queries;
+
+namespace Fhir.Storage;
+
+/// <summary>
+/// One database transaction for a write request or a whole transaction Bundle. Reads made here
+/// see the session's own writes. Disposing without <see cref="CommitAsync"/> rolls everything back.
+/// </summary>
+/// <remarks>
+/// A concurrent writer that collides with this session (same new id, same version) makes
+/// <see cref="WriteAsync"/> or <see cref="CommitAsync"/> throw <see cref="WriteConflictException"/>;
+/// the caller retries the whole unit of work in a new session.
+/// </remarks>
+public interface IWriteSession : IAsyncDisposable
+{
+    /// <summary>
+    /// The current version of a resource, locked against concurrent writers until the session ends
+    /// (PostgreSQL <c>FOR UPDATE</c>; SQLite sessions are already exclusive).
+    /// </summary>
+    Task<ResourceVersion?> ReadForUpdateAsync(string type, string id, CancellationToken ct = default);
+
+    /// <summary>
+    /// Serialises sessions that evaluate the same condition (a conditional create, update or
+    /// delete) across every process sharing the database, until this session ends.
+    /// </summary>
+    /// <param name="key">A stable key, e.g. the resource type and the normalised query.</param>
+    Task LockConditionAsync(string key, CancellationToken ct = default);
+
+    /// <summary>Ids of current, non-deleted resources that match the query, as seen inside this session.</summary>
+    Task<IReadOnlyList<string>> SearchIdsAsync(SearchQuery query, int limit, CancellationToken ct = default);
+
+    /// <summary>
+    /// Writes one new version: inserts it into history and makes it current, replacing the
+    /// resource's index rows (removing them for a delete).
+    /// </summary>
+    Task WriteAsync(ResourceWrite write, CancellationToken ct = default);
+
+    /// <summary>Commits the transaction.</summary>
+    Task CommitAsync(CancellationToken ct = default);
+}
+
+/// <summary>Thrown when a concurrent session wrote the same resource version or id first.</summary>
+public sealed class WriteConflictException(string message, Exception? inner = null) : Exception(message, inner);
