@@ -18,9 +18,9 @@ public class FhirDefinitionsTests
     }
 
     [Fact]
-    public void Lists_the_145_concrete_resource_types_of_R4()
+    public void Lists_the_146_concrete_resource_types_of_R4()
     {
-        Assert.Equal(145, R4.ResourceTypeNames.Count);
+        Assert.Equal(146, R4.ResourceTypeNames.Count);
         Assert.Contains("Observation", R4.ResourceTypeNames);
         Assert.DoesNotContain("DomainResource", R4.ResourceTypeNames);
     }
@@ -66,7 +66,7 @@ public class FhirDefinitionsTests
     [Fact]
     public void Finds_conformance_resources_by_canonical_url_ignoring_the_version()
     {
-        var entry = R4.FindByUrl("http://hl7.org/fhir/SearchParameter/Observation-code|4.0.1");
+        var entry = R4.FindByUrl("http://hl7.org/fhir/SearchParameter/clinical-code|4.0.1");
         Assert.NotNull(entry);
         Assert.Equal("SearchParameter", entry.ResourceType);
         Assert.Contains("\"expression\"", System.Text.Encoding.UTF8.GetString(R4.ReadJson(entry)));
