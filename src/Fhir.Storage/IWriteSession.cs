@@ -24,6 +24,7 @@ public interface IWriteSession : IAsyncDisposable
     /// delete) across every process sharing the database, until this session ends.
     /// </summary>
     /// <param name="key">A stable key, e.g. the resource type and the normalised query.</param>
+    /// <param name="ct">Cancels the wait for the lock.</param>
     Task LockConditionAsync(string key, CancellationToken ct = default);
 
     /// <summary>Ids of current, non-deleted resources that match the query, as seen inside this session.</summary>

@@ -4,6 +4,11 @@ namespace Fhir.Storage;
 public enum WriteMethod { Create, Update, Delete, Patch }
 
 /// <summary>One stored version of a resource.</summary>
+/// <param name="Type">The resource type, e.g. <c>Patient</c>.</param>
+/// <param name="Id">The logical id.</param>
+/// <param name="VersionId">The version number, from 1.</param>
+/// <param name="LastUpdated">When this version was written (<c>meta.lastUpdated</c>).</param>
+/// <param name="Method">How this version came to be.</param>
 /// <param name="Json">The resource as canonical JSON (UTF-8) with its meta; empty for a delete tombstone.</param>
 public sealed record ResourceVersion(
     string Type, string Id, int VersionId, DateTimeOffset LastUpdated, WriteMethod Method, ReadOnlyMemory<byte> Json)
@@ -13,18 +18,32 @@ public sealed record ResourceVersion(
 }
 
 /// <summary>A new version to store. <paramref name="Index"/> is ignored for deletes.</summary>
+/// <param name="Type">The resource type.</param>
+/// <param name="Id">The logical id.</param>
+/// <param name="VersionId">The new version number, assigned by the caller (current + 1, or 1).</param>
+/// <param name="LastUpdated">The new <c>meta.lastUpdated</c>.</param>
+/// <param name="Method">How this version came to be.</param>
+/// <param name="Json">The resource as canonical JSON (UTF-8); empty for a delete.</param>
+/// <param name="Index">The search index values extracted from the resource.</param>
 public sealed record ResourceWrite(
     string Type, string Id, int VersionId, DateTimeOffset LastUpdated, WriteMethod Method,
     ReadOnlyMemory<byte> Json, IReadOnlyList<Fhir.Search.Indexing.IndexValue> Index);
 
 /// <summary>History of one instance (<paramref name="Type"/> and <paramref name="Id"/>), one type, or the system (both null).</summary>
+/// <param name="Type">The resource type, or null for the whole system.</param>
+/// <param name="Id">The logical id (with <paramref name="Type"/>), or null for the whole type.</param>
+/// <param name="Since">Only versions whose <c>lastUpdated</c> is at or after this instant, when given.</param>
+/// <param name="Count">Page size.</param>
 /// <param name="Before">Keyset cursor from the previous page: only versions older than this.</param>
 public sealed record HistoryQuery(string? Type, string? Id, DateTimeOffset? Since, int Count, long? Before = null);
 
 /// <summary>One page of history, newest first.</summary>
+/// <param name="Entries">The versions of this page, newest first.</param>
 /// <param name="Next">The cursor for the next page, or null on the last page.</param>
 public sealed record HistoryPage(IReadOnlyList<ResourceVersion> Entries, long? Next);
 
 /// <summary>One page of search results.</summary>
+/// <param name="Resources">The current versions of the matching resources, in surrogate-key order.</param>
 /// <param name="Next">The cursor for the next page, or null on the last page.</param>
+/// <param name="Total">The total number of matches when it was counted, else null.</param>
 public sealed record SearchPage(IReadOnlyList<ResourceVersion> Resources, long? Next, long? Total = null);

@@ -29,6 +29,9 @@ public sealed class TypeDefinition
     /// </summary>
     public string Name { get; }
 
+    /// <summary>The definitions this type belongs to (to resolve the types of its elements).</summary>
+    internal FhirDefinitions Definitions => _definitions;
+
     /// <summary>What kind of type this is.</summary>
     public TypeKind Kind { get; }
 

@@ -1,0 +1,186 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using Fhir.Core.Outcomes;
+using Fhir.Server.Outcomes;
+using Fhir.Server.Pipeline;
+using Fhir.Storage;
+
+namespace Fhir.Server.Bundles;
+
+/// <summary>
+/// Writes a Bundle straight to JSON, copying each stored resource's bytes in as they are: a
+/// search or history page never parses the resources it returns.
+/// </summary>
+internal sealed class BundleWriter : IDisposable
+{
+    private readonly ArrayBufferWriter<byte> _buffer = new(4096);
+    private readonly Utf8JsonWriter _json;
+    private readonly string _baseUrl;
+    private bool _entriesOpen;
+
+    public BundleWriter(string type, string baseUrl, long? total = null, IReadOnlyList<(string Relation, string Url)>? links = null)
+    {
+        _baseUrl = baseUrl;
+        _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
+        _json.WriteStartObject();
+        _json.WriteString("resourceType", "Bundle");
+        _json.WriteString("id", Guid.NewGuid().ToString("D"));
+        _json.WriteStartObject("meta");
+        _json.WriteString("lastUpdated", ResourceWriter.FormatInstant(DateTimeOffset.UtcNow));
+        _json.WriteEndObject();
+        _json.WriteString("type", type);
+        if (total is { } t)
+        {
+            _json.WriteNumber("total", t);
+        }
+        if (links is { Count: > 0 })
+        {
+            _json.WriteStartArray("link");
+            foreach (var (relation, url) in links)
+            {
+                _json.WriteStartObject();
+                _json.WriteString("relation", relation);
+                _json.WriteString("url", url);
+                _json.WriteEndObject();
+            }
+            _json.WriteEndArray();
+        }
+    }
+
+    /// <summary>A search match (or include) entry.</summary>
+    public void AddSearchEntry(ResourceVersion resource, string mode = "match")
+    {
+        StartEntry();
+        _json.WriteString("fullUrl", FullUrl(resource.Type, resource.Id));
+        _json.WritePropertyName("resource");
+        _json.WriteRawValue(resource.Json.Span, skipInputValidation: true);
+        _json.WriteStartObject("search");
+        _json.WriteString("mode", mode);
+        _json.WriteEndObject();
+        _json.WriteEndObject();
+    }
+
+    /// <summary>An OperationOutcome entry with search mode <c>outcome</c> (warnings about the search itself).</summary>
+    public void AddOutcomeEntry(IReadOnlyList<Issue> issues)
+    {
+        StartEntry();
+        _json.WritePropertyName("resource");
+        OperationOutcomes.Write(_json, issues);
+        _json.WriteStartObject("search");
+        _json.WriteString("mode", "outcome");
+        _json.WriteEndObject();
+        _json.WriteEndObject();
+    }
+
+    /// <summary>A history entry: the version (absent for a delete), how it was made, and its response.</summary>
+    public void AddHistoryEntry(ResourceVersion version)
+    {
+        StartEntry();
+        _json.WriteString("fullUrl", FullUrl(version.Type, version.Id));
+        if (!version.IsDeleted)
+        {
+            _json.WritePropertyName("resource");
+            _json.WriteRawValue(version.Json.Span, skipInputValidation: true);
+        }
+        _json.WriteStartObject("request");
+        _json.WriteString("method", version.Method switch
+        {
+            WriteMethod.Create => "POST",
+            WriteMethod.Delete => "DELETE",
+            WriteMethod.Patch => "PATCH",
+            _ => "PUT",
+        });
+        _json.WriteString("url", version.Method == WriteMethod.Create ? version.Type : $"{version.Type}/{version.Id}");
+        _json.WriteEndObject();
+        _json.WriteStartObject("response");
+        _json.WriteString("status", version.Method switch { WriteMethod.Create => "201", WriteMethod.Delete => "204", _ => "200" });
+        _json.WriteString("etag", ETag(version.VersionId.ToString(CultureInfo.InvariantCulture)));
+        _json.WriteString("lastModified", ResourceWriter.FormatInstant(version.LastUpdated));
+        _json.WriteEndObject();
+        _json.WriteEndObject();
+    }
+
+    /// <summary>A batch or transaction response entry.</summary>
+    public void AddResponseEntry(Http.FhirResponse response, Http.ReturnPreference preference)
+    {
+        StartEntry();
+        if (response.Location is { } location)
+        {
+            var slash = location.IndexOf("/_history/", StringComparison.Ordinal);
+            _json.WriteString("fullUrl", $"{_baseUrl}/{(slash < 0 ? location : location[..slash])}");
+        }
+        var outcome = response.IsError || preference == Http.ReturnPreference.OperationOutcome;
+        if (!response.IsError && !response.Body.IsEmpty && preference == Http.ReturnPreference.Representation)
+        {
+            _json.WritePropertyName("resource");
+            _json.WriteRawValue(response.Body.Span, skipInputValidation: true);
+        }
+        _json.WriteStartObject("response");
+        _json.WriteString("status", StatusText(response.Status));
+        if (response.Location is not null)
+        {
+            _json.WriteString("location", response.Location);
+        }
+        if (response.VersionId is not null)
+        {
+            _json.WriteString("etag", ETag(response.VersionId));
+        }
+        if (response.LastModified is { } modified)
+        {
+            _json.WriteString("lastModified", ResourceWriter.FormatInstant(modified));
+        }
+        if (outcome)
+        {
+            _json.WritePropertyName("outcome");
+            OperationOutcomes.Write(_json, response.Issues);
+        }
+        _json.WriteEndObject();
+        _json.WriteEndObject();
+    }
+
+    /// <summary>Closes the Bundle and returns its JSON.</summary>
+    public byte[] ToArray()
+    {
+        if (_entriesOpen)
+        {
+            _json.WriteEndArray();
+        }
+        _json.WriteEndObject();
+        _json.Flush();
+        return _buffer.WrittenSpan.ToArray();
+    }
+
+    public void Dispose() => _json.Dispose();
+
+    public static string ETag(string versionId) => $"W/\"{versionId}\"";
+
+    private string FullUrl(string type, string id) => $"{_baseUrl}/{type}/{id}";
+
+    private void StartEntry()
+    {
+        if (!_entriesOpen)
+        {
+            _json.WriteStartArray("entry");
+            _entriesOpen = true;
+        }
+        _json.WriteStartObject();
+    }
+
+    private static string StatusText(int status) => status switch
+    {
+        200 => "200 OK",
+        201 => "201 Created",
+        204 => "204 No Content",
+        304 => "304 Not Modified",
+        400 => "400 Bad Request",
+        404 => "404 Not Found",
+        405 => "405 Method Not Allowed",
+        409 => "409 Conflict",
+        410 => "410 Gone",
+        412 => "412 Precondition Failed",
+        415 => "415 Unsupported Media Type",
+        422 => "422 Unprocessable Entity",
+        _ => status.ToString(CultureInfo.InvariantCulture),
+    };
+}

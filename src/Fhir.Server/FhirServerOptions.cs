@@ -1,0 +1,45 @@
+namespace Fhir.Server;
+
+/// <summary>Server behaviour and limits, bound from the <c>Fhir</c> configuration section.</summary>
+public sealed class FhirServerOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Fhir";
+
+    /// <summary>
+    /// The public base URL (<c>https://example.org/fhir</c>) used in Location headers and Bundle links;
+    /// when unset, taken from each request (scheme, host and the <c>/fhir</c> path).
+    /// </summary>
+    public string? BaseUrl { get; set; }
+
+    /// <summary>Largest accepted request body, in bytes; larger ones get 413. Default 16 MiB.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Deepest JSON nesting accepted in a body; deeper gets 400. Default 64.</summary>
+    public int MaxJsonDepth { get; set; } = 64;
+
+    /// <summary>Most entries accepted in a batch or transaction Bundle; more gets 413. Default 10,000.</summary>
+    public int MaxBundleEntries { get; set; } = 10_000;
+
+    /// <summary>Page size of searches and history when the client gives no <c>_count</c>. Default 20.</summary>
+    public int DefaultPageSize { get; set; } = 20;
+
+    /// <summary>Largest page size a client may ask for. Default 1,000.</summary>
+    public int MaxPageSize { get; set; } = 1_000;
+
+    /// <summary>The folder of the trial's conformance resources (profiles, value sets, search parameters).</summary>
+    public string ProfilesPath { get; set; } = "profiles";
+
+    /// <summary>Additional FHIR packages (.tgz paths) to load.</summary>
+    public IList<string> Packages { get; } = [];
+
+    /// <summary>Fails start-up when a limit is not usable.</summary>
+    public void Validate()
+    {
+        if (MaxRequestBodyBytes < 1024 || MaxJsonDepth < 8 || MaxBundleEntries < 1 || DefaultPageSize < 1 || MaxPageSize < DefaultPageSize)
+        {
+            throw new InvalidOperationException(
+                "Fhir options out of range: MaxRequestBodyBytes >= 1024, MaxJsonDepth >= 8, MaxBundleEntries >= 1, 1 <= DefaultPageSize <= MaxPageSize.");
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using Fhir.Core.Definitions;
+using Fhir.Core.Outcomes;
+using Fhir.Search.Indexing;
+using Fhir.Search.Parameters;
+using Fhir.Server.Http;
+using Fhir.Server.Outcomes;
+using Fhir.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Fhir.Server;
+
+/// <summary>The composition root's pieces: services (<see cref="AddFhirServer"/>) and the request pipeline (<see cref="UseFhirServer"/>).</summary>
+public static class FhirServerSetup
+{
+    /// <summary>Registers the server's options, store, definitions and search parameters.</summary>
+    public static IServiceCollection AddFhirServer(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = new FhirServerOptions();
+        configuration.GetSection(FhirServerOptions.Section).Bind(options);
+        options.Validate();
+        var storage = new StorageOptions();
+        configuration.GetSection("Storage").Bind(storage);
+
+        services.AddSingleton(options);
+        services.AddSingleton(storage);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => FhirDefinitions.R4);
+        services.AddSingleton(sp => SearchParameterRegistry.CreateR4(sp.GetRequiredService<FhirDefinitions>()));
+        services.AddSingleton(sp => new ResourceIndexer(sp.GetRequiredService<SearchParameterRegistry>()));
+        services.AddSingleton(_ => FhirStores.Open(storage));
+        services.AddSingleton<ServerContext>();
+        services.AddHostedService<StoreInitializer>();
+        services.Configure<Microsoft.AspNetCore.Routing.RouteOptions>(o => o.ConstraintMap[ResourceTypeConstraint.Name] = typeof(ResourceTypeConstraint));
+        services.Configure<KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes + 1024 * 1024);
+        return services;
+    }
+
+    /// <summary>
+    /// Errors outside the interactions still answer with an OperationOutcome: unknown routes (404),
+    /// wrong methods (405) and unexpected failures (500, without internals).
+    /// </summary>
+    public static WebApplication UseFhirServer(this WebApplication app)
+    {
+        app.UseExceptionHandler(error => error.Run(async http =>
+        {
+            var exception = http.Features.Get<IExceptionHandlerFeature>()?.Error;
+            if (exception is Microsoft.AspNetCore.Http.BadHttpRequestException bad)
+            {
+                await WriteOutcome(http, bad.StatusCode, IssueType.Invalid, bad.StatusCode == 413 ? "The request body is too large." : "The request could not be read.");
+                return;
+            }
+            await WriteOutcome(http, 500, IssueType.Exception, "The server failed to process the request; the error has been logged.");
+        }));
+        app.UseStatusCodePages(async context =>
+        {
+            var http = context.HttpContext;
+            if (http.Response.ContentLength is null or 0 && !http.Response.HasStarted && http.Response.ContentType is null)
+            {
+                var status = http.Response.StatusCode;
+                await WriteOutcome(http, status, status == 405 ? IssueType.NotSupported : IssueType.NotFound,
+                    status == 405 ? $"{http.Request.Method} is not supported on {http.Request.Path}." : $"{http.Request.Path} is not a FHIR endpoint of this server.");
+            }
+        });
+        return app;
+    }
+
+    private static async Task WriteOutcome(HttpContext http, int status, IssueType code, string message)
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = "application/fhir+json; charset=utf-8";
+        await http.Response.Body.WriteAsync(OperationOutcomes.Serialize([Issue.Error(code, message)]));
+    }
+}

@@ -1,0 +1,50 @@
+using Fhir.Server.Interactions;
+using Fhir.Server.Pipeline;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using static Fhir.Server.Http.FhirHttp;
+
+namespace Fhir.Server.Http;
+
+/// <summary>The FHIR REST routes under <c>/fhir</c>: each maps to one interaction.</summary>
+internal static class FhirEndpoints
+{
+    public static RouteGroupBuilder MapFhir(this IEndpointRouteBuilder app)
+    {
+        var fhir = app.MapGroup("/fhir");
+        var capabilities = new Lazy<Capabilities>(() => new Capabilities(app.ServiceProvider.GetRequiredService<ServerContext>()));
+
+        fhir.MapGet("/metadata", (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, _) => Task.FromResult(capabilities.Value.Handle(r))));
+        fhir.MapPost("/", (HttpContext h, ServerContext c) => Run(h, c, Body.Bundle, (r, ct) => Transaction.HandleAsync(r, c, ct)));
+        fhir.MapGet("/_history", (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, ct) => History.HandleAsync(r, c, ct)));
+        // Other methods on the system endpoints would fall into the type routes; say what is wrong instead.
+        fhir.MapMethods("/metadata", ["POST", "PUT", "PATCH", "DELETE"], (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, _) => MethodNotAllowed(r)));
+        fhir.MapMethods("/_history", ["POST", "PUT", "PATCH", "DELETE"], (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, _) => MethodNotAllowed(r)));
+
+        fhir.MapGet("/{type:fhirType}", (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, ct) => SearchType.HandleAsync(r, c, ct)));
+        fhir.MapPost("/{type:fhirType}/_search", (HttpContext h, ServerContext c) => Run(h, c, Body.Form, (r, ct) => SearchType.HandleAsync(r, c, ct)));
+        fhir.MapPost("/{type:fhirType}", (HttpContext h, ServerContext c) => Run(h, c, Body.Resource, (r, ct) => Write(c, r, Create.HandleAsync, ct)));
+        fhir.MapPut("/{type:fhirType}", (HttpContext h, ServerContext c) => Run(h, c, Body.Resource, (r, ct) => Write(c, r, Update.HandleConditionalAsync, ct)));
+        fhir.MapDelete("/{type:fhirType}", (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, ct) => Write(c, r, Delete.HandleConditionalAsync, ct)));
+        fhir.MapMethods("/{type:fhirType}", ["PATCH"], (HttpContext h, ServerContext c) => Run(h, c, Body.Patch, (r, ct) => Write(c, r, Patch.HandleConditionalAsync, ct)));
+        fhir.MapGet("/{type:fhirType}/_history", (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, ct) => History.HandleAsync(r, c, ct)));
+
+        fhir.MapGet("/{type:fhirType}/{id}", (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, ct) => Read.HandleAsync(r, c, ct)));
+        fhir.MapPut("/{type:fhirType}/{id}", (HttpContext h, ServerContext c) => Run(h, c, Body.Resource, (r, ct) => Write(c, r, Update.HandleAsync, ct)));
+        fhir.MapDelete("/{type:fhirType}/{id}", (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, ct) => Write(c, r, Delete.HandleAsync, ct)));
+        fhir.MapMethods("/{type:fhirType}/{id}", ["PATCH"], (HttpContext h, ServerContext c) => Run(h, c, Body.Patch, (r, ct) => Write(c, r, Patch.HandleAsync, ct)));
+        fhir.MapGet("/{type:fhirType}/{id}/_history", (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, ct) => History.HandleAsync(r, c, ct)));
+        fhir.MapGet("/{type:fhirType}/{id}/_history/{vid}", (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, ct) => VRead.HandleAsync(r, c, ct)));
+        return fhir;
+    }
+
+    private static Task<FhirResponse> MethodNotAllowed(FhirRequest request) =>
+        Task.FromResult(FhirResponse.Error(405, Core.Outcomes.IssueType.NotSupported, $"{request.Method} is not supported on {request.RelativeUrl}."));
+
+    private static Task<FhirResponse> Write(
+        ServerContext context, FhirRequest request,
+        Func<FhirRequest, ServerContext, Storage.IWriteSession, CancellationToken, Task<FhirResponse>> interaction, CancellationToken ct) =>
+        WriteUnit.RunAsync(context, (session, token) => interaction(request, context, session, token), ct);
+}

@@ -1,0 +1,249 @@
+using System.Globalization;
+using System.Text.Json;
+using Fhir.Core.Outcomes;
+using Fhir.Server.Outcomes;
+using Microsoft.AspNetCore.Http;
+
+namespace Fhir.Server.Http;
+
+/// <summary>
+/// The bridge between HTTP and the interactions: checks formats, size and the resource type,
+/// builds a <see cref="FhirRequest"/>, and writes the <see cref="FhirResponse"/> back with FHIR's
+/// headers, turning error values into OperationOutcomes. Nothing else touches HttpContext.
+/// </summary>
+internal static class FhirHttp
+{
+    private const string JsonContentType = "application/fhir+json; charset=utf-8";
+
+    /// <summary>What kind of body an endpoint takes; a <see cref="Resource"/> or <see cref="Patch"/> body makes it a write, whose response follows <c>Prefer: return</c>.</summary>
+    public enum Body { None, Resource, Patch, Form, Bundle }
+
+    public static async Task Run(HttpContext http, ServerContext context, Body body, Func<FhirRequest, CancellationToken, Task<FhirResponse>> interaction)
+    {
+        var ct = http.RequestAborted;
+        var (request, error) = await BuildRequestAsync(http, context, body, ct);
+        var response = error ?? await interaction(request!, ct);
+        var preference = body is Body.Resource or Body.Patch ? request?.Conditions.Return ?? ReturnPreference.Representation : ReturnPreference.Representation;
+        await WriteAsync(http, response, preference, request?.BaseUrl ?? BaseUrl(http, context));
+    }
+
+    private static async Task<(FhirRequest?, FhirResponse?)> BuildRequestAsync(HttpContext http, ServerContext context, Body body, CancellationToken ct)
+    {
+        var httpRequest = http.Request;
+        if (!ContentNegotiation.AcceptsJson(httpRequest))
+        {
+            return (null, FhirResponse.Error(406, IssueType.NotSupported, "This server returns FHIR JSON only (application/fhir+json); XML and other formats are not available."));
+        }
+        var routeValues = http.Request.RouteValues;
+        var type = routeValues.TryGetValue("type", out var t) ? t as string : null;
+        if (type is not null && !context.Definitions.IsResourceType(type))
+        {
+            return (null, FhirResponse.Error(404, IssueType.NotSupported, $"'{type}' is not a resource type of FHIR R4."));
+        }
+        var id = routeValues.TryGetValue("id", out var i) ? i as string : null;
+        if (id is not null && !IsValidId(id))
+        {
+            return (null, FhirResponse.Error(400, IssueType.Invalid, $"'{id}' is not a valid resource id (1-64 characters of A-Z, a-z, 0-9, '-' and '.')."));
+        }
+
+        var query = new List<KeyValuePair<string, string>>();
+        foreach (var (key, values) in httpRequest.Query)
+        {
+            foreach (var value in values)
+            {
+                query.Add(new(key, value ?? ""));
+            }
+        }
+
+        ReadOnlyMemory<byte> bytes = default;
+        string? mediaType = null;
+        if (body != Body.None)
+        {
+            if (httpRequest.ContentLength > context.Options.MaxRequestBodyBytes)
+            {
+                return (null, TooLarge(context));
+            }
+            mediaType = ContentNegotiation.BodyMediaType(httpRequest);
+            var accepted = body switch
+            {
+                Body.Resource or Body.Bundle => ContentNegotiation.IsResourceJson(mediaType),
+                Body.Patch => mediaType == ContentNegotiation.JsonPatch,
+                _ => mediaType is "application/x-www-form-urlencoded" or null,
+            };
+            if (!accepted)
+            {
+                return (null, FhirResponse.Error(415, IssueType.NotSupported, body == Body.Patch
+                    ? $"PATCH takes a JSON Patch document ({ContentNegotiation.JsonPatch}), not '{httpRequest.ContentType}'."
+                    : $"The body must be FHIR JSON ({ContentNegotiation.FhirJson}), not '{httpRequest.ContentType ?? "(no Content-Type)"}'."));
+            }
+            if (body == Body.Form)
+            {
+                var form = await httpRequest.ReadFormAsync(ct);
+                foreach (var (key, values) in form)
+                {
+                    foreach (var value in values)
+                    {
+                        query.Add(new(key, value ?? ""));
+                    }
+                }
+            }
+            else
+            {
+                var read = await ReadBodyAsync(httpRequest, context.Options.MaxRequestBodyBytes, ct);
+                if (read is null)
+                {
+                    return (null, TooLarge(context));
+                }
+                bytes = read;
+            }
+        }
+
+        var baseUrl = BaseUrl(http, context);
+        return (new FhirRequest
+        {
+            Method = httpRequest.Method,
+            ResourceType = type,
+            Id = id,
+            VersionId = routeValues.TryGetValue("vid", out var v) ? v as string : null,
+            Query = query,
+            Body = bytes,
+            ContentType = mediaType,
+            Conditions = ReadConditions(httpRequest.Headers),
+            BaseUrl = baseUrl,
+            RelativeUrl = httpRequest.Path.Value is { } path && path.StartsWith("/fhir/", StringComparison.Ordinal) ? path[6..] : "",
+        }, null);
+    }
+
+    /// <summary>Writes a response with FHIR's headers; errors and <c>Prefer: return=OperationOutcome</c> become an OperationOutcome.</summary>
+    public static async Task WriteAsync(HttpContext http, FhirResponse response, ReturnPreference preference, string baseUrl)
+    {
+        var httpResponse = http.Response;
+        httpResponse.StatusCode = response.Status;
+        if (response.VersionId is { } version)
+        {
+            httpResponse.Headers.ETag = $"W/\"{version}\"";
+        }
+        if (response.LastModified is { } modified)
+        {
+            httpResponse.Headers.LastModified = modified.ToString("R", CultureInfo.InvariantCulture);
+        }
+        if (response.Location is { } location && response.Status is 200 or 201)
+        {
+            httpResponse.Headers.Location = $"{baseUrl}/{location}";
+        }
+        if (response.Status is 204 or 304)
+        {
+            return;
+        }
+
+        ReadOnlyMemory<byte> body;
+        if (response.IsError || (response.Body.IsEmpty && response.Issues.Count > 0))
+        {
+            body = OperationOutcomes.Serialize(response.Issues);
+        }
+        else if (preference == ReturnPreference.Minimal)
+        {
+            return;
+        }
+        else if (preference == ReturnPreference.OperationOutcome)
+        {
+            body = OperationOutcomes.Serialize(response.Issues);
+        }
+        else
+        {
+            body = response.Body;
+        }
+        if (body.IsEmpty)
+        {
+            return;
+        }
+        if (http.Request.Query.TryGetValue("_pretty", out var pretty) && pretty == "true")
+        {
+            body = Indent(body);
+        }
+        httpResponse.ContentType = JsonContentType;
+        httpResponse.ContentLength = body.Length;
+        await httpResponse.Body.WriteAsync(body, http.RequestAborted);
+    }
+
+    /// <summary>The base URL: configured, or this request's scheme, host and <c>/fhir</c>.</summary>
+    public static string BaseUrl(HttpContext http, ServerContext context) =>
+        context.Options.BaseUrl?.TrimEnd('/') ?? $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/fhir";
+
+    private static RequestConditions ReadConditions(IHeaderDictionary headers)
+    {
+        var prefer = headers["Prefer"].ToString();
+        return new RequestConditions
+        {
+            IfMatch = ETagVersion(headers.IfMatch.ToString()),
+            IfNoneMatch = ETagVersion(headers.IfNoneMatch.ToString()),
+            IfNoneExist = headers["If-None-Exist"] is { Count: > 0 } ine ? ine.ToString() : null,
+            IfModifiedSince = DateTimeOffset.TryParse(headers.IfModifiedSince.ToString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var since) ? since : null,
+            Return = prefer.Contains("return=minimal", StringComparison.OrdinalIgnoreCase) ? ReturnPreference.Minimal
+                : prefer.Contains("return=OperationOutcome", StringComparison.OrdinalIgnoreCase) ? ReturnPreference.OperationOutcome
+                : ReturnPreference.Representation,
+            Handling = prefer.Contains("handling=strict", StringComparison.OrdinalIgnoreCase) ? HandlingPreference.Strict : HandlingPreference.Lenient,
+        };
+    }
+
+    /// <summary>The version in an ETag (<c>W/"3"</c> → <c>3</c>); also accepts a bare <c>3</c> or <c>"3"</c>.</summary>
+    internal static string? ETagVersion(string? header)
+    {
+        if (string.IsNullOrWhiteSpace(header))
+        {
+            return null;
+        }
+        var text = header.Trim();
+        if (text.StartsWith("W/", StringComparison.Ordinal))
+        {
+            text = text[2..];
+        }
+        return text.Trim('"');
+    }
+
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, long limit, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream(request.ContentLength is { } length and > 0 ? (int)Math.Min(length, limit) : 4096);
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return null;
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    private static FhirResponse TooLarge(ServerContext context) =>
+        FhirResponse.Error(413, IssueType.TooCostly, $"The request body is larger than the limit of {context.Options.MaxRequestBodyBytes} bytes.");
+
+    internal static bool IsValidId(string id)
+    {
+        if (id.Length is 0 or > 64)
+        {
+            return false;
+        }
+        foreach (var ch in id)
+        {
+            if (!char.IsAsciiLetterOrDigit(ch) && ch is not ('-' or '.'))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static byte[] Indent(ReadOnlyMemory<byte> json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            doc.WriteTo(writer);
+        }
+        return stream.ToArray();
+    }
+}

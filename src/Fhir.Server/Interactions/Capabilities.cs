@@ -1,0 +1,118 @@
+using System.Buffers;
+using System.Reflection;
+using System.Text.Json;
+using Fhir.Core.Definitions;
+using Fhir.Server.Http;
+
+namespace Fhir.Server.Interactions;
+
+/// <summary>
+/// capabilities: <c>GET [base]/metadata</c> — a CapabilityStatement that lists only what this
+/// server really does (FHIR R4 RESTful API §3.1.0.12). Built once per registry of search parameters.
+/// </summary>
+internal sealed class Capabilities(ServerContext context)
+{
+    private static readonly string[] TypeInteractions = ["read", "vread", "update", "patch", "delete", "history-instance", "history-type", "create", "search-type"];
+    private byte[]? _cached;
+
+    public FhirResponse Handle(FhirRequest request) => new(200) { Body = _cached ??= Build(request.BaseUrl) };
+
+    private byte[] Build(string baseUrl)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256 * 1024);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("resourceType", "CapabilityStatement");
+            json.WriteString("status", "active");
+            json.WriteString("date", "2026-11-21");
+            json.WriteString("publisher", "Oncology trials FHIR server");
+            json.WriteString("kind", "instance");
+            json.WriteStartObject("software");
+            json.WriteString("name", "Fhir.Server");
+            json.WriteString("version", typeof(Capabilities).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.1");
+            json.WriteEndObject();
+            json.WriteStartObject("implementation");
+            json.WriteString("description", "FHIR R4 server for oncology clinical trials");
+            json.WriteString("url", baseUrl);
+            json.WriteEndObject();
+            json.WriteString("fhirVersion", FhirDefinitions.FhirVersion);
+            WriteStrings(json, "format", ["application/fhir+json", "json"]);
+            WriteStrings(json, "patchFormat", ["application/json-patch+json"]);
+            json.WriteStartArray("rest");
+            json.WriteStartObject();
+            json.WriteString("mode", "server");
+            json.WriteStartArray("resource");
+            foreach (var type in context.Definitions.ResourceTypeNames)
+            {
+                WriteResource(json, type);
+            }
+            json.WriteEndArray();
+            json.WriteStartArray("interaction");
+            foreach (var code in new[] { "transaction", "batch", "history-system" })
+            {
+                json.WriteStartObject();
+                json.WriteString("code", code);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private void WriteResource(Utf8JsonWriter json, string type)
+    {
+        json.WriteStartObject();
+        json.WriteString("type", type);
+        json.WriteString("profile", "http://hl7.org/fhir/StructureDefinition/" + type);
+        json.WriteStartArray("interaction");
+        foreach (var code in TypeInteractions)
+        {
+            json.WriteStartObject();
+            json.WriteString("code", code);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteString("versioning", "versioned-update");
+        json.WriteBoolean("readHistory", true);
+        json.WriteBoolean("updateCreate", true);
+        json.WriteBoolean("conditionalCreate", true);
+        json.WriteString("conditionalRead", "not-supported");
+        json.WriteBoolean("conditionalUpdate", true);
+        json.WriteString("conditionalDelete", "single");
+        json.WriteStartArray("searchParam");
+        WriteSearchParam(json, "_id", "http://hl7.org/fhir/SearchParameter/Resource-id", "token");
+        WriteSearchParam(json, "_lastUpdated", "http://hl7.org/fhir/SearchParameter/Resource-lastUpdated", "date");
+        foreach (var parameter in context.SearchParameters.ForType(type))
+        {
+            if (parameter.IsSupported && parameter.Code is not ("_id" or "_lastUpdated"))
+            {
+                WriteSearchParam(json, parameter.Code, parameter.Url, parameter.Type.ToString().ToLowerInvariant());
+            }
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void WriteSearchParam(Utf8JsonWriter json, string name, string definition, string type)
+    {
+        json.WriteStartObject();
+        json.WriteString("name", name);
+        json.WriteString("definition", definition);
+        json.WriteString("type", type);
+        json.WriteEndObject();
+    }
+
+    private static void WriteStrings(Utf8JsonWriter json, string name, IEnumerable<string> values)
+    {
+        json.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            json.WriteStringValue(value);
+        }
+        json.WriteEndArray();
+    }
+}

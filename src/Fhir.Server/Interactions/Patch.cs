@@ -1,0 +1,81 @@
+using System.Text.Json.Nodes;
+using Fhir.Core.Model;
+using Fhir.Core.Json;
+using Fhir.Core.Outcomes;
+using Fhir.Server.Http;
+using Fhir.Server.Pipeline;
+using Fhir.Storage;
+
+namespace Fhir.Server.Interactions;
+
+/// <summary>
+/// patch: <c>PATCH [base]/[type]/[id]</c> with a JSON Patch document (RFC 6902), and conditional patch
+/// <c>PATCH [base]/[type]?query</c>; the patched resource must still be valid (FHIR R4 RESTful API §3.1.0.6).
+/// </summary>
+internal static class Patch
+{
+    public static async Task<FhirResponse> HandleAsync(FhirRequest request, ServerContext context, IWriteSession session, CancellationToken ct)
+    {
+        var current = await session.ReadForUpdateAsync(request.ResourceType!, request.Id!, ct);
+        return await PatchCurrentAsync(request, context, session, current, request.ResourceType!, request.Id!, ct);
+    }
+
+    public static async Task<FhirResponse> HandleConditionalAsync(FhirRequest request, ServerContext context, IWriteSession session, CancellationToken ct)
+    {
+        var type = request.ResourceType!;
+        var condition = Update.ConditionText(request);
+        var (ids, error) = await ConditionalMatch.FindAsync(session, context, type, condition, ct);
+        if (error is not null)
+        {
+            return error;
+        }
+        if (ids.Count != 1)
+        {
+            return ids.Count == 0
+                ? FhirResponse.Error(404, IssueType.NotFound, $"No {type} matches '{condition}'.")
+                : ConditionalMatch.MultipleMatches(type, condition);
+        }
+        var current = await session.ReadForUpdateAsync(type, ids[0], ct);
+        return await PatchCurrentAsync(request, context, session, current, type, ids[0], ct);
+    }
+
+    private static async Task<FhirResponse> PatchCurrentAsync(
+        FhirRequest request, ServerContext context, IWriteSession session, ResourceVersion? current, string type, string id, CancellationToken ct)
+    {
+        if (current is null)
+        {
+            return FhirResponse.NotFound(type, id);
+        }
+        if (current.IsDeleted)
+        {
+            return FhirResponse.Gone(type, id, current);
+        }
+        if (request.Conditions.IfMatch is { } ifMatch && ifMatch != current.VersionId.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        {
+            return Update.VersionConflict(type, id, ifMatch, current);
+        }
+
+        var document = JsonNode.Parse(current.Json.Span)!;
+        var patched = JsonPatch.Apply(document, request.Body.Span);
+        if (!patched.IsSuccess)
+        {
+            // A malformed patch document is the client's syntax error (400); one that cannot apply to this resource is 422.
+            var malformed = patched.ErrorKind == JsonPatchErrorKind.InvalidPatch;
+            return FhirResponse.Error(malformed ? 400 : 422, malformed ? IssueType.Invalid : IssueType.Processing,
+                $"JSON Patch operation {patched.OperationIndex}: {patched.Error}");
+        }
+        var json = System.Text.Encoding.UTF8.GetBytes(patched.Document!.ToJsonString());
+        var parsed = FhirJsonReader.Parse(json, new FhirJsonReaderOptions { MaxDepth = context.Options.MaxJsonDepth }, context.Definitions);
+        if (!parsed.IsSuccess)
+        {
+            return FhirResponse.Error(422, [Issue.Error(IssueType.Processing, "The patched resource is not valid."), .. parsed.Issues.Where(i => i.IsError)]);
+        }
+        var resource = parsed.Resource!;
+        if (resource.Type.Name != type || resource.GetString("id") != id)
+        {
+            return FhirResponse.Error(422, IssueType.Processing, "A patch may not change the resource's type or id.", $"{type}.id");
+        }
+        var version = await new ResourceWriter(context).WriteAsync(session, resource, id, current.VersionId + 1, WriteMethod.Patch, ct);
+        return FhirResponse.FromVersion(200, version, Locations.Of(version));
+    }
+}

@@ -1,0 +1,49 @@
+using Fhir.Core.Outcomes;
+using Fhir.Search.Queries;
+using Fhir.Server.Bundles;
+using Fhir.Server.Http;
+
+namespace Fhir.Server.Interactions;
+
+/// <summary>
+/// search-type: <c>GET [base]/[type]?params</c> and <c>POST [base]/[type]/_search</c>; a searchset Bundle
+/// with keyset paging links (FHIR R4 Search §3.1.1).
+/// </summary>
+internal static class SearchType
+{
+    public static async Task<FhirResponse> HandleAsync(FhirRequest request, ServerContext context, CancellationToken ct)
+    {
+        var type = request.ResourceType!;
+        var handling = request.Conditions.Handling == HandlingPreference.Strict ? HandlingMode.Strict : HandlingMode.Lenient;
+        var parsed = SearchQueryParser.Parse(type, request.Query, context.SearchParameters, handling, context.Options.DefaultPageSize, context.Options.MaxPageSize);
+        if (parsed.Issues.Any(i => i.IsError))
+        {
+            return FhirResponse.Error(400, parsed.Issues);
+        }
+        var page = await context.Store.SearchAsync(parsed.Query, ct);
+
+        var selfQuery = string.Join("&", parsed.SelfQuery.Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value)));
+        var self = $"{request.BaseUrl}/{type}" + (selfQuery.Length == 0 ? "" : "?" + selfQuery);
+        var separator = selfQuery.Length == 0 ? "?" : "&";
+        var links = new List<(string, string)> { ("self", parsed.Query.After is { } after ? $"{self}{separator}_cursor={after}" : self) };
+        if (parsed.Query.After is not null)
+        {
+            links.Add(("first", self));
+        }
+        if (page.Next is { } next)
+        {
+            links.Add(("next", $"{self}{separator}_cursor={next}"));
+        }
+        using var bundle = new BundleWriter("searchset", request.BaseUrl, page.Total, links);
+        foreach (var resource in page.Resources)
+        {
+            bundle.AddSearchEntry(resource);
+        }
+        var warnings = parsed.Issues.Where(i => !i.IsError).ToList();
+        if (warnings.Count > 0)
+        {
+            bundle.AddOutcomeEntry(warnings);
+        }
+        return new FhirResponse(200) { Body = bundle.ToArray() };
+    }
+}

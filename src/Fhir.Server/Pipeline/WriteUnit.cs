@@ -1,0 +1,42 @@
+using Fhir.Core.Outcomes;
+using Fhir.Server.Http;
+using Fhir.Storage;
+
+namespace Fhir.Server.Pipeline;
+
+/// <summary>
+/// Runs one unit of work (a single write request, or a whole transaction Bundle) in one write
+/// session: committed when it succeeds, rolled back when it answers with an error, and re-run
+/// from the start when a concurrent writer got to the same resource first.
+/// </summary>
+internal static class WriteUnit
+{
+    private const int MaxAttempts = 8;
+
+    public static async Task<FhirResponse> RunAsync(
+        ServerContext context, Func<IWriteSession, CancellationToken, Task<FhirResponse>> work, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var session = await context.Store.BeginWriteAsync(ct);
+                var response = await work(session, ct);
+                if (!response.IsError)
+                {
+                    await session.CommitAsync(ct);
+                }
+                return response; // an error response leaves the session uncommitted: disposing rolls it back
+            }
+            catch (WriteConflictException) when (attempt < MaxAttempts)
+            {
+                // Another writer won the race; its result is committed, so a fresh attempt sees it.
+                await Task.Delay(Random.Shared.Next(1, 5 * attempt), ct);
+            }
+            catch (WriteConflictException e)
+            {
+                return FhirResponse.Error(409, IssueType.Conflict, $"The resource was changed concurrently; retry the request. ({e.Message})");
+            }
+        }
+    }
+}

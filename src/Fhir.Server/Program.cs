@@ -1,0 +1,13 @@
+using Fhir.Server;
+using Fhir.Server.Http;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddFhirServer(builder.Configuration);
+
+var app = builder.Build();
+app.UseFhirServer();
+app.MapFhir();
+await app.RunAsync();
+
+/// <summary>The entry point; public so that tests can host the server with WebApplicationFactory.</summary>
+public partial class Program;

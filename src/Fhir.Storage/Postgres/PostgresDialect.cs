@@ -1,0 +1,43 @@
+using System.Data.Common;
+using System.Runtime.InteropServices;
+using Fhir.Storage.Sql;
+using Npgsql;
+
+namespace Fhir.Storage.Postgres;
+
+/// <summary>PostgreSQL: timestamptz, numeric, bytea, identity keys, text in the C collation.</summary>
+internal sealed class PostgresDialect : SqlDialect
+{
+    public static readonly PostgresDialect Instance = new();
+
+    private PostgresDialect()
+    {
+    }
+
+    public override string ExpandDdl(string template) => template
+        .Replace("{key}", "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY", StringComparison.Ordinal)
+        .Replace("{text}", "text COLLATE \"C\"", StringComparison.Ordinal)
+        .Replace("{int}", "integer", StringComparison.Ordinal)
+        .Replace("{bigint}", "bigint", StringComparison.Ordinal)
+        .Replace("{smallint}", "smallint", StringComparison.Ordinal)
+        .Replace("{instant}", "timestamptz", StringComparison.Ordinal)
+        .Replace("{num}", "numeric", StringComparison.Ordinal)
+        .Replace("{bytes}", "bytea", StringComparison.Ordinal)
+        .Replace("{bool}", "boolean", StringComparison.Ordinal);
+
+    public override object Instant(DateTime utc) => utc;
+
+    public override DateTimeOffset ReadInstant(DbDataReader reader, int ordinal) =>
+        new(DateTime.SpecifyKind(reader.GetFieldValue<DateTime>(ordinal), DateTimeKind.Utc), TimeSpan.Zero);
+
+    public override object Number(decimal value) => value;
+
+    public override object Bytes(ReadOnlyMemory<byte> bytes) =>
+        MemoryMarshal.TryGetArray(bytes, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : bytes.ToArray();
+
+    // Unique violation (the same version or id written first), serialization failure, deadlock.
+    public override bool IsConflict(Exception error) =>
+        error is PostgresException { SqlState: "23505" or "40001" or "40P01" };
+}

@@ -1,0 +1,64 @@
+using System.Data;
+using Fhir.Storage.Sql;
+using Npgsql;
+
+namespace Fhir.Storage.Postgres;
+
+/// <summary>
+/// The PostgreSQL store. Reads take a pooled connection each; a write session is one READ
+/// COMMITTED transaction that serialises with others through row locks (ReadForUpdate),
+/// advisory locks (LockCondition) and the unique constraints.
+/// </summary>
+internal sealed class PostgresFhirStore : SqlFhirStore
+{
+    private readonly NpgsqlDataSource dataSource;
+
+    public PostgresFhirStore(string connectionString)
+        : base(PostgresDialect.Instance)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxAutoPrepare == 0)
+        {
+            // Server-side prepared statements for the SQL the store repeats (reads, writes, common searches).
+            builder.MaxAutoPrepare = 64;
+            builder.AutoPrepareMinUsages = 2;
+        }
+        dataSource = NpgsqlDataSource.Create(builder);
+    }
+
+    public override async Task InitializeAsync(CancellationToken ct = default)
+    {
+        var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var lease = new PostgresLease(connection);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+        var migrationLease = new PostgresLease(connection, transaction);
+        // Processes starting together wait here; the first migrates, the others then find it done.
+        var lockCmd = migrationLease.Command("SELECT pg_advisory_xact_lock(@p0)");
+        var p = new SqlParams();
+        p.Add(LockKeys.Migration);
+        p.BindTo(lockCmd);
+        await lockCmd.ExecuteNonQueryAsync(ct);
+        await Schema.MigrateAsync(migrationLease, ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    public override async Task<IWriteSession> BeginWriteAsync(CancellationToken ct = default)
+    {
+        var connection = await dataSource.OpenConnectionAsync(ct);
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+            return new PostgresWriteSession(connection, transaction);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public override ValueTask DisposeAsync() => dataSource.DisposeAsync();
+
+    protected override async ValueTask<DbLease> LeaseForReadAsync(CancellationToken ct) =>
+        new PostgresLease(await dataSource.OpenConnectionAsync(ct));
+}

@@ -1,0 +1,123 @@
+namespace Fhir.Storage.Sql;
+
+/// <summary>
+/// The schema, written once for both databases with type placeholders that each
+/// <see cref="SqlDialect"/> expands. Migrations are append-only: never edit a shipped script,
+/// add the next one; <c>schema_version</c> records what was applied.
+/// </summary>
+/// <remarks>
+/// <para><c>resource_version</c> is the history and the only copy of each version's JSON; its
+/// <c>seq</c> orders history globally and is the history paging cursor.</para>
+/// <para><c>resource</c> is one row per (type, id) pointing at its current version
+/// (<c>version_seq</c>); <c>res_key</c> is the surrogate key of index rows and the search paging cursor.</para>
+/// <para>One index table per search-parameter type, rows keyed by (res_key, code). Each has an
+/// index (code, value...) for the searches and one (res_key, code) for replacing a resource's
+/// rows and for <c>:missing</c>/<c>:not</c>. No foreign keys: writes maintain the rows, and the
+/// checks would only slow them down.</para>
+/// <para>Text columns use the C collation on PostgreSQL (SQLite's BINARY is the same): byte
+/// order is code-point order, which the prefix searches rely on, and equality is exact.</para>
+/// </remarks>
+internal static class Schema
+{
+    /// <summary>The version <see cref="Migrations"/> bring a database to.</summary>
+    public static int CurrentVersion => Migrations.Length;
+
+    /// <summary>Migration <c>i</c> brings the schema from version <c>i</c> to <c>i + 1</c>.</summary>
+    public static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE resource_version (
+            seq {key},
+            res_type {text} NOT NULL,
+            res_id {text} NOT NULL,
+            version {int} NOT NULL,
+            last_updated {instant} NOT NULL,
+            method {smallint} NOT NULL,
+            json {bytes} NOT NULL,
+            CONSTRAINT uq_resource_version UNIQUE (res_type, res_id, version)
+        );
+        CREATE INDEX ix_resource_version_type ON resource_version (res_type, seq);
+
+        CREATE TABLE resource (
+            res_key {key},
+            res_type {text} NOT NULL,
+            res_id {text} NOT NULL,
+            version {int} NOT NULL,
+            last_updated {instant} NOT NULL,
+            deleted {bool} NOT NULL,
+            version_seq {bigint} NOT NULL,
+            CONSTRAINT uq_resource UNIQUE (res_type, res_id)
+        );
+        CREATE INDEX ix_resource_type ON resource (res_type, res_key) WHERE deleted = FALSE;
+        CREATE INDEX ix_resource_updated ON resource (res_type, last_updated) WHERE deleted = FALSE;
+
+        CREATE TABLE idx_string (res_key {bigint} NOT NULL, code {text} NOT NULL, norm {text} NOT NULL, exact {text} NOT NULL);
+        CREATE INDEX ix_string ON idx_string (code, norm);
+        CREATE INDEX ix_string_res ON idx_string (res_key, code);
+
+        CREATE TABLE idx_token (res_key {bigint} NOT NULL, code {text} NOT NULL, system {text}, value {text}, text_lc {text});
+        CREATE INDEX ix_token ON idx_token (code, value, system);
+        CREATE INDEX ix_token_res ON idx_token (res_key, code);
+
+        CREATE TABLE idx_reference (res_key {bigint} NOT NULL, code {text} NOT NULL, target_type {text}, target_id {text}, url {text});
+        CREATE INDEX ix_reference ON idx_reference (code, target_id, target_type);
+        CREATE INDEX ix_reference_url ON idx_reference (code, url) WHERE url IS NOT NULL;
+        CREATE INDEX ix_reference_res ON idx_reference (res_key, code);
+
+        CREATE TABLE idx_date (res_key {bigint} NOT NULL, code {text} NOT NULL, low {instant} NOT NULL, high {instant} NOT NULL);
+        CREATE INDEX ix_date_low ON idx_date (code, low, high);
+        CREATE INDEX ix_date_high ON idx_date (code, high, low);
+        CREATE INDEX ix_date_res ON idx_date (res_key, code);
+
+        CREATE TABLE idx_number (res_key {bigint} NOT NULL, code {text} NOT NULL, low {num} NOT NULL, high {num} NOT NULL);
+        CREATE INDEX ix_number ON idx_number (code, low, high);
+        CREATE INDEX ix_number_res ON idx_number (res_key, code);
+
+        CREATE TABLE idx_quantity (
+            res_key {bigint} NOT NULL, code {text} NOT NULL, system {text}, unit {text},
+            low {num} NOT NULL, high {num} NOT NULL,
+            canonical_unit {text}, canonical_low {num}, canonical_high {num});
+        CREATE INDEX ix_quantity ON idx_quantity (code, low, high);
+        CREATE INDEX ix_quantity_canonical ON idx_quantity (code, canonical_unit, canonical_low) WHERE canonical_unit IS NOT NULL;
+        CREATE INDEX ix_quantity_res ON idx_quantity (res_key, code);
+
+        CREATE TABLE idx_uri (res_key {bigint} NOT NULL, code {text} NOT NULL, uri {text} NOT NULL);
+        CREATE INDEX ix_uri ON idx_uri (code, uri);
+        CREATE INDEX ix_uri_res ON idx_uri (res_key, code);
+        """,
+    ];
+
+    /// <summary>Creates the version table; run under the migration lock before reading it.</summary>
+    public const string CreateVersionTable = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY)";
+
+    /// <summary>The version the database is at (0 when new).</summary>
+    public const string SelectVersion = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
+
+    /// <summary>Records one applied migration.</summary>
+    public const string InsertVersion = "INSERT INTO schema_version (version) VALUES (@p0)";
+
+    /// <summary>
+    /// Brings the schema to <see cref="CurrentVersion"/>. The caller holds the migration lock and
+    /// an open transaction on <paramref name="lease"/> (DDL is transactional on both databases).
+    /// </summary>
+    public static async Task MigrateAsync(DbLease lease, CancellationToken ct)
+    {
+        await lease.Command(CreateVersionTable).ExecuteNonQueryAsync(ct);
+        var current = Convert.ToInt32(await lease.Command(SelectVersion).ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+        if (current > CurrentVersion)
+        {
+            throw new InvalidOperationException(
+                $"The database schema is at version {current}, newer than this server knows ({CurrentVersion}): upgrade the server.");
+        }
+
+        for (var v = current; v < CurrentVersion; v++)
+        {
+            await lease.Command(lease.Dialect.ExpandDdl(Migrations[v])).ExecuteNonQueryAsync(ct);
+            var insert = lease.Command(InsertVersion);
+            var p = new SqlParams();
+            p.Add(v + 1);
+            p.BindTo(insert);
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+    }
+}

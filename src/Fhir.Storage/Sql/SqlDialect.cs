@@ -1,0 +1,35 @@
+using System.Data.Common;
+
+namespace Fhir.Storage.Sql;
+
+/// <summary>
+/// The few things that differ between SQLite and PostgreSQL: column types in the DDL, how
+/// instants, decimals and bytes travel as parameters, and which errors mean "someone else won".
+/// Everything else (schema shape, search SQL, reads) is shared.
+/// </summary>
+internal abstract class SqlDialect
+{
+    /// <summary>Replaces the type placeholders of <see cref="Schema"/> (<c>{key}</c>, <c>{text}</c>...).</summary>
+    public abstract string ExpandDdl(string template);
+
+    /// <summary>A UTC instant as a parameter value (ticks for SQLite so comparisons stay exact and integer).</summary>
+    public abstract object Instant(DateTime utc);
+
+    /// <summary>Reads a column written with <see cref="Instant"/>.</summary>
+    public abstract DateTimeOffset ReadInstant(DbDataReader reader, int ordinal);
+
+    /// <summary>A decimal as a parameter value (SQLite has no decimal type: REAL, so comparisons are numeric).</summary>
+    public abstract object Number(decimal value);
+
+    /// <summary>Bytes as a parameter value.</summary>
+    public abstract object Bytes(ReadOnlyMemory<byte> bytes);
+
+    /// <summary>True when the error means a concurrent writer won (unique violation, deadlock...): the caller retries.</summary>
+    public abstract bool IsConflict(Exception error);
+
+    /// <summary>Treats an unspecified <see cref="DateTime.Kind"/> as UTC, as the index and query models promise.</summary>
+    public static DateTime AsUtc(DateTime value) =>
+        value.Kind == DateTimeKind.Utc ? value
+        : value.Kind == DateTimeKind.Local ? value.ToUniversalTime()
+        : DateTime.SpecifyKind(value, DateTimeKind.Utc);
+}

@@ -1,0 +1,45 @@
+using Fhir.Search.Queries;
+
+namespace Fhir.Storage.Sql;
+
+/// <summary>What the two stores share: every read runs the same SQL on a lent connection.</summary>
+internal abstract class SqlFhirStore(SqlDialect dialect) : IFhirStore
+{
+    /// <summary>The dialect of this store's database.</summary>
+    protected SqlDialect Dialect { get; } = dialect;
+
+    /// <summary>Lends a connection for one read, outside any transaction.</summary>
+    protected abstract ValueTask<DbLease> LeaseForReadAsync(CancellationToken ct);
+
+    public abstract Task InitializeAsync(CancellationToken ct = default);
+
+    public abstract Task<IWriteSession> BeginWriteAsync(CancellationToken ct = default);
+
+    public abstract ValueTask DisposeAsync();
+
+    public async Task<ResourceVersion?> ReadAsync(string type, string id, CancellationToken ct = default)
+    {
+        var lease = await LeaseForReadAsync(ct);
+        await using (lease) return await StoreQueries.ReadCurrentAsync(lease, type, id, ct);
+    }
+
+    public async Task<ResourceVersion?> ReadVersionAsync(string type, string id, int versionId, CancellationToken ct = default)
+    {
+        var lease = await LeaseForReadAsync(ct);
+        await using (lease) return await StoreQueries.ReadVersionAsync(lease, type, id, versionId, ct);
+    }
+
+    public async Task<HistoryPage> HistoryAsync(HistoryQuery query, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var lease = await LeaseForReadAsync(ct);
+        await using (lease) return await StoreQueries.HistoryAsync(lease, query, ct);
+    }
+
+    public async Task<SearchPage> SearchAsync(SearchQuery query, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var lease = await LeaseForReadAsync(ct);
+        await using (lease) return await StoreQueries.SearchAsync(lease, query, ct);
+    }
+}

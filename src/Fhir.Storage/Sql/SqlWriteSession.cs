@@ -1,0 +1,85 @@
+using Fhir.Search.Queries;
+
+namespace Fhir.Storage.Sql;
+
+/// <summary>
+/// What the two write sessions share: reads and searches inside the transaction, state checks,
+/// and turning "a concurrent writer won" errors into <see cref="WriteConflictException"/>.
+/// </summary>
+internal abstract class SqlWriteSession(SqlDialect dialect) : DbLease(dialect), IWriteSession
+{
+    private bool failed;
+
+    /// <summary>True once committed: disposal then has nothing to roll back.</summary>
+    protected bool Committed { get; private set; }
+
+    /// <summary>Locks the current row of a resource until the session ends, where the database needs it.</summary>
+    protected abstract Task LockRowAsync(string type, string id, CancellationToken ct);
+
+    /// <summary>Inserts the version, moves the current row to it and replaces the index rows.</summary>
+    protected abstract Task WriteCoreAsync(ResourceWrite write, CancellationToken ct);
+
+    /// <summary>Commits the transaction.</summary>
+    protected abstract Task CommitCoreAsync(CancellationToken ct);
+
+    public abstract Task LockConditionAsync(string key, CancellationToken ct = default);
+
+    public Task<ResourceVersion?> ReadForUpdateAsync(string type, string id, CancellationToken ct = default) =>
+        RunAsync(async () =>
+        {
+            await LockRowAsync(type, id, ct);
+            return await StoreQueries.ReadCurrentAsync(this, type, id, ct);
+        });
+
+    public Task<IReadOnlyList<string>> SearchIdsAsync(SearchQuery query, int limit, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return RunAsync(() => StoreQueries.SearchIdsAsync(this, query, limit, ct));
+    }
+
+    public Task WriteAsync(ResourceWrite write, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        if (write.VersionId < 1) throw new ArgumentException("Versions start at 1.", nameof(write));
+        return RunAsync(async () =>
+        {
+            await WriteCoreAsync(write, ct);
+            return true;
+        });
+    }
+
+    public Task CommitAsync(CancellationToken ct = default) =>
+        RunAsync(async () =>
+        {
+            await CommitCoreAsync(ct);
+            Committed = true;
+            return true;
+        });
+
+    /// <summary>
+    /// Runs one step of the session. After a failed step the transaction is unusable (PostgreSQL
+    /// aborts it), so later steps are refused: the caller disposes and retries in a new session.
+    /// </summary>
+    protected async Task<T> RunAsync<T>(Func<Task<T>> step)
+    {
+        if (Committed) throw new InvalidOperationException("The write session is already committed.");
+        if (failed) throw new InvalidOperationException("A previous step of this write session failed: dispose it and retry in a new session.");
+        try
+        {
+            return await step();
+        }
+        catch (Exception e)
+        {
+            failed = true;
+            if (e is not WriteConflictException && Dialect.IsConflict(e))
+            {
+                throw new WriteConflictException("A concurrent write session changed the same resource first; retry.", e);
+            }
+            throw;
+        }
+    }
+
+    /// <summary>The exception a write whose version is not newer than the current one throws.</summary>
+    protected static WriteConflictException StaleVersion(ResourceWrite write) =>
+        new($"{write.Type}/{write.Id} already has a version at or above {write.VersionId}; retry.");
+}

@@ -1,0 +1,121 @@
+using System.Data.Common;
+using System.Text;
+using Fhir.Search.Queries;
+
+namespace Fhir.Storage.Sql;
+
+/// <summary>The reads both stores and their sessions run, on whatever connection a <see cref="DbLease"/> lends.</summary>
+internal static class StoreQueries
+{
+    // Every version read selects these after one leading key column (seq or res_key).
+    private const string VersionColumns = "v.res_type, v.res_id, v.version, v.last_updated, v.method, v.json";
+
+    private const string ReadCurrentSql =
+        "SELECT v.seq, " + VersionColumns + " FROM resource r JOIN resource_version v ON v.seq = r.version_seq"
+        + " WHERE r.res_type = @p0 AND r.res_id = @p1";
+
+    private const string ReadVersionSql =
+        "SELECT v.seq, " + VersionColumns + " FROM resource_version v WHERE v.res_type = @p0 AND v.res_id = @p1 AND v.version = @p2";
+
+    /// <summary>The current version (or tombstone) of a resource.</summary>
+    public static async Task<ResourceVersion?> ReadCurrentAsync(DbLease lease, string type, string id, CancellationToken ct)
+    {
+        var cmd = lease.Command(ReadCurrentSql);
+        var p = new SqlParams();
+        p.Add(type);
+        p.Add(id);
+        p.BindTo(cmd);
+        return await ReadSingleAsync(lease.Dialect, cmd, ct);
+    }
+
+    /// <summary>One version of a resource.</summary>
+    public static async Task<ResourceVersion?> ReadVersionAsync(DbLease lease, string type, string id, int version, CancellationToken ct)
+    {
+        var cmd = lease.Command(ReadVersionSql);
+        var p = new SqlParams();
+        p.Add(type);
+        p.Add(id);
+        p.Add(version);
+        p.BindTo(cmd);
+        return await ReadSingleAsync(lease.Dialect, cmd, ct);
+    }
+
+    /// <summary>A page of history, newest first, keyset-paged on <c>seq</c>.</summary>
+    public static async Task<HistoryPage> HistoryAsync(DbLease lease, HistoryQuery query, CancellationToken ct)
+    {
+        if (query.Id is not null && query.Type is null) throw new ArgumentException("An instance history needs the resource type.", nameof(query));
+        if (query.Count <= 0) return new HistoryPage([], null);
+
+        var p = new SqlParams();
+        var sql = new StringBuilder("SELECT v.seq, " + VersionColumns + " FROM resource_version v WHERE 1 = 1", 256);
+        if (query.Type is not null) sql.Append(" AND v.res_type = ").Append(p.Add(query.Type));
+        if (query.Id is not null) sql.Append(" AND v.res_id = ").Append(p.Add(query.Id));
+        if (query.Since is DateTimeOffset since) sql.Append(" AND v.last_updated >= ").Append(p.Add(lease.Dialect.Instant(since.UtcDateTime)));
+        if (query.Before is long before) sql.Append(" AND v.seq < ").Append(p.Add(before));
+        sql.Append(" ORDER BY v.seq DESC LIMIT ").Append(p.Add(query.Count + 1));
+
+        var cmd = lease.Command(sql.ToString());
+        p.BindTo(cmd);
+        var (entries, next) = await ReadPageAsync(lease.Dialect, cmd, query.Count, ct);
+        return new HistoryPage(entries, next);
+    }
+
+    /// <summary>A page of current, non-deleted matches in <c>res_key</c> order.</summary>
+    public static async Task<SearchPage> SearchAsync(DbLease lease, SearchQuery query, CancellationToken ct)
+    {
+        if (query.Count <= 0) return new SearchPage([], null);
+        var p = new SqlParams();
+        var cmd = lease.Command(SearchSqlBuilder.Page(query, lease.Dialect, p));
+        p.BindTo(cmd);
+        var (resources, next) = await ReadPageAsync(lease.Dialect, cmd, query.Count, ct);
+        return new SearchPage(resources, next);
+    }
+
+    /// <summary>The ids of at most <paramref name="limit"/> current, non-deleted matches.</summary>
+    public static async Task<IReadOnlyList<string>> SearchIdsAsync(DbLease lease, SearchQuery query, int limit, CancellationToken ct)
+    {
+        if (limit <= 0) return [];
+        var p = new SqlParams();
+        var cmd = lease.Command(SearchSqlBuilder.Ids(query, limit, lease.Dialect, p));
+        p.BindTo(cmd);
+        var ids = new List<string>(Math.Min(limit, 16));
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) ids.Add(reader.GetString(0));
+        return ids;
+    }
+
+    private static async Task<ResourceVersion?> ReadSingleAsync(SqlDialect dialect, DbCommand cmd, CancellationToken ct)
+    {
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? ReadVersion(dialect, reader) : null;
+    }
+
+    // Reads up to count rows; a row beyond them means another page, whose cursor is the last key read.
+    private static async Task<(List<ResourceVersion> Rows, long? Next)> ReadPageAsync(SqlDialect dialect, DbCommand cmd, int count, CancellationToken ct)
+    {
+        var rows = new List<ResourceVersion>(Math.Min(count, 64));
+        long lastKey = 0;
+        long? next = null;
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            if (rows.Count == count)
+            {
+                next = lastKey;
+                break;
+            }
+            lastKey = reader.GetInt64(0);
+            rows.Add(ReadVersion(dialect, reader));
+        }
+        return (rows, next);
+    }
+
+    // Columns 1..6: VersionColumns.
+    private static ResourceVersion ReadVersion(SqlDialect dialect, DbDataReader r) => new(
+        r.GetString(1),
+        r.GetString(2),
+        r.GetInt32(3),
+        dialect.ReadInstant(r, 4),
+        (WriteMethod)r.GetInt16(5),
+        r.GetFieldValue<byte[]>(6));
+}

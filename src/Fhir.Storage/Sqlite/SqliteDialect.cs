@@ -1,0 +1,44 @@
+using System.Data.Common;
+using System.Runtime.InteropServices;
+using Fhir.Storage.Sql;
+using Microsoft.Data.Sqlite;
+
+namespace Fhir.Storage.Sqlite;
+
+/// <summary>SQLite: instants as UTC ticks (INTEGER), decimals as REAL, keys as rowid aliases.</summary>
+internal sealed class SqliteDialect : SqlDialect
+{
+    private const int SqliteConstraint = 19, SqliteConstraintPrimaryKey = 1555, SqliteConstraintUnique = 2067;
+
+    public static readonly SqliteDialect Instance = new();
+
+    private SqliteDialect()
+    {
+    }
+
+    public override string ExpandDdl(string template) => template
+        .Replace("{key}", "INTEGER PRIMARY KEY", StringComparison.Ordinal)
+        .Replace("{text}", "TEXT", StringComparison.Ordinal)
+        .Replace("{int}", "INTEGER", StringComparison.Ordinal)
+        .Replace("{bigint}", "INTEGER", StringComparison.Ordinal)
+        .Replace("{smallint}", "INTEGER", StringComparison.Ordinal)
+        .Replace("{instant}", "INTEGER", StringComparison.Ordinal)
+        .Replace("{num}", "REAL", StringComparison.Ordinal)
+        .Replace("{bytes}", "BLOB", StringComparison.Ordinal)
+        .Replace("{bool}", "INTEGER", StringComparison.Ordinal);
+
+    public override object Instant(DateTime utc) => utc.Ticks;
+
+    public override DateTimeOffset ReadInstant(DbDataReader reader, int ordinal) => new(reader.GetInt64(ordinal), TimeSpan.Zero);
+
+    public override object Number(decimal value) => (double)value;
+
+    public override object Bytes(ReadOnlyMemory<byte> bytes) =>
+        MemoryMarshal.TryGetArray(bytes, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : bytes.ToArray();
+
+    public override bool IsConflict(Exception error) =>
+        error is SqliteException { SqliteErrorCode: SqliteConstraint } e
+        && e.SqliteExtendedErrorCode is SqliteConstraintUnique or SqliteConstraintPrimaryKey;
+}

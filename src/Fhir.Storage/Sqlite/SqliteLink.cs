@@ -1,0 +1,97 @@
+using System.Data.Common;
+using Fhir.Storage.Sql;
+using Microsoft.Data.Sqlite;
+
+namespace Fhir.Storage.Sqlite;
+
+/// <summary>
+/// One open SQLite connection with its prepared statements, kept open by the store: a command
+/// stays prepared as long as it lives, so statements are cached here by their text.
+/// </summary>
+internal sealed class SqliteLink : DbLease
+{
+    private const int MaxCachedStatements = 256;
+
+    private readonly Dictionary<string, SqliteCommand> commands = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SqliteCommand> statements = new(StringComparer.Ordinal);
+    private readonly Action<SqliteLink> release;
+
+    public SqliteLink(string connectionString, Action<SqliteLink> release)
+        : base(SqliteDialect.Instance)
+    {
+        this.release = release;
+        Connection = new SqliteConnection(connectionString);
+        Connection.Open();
+        // Per connection: WAL is set once per database; synchronous=NORMAL in WAL mode survives a
+        // process crash (only power loss can drop the last commits) and saves an fsync per commit.
+        Execute("PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = OFF");
+    }
+
+    /// <summary>The connection.</summary>
+    public SqliteConnection Connection { get; }
+
+    /// <summary>True while a transaction is open on the connection.</summary>
+    public bool InTransaction => SQLitePCL.raw.sqlite3_get_autocommit(Connection.Handle) == 0;
+
+    public override DbCommand Command(string sql)
+    {
+        var cmd = Cached(commands, sql);
+        cmd.Parameters.Clear();
+        return cmd;
+    }
+
+    /// <summary>
+    /// A cached command whose parameters <c>@p0..@p(n-1)</c> already exist: the hot write path only
+    /// sets their values. Use a text with one parameter count only.
+    /// </summary>
+    public SqliteCommand Statement(string sql, int parameterCount)
+    {
+        var cmd = Cached(statements, sql);
+        if (cmd.Parameters.Count != parameterCount)
+        {
+            cmd.Parameters.Clear();
+            for (var i = 0; i < parameterCount; i++) cmd.Parameters.Add(new SqliteParameter(SqlParams.Name(i), DBNull.Value));
+        }
+        return cmd;
+    }
+
+    /// <summary>Runs a statement without parameters.</summary>
+    public void Execute(string sql)
+    {
+        using var cmd = Connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>Gives the connection back to the store's pool.</summary>
+    public override ValueTask DisposeAsync()
+    {
+        release(this);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Closes the connection for good.</summary>
+    public void Close()
+    {
+        DisposeAll(commands);
+        DisposeAll(statements);
+        Connection.Dispose();
+    }
+
+    private SqliteCommand Cached(Dictionary<string, SqliteCommand> cache, string sql)
+    {
+        if (cache.TryGetValue(sql, out var cmd)) return cmd;
+        // Searches can produce many shapes; a full cache starts over rather than grow without bound.
+        if (cache.Count >= MaxCachedStatements) DisposeAll(cache);
+        cmd = Connection.CreateCommand();
+        cmd.CommandText = sql;
+        cache.Add(sql, cmd);
+        return cmd;
+    }
+
+    private static void DisposeAll(Dictionary<string, SqliteCommand> cache)
+    {
+        foreach (var cmd in cache.Values) cmd.Dispose();
+        cache.Clear();
+    }
+}

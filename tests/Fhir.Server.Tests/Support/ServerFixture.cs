@@ -1,0 +1,114 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Fhir.Storage.Tests;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Fhir.Server.Tests.Support;
+
+/// <summary>A server on a fresh, empty store, hosted in memory; one per test class.</summary>
+public abstract class ServerFixture : IAsyncLifetime
+{
+    private WebApplicationFactory<Program>? _factory;
+
+    /// <summary>The store the server runs on, for test names and messages.</summary>
+    public abstract string Provider { get; }
+
+    /// <summary>A client whose base address is the FHIR base (<c>http://localhost/fhir/</c>).</summary>
+    public HttpClient Client { get; private set; } = null!;
+
+    /// <summary>The connection string of the store.</summary>
+    public string ConnectionString { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await CreateStoreAsync();
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("Storage:Provider", Provider);
+            web.UseSetting("Storage:ConnectionString", ConnectionString);
+            foreach (var (key, value) in Settings)
+            {
+                web.UseSetting(key, value);
+            }
+        });
+        Client = _factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("http://localhost/fhir/") });
+    }
+
+    /// <summary>Extra configuration for this server.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string>> Settings => [];
+
+    public async Task DisposeAsync()
+    {
+        Client.Dispose();
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+        await DropStoreAsync();
+    }
+
+    protected abstract Task<string> CreateStoreAsync();
+
+    protected abstract Task DropStoreAsync();
+
+    /// <summary>A FHIR JSON body.</summary>
+    public static StringContent Json(string json, string mediaType = "application/fhir+json")
+    {
+        var content = new StringContent(json, Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+        return content;
+    }
+}
+
+/// <summary>A server on a new SQLite file.</summary>
+public class SqliteServer : ServerFixture
+{
+    private string? _folder;
+
+    public override string Provider => "Sqlite";
+
+    protected override Task<string> CreateStoreAsync()
+    {
+        _folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "fhir-server-tests-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_folder);
+        return Task.FromResult($"Data Source={System.IO.Path.Combine(_folder, "fhir.db")}");
+    }
+
+    protected override Task DropStoreAsync()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_folder!, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>A server on a new PostgreSQL database of the shared test cluster.</summary>
+public sealed class PostgresServer : ServerFixture
+{
+    public override string Provider => "Postgres";
+
+    protected override async Task<string> CreateStoreAsync() => await (await SharedPostgres.Instance).CreateDatabaseAsync();
+
+    protected override async Task DropStoreAsync() => await (await SharedPostgres.Instance).DropDatabaseAsync(ConnectionString);
+}
+
+/// <summary>One PostgreSQL for the whole test run, stopped when the test process ends.</summary>
+internal static class SharedPostgres
+{
+    public static readonly Lazy<Task<PostgresFixture>> Lazy = new(async () =>
+    {
+        var fixture = new PostgresFixture();
+        await fixture.InitializeAsync();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => fixture.DisposeAsync().GetAwaiter().GetResult();
+        return fixture;
+    });
+
+    public static Task<PostgresFixture> Instance => Lazy.Value;
+}

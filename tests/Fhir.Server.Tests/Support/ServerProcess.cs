@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Fhir.Server.Tests.Support;
+
+/// <summary>
+/// The real server as a separate OS process (the built Fhir.Server.dll), for what an in-memory host
+/// cannot show: several processes on one database, and a process killed with SIGKILL mid-write.
+/// </summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private ServerProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    /// <summary>A client whose base address is the server's FHIR base.</summary>
+    public HttpClient Client { get; }
+
+    /// <summary>Starts a server on a free loopback port and waits until it answers.</summary>
+    public static async Task<ServerProcess> StartAsync(string provider, string connectionString)
+    {
+        var port = FreePort();
+        var info = new ProcessStartInfo("dotnet", [ServerDll(), "--urls", $"http://127.0.0.1:{port}"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.Environment["Storage__Provider"] = provider;
+        info.Environment["Storage__ConnectionString"] = connectionString;
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}/fhir/"));
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"The server process exited with code {process.ExitCode} during start-up.");
+            }
+            try
+            {
+                if ((await server.Client.GetAsync("metadata")).StatusCode == HttpStatusCode.OK)
+                {
+                    return server;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(100);
+        }
+        await server.DisposeAsync();
+        throw new TimeoutException("The server process did not answer within 60 s.");
+    }
+
+    /// <summary>Kills the process at once (SIGKILL): no shutdown code runs.</summary>
+    public void KillHard()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        KillHard();
+        Client.Dispose();
+        _process.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The server built beside these tests (same configuration), found from the repository root.</summary>
+    private static string ServerDll()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(System.IO.Path.Combine(dir.FullName, "Fhir.sln")))
+        {
+            dir = dir.Parent;
+        }
+        if (dir is null)
+        {
+            throw new InvalidOperationException("Cannot find the repository root (Fhir.sln) above " + AppContext.BaseDirectory);
+        }
+        // The test assembly's own folder is bin/<Configuration>/net10.0: use the same configuration.
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(System.IO.Path.DirectorySeparatorChar)).Parent!.Name;
+        var dll = System.IO.Path.Combine(dir.FullName, "src", "Fhir.Server", "bin", configuration, "net10.0", "Fhir.Server.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the server first: " + dll);
+    }
+}

@@ -1,0 +1,41 @@
+using Fhir.Search.Queries;
+using Fhir.Storage.Sql;
+using Fhir.Storage.Sqlite;
+
+namespace Fhir.Storage.Tests;
+
+public sealed class SearchSqlBuilderTests
+{
+    [Theory]
+    [InlineData("abc", "abd")]
+    [InlineData("a\U0010FFFF", "b")]
+    [InlineData("a\uD7FF", "a\uE000")]
+    [InlineData("z\uFFFF", "z\U00010000")]
+    public void Prefix_upper_bound_is_the_next_string_in_code_point_order(string prefix, string expected)
+    {
+        Assert.Equal(expected, SearchSqlBuilder.PrefixUpperBound(prefix));
+    }
+
+    [Fact]
+    public void Prefix_upper_bound_of_only_maximal_code_points_is_unbounded()
+    {
+        Assert.Null(SearchSqlBuilder.PrefixUpperBound("\U0010FFFF"));
+        Assert.Null(SearchSqlBuilder.PrefixUpperBound(""));
+    }
+
+    [Fact]
+    public void Search_values_travel_as_parameters_never_as_SQL_text()
+    {
+        const string Evil = "x'); DROP TABLE resource; --";
+        var query = new SearchQuery("Patient", [
+            new SearchCriterion("name", SearchParamType.String, "contains", [new StringSearchValue(Evil)]),
+            new SearchCriterion("identifier", SearchParamType.Token, null, [new TokenSearchValue(Evil, Evil, true)]),
+            new SearchCriterion("_id", SearchParamType.Special, null, [new TokenSearchValue(null, Evil, false)]),
+        ]);
+
+        var sql = SearchSqlBuilder.Page(query, SqliteDialect.Instance, new SqlParams());
+
+        Assert.DoesNotContain("DROP", sql, StringComparison.Ordinal);
+        Assert.DoesNotContain("Patient", sql, StringComparison.Ordinal);
+    }
+}
