@@ -121,6 +121,10 @@ public abstract partial class StoreTests
         Assert.Equal(["o1", "o2", "o3"], await FindAsync(DateCriterion(SearchPrefix.Le, year2020)));
         Assert.Equal(["o2", "o4"], await FindAsync(DateCriterion(SearchPrefix.Sa, jan1)));
         Assert.Equal(["o1", "o3"], await FindAsync(DateCriterion(SearchPrefix.Eb, Day(2020, 6, 15))));
+        // Adjacent days neither overlap nor leave a gap, whatever the database's precision.
+        Assert.Equal(["o1", "o2", "o4"], await FindAsync(DateCriterion(SearchPrefix.Sa, Day(2019, 12, 31))));
+        Assert.Equal(["o1"], await FindAsync(DateCriterion(SearchPrefix.Eb, Day(2020, 1, 2))));
+        Assert.Equal(["o1"], await FindAsync(DateCriterion(SearchPrefix.Eq, Day(2020, 1, 1))));
     }
 
     [Fact]
@@ -199,6 +203,9 @@ public abstract partial class StoreTests
         Assert.Equal(["o2"], await FindAsync(LastUpdated(SearchPrefix.Eq, Day(2024, 1, 2))));
         Assert.Equal(["o3", "o4", "o5"], await FindAsync(LastUpdated(SearchPrefix.Ge, Day(2024, 1, 3))));
         Assert.Equal(["o1"], await FindAsync(LastUpdated(SearchPrefix.Lt, Day(2024, 1, 2))));
+        Assert.Empty(await FindAsync(new SearchCriterion("_id", SearchParamType.Special, "missing", [new MissingSearchValue(true)])));
+        Assert.Equal(5, (await FindAsync(new SearchCriterion("_lastUpdated", SearchParamType.Special, "missing", [new MissingSearchValue(false)]))).Length);
+        Assert.Equal(["o2", "o4", "o5"], await FindAsync(new SearchCriterion("_id", SearchParamType.Special, "not", [new TokenSearchValue(null, "o1", false), new TokenSearchValue(null, "o3", false)])));
     }
 
     [Fact]

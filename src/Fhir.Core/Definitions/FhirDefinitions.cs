@@ -73,6 +73,19 @@ public sealed class FhirDefinitions
     /// <summary>True when <paramref name="name"/> is a concrete resource type.</summary>
     public bool IsResourceType(string name) => ResourceTypeSet.Contains(name);
 
+    /// <summary>
+    /// The base type of a type (<c>DomainResource</c> for <c>Observation</c>), read from the index without
+    /// building the type model: cheap enough for start-up paths.
+    /// </summary>
+    public string? BaseTypeName(string typeName)
+    {
+        if (!_typeEntries.TryGetValue(typeName, out var entry) || entry.BaseDefinition is not { } baseUrl)
+        {
+            return null;
+        }
+        return baseUrl[(baseUrl.LastIndexOf('/') + 1)..];
+    }
+
     /// <summary>The conformance resource with this canonical URL (a <c>|version</c> suffix is ignored).</summary>
     public ConformanceEntry? FindByUrl(string url)
     {

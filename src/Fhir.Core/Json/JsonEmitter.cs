@@ -213,6 +213,17 @@ internal readonly struct JsonEmitter
                     _writer.WriteNumberValue(number);
                 }
                 break;
+            case double number:
+                // A decimal beyond System.Decimal: its text is exact, the double only approximates it.
+                if (node.DecimalText is { } exact && double.TryParse(exact, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d == number)
+                {
+                    _writer.WriteRawValue(exact, skipInputValidation: true);
+                }
+                else
+                {
+                    _writer.WriteNumberValue(number);
+                }
+                break;
             case var other:
                 _writer.WriteStringValue(Convert.ToString(other, CultureInfo.InvariantCulture));
                 break;

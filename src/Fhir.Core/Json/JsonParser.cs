@@ -466,8 +466,7 @@ internal sealed class JsonParser
             case JsonTokenType.Number when expected == JsonPrimitiveToken.Number:
                 if (PrimitiveChecks.CheckNumber(kind, reader.ValueSpan, out value) is { } numberReason)
                 {
-                    // A valid FHIR decimal beyond System.Decimal is a limit of this server, not a fault of the content.
-                    Error(ReferenceEquals(numberReason, PrimitiveChecks.DecimalOutOfRange) ? IssueType.NotSupported : IssueType.Value, $"Invalid {typeLabel} {Encoding.UTF8.GetString(reader.ValueSpan)} in '{name}': {numberReason}", _path.Build());
+                    Error(IssueType.Value, $"Invalid {typeLabel} {Encoding.UTF8.GetString(reader.ValueSpan)} in '{name}': {numberReason}", _path.Build());
                     return false;
                 }
                 if (kind == PrimitiveKind.Decimal)
@@ -695,7 +694,8 @@ internal sealed class JsonParser
 
     private void ReportUnknown(PropertyMap map, string name)
     {
-        var expression = _path.Build(name);
+        var shown = Shorten(name); // a client's name goes back in the outcome: keep it short
+        var expression = _path.Build(shown);
         var type = map.Type;
         if (name == "resourceType")
         {
@@ -706,7 +706,7 @@ internal sealed class JsonParser
         var bare = name.StartsWith('_') ? name[1..] : name;
         if (name.Length > 1 && name[0] == '_' && map.TryGet(bare, out var plain))
         {
-            Error(IssueType.Structure, $"'{name}': '{plain.Key}' is not a FHIR primitive, so it has no '_' form", expression);
+            Error(IssueType.Structure, $"'{shown}': '{plain.Key}' is not a FHIR primitive, so it has no '_' form", expression);
             return;
         }
         foreach (var element in type.Elements)
@@ -724,11 +724,11 @@ internal sealed class JsonParser
             if (char.IsUpper(bare[element.Name.Length]))
             {
                 Error(IssueType.Structure,
-                    $"'{name}': '{bare[element.Name.Length..]}' is not an allowed type for the choice element '{element.Name}[x]'", expression);
+                    $"'{shown}': '{Shorten(bare[element.Name.Length..])}' is not an allowed type for the choice element '{element.Name}[x]'", expression);
                 return;
             }
         }
-        Error(IssueType.Structure, $"Unknown element '{Shorten(name)}' in {type.Name}", expression);
+        Error(IssueType.Structure, $"Unknown element '{shown}' in {type.Name}", expression);
     }
 
     // ---- the reader ----

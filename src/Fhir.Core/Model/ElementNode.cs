@@ -38,7 +38,8 @@ public sealed class ElementNode
 
     /// <summary>
     /// The primitive value: <see cref="string"/> (string, code, uri, date, dateTime, instant, time, base64Binary...),
-    /// <see cref="bool"/>, <see cref="int"/> (integer, positiveInt, unsignedInt) or <see cref="decimal"/>; null when the
+    /// <see cref="bool"/>, <see cref="int"/> (integer, positiveInt, unsignedInt) or <see cref="decimal"/> (a <see cref="double"/> for the
+    /// rare decimals beyond System.Decimal's range, whose exact text is in <see cref="DecimalText"/>); null when the
     /// primitive has only extensions, and always null for complex nodes.
     /// </summary>
     public object? Value { get; set; }

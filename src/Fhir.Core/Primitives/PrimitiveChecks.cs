@@ -15,9 +15,6 @@ internal static class PrimitiveChecks
     /// <summary>FHIR strings SHALL NOT exceed 1 MB (1,048,576 characters).</summary>
     public const int MaxStringLength = 1024 * 1024;
 
-    /// <summary>The reason given for a decimal beyond the range of <see cref="decimal"/> (about ±7.9e28).</summary>
-    public const string DecimalOutOfRange = "beyond the range of decimals this server supports (about ±7.9e28)";
-
     private static readonly FrozenDictionary<string, PrimitiveKind> Kinds = new Dictionary<string, PrimitiveKind>(StringComparer.Ordinal)
     {
         ["boolean"] = PrimitiveKind.Boolean, ["integer"] = PrimitiveKind.Integer, ["positiveInt"] = PrimitiveKind.PositiveInt,
@@ -79,9 +76,12 @@ internal static class PrimitiveChecks
         value = null;
         if (kind == PrimitiveKind.Decimal)
         {
-            if (!decimal.TryParse(utf8, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
+            // FHIR sets no bound on decimals; beyond System.Decimal (±7.9e28, or a non-zero value below 1e-28)
+            // the value is kept as a double for arithmetic, and exactly in ElementNode.DecimalText.
+            if (!decimal.TryParse(utf8, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) || (d == 0 && HasNonZeroDigit(utf8)))
             {
-                return DecimalOutOfRange;
+                value = double.Parse(utf8, NumberStyles.Float, CultureInfo.InvariantCulture);
+                return null;
             }
             value = d;
             return null;
@@ -126,6 +126,22 @@ internal static class PrimitiveChecks
     {
         value = 0;
         return IsNumberText(text) && decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+    }
+
+    private static bool HasNonZeroDigit(ReadOnlySpan<byte> number)
+    {
+        foreach (var b in number)
+        {
+            if (b is (byte)'e' or (byte)'E')
+            {
+                return false;
+            }
+            if (b is >= (byte)'1' and <= (byte)'9')
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>True when a string has no character other than spaces, tabs and line breaks.</summary>

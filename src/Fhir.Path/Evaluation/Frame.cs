@@ -7,13 +7,15 @@ internal sealed class Frame
 {
     private DateTimeOffset? _now;
 
+    private ElementNode? _resource;
+    private ElementNode? _rootResource;
+    private bool _resourcesFound;
+    private Dictionary<ElementNode, Dictionary<string, ElementNode>?>? _bundleIndexes;
+
     public Frame(EvaluationContext context, IReadOnlyList<object> input)
     {
         Context = context;
         Input = input;
-        var first = input.Count > 0 ? input[0] as ElementNode : null;
-        Resource = context.Resource ?? NearestResource(first);
-        RootResource = context.RootResource ?? TopResource(Resource ?? first);
     }
 
     public EvaluationContext Context { get; }
@@ -22,10 +24,51 @@ internal sealed class Frame
     public IReadOnlyList<object> Input { get; }
 
     /// <summary><c>%resource</c>.</summary>
-    public ElementNode? Resource { get; }
+    public ElementNode? Resource
+    {
+        get
+        {
+            FindResources();
+            return _resource;
+        }
+    }
 
     /// <summary><c>%rootResource</c>.</summary>
-    public ElementNode? RootResource { get; }
+    public ElementNode? RootResource
+    {
+        get
+        {
+            FindResources();
+            return _rootResource;
+        }
+    }
+
+    /// <summary>
+    /// The entries of a Bundle by fullUrl and by type/id, built on the second resolution in the same Bundle within an
+    /// evaluation (a single resolution scans instead); null until then.
+    /// </summary>
+    public Dictionary<string, ElementNode>? BundleIndex(ElementNode bundle, Func<ElementNode, Dictionary<string, ElementNode>> build)
+    {
+        _bundleIndexes ??= new Dictionary<ElementNode, Dictionary<string, ElementNode>?>(ReferenceEqualityComparer.Instance);
+        if (!_bundleIndexes.TryGetValue(bundle, out var index))
+        {
+            _bundleIndexes[bundle] = null;
+            return null;
+        }
+        return index ??= _bundleIndexes[bundle] = build(bundle);
+    }
+
+    private void FindResources()
+    {
+        if (_resourcesFound)
+        {
+            return;
+        }
+        var first = Input.Count > 0 ? Input[0] as ElementNode : null;
+        _resource = Context.Resource ?? NearestResource(first);
+        _rootResource = Context.RootResource ?? TopResource(_resource ?? first);
+        _resourcesFound = true;
+    }
 
     /// <summary><c>$index</c>, or -1 outside an iteration.</summary>
     public int Index { get; set; } = -1;

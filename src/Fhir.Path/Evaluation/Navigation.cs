@@ -46,27 +46,41 @@ internal static class Navigation
     }
 
     /// <summary>
-    /// An identifier at the start of a path: the children named <paramref name="name"/>, or, when there are none,
-    /// the items whose type is (or derives from) the type named <paramref name="name"/> (<c>Patient.name</c>).
+    /// An identifier at the start of a path: the items whose type is (or derives from) the type named
+    /// <paramref name="name"/> (<c>Patient.name</c>), or, when there are none, the children named <paramref name="name"/>.
     /// </summary>
     public static IReadOnlyList<object> ChildOrType(IReadOnlyList<object> input, string name)
     {
-        var children = Child(input, name);
-        if (children.Count > 0 || input.Count == 0)
-        {
-            return children;
-        }
         List<object>? result = null;
+        var all = true;
         for (var i = 0; i < input.Count; i++)
         {
-            // The type of the item, or the name of a root (which for a resource is its type; for other models, its name).
-            if (input[i] is ElementNode node && (node.Type.IsA(name) || (node.Parent is null && node.Name == name)))
+            if (input[i] is ElementNode node && IsNamedType(node, name))
             {
-                (result ??= []).Add(node);
+                if (!all)
+                {
+                    (result ??= []).Add(node);
+                }
+            }
+            else if (all)
+            {
+                all = false;
+                for (var j = 0; j < i; j++)
+                {
+                    (result ??= []).Add(input[j]);
+                }
             }
         }
-        return result is null ? Items.Empty : result.Count == input.Count ? input : result;
+        if (all)
+        {
+            return input;
+        }
+        return result is not null ? result : Child(input, name);
     }
+
+    // The type of the node or a base type, or the name of a root (a resource's name is its type; other models name their root).
+    private static bool IsNamedType(ElementNode node, string name) =>
+        string.Equals(node.Type.Name, name, StringComparison.Ordinal) || node.Type.IsA(name) || (node.Parent is null && node.Name == name);
 
     private static IReadOnlyList<object> ChildrenOf(ElementNode node, string name)
     {

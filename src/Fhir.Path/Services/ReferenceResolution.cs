@@ -15,8 +15,13 @@ internal static class ReferenceResolution
         {
             return Contained(reference[1..], source ?? frame.Resource);
         }
+        if (reference.Contains('?', StringComparison.Ordinal))
+        {
+            // A conditional reference (Patient?identifier=...) is a search, resolved by the server when it processes the Bundle.
+            return frame.Context.Resolver?.Resolve(reference, source);
+        }
         var bundle = EnclosingBundle(source) ?? (frame.RootResource?.Type.Name == "Bundle" ? frame.RootResource : null);
-        if (bundle is not null && InBundle(bundle, reference, source) is { } entry)
+        if (bundle is not null && InBundle(bundle, reference, source, frame) is { } entry)
         {
             return entry;
         }
@@ -62,12 +67,41 @@ internal static class ReferenceResolution
         return null;
     }
 
-    private static ElementNode? InBundle(ElementNode bundle, string reference, ElementNode? source)
+    private static ElementNode? InBundle(ElementNode bundle, string reference, ElementNode? source, Frame frame)
     {
         var withoutHistory = StripHistory(reference);
+        var index = frame.BundleIndex(bundle, BuildIndex);
+        if (index is null)
+        {
+            // The first resolution in this Bundle: scan, without building the index.
+            return Scan(bundle, reference, withoutHistory, source);
+        }
+        if (index.TryGetValue(reference, out var exact) || index.TryGetValue(withoutHistory, out exact))
+        {
+            return exact;
+        }
         var isAbsolute = reference.Contains("://", StringComparison.Ordinal) || reference.StartsWith("urn:", StringComparison.Ordinal);
+        if (isAbsolute)
+        {
+            return null;
+        }
+        // A relative reference is relative to the base of the referring entry's fullUrl, else matched by type and id.
+        if (BaseOf(EntryOf(source)?.Child("fullUrl")?.Value as string) is { } baseUrl && index.TryGetValue(baseUrl + withoutHistory, out var based))
+        {
+            return based;
+        }
         var (type, id) = TypeAndId(withoutHistory);
-        var baseUrl = BaseOf(EntryOf(source)?.Child("fullUrl")?.Value as string);
+        return type is not null && index.TryGetValue(TypeIdKey + type + "/" + id, out var byTypeAndId) ? byTypeAndId : null;
+    }
+
+    // Keys of resources by type and id are prefixed so that they cannot collide with a fullUrl.
+    private const string TypeIdKey = "\0";
+
+    private static ElementNode? Scan(ElementNode bundle, string reference, string withoutHistory, ElementNode? source)
+    {
+        var isAbsolute = reference.Contains("://", StringComparison.Ordinal) || reference.StartsWith("urn:", StringComparison.Ordinal);
+        var based = isAbsolute ? null : BaseOf(EntryOf(source)?.Child("fullUrl")?.Value as string) is { } baseUrl ? baseUrl + withoutHistory : null;
+        var (type, id) = isAbsolute ? (null, null) : TypeAndId(withoutHistory);
         ElementNode? byTypeAndId = null;
         foreach (var entry in bundle.Children)
         {
@@ -75,24 +109,37 @@ internal static class ReferenceResolution
             {
                 continue;
             }
-            var fullUrl = entry.Child("fullUrl")?.Value as string;
-            if (fullUrl is not null)
+            if (entry.Child("fullUrl")?.Value is string fullUrl && (fullUrl == reference || fullUrl == withoutHistory || fullUrl == based))
             {
-                if (fullUrl == reference || fullUrl == withoutHistory)
-                {
-                    return resource;
-                }
-                if (!isAbsolute && baseUrl is not null && fullUrl == baseUrl + withoutHistory)
-                {
-                    return resource;
-                }
+                return resource;
             }
-            if (!isAbsolute && type is not null && byTypeAndId is null && resource.Type.Name == type && resource.Child("id")?.Value as string == id)
+            if (type is not null && byTypeAndId is null && resource.Type.Name == type && resource.Child("id")?.Value as string == id)
             {
                 byTypeAndId = resource;
             }
         }
         return byTypeAndId;
+    }
+
+    private static Dictionary<string, ElementNode> BuildIndex(ElementNode bundle)
+    {
+        var index = new Dictionary<string, ElementNode>(StringComparer.Ordinal);
+        foreach (var entry in bundle.Children)
+        {
+            if (entry.Name != "entry" || entry.Child("resource") is not { } resource)
+            {
+                continue;
+            }
+            if (entry.Child("fullUrl")?.Value is string fullUrl)
+            {
+                index.TryAdd(fullUrl, resource);
+            }
+            if (resource.Child("id")?.Value is string id)
+            {
+                index.TryAdd(TypeIdKey + resource.Type.Name + "/" + id, resource);
+            }
+        }
+        return index;
     }
 
     private static ElementNode? EntryOf(ElementNode? node)

@@ -84,9 +84,9 @@ public sealed class SearchParameterRegistry
         {
             return p;
         }
-        for (var t = _definitions.FindType(resourceType)?.Base; t is not null; t = t.Base)
+        for (var t = _definitions.BaseTypeName(resourceType); t is not null; t = _definitions.BaseTypeName(t))
         {
-            if (_byType.TryGetValue(t.Name, out var inherited) && inherited.TryGetValue(code, out p))
+            if (_byType.TryGetValue(t, out var inherited) && inherited.TryGetValue(code, out p))
             {
                 return p;
             }
@@ -102,9 +102,9 @@ public sealed class SearchParameterRegistry
     {
         var result = new Dictionary<string, SearchParameterInfo>(StringComparer.Ordinal);
         var chain = new List<string>();
-        for (var t = _definitions.FindType(resourceType); t is not null; t = t.Base)
+        for (var t = resourceType; t is not null; t = _definitions.BaseTypeName(t))
         {
-            chain.Add(t.Name);
+            chain.Add(t);
         }
         // Most specific wins: walk from the root type down.
         for (var i = chain.Count - 1; i >= 0; i--)

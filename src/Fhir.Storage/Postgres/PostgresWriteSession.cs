@@ -20,8 +20,9 @@ internal sealed class PostgresWriteSession(NpgsqlConnection connection, NpgsqlTr
     // Later statements of the batch find the key through the unique (type, id) index.
     private const string KeyOfResource = "(SELECT res_key FROM resource WHERE res_type = @p0 AND res_id = @p1)";
 
-    // Locks only the current row: a join would make PostgreSQL drop the row when a concurrent
-    // writer moved it (the re-check sees the old version row), so the read comes after, in its own statement.
+    // Locks only the current row: with a join, a row moved by a concurrent writer would vanish
+    // from the result (the re-check pairs it with the old version row), so the read is a second
+    // statement of the same batch, whose fresh READ COMMITTED snapshot sees the latest commit.
     private const string LockRow = "SELECT 1 FROM resource WHERE res_type = @p0 AND res_id = @p1 FOR UPDATE";
 
     private static readonly string[] DeleteIndexRows = CreateDeletes();
@@ -31,12 +32,19 @@ internal sealed class PostgresWriteSession(NpgsqlConnection connection, NpgsqlTr
 
     public override DbCommand Command(string sql) => new NpgsqlCommand(sql, connection, transaction);
 
-    protected override async Task LockRowAsync(string type, string id, CancellationToken ct)
+    protected override async Task<ResourceVersion?> ReadCurrentForUpdateAsync(string type, string id, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(LockRow, connection, transaction);
-        cmd.Parameters.Add(new NpgsqlParameter<string>("p0", type));
-        cmd.Parameters.Add(new NpgsqlParameter<string>("p1", id));
-        await cmd.ExecuteNonQueryAsync(ct);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var sql in (string[])[LockRow, StoreQueries.ReadCurrentSql])
+        {
+            var cmd = new NpgsqlBatchCommand(sql);
+            cmd.Parameters.Add(new NpgsqlParameter<string>("p0", type));
+            cmd.Parameters.Add(new NpgsqlParameter<string>("p1", id));
+            batch.BatchCommands.Add(cmd);
+        }
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        await reader.NextResultAsync(ct);
+        return await reader.ReadAsync(ct) ? StoreQueries.ReadVersion(PostgresDialect.Instance, reader) : null;
     }
 
     public override Task LockConditionAsync(string key, CancellationToken ct = default)

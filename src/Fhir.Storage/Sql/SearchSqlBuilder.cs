@@ -6,7 +6,9 @@ namespace Fhir.Storage.Sql;
 // Translates a SearchQuery into one parameterised SELECT over `resource r` (current, non-deleted
 // rows, ordered by the surrogate key r.res_key, keyset cursor `r.res_key > After`). Values are
 // always parameters, never SQL text. Both databases run the same SQL; SqlDialect only converts
-// parameter values (SQLite: instants as UTC ticks, decimals as REAL).
+// parameter values (SQLite: instants as UTC ticks, decimals as REAL; PostgreSQL keeps instants
+// to the microsecond, truncating, so a day's [00:00, 23:59:59.9999999] stays clear of the next)
+// and hides the type index from SQLite's planner (SqlDialect.TypeTermWithCriteria).
 //
 // Semantics
 // - Criteria are ANDed; the values of one criterion are ORed. A positive criterion is
@@ -15,6 +17,7 @@ namespace Fhir.Storage.Sql;
 // - :missing=true  -> no row for the code; :missing=false -> at least one row (any type).
 // - _id (Special, TokenSearchValue.Code) -> r.res_id IN (...); :not negates.
 //   _lastUpdated (Special, DateSearchValue) -> the prefixes below with r.last_updated as a point.
+//   Neither is ever missing: :missing=true matches nothing, :missing=false everything.
 // - token: system|code -> system and value equal; |code -> no system and value equal;
 //   system| -> system equal, any value; code -> value equal, any system. Case-sensitive.
 //   :not -> no row of the code matches any of the values (resources without the code match too).
@@ -63,7 +66,7 @@ internal sealed class SearchSqlBuilder
         b.sql.Append("SELECT ").Append(PageColumns)
             .Append(" FROM resource r JOIN resource_version v ON v.seq = r.version_seq WHERE ");
         b.AppendWhere(query);
-        b.sql.Append(" ORDER BY r.res_key LIMIT ").Append(parameters.Add(query.Count + 1));
+        b.sql.Append(" ORDER BY r.res_key LIMIT ").Append(parameters.Add((long)query.Count + 1));
         return b.sql.ToString();
     }
 
@@ -80,7 +83,10 @@ internal sealed class SearchSqlBuilder
     private void AppendWhere(SearchQuery query)
     {
         sql.Append("r.deleted = FALSE");
-        if (query.ResourceType is not null) sql.Append(" AND r.res_type = ").Append(p.Add(query.ResourceType));
+        if (query.ResourceType is not null)
+        {
+            sql.Append(" AND ").Append(query.Criteria.Count > 0 ? dialect.TypeTermWithCriteria : "r.res_type").Append(" = ").Append(p.Add(query.ResourceType));
+        }
         if (query.After is long after) sql.Append(" AND r.res_key > ").Append(p.Add(after));
         var criteria = query.Criteria;
         for (var i = 0; i < criteria.Count; i++)
@@ -90,6 +96,9 @@ internal sealed class SearchSqlBuilder
             sql.Append(" AND ");
             switch (c.Type)
             {
+                case SearchParamType.Special when c.Modifier == "missing" && c.Code is "_id" or "_lastUpdated":
+                    AppendAlwaysPresent(c);
+                    break;
                 case SearchParamType.Special when c.Code == "_id":
                     AppendId(c);
                     break;
@@ -117,6 +126,18 @@ internal sealed class SearchSqlBuilder
             sql.Append(p.Add(id));
         }
         sql.Append(')');
+    }
+
+    // _id and _lastUpdated exist on every resource: :missing=true matches none, :missing=false all.
+    private void AppendAlwaysPresent(SearchCriterion c)
+    {
+        var any = false;
+        for (var i = 0; i < c.Values.Count; i++)
+        {
+            if (c.Values[i] is not MissingSearchValue m) throw WrongValue(c, i);
+            any |= !m.Missing;
+        }
+        sql.Append(any ? "1 = 1" : "1 = 0");
     }
 
     private void AppendLastUpdated(SearchCriterion c)

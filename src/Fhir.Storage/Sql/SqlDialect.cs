@@ -27,6 +27,13 @@ internal abstract class SqlDialect
     /// <summary>True when the error means a concurrent writer won (unique violation, deadlock...): the caller retries.</summary>
     public abstract bool IsConflict(Exception error);
 
+    /// <summary>
+    /// The resource-type term of a search that has criteria. SQLite plans without statistics and
+    /// would walk the (type, key) index and sort every match; hiding the index (unary +) makes it
+    /// drive from a criterion's key list instead, already in key order, stopping at the page size.
+    /// </summary>
+    public virtual string TypeTermWithCriteria => "r.res_type";
+
     /// <summary>Treats an unspecified <see cref="DateTime.Kind"/> as UTC, as the index and query models promise.</summary>
     public static DateTime AsUtc(DateTime value) =>
         value.Kind == DateTimeKind.Utc ? value

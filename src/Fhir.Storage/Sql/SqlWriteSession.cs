@@ -13,8 +13,12 @@ internal abstract class SqlWriteSession(SqlDialect dialect) : DbLease(dialect), 
     /// <summary>True once committed: disposal then has nothing to roll back.</summary>
     protected bool Committed { get; private set; }
 
-    /// <summary>Locks the current row of a resource until the session ends, where the database needs it.</summary>
-    protected abstract Task LockRowAsync(string type, string id, CancellationToken ct);
+    /// <summary>
+    /// Reads the current version and, where the database needs it, locks its row until the session
+    /// ends. The default only reads (for sessions that are exclusive anyway).
+    /// </summary>
+    protected virtual Task<ResourceVersion?> ReadCurrentForUpdateAsync(string type, string id, CancellationToken ct) =>
+        StoreQueries.ReadCurrentAsync(this, type, id, ct);
 
     /// <summary>Inserts the version, moves the current row to it and replaces the index rows.</summary>
     protected abstract Task WriteCoreAsync(ResourceWrite write, CancellationToken ct);
@@ -25,11 +29,7 @@ internal abstract class SqlWriteSession(SqlDialect dialect) : DbLease(dialect), 
     public abstract Task LockConditionAsync(string key, CancellationToken ct = default);
 
     public Task<ResourceVersion?> ReadForUpdateAsync(string type, string id, CancellationToken ct = default) =>
-        RunAsync(async () =>
-        {
-            await LockRowAsync(type, id, ct);
-            return await StoreQueries.ReadCurrentAsync(this, type, id, ct);
-        });
+        RunAsync(() => ReadCurrentForUpdateAsync(type, id, ct));
 
     public Task<IReadOnlyList<string>> SearchIdsAsync(SearchQuery query, int limit, CancellationToken ct = default)
     {

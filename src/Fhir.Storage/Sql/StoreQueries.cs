@@ -10,7 +10,8 @@ internal static class StoreQueries
     // Every version read selects these after one leading key column (seq or res_key).
     private const string VersionColumns = "v.res_type, v.res_id, v.version, v.last_updated, v.method, v.json";
 
-    private const string ReadCurrentSql =
+    /// <summary>The current version of @p0/@p1, read by <see cref="ReadVersion"/>.</summary>
+    public const string ReadCurrentSql =
         "SELECT v.seq, " + VersionColumns + " FROM resource r JOIN resource_version v ON v.seq = r.version_seq"
         + " WHERE r.res_type = @p0 AND r.res_id = @p1";
 
@@ -52,7 +53,7 @@ internal static class StoreQueries
         if (query.Id is not null) sql.Append(" AND v.res_id = ").Append(p.Add(query.Id));
         if (query.Since is DateTimeOffset since) sql.Append(" AND v.last_updated >= ").Append(p.Add(lease.Dialect.Instant(since.UtcDateTime)));
         if (query.Before is long before) sql.Append(" AND v.seq < ").Append(p.Add(before));
-        sql.Append(" ORDER BY v.seq DESC LIMIT ").Append(p.Add(query.Count + 1));
+        sql.Append(" ORDER BY v.seq DESC LIMIT ").Append(p.Add((long)query.Count + 1));
 
         var cmd = lease.Command(sql.ToString());
         p.BindTo(cmd);
@@ -110,8 +111,8 @@ internal static class StoreQueries
         return (rows, next);
     }
 
-    // Columns 1..6: VersionColumns.
-    private static ResourceVersion ReadVersion(SqlDialect dialect, DbDataReader r) => new(
+    /// <summary>Maps a row whose columns 1..6 are the version columns (column 0 is a key).</summary>
+    public static ResourceVersion ReadVersion(SqlDialect dialect, DbDataReader r) => new(
         r.GetString(1),
         r.GetString(2),
         r.GetInt32(3),

@@ -27,6 +27,8 @@ internal sealed class SqliteDialect : SqlDialect
         .Replace("{bytes}", "BLOB", StringComparison.Ordinal)
         .Replace("{bool}", "INTEGER", StringComparison.Ordinal);
 
+    public override string TypeTermWithCriteria => "+r.res_type";
+
     public override object Instant(DateTime utc) => utc.Ticks;
 
     public override DateTimeOffset ReadInstant(DbDataReader reader, int ordinal) => new(reader.GetInt64(ordinal), TimeSpan.Zero);

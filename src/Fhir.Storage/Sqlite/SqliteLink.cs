@@ -24,7 +24,7 @@ internal sealed class SqliteLink : DbLease
         Connection.Open();
         // Per connection: WAL is set once per database; synchronous=NORMAL in WAL mode survives a
         // process crash (only power loss can drop the last commits) and saves an fsync per commit.
-        Execute("PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = OFF");
+        Execute("PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = OFF; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 10000");
     }
 
     /// <summary>The connection.</summary>

@@ -19,8 +19,6 @@ internal sealed class SqliteWriteSession(SqliteFhirStore store, SqliteLink link)
 
     public override DbCommand Command(string sql) => link.Command(sql);
 
-    protected override Task LockRowAsync(string type, string id, CancellationToken ct) => Task.CompletedTask;
-
     public override Task LockConditionAsync(string key, CancellationToken ct = default) =>
         RunAsync(() => Task.FromResult(true));
 

@@ -339,6 +339,15 @@ public class StrictnessTests
     }
 
     [Fact]
+    public void A_long_unknown_name_is_shortened_in_the_issue()
+    {
+        var name = new string('x', 100_000);
+        var issue = OnlyError(Patient($$""" "{{name}}":1 """));
+        Assert.True(issue.Expression!.Length < 100 && issue.Message.Length < 200);
+        Assert.StartsWith("Patient.xxx", issue.Expression);
+    }
+
+    [Fact]
     public void Issues_keep_being_collected_after_the_first_in_document_order()
     {
         var result = FhirJsonReader.Parse(Patient(""" "nickname":"Pete","birthDate":"1970-13-01","name":{"family":"Chalmers"},"gender":"male","active":"yes" """));
