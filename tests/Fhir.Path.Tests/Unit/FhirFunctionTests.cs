@@ -77,7 +77,8 @@ public sealed class FhirFunctionTests
     [InlineData("<div>no namespace</div>", false)]
     public void HtmlChecks_accepts_only_safe_narrative(string xhtml, bool expected)
     {
-        var patient = Fp.Resource($$"""{"resourceType":"Patient","text":{"status":"generated","div":{{System.Text.Json.JsonSerializer.Serialize(xhtml)}}}}""");
+        var div = System.Text.Json.JsonSerializer.Serialize(xhtml);
+        var patient = Fp.Resource("{\"resourceType\":\"Patient\",\"text\":{\"status\":\"generated\",\"div\":" + div + "}}");
         Assert.Equal(expected, Fp.Bool("Patient.text.div.htmlChecks()", patient));
     }
 

@@ -124,7 +124,8 @@ public sealed class FunctionTests
     [Fact]
     public void Children_and_descendants_walk_the_tree()
     {
-        Assert.Equal(2, Fp.Value("Patient.name.first().children().where($this is string).count()", Fp.Patient));
+        Assert.Equal(1, Fp.Value("Patient.name.first().children().where($this is code).count()", Fp.Patient));
+        Assert.Equal(4, Fp.Value("Patient.name.first().children().count()", Fp.Patient));
         Assert.True((int)Fp.Value("Patient.descendants().count()", Fp.Patient)! > 20);
     }
 

@@ -3,7 +3,7 @@ namespace Fhir.Path.Tests.Unit;
 public sealed class ParserTests
 {
     [Theory]
-    [InlineData("2 + ", 1, 3)]
+    [InlineData("2 + ", 1, 5)]
     [InlineData("Patient.name.", 1, 14)]
     [InlineData("name.where(use = 'official'", 1, 28)]
     [InlineData("(1 + 2", 1, 7)]

@@ -1,0 +1,9 @@
+using System.CommandLine;
+using Fhir.Cli;
+using Fhir.Cli.Commands;
+
+var root = new RootCommand("FHIR R4 server tools.")
+{
+    FhirPathCommand.Create(),
+};
+return CommandLineRunner.Run(root, args);
