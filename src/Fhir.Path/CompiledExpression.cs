@@ -37,11 +37,11 @@ public sealed class CompiledExpression
     /// <summary>Evaluates the expression on a node (a resource, or any element); null is the empty collection.</summary>
     /// <exception cref="FhirPathException">An execution error (<see cref="FhirPathErrorKind.Execution"/>).</exception>
     public IReadOnlyList<object> Evaluate(ElementNode? input, EvaluationContext? context = null) =>
-        Evaluate(input is null ? Items.Empty : Items.Single(input), context);
+        EvaluateCollection(input is null ? Items.Empty : Items.Single(input), context);
 
-    /// <summary>Evaluates the expression on a collection of nodes and system values.</summary>
+    /// <summary>Evaluates the expression on a collection of nodes and system values (the result of another evaluation, say).</summary>
     /// <exception cref="FhirPathException">An execution error (<see cref="FhirPathErrorKind.Execution"/>).</exception>
-    public IReadOnlyList<object> Evaluate(IReadOnlyList<object> input, EvaluationContext? context = null)
+    public IReadOnlyList<object> EvaluateCollection(IReadOnlyList<object> input, EvaluationContext? context = null)
     {
         ArgumentNullException.ThrowIfNull(input);
         var frame = new Frame(context ?? EvaluationContext.Default, input);

@@ -64,12 +64,17 @@ public sealed class PostgresFixture : IAsyncLifetime
         {
             // Already stopped; deleting the folder is all that is left.
         }
-        try
+        // The server's last processes may still be removing their files for a moment.
+        for (var attempt = 1; attempt <= 20 && Directory.Exists(clusterFolder); attempt++)
         {
-            Directory.Delete(clusterFolder, recursive: true);
-        }
-        catch (IOException)
-        {
+            try
+            {
+                Directory.Delete(clusterFolder, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await Task.Delay(250);
+            }
         }
     }
 

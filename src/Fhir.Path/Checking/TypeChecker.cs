@@ -27,6 +27,7 @@ internal sealed class TypeChecker
 
     private readonly CompileOptions _options;
     private readonly FhirDefinitions _definitions;
+    private StaticType _root = StaticType.Any;
 
     private TypeChecker(CompileOptions options, FhirDefinitions definitions)
     {
@@ -39,6 +40,7 @@ internal sealed class TypeChecker
     {
         var checker = new TypeChecker(options, definitions);
         var rootType = checker.RootType(root);
+        checker._root = rootType;
         var result = checker.Visit(root, rootType);
         return result.IsKnown ? result.ToString() : null;
     }
@@ -91,7 +93,7 @@ internal sealed class TypeChecker
             "index" => System("Integer"),
             _ => StaticType.Any,
         },
-        EnvironmentNode environment => Environment(environment),
+        EnvironmentNode environment => Environment(environment, _root),
         IndexerNode indexer => Indexer(indexer, focus),
         UnaryNode unary => Visit(unary.Operand, focus),
         BinaryNode binary => Binary(binary, focus),
@@ -113,8 +115,10 @@ internal sealed class TypeChecker
         _ => StaticType.Any,
     };
 
-    private StaticType Environment(EnvironmentNode node) => node.Name switch
+    private StaticType Environment(EnvironmentNode node, StaticType root) => node.Name switch
     {
+        "context" => root,
+        "resource" or "rootResource" when root.IsKnown && root.Types.All(t => t.Kind == TypeKind.Resource) => root,
         "ucum" or "sct" or "loinc" => System("String"),
         _ when node.Name.StartsWith("vs-", StringComparison.Ordinal) || node.Name.StartsWith("ext-", StringComparison.Ordinal) => System("String"),
         _ => StaticType.Any,

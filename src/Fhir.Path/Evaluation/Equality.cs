@@ -177,6 +177,9 @@ internal static class Equality
         return false;
     }
 
+    /// <summary>Collections at least this large are deduplicated through hashing rather than pairwise comparison.</summary>
+    private const int HashingThreshold = 16;
+
     /// <summary>The items without duplicates (first occurrence kept).</summary>
     public static IReadOnlyList<object> Distinct(IReadOnlyList<object> items)
     {
@@ -185,14 +188,68 @@ internal static class Equality
             return items;
         }
         var result = new List<object>(items.Count);
+        AddDistinct(result, null, items);
+        return result.Count == items.Count ? items : result;
+    }
+
+    /// <summary>Both collections without duplicates, in order of first appearance.</summary>
+    public static IReadOnlyList<object> Union(IReadOnlyList<object> a, IReadOnlyList<object> b)
+    {
+        if (b.Count == 0)
+        {
+            return Distinct(a);
+        }
+        if (a.Count == 0)
+        {
+            return Distinct(b);
+        }
+        var result = new List<object>(a.Count + b.Count);
+        var seen = a.Count + b.Count >= HashingThreshold ? new HashSet<object>(ItemComparer.Instance) : null;
+        AddDistinct(result, seen, a);
+        AddDistinct(result, seen, b);
+        return result;
+    }
+
+    private static void AddDistinct(List<object> result, HashSet<object>? seen, IReadOnlyList<object> items)
+    {
+        if (seen is null && items.Count + result.Count >= HashingThreshold)
+        {
+            seen = new HashSet<object>(result, ItemComparer.Instance);
+        }
         for (var i = 0; i < items.Count; i++)
         {
-            if (!Contains(result, items[i]))
+            var item = items[i];
+            if (seen is not null ? seen.Add(item) : !Contains(result, item))
             {
-                result.Add(items[i]);
+                result.Add(item);
             }
         }
-        return result.Count == items.Count ? items : result;
+    }
+
+    /// <summary>Item equality for hashing: FHIRPath equality, with a hash that equal items share.</summary>
+    private sealed class ItemComparer : IEqualityComparer<object>
+    {
+        public static readonly ItemComparer Instance = new();
+
+        public new bool Equals(object? x, object? y) => x is not null && y is not null && Equal(x, y) == true;
+
+        public int GetHashCode(object item)
+        {
+            var value = Values.ToSystem(item);
+            return value switch
+            {
+                // A primitive without a value equals nothing but itself.
+                null => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(item),
+                string s => string.GetHashCode(s, StringComparison.Ordinal),
+                bool b => b ? 1 : 2,
+                int or long or decimal => ToDecimal(value).GetHashCode(),
+                FhirPathDate or FhirPathDateTime => 0x0DA7E,
+                FhirPathTime => 0x071E,
+                FhirPathQuantity => 0x0A77, // quantities in different units may be equal
+                ElementNode node => HashCode.Combine(node.Type.Name, node.Children.Count),
+                _ => value.GetHashCode(),
+            };
+        }
     }
 
     private static bool NodesEqual(ElementNode x, ElementNode y)

@@ -76,33 +76,7 @@ internal static class SubsettingFunctions
     }
 
     /// <summary>Both collections without duplicates, in order of first appearance.</summary>
-    public static IReadOnlyList<object> Union(IReadOnlyList<object> a, IReadOnlyList<object> b)
-    {
-        if (b.Count == 0)
-        {
-            return Equality.Distinct(a);
-        }
-        if (a.Count == 0)
-        {
-            return Equality.Distinct(b);
-        }
-        var result = new List<object>(a.Count + b.Count);
-        foreach (var item in a)
-        {
-            if (!Equality.Contains(result, item))
-            {
-                result.Add(item);
-            }
-        }
-        foreach (var item in b)
-        {
-            if (!Equality.Contains(result, item))
-            {
-                result.Add(item);
-            }
-        }
-        return result;
-    }
+    public static IReadOnlyList<object> Union(IReadOnlyList<object> a, IReadOnlyList<object> b) => Equality.Union(a, b);
 
     public static IReadOnlyList<object> Combine(IReadOnlyList<object> a, IReadOnlyList<object> b)
     {

@@ -1,9 +1,25 @@
 namespace Fhir.Path.Parsing;
 
 /// <summary>A node of the parsed expression; <see cref="Position"/> is the offset of its first character.</summary>
-internal abstract class Node(int position)
+internal abstract class Node(int position, int depth = 1)
 {
     public int Position { get; } = position;
+
+    /// <summary>The height of the tree under this node (1 for a leaf): compilation and evaluation recurse this deep.</summary>
+    public int Depth { get; } = depth;
+
+    protected static int Over(params ReadOnlySpan<Node?> children)
+    {
+        var max = 0;
+        foreach (var child in children)
+        {
+            if (child is not null && child.Depth > max)
+            {
+                max = child.Depth;
+            }
+        }
+        return max + 1;
+    }
 }
 
 /// <summary>A literal: bool, int, long, decimal, string, FhirPathDate, FhirPathDateTime, FhirPathTime or FhirPathQuantity.</summary>
@@ -30,7 +46,7 @@ internal sealed class IdentifierNode(int position, string name) : Node(position)
 }
 
 /// <summary><c>target.name</c>.</summary>
-internal sealed class MemberNode(int position, Node target, string name) : Node(position)
+internal sealed class MemberNode(int position, Node target, string name) : Node(position, Over(target))
 {
     public Node Target { get; } = target;
 
@@ -38,7 +54,8 @@ internal sealed class MemberNode(int position, Node target, string name) : Node(
 }
 
 /// <summary><c>target.name(args)</c>, or <c>name(args)</c> on the focus when <see cref="Target"/> is null.</summary>
-internal sealed class FunctionNode(int position, Node? target, string name, IReadOnlyList<Node> args) : Node(position)
+internal sealed class FunctionNode(int position, Node? target, string name, IReadOnlyList<Node> args)
+    : Node(position, Math.Max(Over(target), args.Count == 0 ? 1 : args.Max(a => a.Depth) + 1))
 {
     public Node? Target { get; } = target;
 
@@ -48,7 +65,7 @@ internal sealed class FunctionNode(int position, Node? target, string name, IRea
 }
 
 /// <summary><c>target[index]</c>.</summary>
-internal sealed class IndexerNode(int position, Node target, Node index) : Node(position)
+internal sealed class IndexerNode(int position, Node target, Node index) : Node(position, Over(target, index))
 {
     public Node Target { get; } = target;
 
@@ -56,7 +73,7 @@ internal sealed class IndexerNode(int position, Node target, Node index) : Node(
 }
 
 /// <summary><c>+x</c> or <c>-x</c>.</summary>
-internal sealed class UnaryNode(int position, string op, Node operand) : Node(position)
+internal sealed class UnaryNode(int position, string op, Node operand) : Node(position, Over(operand))
 {
     public string Op { get; } = op;
 
@@ -64,7 +81,7 @@ internal sealed class UnaryNode(int position, string op, Node operand) : Node(po
 }
 
 /// <summary>A binary operator: arithmetic, comparison, equality, union, membership or boolean.</summary>
-internal sealed class BinaryNode(int position, string op, Node left, Node right) : Node(position)
+internal sealed class BinaryNode(int position, string op, Node left, Node right) : Node(position, Over(left, right))
 {
     public string Op { get; } = op;
 
@@ -74,7 +91,7 @@ internal sealed class BinaryNode(int position, string op, Node left, Node right)
 }
 
 /// <summary><c>x is T</c> or <c>x as T</c>.</summary>
-internal sealed class TypeOperatorNode(int position, string op, Node operand, TypeName type) : Node(position)
+internal sealed class TypeOperatorNode(int position, string op, Node operand, TypeName type) : Node(position, Over(operand))
 {
     public string Op { get; } = op;
 

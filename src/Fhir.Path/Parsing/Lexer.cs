@@ -79,6 +79,14 @@ internal static class Lexer
                     {
                         i++;
                     }
+                    // FHIR writes its value set and extension constants undelimited: %vs-administrative-gender.
+                    if (text.AsSpan(nameStart, i - nameStart) is "vs" or "ext" && i + 1 < text.Length && text[i] == '-' && IsIdentifierStart(text[i + 1]))
+                    {
+                        while (i < text.Length && (IsIdentifierPart(text[i]) || (text[i] == '-' && i + 1 < text.Length && IsIdentifierPart(text[i + 1]))))
+                        {
+                            i++;
+                        }
+                    }
                     name = text[nameStart..i];
                 }
                 else

@@ -21,9 +21,16 @@ internal sealed class Parser
     private const int AdditivePower = 9;
     private const int MultiplicativePower = 10;
 
+    // Deeper nesting is refused: it guards the stack of the parser and of the compiled closures.
+    private const int MaxDepth = 200;
+
+    // The same for trees grown by loops (long operator and invocation chains).
+    private const int MaxTreeDepth = 1000;
+
     private readonly string _text;
     private readonly List<Token> _tokens;
     private int _index;
+    private int _depth;
 
     private Parser(string text)
     {
@@ -47,10 +54,30 @@ internal sealed class Parser
         {
             throw parser.Error(parser.Current, $"unexpected {parser.Current.Describe()}");
         }
+        if (node.Depth > MaxTreeDepth)
+        {
+            throw new FhirPathException(FhirPathErrorKind.Syntax, $"the expression is nested more than {MaxTreeDepth} levels deep", text, 0);
+        }
         return node;
     }
 
     private Node ParseExpression(int minPower)
+    {
+        if (++_depth > MaxDepth)
+        {
+            throw Error(Current, $"the expression is nested more than {MaxDepth} levels deep");
+        }
+        try
+        {
+            return ParseOperators(minPower);
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private Node ParseOperators(int minPower)
     {
         var left = ParsePrefix();
         while (true)
@@ -117,7 +144,12 @@ internal sealed class Parser
                 throw Error(Current, $"'{token.Text}' must be followed by an operand");
             }
             // A polarity operator binds tighter than multiplication and looser than invocation and indexing.
+            if (++_depth > MaxDepth)
+            {
+                throw Error(token, $"the expression is nested more than {MaxDepth} levels deep");
+            }
             var operand = ParsePrefix();
+            _depth--;
             return new UnaryNode(token.Position, token.Text, operand);
         }
         return ParsePostfix(ParseTerm());

@@ -52,6 +52,18 @@ public sealed class DefinitionsProfileValidator : IProfileValidator
         }
         foreach (var rule in profile.Rules)
         {
+            if (rule.Steps.Length == 0)
+            {
+                // The root: its invariants apply to the resource itself.
+                foreach (var (_, expression) in rule.Invariants)
+                {
+                    if (!Holds(expression, node, node))
+                    {
+                        return false;
+                    }
+                }
+                continue;
+            }
             foreach (var parent in Select(node, rule.Steps.AsSpan(0, rule.Steps.Length - 1)))
             {
                 var matches = parent.Children.Where(c => c.Name == rule.Steps[^1]).ToList();
@@ -135,12 +147,7 @@ public sealed class DefinitionsProfileValidator : IProfileValidator
             {
                 continue;
             }
-            var steps = path.Split('.');
-            if (steps.Length < 2)
-            {
-                continue;
-            }
-            steps = steps[1..];
+            var steps = path.Split('.')[1..];
             if (steps.Any(s => s.EndsWith("[x]", StringComparison.Ordinal)))
             {
                 steps = [.. steps.Select(s => s.EndsWith("[x]", StringComparison.Ordinal) ? s[..^3] : s)];
@@ -168,7 +175,7 @@ public sealed class DefinitionsProfileValidator : IProfileValidator
                     }
                 }
             }
-            if (min > 0 || max is not null || fixedValue is not null || invariants.Count > 0)
+            if (steps.Length == 0 ? invariants.Count > 0 : min > 0 || max is not null || fixedValue is not null || invariants.Count > 0)
             {
                 rules.Add(new Rule(path, steps, min, max, fixedValue, invariants));
             }

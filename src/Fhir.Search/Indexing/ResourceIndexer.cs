@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Fhir.Core.Model;
 using Fhir.Path;
+using Fhir.Path.Services;
 using Fhir.Search.Parameters;
 using Fhir.Search.Queries;
 
@@ -15,6 +16,9 @@ public sealed class ResourceIndexer(SearchParameterRegistry registry)
 {
     private readonly ConcurrentDictionary<string, IndexPlan> _plans = new(StringComparer.Ordinal);
 
+    // Search expressions use resolve() only as "resolve() is Patient": the reference's type answers that without a read.
+    private readonly ReferenceTypeResolver _resolver = new();
+
     /// <summary>The search parameters this indexer uses.</summary>
     public SearchParameterRegistry Registry { get; } = registry;
 
@@ -23,9 +27,10 @@ public sealed class ResourceIndexer(SearchParameterRegistry registry)
     {
         var plan = _plans.GetOrAdd(resource.Type.Name, BuildPlan);
         var values = new List<IndexValue>(32);
+        var context = new EvaluationContext { Resource = resource, RootResource = resource, Resolver = _resolver };
         foreach (var (parameter, expression) in plan.Parameters)
         {
-            foreach (var item in expression.Evaluate(resource))
+            foreach (var item in expression.Evaluate(resource, context))
             {
                 if (item is ElementNode node)
                 {

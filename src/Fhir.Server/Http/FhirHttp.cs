@@ -67,13 +67,13 @@ internal static class FhirHttp
             var accepted = body switch
             {
                 Body.Resource or Body.Bundle => ContentNegotiation.IsResourceJson(mediaType),
-                Body.Patch => mediaType == ContentNegotiation.JsonPatch,
+                Body.Patch => mediaType == ContentNegotiation.JsonPatch || ContentNegotiation.IsResourceJson(mediaType), // JSON Patch or FHIRPath Patch
                 _ => mediaType is "application/x-www-form-urlencoded" or null,
             };
             if (!accepted)
             {
                 return (null, FhirResponse.Error(415, IssueType.NotSupported, body == Body.Patch
-                    ? $"PATCH takes a JSON Patch document ({ContentNegotiation.JsonPatch}), not '{httpRequest.ContentType}'."
+                    ? $"PATCH takes a JSON Patch document ({ContentNegotiation.JsonPatch}) or a FHIRPath Patch Parameters resource ({ContentNegotiation.FhirJson}), not '{httpRequest.ContentType}'."
                     : $"The body must be FHIR JSON ({ContentNegotiation.FhirJson}), not '{httpRequest.ContentType ?? "(no Content-Type)"}'."));
             }
             if (body == Body.Form)

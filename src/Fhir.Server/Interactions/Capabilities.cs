@@ -38,7 +38,7 @@ internal sealed class Capabilities(ServerContext context)
             json.WriteEndObject();
             json.WriteString("fhirVersion", FhirDefinitions.FhirVersion);
             WriteStrings(json, "format", ["application/fhir+json", "json"]);
-            WriteStrings(json, "patchFormat", ["application/json-patch+json"]);
+            WriteStrings(json, "patchFormat", ["application/json-patch+json", "application/fhir+json"]);
             json.WriteStartArray("rest");
             json.WriteStartObject();
             json.WriteString("mode", "server");

@@ -286,7 +286,10 @@ internal static class Transaction
         return await Update.WriteVersionAsync(session, context, resource, entry.Id!, entry.Conditions.IfMatch, WriteMethod.Update, ct);
     }
 
-    /// <summary>In a Bundle, a JSON Patch travels as a Binary whose data is the patch document.</summary>
+    /// <summary>
+    /// In a Bundle, a JSON Patch travels as a Binary whose data is the patch document; a FHIRPath Patch is the entry's
+    /// Parameters resource itself, which the patch interaction takes from <see cref="FhirRequest.Resource"/>.
+    /// </summary>
     private static FhirRequest BinaryPatch(FhirRequest entry)
     {
         if (entry.Resource is { } binary && binary.Type.Name == "Binary" && binary.GetString("data") is { } data)

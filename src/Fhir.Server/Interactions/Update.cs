@@ -72,14 +72,18 @@ internal static class Update
         IWriteSession session, ServerContext context, ElementNode resource, string id, string? ifMatch, WriteMethod method, CancellationToken ct)
     {
         var type = resource.Type.Name;
+        var writer = new ResourceWriter(context);
+        // Prepare against the version seen now, outside the transaction; re-stamp in the rare case it moved on.
+        var expected = await context.Store.ReadAsync(type, id, ct);
+        var prepared = writer.Prepare(resource, id, (expected?.VersionId ?? 0) + 1, method);
         var current = await session.ReadForUpdateAsync(type, id, ct);
         if (ifMatch is not null && (current is null || current.IsDeleted || ifMatch != current.VersionId.ToString(System.Globalization.CultureInfo.InvariantCulture)))
         {
             return VersionConflict(type, id, ifMatch, current);
         }
         var isNew = current is null || current.IsDeleted;
-        var version = await new ResourceWriter(context).WriteAsync(
-            session, resource, id, (current?.VersionId ?? 0) + 1, isNew && method == WriteMethod.Update ? WriteMethod.Create : method, ct);
+        prepared = writer.Restamp(prepared, (current?.VersionId ?? 0) + 1, isNew && method == WriteMethod.Update ? WriteMethod.Create : method);
+        var version = await ResourceWriter.StoreAsync(session, prepared, ct);
         return FhirResponse.FromVersion(isNew ? 201 : 200, version, Locations.Of(version));
     }
 

@@ -1,29 +1,56 @@
 using System.Globalization;
 using Fhir.Core.Json;
 using Fhir.Core.Model;
+using Fhir.Search.Indexing;
 using Fhir.Storage;
 
 namespace Fhir.Server.Pipeline;
 
 /// <summary>
 /// The one write path every create, update, patch and delete goes through, over HTTP or inside a
-/// Bundle: stamp id and meta → validate → index → serialise → store, inside the caller's write
-/// session. Validation against profiles, authorisation and audit join here.
+/// Bundle: stamp id and meta → validate → index → serialise (<see cref="Prepare"/>, CPU work done
+/// before the database transaction is opened where possible) → store (<see cref="StoreAsync"/>,
+/// inside the caller's write session). Validation against profiles, authorisation and audit join here.
 /// </summary>
 internal sealed class ResourceWriter(ServerContext context)
 {
-    /// <summary>Writes <paramref name="resource"/> as version <paramref name="versionId"/> of <paramref name="id"/>.</summary>
-    public async Task<ResourceVersion> WriteAsync(
-        IWriteSession session, ElementNode resource, string id, int versionId, WriteMethod method, CancellationToken ct)
+    /// <summary>A version ready to store: its JSON and its index values.</summary>
+    public sealed record Prepared(ElementNode Resource, ResourceVersion Version, IReadOnlyList<IndexValue> Index);
+
+    /// <summary>Stamps <paramref name="resource"/> as version <paramref name="versionId"/> of <paramref name="id"/>, indexes and serialises it.</summary>
+    public Prepared Prepare(ElementNode resource, string id, int versionId, WriteMethod method)
     {
         var lastUpdated = Now();
         StampMeta(resource, id, versionId, lastUpdated);
         var index = context.Indexer.Extract(resource);
         var json = FhirJsonWriter.Serialize(resource);
-        var version = new ResourceVersion(resource.Type.Name, id, versionId, lastUpdated, method, json);
-        await session.WriteAsync(new ResourceWrite(version.Type, id, versionId, lastUpdated, method, json, index), ct);
-        return version;
+        return new Prepared(resource, new ResourceVersion(resource.Type.Name, id, versionId, lastUpdated, method, json), index);
     }
+
+    /// <summary>The same prepared write as another version number (the index does not depend on it).</summary>
+    public Prepared Restamp(Prepared prepared, int versionId, WriteMethod method)
+    {
+        if (prepared.Version.VersionId == versionId)
+        {
+            return prepared with { Version = prepared.Version with { Method = method } };
+        }
+        var lastUpdated = Now();
+        StampMeta(prepared.Resource, prepared.Version.Id, versionId, lastUpdated);
+        var json = FhirJsonWriter.Serialize(prepared.Resource);
+        return prepared with { Version = prepared.Version with { VersionId = versionId, LastUpdated = lastUpdated, Method = method, Json = json } };
+    }
+
+    /// <summary>Stores a prepared version in the session.</summary>
+    public static async Task<ResourceVersion> StoreAsync(IWriteSession session, Prepared prepared, CancellationToken ct)
+    {
+        var v = prepared.Version;
+        await session.WriteAsync(new ResourceWrite(v.Type, v.Id, v.VersionId, v.LastUpdated, v.Method, v.Json, prepared.Index), ct);
+        return v;
+    }
+
+    /// <summary>Prepares and stores in one step, for paths where the version is only known inside the session.</summary>
+    public Task<ResourceVersion> WriteAsync(IWriteSession session, ElementNode resource, string id, int versionId, WriteMethod method, CancellationToken ct) =>
+        StoreAsync(session, Prepare(resource, id, versionId, method), ct);
 
     /// <summary>Writes the tombstone version <paramref name="versionId"/> that a delete leaves.</summary>
     public async Task<ResourceVersion> DeleteAsync(IWriteSession session, string type, string id, int versionId, CancellationToken ct)

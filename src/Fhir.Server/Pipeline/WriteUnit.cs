@@ -20,7 +20,7 @@ internal static class WriteUnit
         {
             try
             {
-                await using var session = await context.Store.BeginWriteAsync(ct);
+                await using var session = new LazyWriteSession(context.Store);
                 var response = await work(session, ct);
                 if (!response.IsError)
                 {

@@ -7,7 +7,9 @@ namespace Fhir.Storage.Sql;
 /// </summary>
 /// <remarks>
 /// <para><c>resource_version</c> is the history and the only copy of each version's JSON; its
-/// <c>seq</c> orders history globally and is the history paging cursor.</para>
+/// <c>seq</c> orders history globally and is the history paging cursor. (On PostgreSQL seq is
+/// taken at insert, not at commit: a page read while an older transaction is still open can miss
+/// that transaction's versions. SQLite writers are serial, so there seq order is commit order.)</para>
 /// <para><c>resource</c> is one row per (type, id) pointing at its current version
 /// (<c>version_seq</c>); <c>res_key</c> is the surrogate key of index rows and the search paging cursor.</para>
 /// <para>One index table per search-parameter type, rows keyed by (res_key, code). Each has an

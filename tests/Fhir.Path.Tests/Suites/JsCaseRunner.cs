@@ -55,9 +55,9 @@ internal static class JsCaseRunner
             var context = new EvaluationContext { Resource = resource, RootResource = resource, Variables = variables };
             if (test.Context is not null)
             {
-                input = FhirPathCompiler.Compile(test.Context).Evaluate(input, context);
+                input = FhirPathCompiler.Compile(test.Context).EvaluateCollection(input, context);
             }
-            var result = FhirPathCompiler.Compile(test.Expression).Evaluate(input, context);
+            var result = FhirPathCompiler.Compile(test.Expression).EvaluateCollection(input, context);
             if (test.ExpectsError)
             {
                 return (JsOutcome.Failed, $"expected an error, got {Show(result)}");

@@ -83,6 +83,50 @@ public sealed class CheckingTests
             }
         }
         Assert.True(count > 1000);
+
+        // The invariants of every core StructureDefinition, type-checked against the type of the element they sit on.
+        var seen = new HashSet<(string, string)>();
+        foreach (var entry in definitions.Entries.Where(e => e.ResourceType == "StructureDefinition" && e.Derivation == "specialization"))
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(definitions.ReadJson(entry));
+            if (!doc.RootElement.TryGetProperty("snapshot", out var snapshot))
+            {
+                continue;
+            }
+            foreach (var element in snapshot.GetProperty("element").EnumerateArray())
+            {
+                if (!element.TryGetProperty("constraint", out var constraints))
+                {
+                    continue;
+                }
+                var path = element.GetProperty("path").GetString()!;
+                foreach (var constraint in constraints.EnumerateArray())
+                {
+                    if (constraint.TryGetProperty("expression", out var expression) && seen.Add((path, expression.GetString()!)))
+                    {
+                        count++;
+                        var options = new CompileOptions { RootType = TypeOfPath(definitions, path) };
+                        if (!FhirPathCompiler.TryCompile(expression.GetString()!, out _, out var error, options))
+                        {
+                            failures.Add($"{path}: {error!.Message}");
+                        }
+                    }
+                }
+            }
+        }
+        Assert.True(count > 5000);
         Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    private static string? TypeOfPath(Fhir.Core.Definitions.FhirDefinitions definitions, string path)
+    {
+        var parts = path.Split('.');
+        var type = definitions.FindType(parts[0]);
+        for (var i = 1; i < parts.Length && type is not null; i++)
+        {
+            var element = type.FindElement(parts[i].Replace("[x]", "", StringComparison.Ordinal));
+            type = element?.NestedType ?? (element is { Types.Count: 1 } ? definitions.FindType(element.Types[0].Code) : null);
+        }
+        return type?.Name;
     }
 }

@@ -23,8 +23,8 @@ public sealed class CompilationTests
     [Fact]
     public void Constant_sub_expressions_are_evaluated_once_at_compile_time()
     {
-        var first = FhirPathCompiler.Compile("(1 | 2 | 3).count()").Evaluate((Fhir.Core.Model.ElementNode?)null);
-        var second = FhirPathCompiler.Compile("(1 | 2 | 3).count()").Evaluate((Fhir.Core.Model.ElementNode?)null);
+        var first = FhirPathCompiler.Compile("(1 | 2 | 3).count()").Evaluate(null);
+        var second = FhirPathCompiler.Compile("(1 | 2 | 3).count()").Evaluate(null);
         Assert.Same(first, second);
     }
 

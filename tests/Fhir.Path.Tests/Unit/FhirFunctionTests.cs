@@ -91,4 +91,14 @@ public sealed class FhirFunctionTests
         Assert.Equal(2, Fp.Value("Patient.name.trace('names', given).count()", Fp.Patient, context));
         Assert.Equal([("given", 3), ("names", 3)], traced);
     }
+
+    [Fact]
+    public void The_reference_type_resolver_answers_type_tests_without_reading_the_target()
+    {
+        var context = new EvaluationContext { Resolver = new Services.ReferenceTypeResolver() };
+        Assert.True(Fp.Bool("Observation.subject.where(resolve() is Patient).exists()", Fp.Observation, context));
+        Assert.Equal("p1", Fp.Value("Observation.subject.resolve().id", Fp.Observation, context));
+        Assert.Empty(Fp.Eval("'Practitioner?identifier=x'.resolve()", null, context));
+        Assert.Equal("Encounter", Fp.Eval("'http://x/fhir/Encounter/9/_history/2'.resolve()", null, context).Cast<ElementNode>().Single().Type.Name);
+    }
 }

@@ -169,6 +169,8 @@ public sealed class FunctionTests
         Assert.Equal(4, Fp.Value("%limit + 1", null, context));
         Assert.Equal(2, Fp.Value("%codes.count()", null, context));
         Assert.Equal("http://hl7.org/fhir/ValueSet/administrative-gender", Fp.Value("%`vs-administrative-gender`"));
+        Assert.Equal("http://hl7.org/fhir/ValueSet/administrative-gender", Fp.Value("%vs-administrative-gender"));
+        Assert.Equal("http://hl7.org/fhir/StructureDefinition/patient-birthTime", Fp.Value("%ext-patient-birthTime"));
         Assert.Same(Fp.Patient, Fp.Value("%resource", Fp.Patient.Child("name")!));
         Assert.Equal(FhirPathErrorKind.Execution, Fp.Error("%undefined").Kind);
     }

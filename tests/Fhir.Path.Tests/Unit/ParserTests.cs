@@ -87,4 +87,21 @@ public sealed class ParserTests
     [Fact]
     public void A_time_literal_with_a_timezone_fails_when_evaluated() =>
         Assert.Equal(FhirPathErrorKind.Execution, Fp.Error("@T14:34:28Z.is(Time)").Kind);
+
+    [Fact]
+    public void Deeply_nested_expressions_are_refused_rather_than_overflowing_the_stack()
+    {
+        Assert.Equal(FhirPathErrorKind.Syntax, Assert.Throws<FhirPathException>(() => FhirPathCompiler.Compile(new string('(', 5000) + "1" + new string(')', 5000))).Kind);
+        Assert.Equal(FhirPathErrorKind.Syntax, Assert.Throws<FhirPathException>(() => FhirPathCompiler.Compile(new string('-', 5000) + "1")).Kind);
+        Assert.Equal(1, Fp.Value(new string('(', 50) + "1" + new string(')', 50)));
+    }
+
+    [Fact]
+    public void A_long_chain_of_operators_compiles()
+    {
+        var expression = string.Join(" + ", Enumerable.Repeat("1", 150));
+        Assert.Equal(150, Fp.Value(expression));
+        var tooLong = string.Join(" | ", Enumerable.Repeat("a", 5000));
+        Assert.Equal(FhirPathErrorKind.Syntax, Assert.Throws<FhirPathException>(() => FhirPathCompiler.Compile(tooLong)).Kind);
+    }
 }

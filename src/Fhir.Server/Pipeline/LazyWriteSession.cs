@@ -1,0 +1,32 @@
+using Fhir.Search.Queries;
+using Fhir.Storage;
+
+namespace Fhir.Server.Pipeline;
+
+/// <summary>
+/// A write session that opens the database transaction only when first used, so that parsing,
+/// indexing and serialising a resource happen before the transaction (on SQLite: the single
+/// writer's lock) is taken, not while it is held.
+/// </summary>
+internal sealed class LazyWriteSession(IFhirStore store) : IWriteSession
+{
+    private IWriteSession? _inner;
+
+    private async ValueTask<IWriteSession> InnerAsync(CancellationToken ct) => _inner ??= await store.BeginWriteAsync(ct);
+
+    public async Task<ResourceVersion?> ReadForUpdateAsync(string type, string id, CancellationToken ct = default) =>
+        await (await InnerAsync(ct)).ReadForUpdateAsync(type, id, ct);
+
+    public async Task LockConditionAsync(string key, CancellationToken ct = default) =>
+        await (await InnerAsync(ct)).LockConditionAsync(key, ct);
+
+    public async Task<IReadOnlyList<string>> SearchIdsAsync(SearchQuery query, int limit, CancellationToken ct = default) =>
+        await (await InnerAsync(ct)).SearchIdsAsync(query, limit, ct);
+
+    public async Task WriteAsync(ResourceWrite write, CancellationToken ct = default) =>
+        await (await InnerAsync(ct)).WriteAsync(write, ct);
+
+    public Task CommitAsync(CancellationToken ct = default) => _inner?.CommitAsync(ct) ?? Task.CompletedTask;
+
+    public ValueTask DisposeAsync() => _inner?.DisposeAsync() ?? ValueTask.CompletedTask;
+}

@@ -1,0 +1,77 @@
+namespace Fhir.Server.Tests.Support;
+
+/// <summary>
+/// Locates the shared test suites written by others (<c>shared/suites</c>, never copied into the repository).
+/// The folder is <c>$FHIR_SUITES</c> when that variable is set; otherwise the first <c>shared/suites</c> found walking up
+/// from the test assembly's directory, which for a normal checkout is <c>&lt;repo&gt;/../shared/suites</c>.
+/// CI sets <c>FHIR_REQUIRE_SUITES=1</c> so that a missing suite fails instead of passing with a note.
+/// </summary>
+public static class Suites
+{
+    /// <summary>Environment variable naming the suites folder.</summary>
+    public const string PathVariable = "FHIR_SUITES";
+
+    /// <summary>Environment variable that, when <c>1</c>, turns a missing suite into a failing test.</summary>
+    public const string RequireVariable = "FHIR_REQUIRE_SUITES";
+
+    /// <summary>Whether missing suites must fail the run (CI).</summary>
+    public static bool Required => Environment.GetEnvironmentVariable(RequireVariable) == "1";
+
+    /// <summary>The suites folder, or null when none was found.</summary>
+    public static string? Root
+    {
+        get
+        {
+            var configured = Environment.GetEnvironmentVariable(PathVariable);
+            if (!string.IsNullOrWhiteSpace(configured))
+            {
+                return Directory.Exists(configured) ? System.IO.Path.GetFullPath(configured) : null;
+            }
+
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                var candidate = System.IO.Path.Combine(dir.FullName, "shared", "suites");
+                if (Directory.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>The full path of a file or folder inside the suites, or null when it is not there.</summary>
+    /// <param name="relativePath">A path relative to the suites folder, e.g. <c>patch/json-patch-tests.json</c>.</param>
+    public static string? Find(string relativePath)
+    {
+        var root = Root;
+        if (root is null)
+        {
+            return null;
+        }
+
+        var path = System.IO.Path.GetFullPath(System.IO.Path.Combine(root, relativePath));
+        return File.Exists(path) || Directory.Exists(path) ? path : null;
+    }
+
+    /// <summary>Where <paramref name="relativePath"/> was expected, for "not found" messages.</summary>
+    /// <param name="relativePath">A path relative to the suites folder.</param>
+    public static string ExpectedLocation(string relativePath)
+    {
+        var configured = Environment.GetEnvironmentVariable(PathVariable);
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return System.IO.Path.Combine(configured, relativePath);
+        }
+
+        return Root is { } root
+            ? System.IO.Path.Combine(root, relativePath)
+            : $"shared/suites/{relativePath} in any parent of {AppContext.BaseDirectory}";
+    }
+
+    /// <summary>The standard message for a missing suite.</summary>
+    /// <param name="relativePath">A path relative to the suites folder.</param>
+    public static string NotFoundMessage(string relativePath) =>
+        $"suite not found at {ExpectedLocation(relativePath)}, set {PathVariable}";
+}
