@@ -71,15 +71,21 @@ public static class SearchQueryParser
             SearchCriterion? criterion;
             if (code == "_id")
             {
-                criterion = modifier is null or "missing" || modifier == "not"
-                    ? ParseValues(code, SearchParamType.Special, modifier, value, rawName, issues, ParseIdValue)
-                    : Modifier(issues, rawName, modifier);
+                criterion = modifier switch
+                {
+                    null or "not" => ParseValues(code, SearchParamType.Special, modifier, value, rawName, issues, ParseIdValue),
+                    "missing" => ParseValues(code, SearchParamType.Special, modifier, value, rawName, issues, ParseMissing),
+                    _ => Modifier(issues, rawName, modifier),
+                };
             }
             else if (code == "_lastUpdated")
             {
-                criterion = modifier is null or "missing"
-                    ? ParseValues(code, SearchParamType.Special, modifier, value, rawName, issues, ParseDateValue)
-                    : Modifier(issues, rawName, modifier);
+                criterion = modifier switch
+                {
+                    null => ParseValues(code, SearchParamType.Special, modifier, value, rawName, issues, ParseDateValue),
+                    "missing" => ParseValues(code, SearchParamType.Special, modifier, value, rawName, issues, ParseMissing),
+                    _ => Modifier(issues, rawName, modifier),
+                };
             }
             else
             {

@@ -1,0 +1,58 @@
+using System.Xml.Linq;
+
+namespace Fhir.Server.Tests.Architecture;
+
+/// <summary>Keeps the dependencies of the projects pointing one way: Core ← Path ← Search ← Storage ← Server; the CLI never uses the server.</summary>
+public class ProjectReferenceTests
+{
+    // Each project may reference only projects of a lower layer.
+    private static readonly string[] Layers = ["Fhir.Core", "Fhir.Path", "Fhir.Search", "Fhir.Storage", "Fhir.Server"];
+
+    [Fact]
+    public void Source_projects_reference_only_lower_layers()
+    {
+        foreach (var (project, references) in SourceProjects())
+        {
+            var layer = Array.IndexOf(Layers, project);
+            foreach (var reference in references)
+            {
+                if (project == "Fhir.Cli")
+                {
+                    Assert.True(reference != "Fhir.Server", "The CLI uses the libraries, never the server.");
+                    continue;
+                }
+                Assert.True(layer >= 0, $"{project} is not placed in a layer.");
+                var target = Array.IndexOf(Layers, reference);
+                Assert.True(target >= 0 && target < layer, $"{project} must not reference {reference}.");
+            }
+        }
+    }
+
+    [Fact]
+    public void The_core_depends_on_no_other_project()
+    {
+        Assert.Empty(SourceProjects().Single(p => p.Project == "Fhir.Core").References);
+    }
+
+    private static IEnumerable<(string Project, IReadOnlyList<string> References)> SourceProjects()
+    {
+        var src = System.IO.Path.Combine(RepositoryRoot(), "src");
+        foreach (var file in Directory.GetFiles(src, "*.csproj", SearchOption.AllDirectories))
+        {
+            var references = XDocument.Load(file).Descendants("ProjectReference")
+                .Select(r => System.IO.Path.GetFileNameWithoutExtension(r.Attribute("Include")!.Value))
+                .ToList();
+            yield return (System.IO.Path.GetFileNameWithoutExtension(file), references);
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(System.IO.Path.Combine(dir.FullName, "Fhir.sln")))
+        {
+            dir = dir.Parent;
+        }
+        return dir?.FullName ?? throw new InvalidOperationException("Fhir.sln not found above " + AppContext.BaseDirectory);
+    }
+}
