@@ -8,7 +8,7 @@ namespace Fhir.Bench.Path;
 /// closure building. The cache key is (text, options) with value equality on the options record, so no public
 /// call misses it for the same text; the private <c>Build</c> the cache calls is bound once instead.
 /// </summary>
-public static class UncachedCompiler
+internal static class UncachedCompiler
 {
     private static readonly Func<string, CompileOptions, CompiledExpression> BuildMethod = Bind();
 
