@@ -129,8 +129,11 @@ internal static class CompareCommand
             Console.WriteLine($"    {reason.Count(),4} x {reason.Key}  (e.g. {ok[reason.First().Index].Label}: {Shorten(ok[reason.First().Index].Expression, 70)})");
         }
         var common = js.Kept.Select(i => ok[i]).ToArray();
-        var agree = js.Kept.Select((index, k) => counts[index] == js.Counts[k]).Count(same => same);
-        Console.WriteLine($"  both: {common.Length} pairs; result sizes agree on {agree} of them");
+        // Result sizes only: a cheap sign that both engines did the same work (the suite itself checks the values).
+        var differ = js.Kept.Select((index, k) => (index, k)).Where(p => counts[p.index] != js.Counts[p.k])
+            .Select(p => $"{ok[p.index].Label} ({counts[p.index]} vs {js.Counts[p.k]})").ToList();
+        Console.WriteLine($"  both: {common.Length} pairs; result sizes agree on {common.Length - differ.Count}"
+            + (differ.Count == 0 ? "" : $"; differ (C# vs js): {string.Join(", ", differ.Take(8))}"));
 
         // 3. This engine on exactly the pairs fhirpath.js kept.
         var compiled = common.Select(i => FhirPathCompiler.Compile(i.Expression, i.Options)).ToArray();
@@ -200,12 +203,8 @@ internal static class CompareCommand
         return (now - start) * 1e6 / Stopwatch.Frequency / count;
     }
 
-    // Groups fhirpath.js errors by their wording without the expression-specific parts.
-    private static string Reason(string error)
-    {
-        var text = error.Length > 90 ? error[..90] + "…" : error;
-        return text;
-    }
+    // Groups fhirpath.js errors by the start of their message.
+    private static string Reason(string error) => Shorten(error, 90);
 
     private static string Shorten(string text, int length)
     {

@@ -8,19 +8,25 @@
 
 const fs = require('fs');
 
+// fhirpath.js writes warnings (truncated calendar quantities) and default trace output with console.warn/log: that
+// would cost I/O inside the timed loop and could corrupt the JSON on stdout. The C# side logs nothing either.
+const say = (text) => process.stderr.write(text + '\n');
+console.log = () => {};
+console.warn = () => {};
+
 let fhirpath;
 let model;
 try {
   fhirpath = require('fhirpath');
   model = require('fhirpath/fhir-context/r4');
 } catch (e) {
-  console.error(`fhirpath.js is not installed (${e.message.split('\n')[0]}). Run: cd bench/Fhir.Bench.Path && npm install`);
+  say(`fhirpath.js is not installed (${e.message.split('\n')[0]}). Run: cd bench/Fhir.Bench.Path && npm install`);
   process.exit(2);
 }
 
 const [file, secondsArg] = process.argv.slice(2);
 if (!file) {
-  console.error('usage: node fhirpath-js-bench.js <work.json> [seconds]');
+  say('usage: node fhirpath-js-bench.js <work.json> [seconds]');
   process.exit(64);
 }
 const work = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -94,7 +100,7 @@ function compileLoop(ms) {
 let timed = { evaluations: 0, seconds: 0, sink: 0 };
 let compile = { expressions: 0, microseconds: 0 };
 if (kept.length > 0) {
-  console.error(`fhirpath.js: ${kept.length} of ${work.pairs.length} pairs evaluate; warm-up ${warmupSeconds} s, then ${seconds} s`);
+  say(`fhirpath.js: ${kept.length} of ${work.pairs.length} pairs evaluate; warm-up ${warmupSeconds} s, then ${seconds} s`);
   loop(warmupSeconds * 1000);
   timed = loop(seconds * 1000);
   compileLoop(Math.min(200, compileSeconds * 200)); // warm the parser up first

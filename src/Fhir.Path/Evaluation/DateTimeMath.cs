@@ -1,3 +1,4 @@
+using Fhir.Core.Primitives;
 using Fhir.Path.Types;
 
 namespace Fhir.Path.Evaluation;
@@ -78,7 +79,7 @@ internal static class DateTimeMath
     public static bool Equivalent(FhirPathTime a, FhirPathTime b) =>
         Level(a.Precision) == Level(b.Precision) && a.TotalMilliseconds == b.TotalMilliseconds;
 
-    private static DateTimePrecision Level(DateTimePrecision p) => p == DateTimePrecision.Millisecond ? DateTimePrecision.Second : p;
+    private static DateTimePrecision Level(DateTimePrecision p) => p == DateTimePrecision.Fraction ? DateTimePrecision.Second : p;
 
     private static long Width(DateTimePrecision p) => p switch
     {

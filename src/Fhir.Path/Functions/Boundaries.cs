@@ -1,3 +1,4 @@
+using Fhir.Core.Primitives;
 using Fhir.Path.Types;
 
 namespace Fhir.Path.Functions;
@@ -69,7 +70,7 @@ internal static class Boundaries
         10 => DateTimePrecision.Hour,
         12 => DateTimePrecision.Minute,
         14 => DateTimePrecision.Second,
-        17 => DateTimePrecision.Millisecond,
+        17 => DateTimePrecision.Fraction,
         _ => null,
     };
 
@@ -95,7 +96,7 @@ internal static class Boundaries
         var hour = precision >= DateTimePrecision.Hour ? value.Hour : high ? 23 : 0;
         var minute = precision >= DateTimePrecision.Minute ? value.Minute : high ? 59 : 0;
         var second = precision >= DateTimePrecision.Second ? value.Second : high ? 59 : 0;
-        var millisecond = precision >= DateTimePrecision.Millisecond ? value.Millisecond : high ? 999 : 0;
+        var millisecond = precision >= DateTimePrecision.Fraction ? value.Millisecond : high ? 999 : 0;
         if (isDate && target <= DateTimePrecision.Day)
         {
             return new FhirPathDate(value.Year, month, day, target.Value);
@@ -115,7 +116,7 @@ internal static class Boundaries
         var p = value.Precision;
         var minute = p >= DateTimePrecision.Minute ? value.Minute : high ? 59 : 0;
         var second = p >= DateTimePrecision.Second ? value.Second : high ? 59 : 0;
-        var millisecond = p >= DateTimePrecision.Millisecond ? value.Millisecond : high ? 999 : 0;
+        var millisecond = p >= DateTimePrecision.Fraction ? value.Millisecond : high ? 999 : 0;
         return new FhirPathTime(value.Hour, minute, second, millisecond, target.Value);
     }
 }

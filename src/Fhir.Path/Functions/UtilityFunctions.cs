@@ -1,3 +1,4 @@
+using Fhir.Core.Primitives;
 using Fhir.Core.Ucum;
 using Fhir.Path.Evaluation;
 using Fhir.Path.Types;
@@ -17,7 +18,7 @@ internal static class UtilityFunctions
         yield return new("now", 0, 0, (frame, _, _, _) => Items.Single(FhirPathDateTime.FromDateTimeOffset(frame.Now)), Pure: false);
         yield return new("today", 0, 0, (frame, _, _, _) => Items.Single(new FhirPathDate(frame.Now.Year, frame.Now.Month, frame.Now.Day)), Pure: false);
         yield return new("timeOfDay", 0, 0, (frame, _, _, _) =>
-            Items.Single(new FhirPathTime(frame.Now.Hour, frame.Now.Minute, frame.Now.Second, frame.Now.Millisecond, DateTimePrecision.Millisecond)), Pure: false);
+            Items.Single(new FhirPathTime(frame.Now.Hour, frame.Now.Minute, frame.Now.Second, frame.Now.Millisecond, DateTimePrecision.Fraction)), Pure: false);
         yield return new("type", 0, 0, (_, _, input, _) => Map(input, ResolvedType.InfoOf));
         yield return new("children", 0, 0, (_, _, input, _) => Navigation.Children(input));
         yield return new("descendants", 0, 0, (_, _, input, _) => Navigation.Descendants(input));
@@ -38,7 +39,7 @@ internal static class UtilityFunctions
         yield return new("hourOf", 0, 0, (_, _, input, site) => Component(input, site, DateTimePrecision.Hour));
         yield return new("minuteOf", 0, 0, (_, _, input, site) => Component(input, site, DateTimePrecision.Minute));
         yield return new("secondOf", 0, 0, (_, _, input, site) => Component(input, site, DateTimePrecision.Second));
-        yield return new("millisecondOf", 0, 0, (_, _, input, site) => Component(input, site, DateTimePrecision.Millisecond));
+        yield return new("millisecondOf", 0, 0, (_, _, input, site) => Component(input, site, DateTimePrecision.Fraction));
         yield return new("timezoneOffsetOf", 0, 0, TimezoneOffset);
         yield return new("dateOf", 0, 0, (_, _, input, site) => Temporal(input, site) switch
         {

@@ -1,3 +1,4 @@
+using Fhir.Core.Primitives;
 using System.Globalization;
 
 namespace Fhir.Path.Types;
@@ -104,7 +105,7 @@ internal static class DateTimeText
                     }
                     millisecond = ms;
                     at = end;
-                    precision = DateTimePrecision.Millisecond;
+                    precision = DateTimePrecision.Fraction;
                 }
             }
         }

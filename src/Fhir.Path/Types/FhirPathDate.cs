@@ -1,3 +1,4 @@
+using Fhir.Core.Primitives;
 using System.Globalization;
 
 namespace Fhir.Path.Types;

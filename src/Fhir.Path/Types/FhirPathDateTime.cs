@@ -1,3 +1,4 @@
+using Fhir.Core.Primitives;
 using System.Globalization;
 using System.Text;
 
@@ -19,7 +20,7 @@ public sealed class FhirPathDateTime : IEquatable<FhirPathDateTime>
         Hour = precision >= DateTimePrecision.Hour ? hour : 0;
         Minute = precision >= DateTimePrecision.Minute ? minute : 0;
         Second = precision >= DateTimePrecision.Second ? second : 0;
-        Millisecond = precision >= DateTimePrecision.Millisecond ? millisecond : 0;
+        Millisecond = precision >= DateTimePrecision.Fraction ? millisecond : 0;
         Offset = offset;
         Precision = precision;
         if (year < 1 || year > 9999 || Month < 1 || Month > 12 || Day < 1 || Day > DateTime.DaysInMonth(year, Month)
@@ -127,7 +128,7 @@ public sealed class FhirPathDateTime : IEquatable<FhirPathDateTime>
 
     /// <summary>Converts a <see cref="DateTimeOffset"/> to a date/time with millisecond precision.</summary>
     public static FhirPathDateTime FromDateTimeOffset(DateTimeOffset value) =>
-        new(value.Year, value.Month, value.Day, value.Hour, value.Minute, value.Second, value.Millisecond, value.Offset, DateTimePrecision.Millisecond);
+        new(value.Year, value.Month, value.Day, value.Hour, value.Minute, value.Second, value.Millisecond, value.Offset, DateTimePrecision.Fraction);
 
     /// <summary>The date part (to the day at most), without timezone.</summary>
     public FhirPathDate ToDate() =>
@@ -161,7 +162,7 @@ public sealed class FhirPathDateTime : IEquatable<FhirPathDateTime>
         {
             sb.Append(':').Append(Second.ToString("00", CultureInfo.InvariantCulture));
         }
-        if (Precision >= DateTimePrecision.Millisecond)
+        if (Precision >= DateTimePrecision.Fraction)
         {
             sb.Append('.').Append(Millisecond.ToString("000", CultureInfo.InvariantCulture));
         }

@@ -1,3 +1,4 @@
+using Fhir.Core.Primitives;
 using System.Globalization;
 using System.Text;
 
@@ -17,7 +18,7 @@ public sealed class FhirPathTime : IEquatable<FhirPathTime>
         Hour = hour;
         Minute = precision >= DateTimePrecision.Minute ? minute : 0;
         Second = precision >= DateTimePrecision.Second ? second : 0;
-        Millisecond = precision >= DateTimePrecision.Millisecond ? millisecond : 0;
+        Millisecond = precision >= DateTimePrecision.Fraction ? millisecond : 0;
         Precision = precision;
         if (hour is < 0 or > 23 || Minute is < 0 or > 59 || Second is < 0 or > 59 || Millisecond is < 0 or > 999)
         {
@@ -85,7 +86,7 @@ public sealed class FhirPathTime : IEquatable<FhirPathTime>
         {
             sb.Append(':').Append(Second.ToString("00", CultureInfo.InvariantCulture));
         }
-        if (Precision >= DateTimePrecision.Millisecond)
+        if (Precision >= DateTimePrecision.Fraction)
         {
             sb.Append('.').Append(Millisecond.ToString("000", CultureInfo.InvariantCulture));
         }

@@ -1,4 +1,4 @@
-namespace Fhir.Core.Tests;
+namespace Fhir.Testing;
 
 /// <summary>
 /// Locates the shared test suites written by others (<c>shared/suites</c>, never copied into the repository).
@@ -25,12 +25,12 @@ public static class Suites
             var configured = Environment.GetEnvironmentVariable(PathVariable);
             if (!string.IsNullOrWhiteSpace(configured))
             {
-                return Directory.Exists(configured) ? Path.GetFullPath(configured) : null;
+                return Directory.Exists(configured) ? System.IO.Path.GetFullPath(configured) : null;
             }
 
             for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             {
-                var candidate = Path.Combine(dir.FullName, "shared", "suites");
+                var candidate = System.IO.Path.Combine(dir.FullName, "shared", "suites");
                 if (Directory.Exists(candidate))
                 {
                     return candidate;
@@ -51,7 +51,7 @@ public static class Suites
             return null;
         }
 
-        var path = Path.GetFullPath(Path.Combine(root, relativePath));
+        var path = System.IO.Path.GetFullPath(System.IO.Path.Combine(root, relativePath));
         return File.Exists(path) || Directory.Exists(path) ? path : null;
     }
 
@@ -62,11 +62,11 @@ public static class Suites
         var configured = Environment.GetEnvironmentVariable(PathVariable);
         if (!string.IsNullOrWhiteSpace(configured))
         {
-            return Path.Combine(configured, relativePath);
+            return System.IO.Path.Combine(configured, relativePath);
         }
 
         return Root is { } root
-            ? Path.Combine(root, relativePath)
+            ? System.IO.Path.Combine(root, relativePath)
             : $"shared/suites/{relativePath} in any parent of {AppContext.BaseDirectory}";
     }
 
