@@ -113,7 +113,7 @@ internal static class IndexValues
         }
         var parts = reference.Split('/');
         // Type/id or Type/id/_history/vid
-        if (parts.Length is 2 or 4)
+        if ((parts.Length == 2 || (parts.Length == 4 && parts[2] == "_history")) && parts[0].Length > 0 && parts[1].Length > 0)
         {
             values.Add(new ReferenceIndexValue(code, parts[0], parts[1], null));
         }

@@ -27,7 +27,8 @@ public sealed class SearchParameterRegistry
                 g => g.Key,
                 g => g.GroupBy(p => p.Code, StringComparer.Ordinal).ToFrozenDictionary(x => x.Key, x => x.Last(), StringComparer.Ordinal),
                 StringComparer.Ordinal);
-        _byUrl = All.GroupBy(p => p.Url, StringComparer.Ordinal).ToFrozenDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        // The latest added wins, as in _byType.
+        _byUrl = All.GroupBy(p => p.Url, StringComparer.Ordinal).ToFrozenDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
     }
 
     /// <summary>Every parameter, one entry per resource type it applies to.</summary>
@@ -55,7 +56,12 @@ public sealed class SearchParameterRegistry
     }
 
     /// <summary>A registry with <paramref name="added"/> as well (replacing parameters with the same type and code).</summary>
-    public SearchParameterRegistry With(IEnumerable<SearchParameterInfo> added) => new(_definitions, All.Concat(added));
+    public SearchParameterRegistry With(IEnumerable<SearchParameterInfo> added)
+    {
+        var list = added.ToList();
+        var replaced = list.Select(p => (p.ResourceType, p.Code)).ToHashSet();
+        return new(_definitions, All.Where(p => !replaced.Contains((p.ResourceType, p.Code))).Concat(list));
+    }
 
     /// <summary>
     /// Reads a SearchParameter resource into one <see cref="SearchParameterInfo"/> per base type,

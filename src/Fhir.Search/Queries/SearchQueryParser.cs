@@ -121,12 +121,12 @@ public static class SearchQueryParser
         {
             case SearchParamType.Token when modifier is null or "not" or "text":
                 return ParseValues(parameter.Code, parameter.Type, modifier, value, rawName, issues,
-                    modifier == "text" ? (v, _) => new TokenSearchValue(null, v, SystemGiven: false) : ParseToken);
+                    modifier == "text" ? (v, _) => new TokenSearchValue(null, SearchValues.Unescape(v), SystemGiven: false) : ParseToken);
             case SearchParamType.String when modifier is null or "exact" or "contains":
                 return ParseValues(parameter.Code, parameter.Type, modifier, value, rawName, issues,
-                    (v, _) => new StringSearchValue(modifier == "exact" ? v : SearchText.Normalize(v)));
+                    (v, _) => new StringSearchValue(modifier == "exact" ? SearchValues.Unescape(v) : SearchText.Normalize(SearchValues.Unescape(v))));
             case SearchParamType.Uri when modifier is null or "above" or "below":
-                return ParseValues(parameter.Code, parameter.Type, modifier, value, rawName, issues, (v, _) => new UriSearchValue(v));
+                return ParseValues(parameter.Code, parameter.Type, modifier, value, rawName, issues, (v, _) => new UriSearchValue(SearchValues.Unescape(v)));
             case SearchParamType.Date when modifier is null:
                 return ParseValues(parameter.Code, parameter.Type, modifier, value, rawName, issues, ParseDateValue);
             case SearchParamType.Number when modifier is null:
@@ -147,7 +147,8 @@ public static class SearchQueryParser
     {
         var values = new List<SearchValue>();
         var before = issues.Count;
-        foreach (var part in SearchValues.SplitUnescaped(value, ','))
+        // Escapes stay in the parts: a token or quantity is split at its bars next, and each parser unescapes.
+        foreach (var part in SearchValues.Split(value, ','))
         {
             if (part.Length == 0)
             {
@@ -165,7 +166,7 @@ public static class SearchQueryParser
         return issues.Count > before ? null : new SearchCriterion(code, type, modifier, values);
     }
 
-    private static SearchValue? ParseIdValue(string value, string _) => new TokenSearchValue(null, value, SystemGiven: false);
+    private static SearchValue? ParseIdValue(string value, string _) => new TokenSearchValue(null, SearchValues.Unescape(value), SystemGiven: false);
 
     private static SearchValue? ParseMissing(string value, string _) => value switch
     {
@@ -214,8 +215,9 @@ public static class SearchQueryParser
         return QuantityCanonicalizer.Search(prefix, number, low, high, system, unit);
     }
 
-    private static SearchValue? ParseReference(string value, string? targetType, string _)
+    private static SearchValue? ParseReference(string escaped, string? targetType, string _)
     {
+        var value = SearchValues.Unescape(escaped);
         if (value.StartsWith("http://", StringComparison.Ordinal) || value.StartsWith("https://", StringComparison.Ordinal) || value.StartsWith("urn:", StringComparison.Ordinal))
         {
             return new ReferenceSearchValue(null, null, value);

@@ -32,6 +32,30 @@ internal static class SearchValues
         return parts;
     }
 
+    /// <summary>
+    /// Splits on <paramref name="separator"/> where it is not escaped with a backslash, keeping the escapes in the parts
+    /// (a value split at its commas may still have to be split at its bars).
+    /// </summary>
+    public static List<string> Split(string text, char separator)
+    {
+        var parts = new List<string>();
+        var start = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '\\' && i + 1 < text.Length && text[i + 1] is ',' or '|' or '$' or '\\')
+            {
+                i++;
+            }
+            else if (text[i] == separator)
+            {
+                parts.Add(text[start..i]);
+                start = i + 1;
+            }
+        }
+        parts.Add(text[start..]);
+        return parts;
+    }
+
     /// <summary>Splits a token-like value at its first unescaped bar: <c>system|code</c>.</summary>
     public static (string Left, string? Right) SplitBar(string text)
     {
