@@ -57,13 +57,14 @@ internal static class FhirpathJs
     }
 
     /// <summary>Writes the pairs to a temporary file and runs <c>node fhirpath-js-bench.js &lt;file&gt; &lt;seconds&gt;</c>.</summary>
-    public static JsResult Run(Workload workload, IReadOnlyList<WorkItem> items, double seconds, double warmupSeconds, double compileSeconds)
+    public static JsResult Run(Workload workload, IReadOnlyList<WorkItem> items, double seconds, double warmupSeconds, double compileWarmupSeconds, double compileSeconds)
     {
         var file = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"fhirpath-bench-{workload.Name}-{Environment.ProcessId}.json");
         var work = new JsonObject
         {
             ["workload"] = workload.Name,
             ["warmupSeconds"] = warmupSeconds,
+            ["compileWarmupSeconds"] = compileWarmupSeconds,
             ["compileSeconds"] = compileSeconds,
             ["inputs"] = new JsonArray([.. workload.InputJson.Select(j => j.DeepClone())]),
             ["pairs"] = new JsonArray([.. items.Select(i => new JsonObject { ["expression"] = i.Expression, ["input"] = i.Input })]),

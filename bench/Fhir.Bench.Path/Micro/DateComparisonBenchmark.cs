@@ -4,7 +4,7 @@ using Fhir.Path;
 
 namespace Fhir.Bench.Path.Micro;
 
-/// <summary>A dateTime element against a literal of the same precision, a coarser one, and <c>now() - 5 years</c>.</summary>
+/// <summary>A dateTime element against a literal of the same precision, a coarser one, and a date plus a calendar duration.</summary>
 [ShortRunJob]
 [MemoryDiagnoser]
 public class DateComparisonBenchmark

@@ -9,12 +9,12 @@ internal static class MicroExpressions
 
     public const string Aggregate = "Bundle.entry.resource.ofType(Observation).value.ofType(Quantity).value.aggregate($this + $total, 0)";
 
-    /// <summary>Date comparisons: same precision, a coarser literal (interval semantics), date arithmetic on now().</summary>
+    /// <summary>Date comparisons: same precision, a coarser literal (interval semantics), date arithmetic (no clock, so the answer stays true).</summary>
     public static readonly IReadOnlyDictionary<string, string> Dates = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["same-precision"] = "Observation.effective.ofType(dateTime) >= @2021-03-04T10:00:00+01:00",
         ["coarser-literal"] = "Observation.effective.ofType(dateTime) < @2022-01",
-        ["now-minus-years"] = "Observation.issued > now() - 5 years",
+        ["plus-one-year"] = "Observation.effective.ofType(dateTime) + 1 year > Observation.issued",
     };
 
     /// <summary>The value is 185 [lb_av]; the literal is the same unit (no conversion) or another one (UCUM conversion).</summary>
