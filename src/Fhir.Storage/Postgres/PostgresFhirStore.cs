@@ -23,6 +23,15 @@ internal sealed class PostgresFhirStore : SqlFhirStore
             builder.MaxAutoPrepare = 64;
             builder.AutoPrepareMinUsages = 2;
         }
+        if (!connectionString.Replace(" ", "", StringComparison.Ordinal).Contains("noresetonclose", StringComparison.OrdinalIgnoreCase))
+        {
+            // Returning a connection to the pool otherwise makes its next use run a reset (RESET ALL,
+            // pg_advisory_unlock_all(), CLOSE ALL, UNLISTEN *, DISCARD ...): seven statements per
+            // read or write, measured ~13% of the server's PostgreSQL CPU. The store leaves no session
+            // state behind (no SET, cursors, temp tables or session-level locks: its advisory locks
+            // are transaction-scoped), so there is nothing to reset.
+            builder.NoResetOnClose = true;
+        }
         dataSource = NpgsqlDataSource.Create(builder);
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Fhir.Storage.Sql;
 using Microsoft.Data.Sqlite;
 
@@ -6,12 +7,37 @@ namespace Fhir.Storage.Sqlite;
 
 /// <summary>
 /// The SQLite store: one database file in WAL mode. Readers use a pool of open connections and
-/// never wait for the writer; write sessions share one connection, one at a time per process
-/// (a semaphore: queueing in-process is much faster than SQLite's sleeping busy handler), and
+/// never wait for the writer. Write sessions share one connection, one at a time per process
+/// (a gate: queueing in-process is much faster than SQLite's sleeping busy handler), and
 /// BEGIN IMMEDIATE plus busy_timeout serialise them across processes.
 /// </summary>
+/// <remarks>
+/// <para><b>Group commit.</b> Sessions that follow each other on the gate share one database
+/// transaction: each runs inside a SAVEPOINT of an open BEGIN IMMEDIATE transaction (a
+/// <see cref="CommitGroup"/>). A session's commit releases its savepoint and hands the gate to
+/// the next waiting session; the last session of the group (none waits any more, or the group
+/// reached <see cref="MaxGroupSessions"/> or <see cref="MaxGroupTime"/>) runs the COMMIT, and
+/// only then do the commits of all members complete: nothing is acknowledged before it is in the
+/// WAL. A COMMIT costs a WAL write of every page the transaction dirtied; the index pages an
+/// insert touches are largely the same for consecutive writes (same codes, same B-tree edges),
+/// so a group writes each such page once instead of once per session.</para>
+/// <para>Sessions are still strictly serial and see the writes of earlier members (same
+/// connection), so every check they make (versions, conditions) holds for the group's serial
+/// order. A session that rolls back returns to its savepoint; a failure that ends the shared
+/// transaction (a failed COMMIT, or an error that makes SQLite roll everything back) fails every
+/// member that had committed into it, with <see cref="WriteConflictException"/> when a retry
+/// in a new transaction is right.</para>
+/// </remarks>
 internal sealed class SqliteFhirStore : SqlFhirStore
 {
+    /// <summary>A group commits after this many sessions even while more wait: bounds its transaction and its members' wait.</summary>
+    internal const int MaxGroupSessions = 32;
+
+    /// <summary>A group commits once its transaction has been open this long, even while more sessions wait.</summary>
+    internal static readonly TimeSpan MaxGroupTime = TimeSpan.FromMilliseconds(10);
+
+    private const string SavepointSql = "SAVEPOINT session";
+    private static readonly long MaxGroupTicks = (long)(MaxGroupTime.TotalSeconds * Stopwatch.Frequency);
     private static readonly int MaxIdleReaders = Math.Max(4, Environment.ProcessorCount * 2);
 
     private readonly string connectionString;
@@ -19,7 +45,12 @@ internal sealed class SqliteFhirStore : SqlFhirStore
     private readonly ConcurrentBag<SqliteLink> idleReaders = [];
     private readonly SemaphoreSlim writeGate = new(1, 1);
     private readonly Action<SqliteLink> returnReader;
+    private int waiting; // sessions waiting for the gate: the group stays open for them
+
+    // Owned by whoever holds the gate.
     private SqliteLink? writer;
+    private CommitGroup? group;
+    private SqliteCheckpointer? checkpointer;
     private volatile bool disposed;
 
     public SqliteFhirStore(string connectionString)
@@ -33,15 +64,37 @@ internal sealed class SqliteFhirStore : SqlFhirStore
         returnReader = ReturnReader;
     }
 
+    /// <summary>Releases the session's savepoint into the group's transaction.</summary>
+    internal const string ReleaseSql = "RELEASE session";
+
+    /// <summary>Undoes the session's writes (the transaction stays open for the group); followed by <see cref="ReleaseSql"/>.</summary>
+    internal const string RollbackToSql = "ROLLBACK TO session";
+
+    internal static long XpSinceCkpt, XpCkptEvery = int.Parse(Environment.GetEnvironmentVariable("XP_CKPT") ?? "0"), XpSlow, XpSlowTicks, XpPagesWritten, XpMiss, XpHit, XpAcquired, XpHeld, XpTurns, XpGroups, XpCommitTicks;
+    private static readonly Timer XpTimer = new(_ =>
+    {
+        if (Environment.GetEnvironmentVariable("XP_STATS") != "1") return;
+        var turns = Interlocked.Exchange(ref XpTurns, 0);
+        var held = Interlocked.Exchange(ref XpHeld, 0);
+        var groups = Interlocked.Exchange(ref XpGroups, 0);
+        var commit = Interlocked.Exchange(ref XpCommitTicks, 0);
+        var slow = Interlocked.Exchange(ref XpSlow, 0); var slowT = Interlocked.Exchange(ref XpSlowTicks, 0);
+        Console.Error.WriteLine($"xp: slow commits {slow} total {slowT * 1000.0 / Stopwatch.Frequency:F0} ms; other commits {(groups - slow == 0 ? 0 : (commit - slowT) * 1e6 / Stopwatch.Frequency / (groups - slow)):F0} us");
+        var pw = Interlocked.Exchange(ref XpPagesWritten, 0); var miss = Interlocked.Exchange(ref XpMiss, 0); var hit = Interlocked.Exchange(ref XpHit, 0);
+        Console.Error.WriteLine($"xp: pages written/turn {(turns == 0 ? 0 : (double)pw / turns):F1} cache miss/turn {(turns == 0 ? 0 : (double)miss / turns):F1} hit/turn {(turns == 0 ? 0 : (double)hit / turns):F1}");
+        Console.Error.WriteLine($"xp: turns/s {turns / 5} held {held * 100.0 / Stopwatch.Frequency / 5:F0}% per-turn {(turns == 0 ? 0 : held * 1e6 / Stopwatch.Frequency / turns):F0}us sessions/group {(groups == 0 ? 0 : (double)turns / groups):F1} commit {(groups == 0 ? 0 : commit * 1e6 / Stopwatch.Frequency / groups):F0}us/group");
+    }, null, 5000, 5000);
+
     public override async Task InitializeAsync(CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         if (folder is not null) Directory.CreateDirectory(folder);
         var link = Open();
+        bool wal;
         try
         {
             // Persistent in the file; needs no transaction around it.
-            link.Execute("PRAGMA journal_mode = WAL");
+            wal = link.Command("PRAGMA journal_mode = WAL").ExecuteScalar() is "wal";
             // The write lock serialises migrations of processes starting together.
             link.Execute("BEGIN IMMEDIATE");
             try
@@ -59,47 +112,175 @@ internal sealed class SqliteFhirStore : SqlFhirStore
         {
             await link.DisposeAsync();
         }
+        if (wal && checkpointer is null)
+        {
+            var started = new SqliteCheckpointer(Open);
+            if (Interlocked.CompareExchange(ref checkpointer, started, null) is not null || disposed) started.Dispose();
+        }
     }
 
     public override async Task<IWriteSession> BeginWriteAsync(CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
-        await writeGate.WaitAsync(ct);
+        Interlocked.Increment(ref waiting);
         try
         {
+            await writeGate.WaitAsync(ct);
+        }
+        catch (OperationCanceledException)
+        {
+            Interlocked.Decrement(ref waiting);
+            // The holder may have kept a group open for this session: make sure it commits.
+            _ = FlushAsync();
+            throw;
+        }
+        Interlocked.Decrement(ref waiting);
+        XpAcquired = Stopwatch.GetTimestamp();
+
+        try
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
             writer ??= Open();
-            writer.Execute("BEGIN IMMEDIATE");
+            if (group is null)
+            {
+                writer.Run("BEGIN IMMEDIATE");
+                group = new CommitGroup(Stopwatch.GetTimestamp());
+            }
+            writer.Run(SavepointSql);
+            group.Sessions++;
             return new SqliteWriteSession(this, writer);
         }
         catch
         {
-            DropWriterIfBroken();
-            writeGate.Release();
+            // BEGIN failed: nothing is open. SAVEPOINT failed: the group goes on without this session.
+            _ = EndTurn(released: false, lost: false);
             throw;
         }
     }
 
-    /// <summary>Called by the session when it ends: the next session may begin.</summary>
-    internal void EndWrite(bool connectionBroken)
+    /// <summary>
+    /// Called by the session holding the gate when it ends: after releasing its savepoint
+    /// (<paramref name="released"/>) or rolling back to it. Hands the gate over with the group's
+    /// transaction still open when another session waits, else commits the group; then releases
+    /// the gate. Returns the group's outcome to wait for: it faults when the group's COMMIT failed
+    /// (only for a released session), and is null when there is nothing to wait for.
+    /// </summary>
+    /// <param name="released">The session's writes joined the group's transaction.</param>
+    /// <param name="lost">The session could not return to its savepoint: the transaction is gone or unusable.</param>
+    internal Task? EndTurn(bool released, bool lost)
     {
-        if (connectionBroken) DropWriterIfBroken(force: true);
+        XpTurns++;
+        var current = group;
+        if (current is null)
+        {
+            writeGate.Release();
+            return null;
+        }
+        if (released) current.Committed++;
+        var link = writer!;
+        if (lost || !link.InTransaction)
+        {
+            // A failed statement made SQLite roll the whole transaction back (or the connection
+            // broke): the earlier members' writes are gone with it.
+            Finish(current, new WriteConflictException("A session sharing this session's transaction failed and rolled it back; retry."));
+        }
+        else if (!ShouldHandOver(current))
+        {
+            Finish(current, null);
+        }
+        XpHeld += Stopwatch.GetTimestamp() - XpAcquired;
         writeGate.Release();
+        // A session that rolled back may have read what earlier members wrote: answering only after
+        // it is durable keeps its answer consistent with what readers see next.
+        return released || current.Committed > 0 ? current.Outcome.Task : null;
     }
 
-    public override ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
-        if (disposed) return ValueTask.CompletedTask;
+        if (disposed) return;
         disposed = true;
+        // Let the turn in progress end (its group commits: nothing is handed over once disposed);
+        // a session that is never disposed must not hang shutdown.
+        var holding = await writeGate.WaitAsync(TimeSpan.FromSeconds(10));
+        if (holding && group is { } open) Finish(open, null);
         writer?.Close();
         writer = null;
+        if (holding) writeGate.Release(); // waiters see the store disposed and leave
+        Interlocked.Exchange(ref checkpointer, null)?.Dispose();
         while (idleReaders.TryTake(out var link)) link.Close();
-        return ValueTask.CompletedTask;
     }
 
     protected override ValueTask<DbLease> LeaseForReadAsync(CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         return new(idleReaders.TryTake(out var link) ? link : Open());
+    }
+
+    private bool ShouldHandOver(CommitGroup current) =>
+        !disposed
+        && Volatile.Read(ref waiting) > 0
+        && current.Sessions < MaxGroupSessions
+        && Stopwatch.GetTimestamp() - current.Started < MaxGroupTicks;
+
+    // Ends the group's transaction: COMMIT, or ROLLBACK when no member committed or the group
+    // failed (failure != null); then completes its outcome. Runs under the gate.
+    private void Finish(CommitGroup current, Exception? failure)
+    {
+        group = null;
+        var link = writer!;
+        if (failure is null && current.Committed > 0)
+        {
+            try
+            {
+                XpGroups++;
+                var t0 = Stopwatch.GetTimestamp();
+                link.Run("COMMIT");
+                checkpointer?.Committed();
+                var dt = Stopwatch.GetTimestamp() - t0;
+                XpCommitTicks += dt;
+                if (dt * 1000 / Stopwatch.Frequency >= 5) { XpSlow++; XpSlowTicks += dt; }
+                SQLitePCL.raw.sqlite3_db_status(link.Connection.Handle, 9, out var w, out _, 1); XpPagesWritten += w;
+                XpSinceCkpt += w;
+                if (XpCkptEvery > 0 && XpSinceCkpt >= XpCkptEvery)
+                {
+                    XpSinceCkpt = 0;
+                    var c0 = Stopwatch.GetTimestamp();
+                    var rc = SQLitePCL.raw.sqlite3_wal_checkpoint_v2(link.Connection.Handle, null, 0, out var logf, out var ckf);
+                    Console.Error.WriteLine($"{DateTime.UtcNow:ss.fff} writer ckpt rc={rc} log={logf} ckpt={ckf} {(Stopwatch.GetTimestamp() - c0) * 1000.0 / Stopwatch.Frequency:F1} ms");
+                }
+                SQLitePCL.raw.sqlite3_db_status(link.Connection.Handle, 8, out var m, out _, 1); XpMiss += m;
+                SQLitePCL.raw.sqlite3_db_status(link.Connection.Handle, 7, out var h, out _, 1); XpHit += h;
+                current.Outcome.TrySetResult();
+                return;
+            }
+            catch (Exception e)
+            {
+                failure = e is SqliteException { SqliteErrorCode: 5 or 6 } // SQLITE_BUSY, SQLITE_LOCKED: transient
+                    ? new WriteConflictException("The database was busy and the commit failed; retry.", e)
+                    : e;
+            }
+        }
+        try
+        {
+            if (link.InTransaction) link.Run("ROLLBACK");
+        }
+        catch (Exception)
+        {
+            // The next session gets a fresh connection (closing rolls back).
+            link.Close();
+            writer = null;
+        }
+        if (failure is not null && current.Committed > 0) current.Outcome.TrySetException(failure);
+        else current.Outcome.TrySetResult();
+    }
+
+    // A waiter gave up after the holder may have kept the group open for it: take the gate, so the
+    // group commits unless someone else is waiting to join it.
+    private async Task FlushAsync()
+    {
+        await writeGate.WaitAsync().ConfigureAwait(false);
+        var outcome = EndTurn(released: false, lost: false);
+        if (outcome is not null) await outcome.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     private SqliteLink Open() => new(connectionString, returnReader);
@@ -116,13 +297,6 @@ internal sealed class SqliteFhirStore : SqlFhirStore
         link.Close();
     }
 
-    private void DropWriterIfBroken(bool force = false)
-    {
-        if (writer is null || (!force && writer.Connection.State == System.Data.ConnectionState.Open)) return;
-        writer.Close();
-        writer = null;
-    }
-
     // The folder of a file database, to create when missing; null for in-memory and URI names.
     private static string? FolderOf(SqliteConnectionStringBuilder builder)
     {
@@ -133,5 +307,21 @@ internal sealed class SqliteFhirStore : SqlFhirStore
             return null;
         }
         return System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(source));
+    }
+
+    /// <summary>Sessions sharing one BEGIN IMMEDIATE transaction; touched only under the gate (but <see cref="Outcome"/>).</summary>
+    private sealed class CommitGroup(long started)
+    {
+        /// <summary>When the transaction began (<see cref="Stopwatch"/> ticks).</summary>
+        public long Started { get; } = started;
+
+        /// <summary>Sessions begun in the group.</summary>
+        public int Sessions { get; set; }
+
+        /// <summary>Sessions whose writes joined the transaction: its COMMIT completes their commits.</summary>
+        public int Committed { get; set; }
+
+        /// <summary>Completes after the COMMIT (or the rollback), faulted when a committed member's writes were lost.</summary>
+        public TaskCompletionSource Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

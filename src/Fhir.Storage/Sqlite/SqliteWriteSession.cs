@@ -4,18 +4,26 @@ using Fhir.Storage.Sql;
 namespace Fhir.Storage.Sqlite;
 
 /// <summary>
-/// A write session on the store's writer connection, inside BEGIN IMMEDIATE: the session holds
-/// the database write lock, so it is already exclusive and needs no row or condition locks.
+/// A write session on the store's writer connection: a SAVEPOINT inside the BEGIN IMMEDIATE
+/// transaction of its commit group (see <see cref="SqliteFhirStore"/>). The session holds the
+/// store's write gate and the database write lock, so it is already exclusive and needs no row or
+/// condition locks.
 /// </summary>
 internal sealed class SqliteWriteSession(SqliteFhirStore store, SqliteLink link) : SqlWriteSession(SqliteDialect.Instance)
 {
     private const string UpsertCurrent = WriteSql.UpsertCurrentHead + "VALUES (@p0, @p1, @p2, @p3, @p4, @p5)" + WriteSql.UpsertCurrentTail;
 
-    private static readonly string[] DeleteIndexRows = CreateDeletes();
-    private static readonly string[] InsertIndexRow = CreateInserts();
+    private static readonly string[] DeleteAllSql = ForEachTable(t => "DELETE FROM " + t.Name + " WHERE res_key = @p0");
+    private static readonly string[] DeleteRowSql = ForEachTable(t => "DELETE FROM " + t.Name + " WHERE rowid = @p0");
+    private static readonly string[] SelectRowsSql = ForEachTable(t => "SELECT rowid, " + string.Join(", ", t.Columns) + " FROM " + t.Name + " WHERE res_key = @p0");
+    // Index rows go in multi-row INSERTs of up to this many rows: each statement execution has a
+    // fixed cost (in Microsoft.Data.Sqlite more than in SQLite) that one row per statement paid ~20
+    // times per resource. Exact row counts keep the cached shapes few (at most this many per table).
+    private const int MaxRowsPerInsert = 16;
 
-    private readonly object?[] row = new object?[8];
-    private bool ended;
+    private static readonly string[][] InsertSql = CreateInserts();
+
+    private bool turnEnded; // the gate has been given back: nothing here may touch the connection any more
 
     public override DbCommand Command(string sql) => link.Command(sql);
 
@@ -48,74 +56,181 @@ internal sealed class SqliteWriteSession(SqliteFhirStore store, SqliteLink link)
         p[5].Value = seq;
         if (upsert.ExecuteScalar() is not long key) throw StaleVersion(write);
 
-        // Version 1 is new (its history insert just succeeded), so it has no index rows yet.
-        if (write.VersionId > 1)
+        var rows = write.Method == WriteMethod.Delete ? null : IndexRows(write.Index);
+        foreach (var table in IndexTables.All)
         {
-            for (var t = 0; t < DeleteIndexRows.Length; t++)
+            var wanted = rows?[table.Ordinal];
+            // Version 1 is new (its history insert just succeeded), so it has no index rows yet.
+            if (write.VersionId == 1)
             {
-                var delete = link.Statement(DeleteIndexRows[t], 1);
+                if (wanted is not null) InsertRows(key, table, wanted);
+            }
+            else if (wanted is null)
+            {
+                var delete = link.Statement(DeleteAllSql[table.Ordinal], 1);
                 delete.Parameters[0].Value = key;
                 delete.ExecuteNonQuery();
             }
-        }
-
-        if (write.Method != WriteMethod.Delete)
-        {
-            var index = write.Index;
-            for (var i = 0; i < index.Count; i++)
+            else
             {
-                var table = IndexTables.For(index[i]);
-                IndexTables.Fill(index[i], dialect, row);
-                var columns = table.Columns.Length;
-                var cmd = link.Statement(InsertIndexRow[table.Ordinal], columns + 1);
-                p = cmd.Parameters;
-                p[0].Value = key;
-                for (var c = 0; c < columns; c++) p[c + 1].Value = row[c] ?? DBNull.Value;
-                cmd.ExecuteNonQuery();
+                ReplaceRows(key, table, wanted);
             }
         }
         return Task.CompletedTask;
     }
 
-    protected override Task CommitCoreAsync(CancellationToken ct)
+    protected override async Task CommitCoreAsync(CancellationToken ct)
     {
-        link.Execute("COMMIT");
-        return Task.CompletedTask;
+        // Joins the group's transaction; a failure here leaves the session to roll back on disposal.
+        link.Run(SqliteFhirStore.ReleaseSql);
+        turnEnded = true;
+        // Not cancellable from here: the COMMIT that makes these writes durable is the group's.
+        if (store.EndTurn(released: true, lost: false) is { } outcome) await outcome;
     }
 
-    public override ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
-        if (ended) return ValueTask.CompletedTask;
-        ended = true;
-        var broken = false;
+        if (turnEnded) return;
+        turnEnded = true;
+        var lost = false;
         try
         {
-            // A failed statement may already have rolled SQLite back: only roll back what is open.
-            if (link.InTransaction) link.Execute("ROLLBACK");
+            // A failed statement may have made SQLite roll the whole transaction back: then there is
+            // no savepoint to return to, and the group's earlier writes are gone too.
+            if (link.InTransaction)
+            {
+                link.Run(SqliteFhirStore.RollbackToSql);
+                link.Run(SqliteFhirStore.ReleaseSql);
+            }
+            else
+            {
+                lost = true;
+            }
         }
         catch (Exception)
         {
-            broken = true; // the next session gets a fresh connection
+            lost = true;
         }
-        store.EndWrite(broken);
-        return ValueTask.CompletedTask;
+        if (store.EndTurn(released: false, lost) is { } outcome)
+        {
+            // Wait until what this session may have read from earlier members is durable (or gone).
+            await outcome.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
     }
 
-    private static string[] CreateDeletes()
+    // The rows each value becomes, by table ordinal (null where a table gets none), in the order of the values.
+    private static List<object?[]>?[] IndexRows(IReadOnlyList<Fhir.Search.Indexing.IndexValue> index)
     {
-        var sql = new string[IndexTables.All.Length];
-        foreach (var t in IndexTables.All) sql[t.Ordinal] = "DELETE FROM " + t.Name + " WHERE res_key = @p0";
-        return sql;
+        var rows = new List<object?[]>?[IndexTables.All.Length];
+        for (var i = 0; i < index.Count; i++)
+        {
+            var table = IndexTables.For(index[i]);
+            var row = new object?[table.Columns.Length];
+            IndexTables.Fill(index[i], SqliteDialect.Instance, row);
+            (rows[table.Ordinal] ??= new List<object?[]>(8)).Add(row);
+        }
+        return rows;
     }
 
-    private static string[] CreateInserts()
+    /// <summary>
+    /// Makes the resource's rows in <paramref name="table"/> equal to <paramref name="wanted"/>,
+    /// touching only the rows that differ.
+    /// </summary>
+    /// <remarks>
+    /// An update usually changes a field or two, so most of its index rows are the same as the
+    /// previous version's. Every row deleted and inserted again costs a change in the table and in
+    /// both its indexes, and the search index's pages are scattered, so each change is another page
+    /// for the commit to write; reading the old rows back (clustered by rowid and by the
+    /// (res_key, code) index) is cheap by comparison. Equal rows are search-equivalent, so the rows
+    /// that remain are exactly what a delete-all-and-insert would have left (as a set).
+    /// </remarks>
+    private void ReplaceRows(long key, IndexTable table, List<object?[]> wanted)
     {
-        var sql = new string[IndexTables.All.Length];
+        var width = table.Columns.Length;
+        var stale = new List<long>();
+        var select = link.Statement(SelectRowsSql[table.Ordinal], 1);
+        select.Parameters[0].Value = key;
+        using (var reader = select.ExecuteReader())
+        {
+            var old = new object?[width];
+            while (reader.Read())
+            {
+                for (var c = 0; c < width; c++) old[c] = reader.IsDBNull(c + 1) ? null : reader.GetValue(c + 1);
+                var match = -1;
+                for (var w = 0; w < wanted.Count && match < 0; w++)
+                {
+                    if (SameRow(old, wanted[w])) match = w;
+                }
+                if (match < 0) stale.Add(reader.GetInt64(0));
+                else wanted.RemoveAt(match); // already there: neither deleted nor inserted
+            }
+        }
+        for (var i = 0; i < stale.Count; i++)
+        {
+            var delete = link.Statement(DeleteRowSql[table.Ordinal], 1);
+            delete.Parameters[0].Value = stale[i];
+            delete.ExecuteNonQuery();
+        }
+        if (wanted.Count > 0) InsertRows(key, table, wanted);
+    }
+
+    // Column values as stored and as IndexTables.Fill makes them: strings, long (instants), double (numbers), null.
+    private static bool SameRow(object?[] stored, object?[] wanted)
+    {
+        for (var c = 0; c < stored.Length; c++)
+        {
+            if (!Equals(stored[c], wanted[c])) return false;
+        }
+        return true;
+    }
+
+    // Inserts rows with as few statements as possible (multi-row INSERTs of up to MaxRowsPerInsert rows).
+    private void InsertRows(long key, IndexTable table, List<object?[]> rows)
+    {
+        var width = table.Columns.Length + 1;
+        for (var first = 0; first < rows.Count; first += MaxRowsPerInsert)
+        {
+            var count = Math.Min(rows.Count - first, MaxRowsPerInsert);
+            var cmd = link.Statement(InsertSql[table.Ordinal][count], count * width);
+            var p = cmd.Parameters;
+            var at = 0;
+            for (var r = first; r < first + count; r++)
+            {
+                var row = rows[r];
+                p[at++].Value = key;
+                for (var c = 0; c < row.Length; c++) p[at++].Value = row[c] ?? DBNull.Value;
+            }
+            cmd.ExecuteNonQuery();
+        }
+    }
+
+    private static string[] ForEachTable(Func<IndexTable, string> sql)
+    {
+        var texts = new string[IndexTables.All.Length];
+        foreach (var t in IndexTables.All) texts[t.Ordinal] = sql(t);
+        return texts;
+    }
+
+    // [table ordinal][rows]: INSERT INTO t (res_key, ...) VALUES (@p0, ...), (...) with `rows` rows.
+    private static string[][] CreateInserts()
+    {
+        var sql = new string[IndexTables.All.Length][];
+        var text = new System.Text.StringBuilder(2048);
         foreach (var t in IndexTables.All)
         {
-            var values = new string[t.Columns.Length + 1];
-            for (var i = 0; i < values.Length; i++) values[i] = SqlParams.Name(i);
-            sql[t.Ordinal] = "INSERT INTO " + t.Name + " (" + t.InsertColumnList + ") VALUES (" + string.Join(", ", values) + ")";
+            var width = t.Columns.Length + 1;
+            sql[t.Ordinal] = new string[MaxRowsPerInsert + 1];
+            for (var rows = 1; rows <= MaxRowsPerInsert; rows++)
+            {
+                text.Clear().Append("INSERT INTO ").Append(t.Name).Append(" (").Append(t.InsertColumnList).Append(") VALUES ");
+                for (var r = 0; r < rows; r++)
+                {
+                    text.Append(r == 0 ? "(" : ", (");
+                    for (var c = 0; c < width; c++) text.Append(c == 0 ? "" : ", ").Append(SqlParams.Name(r * width + c));
+                    text.Append(')');
+                }
+                sql[t.Ordinal][rows] = text.ToString();
+            }
         }
         return sql;
     }
