@@ -86,27 +86,7 @@ public readonly struct PartialDateTime : IEquatable<PartialDateTime>
     public override string ToString()
     {
         var sb = new StringBuilder(32);
-        sb.Append(Year.ToString("D4", CultureInfo.InvariantCulture));
-        if (Precision >= DateTimePrecision.Month)
-        {
-            sb.Append('-').Append(Month.ToString("D2", CultureInfo.InvariantCulture));
-        }
-        if (Precision >= DateTimePrecision.Day)
-        {
-            sb.Append('-').Append(Day.ToString("D2", CultureInfo.InvariantCulture));
-        }
-        if (Precision >= DateTimePrecision.Hour)
-        {
-            sb.Append('T').Append(Hour.ToString("D2", CultureInfo.InvariantCulture));
-        }
-        if (Precision >= DateTimePrecision.Minute)
-        {
-            sb.Append(':').Append(Minute.ToString("D2", CultureInfo.InvariantCulture));
-        }
-        if (Precision >= DateTimePrecision.Second)
-        {
-            sb.Append(':').Append(Second.ToString("D2", CultureInfo.InvariantCulture));
-        }
+        DateTimeFormat.AppendThroughSeconds(sb, Year, Month, Day, Hour, Minute, Second, Precision);
         if (Precision == DateTimePrecision.Fraction)
         {
             var digits = FractionTicks.ToString("D7", CultureInfo.InvariantCulture);

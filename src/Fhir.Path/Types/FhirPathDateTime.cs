@@ -141,27 +141,7 @@ public sealed class FhirPathDateTime : IEquatable<FhirPathDateTime>
     public override string ToString()
     {
         var sb = new StringBuilder(29);
-        sb.Append(Year.ToString("0000", CultureInfo.InvariantCulture));
-        if (Precision >= DateTimePrecision.Month)
-        {
-            sb.Append('-').Append(Month.ToString("00", CultureInfo.InvariantCulture));
-        }
-        if (Precision >= DateTimePrecision.Day)
-        {
-            sb.Append('-').Append(Day.ToString("00", CultureInfo.InvariantCulture));
-        }
-        if (Precision >= DateTimePrecision.Hour)
-        {
-            sb.Append('T').Append(Hour.ToString("00", CultureInfo.InvariantCulture));
-        }
-        if (Precision >= DateTimePrecision.Minute)
-        {
-            sb.Append(':').Append(Minute.ToString("00", CultureInfo.InvariantCulture));
-        }
-        if (Precision >= DateTimePrecision.Second)
-        {
-            sb.Append(':').Append(Second.ToString("00", CultureInfo.InvariantCulture));
-        }
+        DateTimeFormat.AppendThroughSeconds(sb, Year, Month, Day, Hour, Minute, Second, Precision);
         if (Precision >= DateTimePrecision.Fraction)
         {
             sb.Append('.').Append(Millisecond.ToString("000", CultureInfo.InvariantCulture));
