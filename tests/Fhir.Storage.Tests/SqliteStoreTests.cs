@@ -1,3 +1,6 @@
+using Fhir.Search.Queries;
+using Fhir.Storage.Sql;
+using Fhir.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Fhir.Storage.Tests;
@@ -30,5 +33,100 @@ public sealed class SqliteStoreTests : StoreTests
         await using var cmd = connection.CreateCommand();
         cmd.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", (string?)await cmd.ExecuteScalarAsync());
+    }
+
+    // ---- group commit: sessions that wait for the writer share its transaction --------------
+
+    [Fact]
+    public async Task Waiting_sessions_join_the_open_transaction_and_no_commit_completes_before_the_group_commits()
+    {
+        var a = await Store.BeginWriteAsync();
+        var bStarting = Store.BeginWriteAsync();
+        await WaitForWaitingSessionsAsync(1);
+        await a.WriteAsync(Create("Patient", "a"));
+        var aCommitted = a.CommitAsync();
+
+        // b was waiting, so the transaction stays open for it: a's commit is not acknowledged yet,
+        // readers do not see a, and b (same transaction) does.
+        var b = await bStarting;
+        Assert.False(aCommitted.IsCompleted);
+        Assert.Null(await Store.ReadAsync("Patient", "a"));
+        Assert.Equal(1, (await b.ReadForUpdateAsync("Patient", "a"))!.VersionId);
+
+        // b rolls back to its savepoint; having read a, it waits for the group to end.
+        var cStarting = Store.BeginWriteAsync();
+        await WaitForWaitingSessionsAsync(1);
+        await b.WriteAsync(Create("Patient", "b"));
+        var bDisposed = b.DisposeAsync().AsTask();
+        var c = await cStarting;
+        Assert.False(bDisposed.IsCompleted);
+
+        // Nobody waits after c: its commit commits the group, which completes a's commit too.
+        await c.WriteAsync(Create("Patient", "c"));
+        await c.CommitAsync();
+        await aCommitted.WaitAsync(TimeSpan.FromSeconds(10));
+        await bDisposed.WaitAsync(TimeSpan.FromSeconds(10));
+        await a.DisposeAsync();
+        await c.DisposeAsync();
+
+        Assert.NotNull(await Store.ReadAsync("Patient", "a"));
+        Assert.Null(await Store.ReadAsync("Patient", "b"));
+        Assert.NotNull(await Store.ReadAsync("Patient", "c"));
+    }
+
+    [Fact]
+    public async Task When_the_shared_transaction_is_lost_every_member_that_committed_into_it_gets_a_write_conflict()
+    {
+        var a = await Store.BeginWriteAsync();
+        var bStarting = Store.BeginWriteAsync();
+        await WaitForWaitingSessionsAsync(1);
+        await a.WriteAsync(Create("Patient", "a"));
+        var aCommitted = a.CommitAsync();
+
+        await using (var b = await bStarting)
+        {
+            // What SQLite does after some errors (SQLITE_FULL, SQLITE_IOERR...): roll the whole transaction back.
+            ((DbLease)b).Command("ROLLBACK").ExecuteNonQuery();
+        }
+
+        await Assert.ThrowsAsync<WriteConflictException>(() => aCommitted);
+        await a.DisposeAsync();
+        Assert.Null(await Store.ReadAsync("Patient", "a"));
+
+        // The retry runs in a new transaction.
+        await WriteAsync(Create("Patient", "a"));
+        Assert.NotNull(await Store.ReadAsync("Patient", "a"));
+    }
+
+    [Fact]
+    public async Task Every_commit_of_parallel_sessions_is_visible_to_readers_once_it_returns()
+    {
+        const int Writers = 16, WritesEach = 25;
+        await Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < WritesEach; i++)
+            {
+                var id = $"w{w}-{i}";
+                await using (var session = await Store.BeginWriteAsync())
+                {
+                    await session.WriteAsync(Create("Patient", id, index: Token("identifier", "urn:sys", id)));
+                    await session.CommitAsync();
+                }
+                Assert.NotNull(await Store.ReadAsync("Patient", id));
+            }
+        })));
+
+        Assert.Equal(Writers * WritesEach, (await Store.SearchAsync(new SearchQuery("Patient", [], 1000))).Resources.Count);
+    }
+
+    private async Task WaitForWaitingSessionsAsync(int count)
+    {
+        var store = (SqliteFhirStore)Store;
+        store.MaxGroupTicks = long.MaxValue; // the steps of a test must not outlast the group's time bound
+        for (var waited = 0; store.WaitingSessions < count; waited++)
+        {
+            Assert.True(waited < 10_000, "The session never started waiting for the writer.");
+            await Task.Delay(1);
+        }
     }
 }

@@ -11,11 +11,14 @@ namespace Fhir.Storage.Postgres;
 /// ones (one <c>unnest</c> insert per index table that has values).
 /// </summary>
 /// <remarks>
-/// One statement instead of a batch of up to 15: every statement costs the server a Bind/Execute,
-/// an executor start-up and its own lookup of the resource's key, which measured ~40% of a
-/// write's PostgreSQL time. The sub-statements of a WITH see the same snapshot and none sees the
-/// others' changes, so the DELETEs remove exactly the rows that existed before the statement and
-/// never the ones it inserts.
+/// <para>One statement instead of a batch of up to 15 (each its own Bind/Execute, executor
+/// start-up and lookup of the resource's key by type and id): about 10% less PostgreSQL CPU per
+/// write, measured. The sub-statements of a WITH see the same snapshot and none sees the others'
+/// changes, so the DELETEs remove only rows that existed before the statement, never the ones it
+/// inserts.</para>
+/// <para>Unlike SQLite, an update deletes and re-inserts all the resource's index rows. Keeping
+/// the unchanged ones (anti-joins against the new values) cut WAL by two thirds and dead tuples by
+/// 87%, but cost PostgreSQL more CPU per update (~1.2 ms against ~0.85 ms) and throughput.</para>
 /// </remarks>
 internal sealed class PostgresWriteSession(NpgsqlConnection connection, NpgsqlTransaction transaction)
     : SqlWriteSession(PostgresDialect.Instance)

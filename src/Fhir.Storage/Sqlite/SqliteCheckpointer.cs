@@ -56,7 +56,8 @@ internal sealed class SqliteCheckpointer : IDisposable
         stopping = true;
         Committed();
         thread.Join();
-        commits.Dispose();
+        // The semaphore is not disposed: a commit racing the store's disposal may still signal it
+        // (it holds no handle unless AvailableWaitHandle is used, which it is not).
     }
 
     private void Run()
@@ -75,7 +76,7 @@ internal sealed class SqliteCheckpointer : IDisposable
                     link ??= open();
                     // Returns (busy, frames in the WAL, frames checkpointed); busy only means another
                     // checkpoint ran (this process's writer, or another process): the next pass catches up.
-                    using (var r = link.Connection.CreateCommand()) { r.CommandText = "PRAGMA wal_checkpoint(PASSIVE)"; var c0 = System.Diagnostics.Stopwatch.GetTimestamp(); using var rd = r.ExecuteReader(); rd.Read(); var ms = System.Diagnostics.Stopwatch.GetElapsedTime(c0).TotalMilliseconds; if (Environment.GetEnvironmentVariable("XP_STATS") == "2") Console.Error.WriteLine($"{DateTime.UtcNow:ss.fff} bg ckpt {rd.GetInt64(0)} {rd.GetInt64(1)} {rd.GetInt64(2)} {ms:F1} ms"); }
+                    link.Execute("PRAGMA wal_checkpoint(PASSIVE)");
                 }
                 catch (Exception)
                 {

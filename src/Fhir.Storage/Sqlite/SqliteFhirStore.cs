@@ -37,7 +37,6 @@ internal sealed class SqliteFhirStore : SqlFhirStore
     internal static readonly TimeSpan MaxGroupTime = TimeSpan.FromMilliseconds(10);
 
     private const string SavepointSql = "SAVEPOINT session";
-    private static readonly long MaxGroupTicks = (long)(MaxGroupTime.TotalSeconds * Stopwatch.Frequency);
     private static readonly int MaxIdleReaders = Math.Max(4, Environment.ProcessorCount * 2);
 
     private readonly string connectionString;
@@ -64,26 +63,17 @@ internal sealed class SqliteFhirStore : SqlFhirStore
         returnReader = ReturnReader;
     }
 
+    /// <summary><see cref="MaxGroupTime"/> in <see cref="Stopwatch"/> ticks; tests that step through a group lift it.</summary>
+    internal long MaxGroupTicks { get; set; } = (long)(MaxGroupTime.TotalSeconds * Stopwatch.Frequency);
+
+    /// <summary>Sessions waiting for the write gate (for tests).</summary>
+    internal int WaitingSessions => Volatile.Read(ref waiting);
+
     /// <summary>Releases the session's savepoint into the group's transaction.</summary>
     internal const string ReleaseSql = "RELEASE session";
 
     /// <summary>Undoes the session's writes (the transaction stays open for the group); followed by <see cref="ReleaseSql"/>.</summary>
     internal const string RollbackToSql = "ROLLBACK TO session";
-
-    internal static long XpSinceCkpt, XpCkptEvery = int.Parse(Environment.GetEnvironmentVariable("XP_CKPT") ?? "0"), XpSlow, XpSlowTicks, XpPagesWritten, XpMiss, XpHit, XpAcquired, XpHeld, XpTurns, XpGroups, XpCommitTicks;
-    private static readonly Timer XpTimer = new(_ =>
-    {
-        if (Environment.GetEnvironmentVariable("XP_STATS") != "1") return;
-        var turns = Interlocked.Exchange(ref XpTurns, 0);
-        var held = Interlocked.Exchange(ref XpHeld, 0);
-        var groups = Interlocked.Exchange(ref XpGroups, 0);
-        var commit = Interlocked.Exchange(ref XpCommitTicks, 0);
-        var slow = Interlocked.Exchange(ref XpSlow, 0); var slowT = Interlocked.Exchange(ref XpSlowTicks, 0);
-        Console.Error.WriteLine($"xp: slow commits {slow} total {slowT * 1000.0 / Stopwatch.Frequency:F0} ms; other commits {(groups - slow == 0 ? 0 : (commit - slowT) * 1e6 / Stopwatch.Frequency / (groups - slow)):F0} us");
-        var pw = Interlocked.Exchange(ref XpPagesWritten, 0); var miss = Interlocked.Exchange(ref XpMiss, 0); var hit = Interlocked.Exchange(ref XpHit, 0);
-        Console.Error.WriteLine($"xp: pages written/turn {(turns == 0 ? 0 : (double)pw / turns):F1} cache miss/turn {(turns == 0 ? 0 : (double)miss / turns):F1} hit/turn {(turns == 0 ? 0 : (double)hit / turns):F1}");
-        Console.Error.WriteLine($"xp: turns/s {turns / 5} held {held * 100.0 / Stopwatch.Frequency / 5:F0}% per-turn {(turns == 0 ? 0 : held * 1e6 / Stopwatch.Frequency / turns):F0}us sessions/group {(groups == 0 ? 0 : (double)turns / groups):F1} commit {(groups == 0 ? 0 : commit * 1e6 / Stopwatch.Frequency / groups):F0}us/group");
-    }, null, 5000, 5000);
 
     public override async Task InitializeAsync(CancellationToken ct = default)
     {
@@ -112,10 +102,11 @@ internal sealed class SqliteFhirStore : SqlFhirStore
         {
             await link.DisposeAsync();
         }
-        if (wal && checkpointer is null)
+        if (wal && Volatile.Read(ref checkpointer) is null)
         {
             var started = new SqliteCheckpointer(Open);
-            if (Interlocked.CompareExchange(ref checkpointer, started, null) is not null || disposed) started.Dispose();
+            if (Interlocked.CompareExchange(ref checkpointer, started, null) is not null) started.Dispose(); // another call won
+            else if (disposed && Interlocked.CompareExchange(ref checkpointer, null, started) == started) started.Dispose();
         }
     }
 
@@ -135,7 +126,6 @@ internal sealed class SqliteFhirStore : SqlFhirStore
             throw;
         }
         Interlocked.Decrement(ref waiting);
-        XpAcquired = Stopwatch.GetTimestamp();
 
         try
         {
@@ -152,7 +142,13 @@ internal sealed class SqliteFhirStore : SqlFhirStore
         }
         catch
         {
-            // BEGIN failed: nothing is open. SAVEPOINT failed: the group goes on without this session.
+            // BEGIN failed: nothing is open (a broken connection is replaced next time). SAVEPOINT
+            // failed: the group goes on without this session.
+            if (group is null && writer is { } broken && broken.Connection.State != System.Data.ConnectionState.Open)
+            {
+                broken.Close();
+                writer = null;
+            }
             _ = EndTurn(released: false, lost: false);
             throw;
         }
@@ -169,7 +165,6 @@ internal sealed class SqliteFhirStore : SqlFhirStore
     /// <param name="lost">The session could not return to its savepoint: the transaction is gone or unusable.</param>
     internal Task? EndTurn(bool released, bool lost)
     {
-        XpTurns++;
         var current = group;
         if (current is null)
         {
@@ -188,7 +183,6 @@ internal sealed class SqliteFhirStore : SqlFhirStore
         {
             Finish(current, null);
         }
-        XpHeld += Stopwatch.GetTimestamp() - XpAcquired;
         writeGate.Release();
         // A session that rolled back may have read what earlier members wrote: answering only after
         // it is durable keeps its answer consistent with what readers see next.
@@ -232,32 +226,19 @@ internal sealed class SqliteFhirStore : SqlFhirStore
         {
             try
             {
-                XpGroups++;
-                var t0 = Stopwatch.GetTimestamp();
                 link.Run("COMMIT");
-                checkpointer?.Committed();
-                var dt = Stopwatch.GetTimestamp() - t0;
-                XpCommitTicks += dt;
-                if (dt * 1000 / Stopwatch.Frequency >= 5) { XpSlow++; XpSlowTicks += dt; }
-                SQLitePCL.raw.sqlite3_db_status(link.Connection.Handle, 9, out var w, out _, 1); XpPagesWritten += w;
-                XpSinceCkpt += w;
-                if (XpCkptEvery > 0 && XpSinceCkpt >= XpCkptEvery)
-                {
-                    XpSinceCkpt = 0;
-                    var c0 = Stopwatch.GetTimestamp();
-                    var rc = SQLitePCL.raw.sqlite3_wal_checkpoint_v2(link.Connection.Handle, null, 0, out var logf, out var ckf);
-                    Console.Error.WriteLine($"{DateTime.UtcNow:ss.fff} writer ckpt rc={rc} log={logf} ckpt={ckf} {(Stopwatch.GetTimestamp() - c0) * 1000.0 / Stopwatch.Frequency:F1} ms");
-                }
-                SQLitePCL.raw.sqlite3_db_status(link.Connection.Handle, 8, out var m, out _, 1); XpMiss += m;
-                SQLitePCL.raw.sqlite3_db_status(link.Connection.Handle, 7, out var h, out _, 1); XpHit += h;
-                current.Outcome.TrySetResult();
-                return;
             }
             catch (Exception e)
             {
                 failure = e is SqliteException { SqliteErrorCode: 5 or 6 } // SQLITE_BUSY, SQLITE_LOCKED: transient
                     ? new WriteConflictException("The database was busy and the commit failed; retry.", e)
                     : e;
+            }
+            if (failure is null)
+            {
+                current.Outcome.TrySetResult();
+                checkpointer?.Committed();
+                return;
             }
         }
         try

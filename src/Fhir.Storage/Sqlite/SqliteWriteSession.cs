@@ -13,14 +13,14 @@ internal sealed class SqliteWriteSession(SqliteFhirStore store, SqliteLink link)
 {
     private const string UpsertCurrent = WriteSql.UpsertCurrentHead + "VALUES (@p0, @p1, @p2, @p3, @p4, @p5)" + WriteSql.UpsertCurrentTail;
 
-    private static readonly string[] DeleteAllSql = ForEachTable(t => "DELETE FROM " + t.Name + " WHERE res_key = @p0");
-    private static readonly string[] DeleteRowSql = ForEachTable(t => "DELETE FROM " + t.Name + " WHERE rowid = @p0");
-    private static readonly string[] SelectRowsSql = ForEachTable(t => "SELECT rowid, " + string.Join(", ", t.Columns) + " FROM " + t.Name + " WHERE res_key = @p0");
     // Index rows go in multi-row INSERTs of up to this many rows: each statement execution has a
     // fixed cost (in Microsoft.Data.Sqlite more than in SQLite) that one row per statement paid ~20
     // times per resource. Exact row counts keep the cached shapes few (at most this many per table).
     private const int MaxRowsPerInsert = 16;
 
+    private static readonly string[] DeleteAllSql = ForEachTable(t => "DELETE FROM " + t.Name + " WHERE res_key = @p0");
+    private static readonly string[] DeleteRowSql = ForEachTable(t => "DELETE FROM " + t.Name + " WHERE rowid = @p0");
+    private static readonly string[] SelectRowsSql = ForEachTable(t => "SELECT rowid, " + string.Join(", ", t.Columns) + " FROM " + t.Name + " WHERE res_key = @p0");
     private static readonly string[][] InsertSql = CreateInserts();
 
     private bool turnEnded; // the gate has been given back: nothing here may touch the connection any more
