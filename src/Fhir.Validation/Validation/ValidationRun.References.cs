@@ -1,0 +1,135 @@
+using Fhir.Core.Model;
+using Fhir.Core.Outcomes;
+
+namespace Fhir.Validation.Validation;
+
+internal sealed partial class ValidationRun
+{
+    private const string CoreBase = "http://hl7.org/fhir/StructureDefinition/";
+
+    /// <summary>
+    /// Checks a Reference against the element's target profiles: a local reference (<c>#id</c>) must name a contained
+    /// resource; the target's type (from the resolved resource, <c>Reference.type</c>, or the reference's own text) must be
+    /// one the element allows; a resolvable target must conform to a target profile that is not a core type.
+    /// </summary>
+    private void Reference(ElementNode node, TypeRule rule, ElementPlan plan, ResourceScope scope)
+    {
+        var reference = node.GetString("reference");
+        ElementNode? target = null;
+        string? targetType = null;
+        if (reference is not null)
+        {
+            if (reference.StartsWith('#'))
+            {
+                target = Contained(scope, reference[1..]);
+                if (target is null && reference.Length > 1)
+                {
+                    Add(IssueSeverity.Error, IssueType.NotFound, $"The local reference '{reference}' does not name a contained resource.", node);
+                    return;
+                }
+                if (reference.Length == 1)
+                {
+                    target = scope.Container;
+                }
+            }
+            else
+            {
+                target = InBundle(scope, reference) ?? Options.ReferenceResolver?.Resolve(reference, node);
+            }
+            targetType = target?.Type.Name ?? TypeOf(reference);
+        }
+        targetType ??= node.GetString("type");
+        if (targetType is null)
+        {
+            return;
+        }
+        var typeAllowed = false;
+        StructurePlan? profileToCheck = null;
+        var targetDefinition = Core.Definitions.FhirDefinitions.R4.FindType(targetType);
+        foreach (var targetProfile in rule.TargetProfiles)
+        {
+            var targetPlan = Plans.Get(targetProfile);
+            if (targetPlan is null)
+            {
+                continue; // an unknown target profile cannot be held against the reference
+            }
+            if (!targetPlan.IsConstraint)
+            {
+                if (targetPlan.Type == targetType || (targetDefinition is not null && targetDefinition.IsA(targetPlan.Type)))
+                {
+                    typeAllowed = true;
+                    profileToCheck = null;
+                    break;
+                }
+                continue;
+            }
+            if (targetPlan.Type == targetType)
+            {
+                typeAllowed = true;
+                profileToCheck ??= targetPlan;
+            }
+        }
+        if (!typeAllowed && !AnyKnown(rule.TargetProfiles))
+        {
+            return;
+        }
+        if (!typeAllowed)
+        {
+            Add(IssueSeverity.Error, IssueType.Structure,
+                $"A reference to a {targetType} is not allowed for '{plan.Path}' (allowed targets: {string.Join(", ", rule.TargetProfiles)}).", node);
+            return;
+        }
+        if (profileToCheck is { IsConstraint: true } && target is not null && target.Children.Count > 0 && !ConformsQuietly(target, profileToCheck, scope))
+        {
+            Add(IssueSeverity.Error, IssueType.Structure,
+                $"The referenced {targetType} does not conform to the target profile '{profileToCheck.Url}'.", node);
+        }
+    }
+
+    private bool AnyKnown(string[] urls)
+    {
+        foreach (var url in urls)
+        {
+            if (Plans.Get(url) is not null)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static ElementNode? Contained(ResourceScope scope, string id)
+    {
+        foreach (var child in scope.Container.ChildrenNamed("contained"))
+        {
+            if (child.Child("id")?.Value is string cid && cid == id)
+            {
+                return child;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The resource type a literal reference names (<c>Patient/1</c>, <c>http://x/fhir/Patient/1/_history/2</c>), or null.</summary>
+    internal static string? TypeOf(string reference)
+    {
+        if (reference.StartsWith("urn:", StringComparison.Ordinal) || reference.Contains('?', StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var path = reference;
+        var history = path.IndexOf("/_history/", StringComparison.Ordinal);
+        if (history >= 0)
+        {
+            path = path[..history];
+        }
+        var idSlash = path.LastIndexOf('/');
+        if (idSlash <= 0)
+        {
+            return null;
+        }
+        var typeSlash = path.LastIndexOf('/', idSlash - 1);
+        var type = path[(typeSlash + 1)..idSlash];
+        return Core.Definitions.FhirDefinitions.R4.IsResourceType(type) ? type : null;
+    }
+}

@@ -1,0 +1,32 @@
+using Fhir.Core.Outcomes;
+using Fhir.Path;
+
+namespace Fhir.Validation;
+
+/// <summary>How a <see cref="ResourceValidator"/> treats what it cannot check. Read once when the validator is built.</summary>
+public sealed class ValidationOptions
+{
+    /// <summary>The defaults: unknown profiles and extensions are warnings, terminology is checked locally, references are not resolved.</summary>
+    public static ValidationOptions Default { get; } = new();
+
+    /// <summary>
+    /// The severity of the issue for a declared profile (<c>meta.profile</c> or an extra profile) that the conformance
+    /// source does not hold: <see cref="IssueSeverity.Warning"/> by default, so that data from other systems still loads.
+    /// </summary>
+    public IssueSeverity UnknownProfileSeverity { get; init; } = IssueSeverity.Warning;
+
+    /// <summary>
+    /// The severity of the issue for an extension whose URL the conformance source does not hold:
+    /// <see cref="IssueSeverity.Warning"/> by default. An unknown <c>modifierExtension</c> is always an error.
+    /// </summary>
+    public IssueSeverity UnknownExtensionSeverity { get; init; } = IssueSeverity.Warning;
+
+    /// <summary>
+    /// Resolves references that are neither contained nor in the enclosing Bundle (a server's store), so that
+    /// targets can be checked against the profiles in <c>targetProfile</c>; null to check target types only.
+    /// </summary>
+    public IReferenceResolver? ReferenceResolver { get; init; }
+
+    /// <summary>How codes are checked against bindings; <see cref="TerminologyMode.Local"/> by default.</summary>
+    public TerminologyMode Terminology { get; init; } = TerminologyMode.Local;
+}

@@ -1,0 +1,50 @@
+using System.IO.Compression;
+using System.Text.Json;
+
+namespace Fhir.Validation.Tests.Support;
+
+/// <summary>
+/// The example instances of the official package <c>hl7.fhir.r4.examples</c> 4.0.1 (the Core tests' <c>Data/r4-examples.zip</c>),
+/// without the conformance resources the archive also holds.
+/// </summary>
+internal static class R4Examples
+{
+    /// <summary>Resource types of the archive that are conformance resources, not example instances.</summary>
+    private static readonly HashSet<string> ConformanceTypes =
+    [
+        "StructureDefinition", "ValueSet", "CodeSystem", "SearchParameter", "CapabilityStatement", "OperationDefinition",
+        "CompartmentDefinition", "ConceptMap", "ImplementationGuide", "NamingSystem", "StructureMap", "GraphDefinition",
+        "MessageDefinition", "TerminologyCapabilities", "ExampleScenario",
+    ];
+
+    private static readonly Lazy<IReadOnlyList<(string File, byte[] Json)>> _all = new(Load);
+
+    public static IReadOnlyList<(string File, byte[] Json)> All => _all.Value;
+
+    public static byte[] Read(string file) => All.First(e => e.File == file).Json;
+
+    private static IReadOnlyList<(string File, byte[] Json)> Load()
+    {
+        var path = System.IO.Path.Combine(AppContext.BaseDirectory, "Data", "r4-examples.zip");
+        using var zip = ZipFile.OpenRead(path);
+        var result = new List<(string, byte[])>();
+        foreach (var entry in zip.Entries.OrderBy(e => e.FullName, StringComparer.Ordinal))
+        {
+            if (entry.FullName == "index.json")
+            {
+                continue;
+            }
+            using var stream = entry.Open();
+            using var memory = new MemoryStream();
+            stream.CopyTo(memory);
+            var bytes = memory.ToArray();
+            using var doc = JsonDocument.Parse(bytes);
+            if (ConformanceTypes.Contains(doc.RootElement.GetProperty("resourceType").GetString()!))
+            {
+                continue;
+            }
+            result.Add((entry.FullName, bytes));
+        }
+        return result;
+    }
+}
