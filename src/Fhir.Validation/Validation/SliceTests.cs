@@ -27,6 +27,8 @@ internal static class SliceTests
         var resolved = false;
         var prefix = "";
         string? urlFromProfile = null;
+        var alternatives = new List<ElementPlan>();
+        var nextAlternatives = new List<ElementPlan>();
         foreach (var step in steps)
         {
             if (step == "$this" || step.StartsWith("ofType(", StringComparison.Ordinal) || step.StartsWith("as(", StringComparison.Ordinal))
@@ -62,13 +64,45 @@ internal static class SliceTests
                 break;
             }
             var child = current.FindChild(step);
-            if (child is null)
+            // The value may be fixed inside the slices of a repeating element on the way (code.coding:SBPCode.code).
+            foreach (var alternative in alternatives)
             {
-                current = null;
+                if (alternative.FindChild(step) is { } next)
+                {
+                    nextAlternatives.Add(next);
+                    nextAlternatives.AddRange(next.Slices);
+                }
+            }
+            foreach (var sliceOfCurrent in current.Slices)
+            {
+                if (sliceOfCurrent.FindChild(step) is { } next)
+                {
+                    nextAlternatives.Add(next);
+                }
+            }
+            if (child is not null)
+            {
+                nextAlternatives.AddRange(child.Slices);
+            }
+            (alternatives, nextAlternatives) = (nextAlternatives, alternatives);
+            nextAlternatives.Clear();
+            current = child ?? (alternatives.Count > 0 ? alternatives[0] : null);
+            if (current is null)
+            {
                 break;
             }
-            current = child;
             visited.Add((current, prefix));
+        }
+        if (current is not null && current.Fixed is null && current.Pattern is null)
+        {
+            foreach (var alternative in alternatives)
+            {
+                if (alternative.Fixed is not null || alternative.Pattern is not null)
+                {
+                    current = alternative;
+                    break;
+                }
+            }
         }
         switch (discriminator.Type)
         {

@@ -1,0 +1,59 @@
+using Fhir.Core.Outcomes;
+using Fhir.Validation.Tests.Support;
+
+namespace Fhir.Validation.Tests.Validation;
+
+public class InvariantTests
+{
+    [Fact]
+    public void A_failed_error_invariant_on_the_resource_is_an_error_with_its_key_and_text()
+    {
+        var result = V.Validate("""
+            {"resourceType":"Observation","status":"final","code":{"text":"x"},"valueString":"a",
+             "dataAbsentReason":{"text":"unknown"}}
+            """);
+        var issue = result.Problems().Single(i => i.IsError);
+        Assert.Equal((IssueType.Invariant, "Observation"), (issue.Code, issue.Expression));
+        Assert.Contains("obs-6", issue.Message, StringComparison.Ordinal);
+        Assert.Contains("dataAbsentReason SHALL only be present if Observation.value[x] is not present", issue.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_data_type_invariant_is_reported_at_the_value()
+    {
+        var result = V.Validate("""
+            {"resourceType":"Observation","status":"final","code":{"text":"x"},
+             "effectivePeriod":{"start":"2024-02-01","end":"2024-01-01"}}
+            """);
+        result.AssertIssue(IssueSeverity.Error, IssueType.Invariant, "Observation.effectivePeriod", "per-1");
+    }
+
+    [Fact]
+    public void A_warning_invariant_stays_a_warning()
+    {
+        var result = V.Validate("""{"resourceType":"Observation","status":"final","code":{"text":"x"}}""");
+        var issue = Assert.Single(result.Issues);
+        Assert.Equal((IssueSeverity.Warning, IssueType.Invariant, "Observation"), (issue.Severity, issue.Code, issue.Expression));
+        Assert.Contains("dom-6", issue.Message, StringComparison.Ordinal);
+        Assert.False(result.HasErrors);
+    }
+
+    [Fact]
+    public void An_invariant_of_an_extension_is_checked_on_each_extension()
+    {
+        var result = V.Validate("""
+            {"resourceType":"Patient","extension":[{"url":"http://hl7.org/fhir/StructureDefinition/patient-birthTime",
+              "valueDateTime":"2020-01-01","extension":[{"url":"x","valueString":"y"}]}]}
+            """);
+        result.AssertIssue(IssueSeverity.Error, IssueType.Invariant, "Patient.extension[0]", "ext-1");
+    }
+
+    [Fact]
+    public void Each_invariant_is_reported_once_even_when_a_profile_repeats_it()
+    {
+        var result = V.Validate("""
+            {"resourceType":"Observation","status":"final","code":{"text":"x"},"valueString":"a","dataAbsentReason":{"text":"u"}}
+            """, ["http://hl7.org/fhir/StructureDefinition/vitalsigns"]);
+        Assert.Single(result.Issues, i => i.Message.Contains("obs-6", StringComparison.Ordinal));
+    }
+}
