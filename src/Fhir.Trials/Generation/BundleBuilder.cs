@@ -6,8 +6,9 @@ using System.Text.Json.Nodes;
 namespace Fhir.Trials.Generation;
 
 /// <summary>
-/// A transaction Bundle under construction: every entry is a conditional create (<c>ifNoneExist</c> on the
-/// resource's identifier, so a re-load never duplicates) with a <c>urn:uuid</c> fullUrl that the other entries reference.
+/// A transaction Bundle under construction: entries are conditional creates (<c>ifNoneExist</c> on the
+/// resource's identifier, so a re-load never duplicates), or updates to fixed ids where R4 cannot search the
+/// identifier, each with a <c>urn:uuid</c> fullUrl that the other entries reference.
 /// </summary>
 internal sealed class BundleBuilder(TrialRandom random)
 {
@@ -37,6 +38,24 @@ internal sealed class BundleBuilder(TrialRandom random)
                 ["url"] = type,
                 ["ifNoneExist"] = $"identifier={identifier.System}|{identifier.Value}",
             },
+        });
+        return fullUrl;
+    }
+
+    /// <summary>
+    /// Adds <paramref name="resource"/> as an update to a fixed id, for types that R4 gives no <c>identifier</c>
+    /// search parameter (AdverseEvent), so that a conditional create cannot find them; a re-load makes a new version, not a copy.
+    /// </summary>
+    public string Put(JsonObject resource, string id)
+    {
+        var fullUrl = "urn:uuid:" + random.NextUuid().ToString("D", CultureInfo.InvariantCulture);
+        var type = (string)resource["resourceType"]!;
+        resource.Insert(1, "id", id);
+        _entries.Add(new JsonObject
+        {
+            ["fullUrl"] = fullUrl,
+            ["resource"] = resource,
+            ["request"] = new JsonObject { ["method"] = "PUT", ["url"] = $"{type}/{id}" },
         });
         return fullUrl;
     }

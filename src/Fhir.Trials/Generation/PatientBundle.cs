@@ -88,7 +88,7 @@ internal static class PatientBundle
         for (var i = 0; i < patient.AdverseEvents.Count; i++)
         {
             var id = Id("adverse-event", $"{patient.Key}-AE-{i + 1}");
-            bundle.Add(AdverseEvent(patient.AdverseEvents[i], id, subject, participantUrl, studyReference), id);
+            bundle.Put(AdverseEvent(patient.AdverseEvents[i], id, subject, participantUrl, studyReference), id.Item2.ToLowerInvariant());
         }
         return (bundle.ToJson(), bundle.Count);
     }
