@@ -15,7 +15,7 @@ internal static class TrialSimulation
     private enum Course { ConfirmedComplete, ConfirmedPartial, UnconfirmedPartial, Stable, Progressive, NotEvaluable }
 
     // ConfirmedComplete, ConfirmedPartial, UnconfirmedPartial, Stable, Progressive, NotEvaluable.
-    private static readonly double[] CourseWeights = [0.02, 0.15, 0.04, 0.44, 0.30, 0.05];
+    private static readonly double[] CourseWeights = [0.02, 0.17, 0.04, 0.43, 0.29, 0.05];
 
     public static DateOnly Cutoff(DateOnly studyStart) => studyStart.AddDays(AccrualDays + FollowUpDays);
 
