@@ -5,5 +5,6 @@ using Fhir.Cli.Commands;
 var root = new RootCommand("FHIR R4 server tools.")
 {
     FhirPathCommand.Create(),
+    TrialGenerateCommand.Create(),
 };
 return CommandLineRunner.Run(root, args);

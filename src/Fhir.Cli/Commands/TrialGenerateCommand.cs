@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.Globalization;
+using Fhir.Trials.Generation;
+
+namespace Fhir.Cli.Commands;
+
+/// <summary>
+/// <c>fhir trial generate --patients N --seed S --out DIR</c> writes the transaction Bundles of a synthetic basket
+/// trial (the study first, then one per patient) that conform to <c>profiles/</c>; the same seed gives the same files.
+/// </summary>
+internal static class TrialGenerateCommand
+{
+    public static Command Create()
+    {
+        var patients = new Option<int>("--patients", "-n")
+        {
+            Description = "Patients screened (default 40).",
+            DefaultValueFactory = _ => 40,
+        };
+        var seed = new Option<int>("--seed", "-s")
+        {
+            Description = "The random seed; the same seed gives byte-identical files (default 1).",
+            DefaultValueFactory = _ => 1,
+        };
+        var output = new Option<DirectoryInfo>("--out", "-o")
+        {
+            Description = "The folder to write the Bundles into (created if needed).",
+            Required = true,
+        };
+        var generate = new Command("generate", "Write transaction Bundles for a synthetic basket trial.")
+        {
+            patients,
+            seed,
+            output,
+        };
+        generate.SetAction(parsed => Run(parsed.GetValue(patients), parsed.GetValue(seed), parsed.GetValue(output)!.FullName, Console.Out, Console.Error));
+        return new Command("trial", "Clinical trial tools.") { generate };
+    }
+
+    /// <summary>Generates and writes the trial; prints a short summary.</summary>
+    public static int Run(int patients, int seed, string directory, TextWriter output, TextWriter error)
+    {
+        var options = new TrialGeneratorOptions { Patients = patients, Seed = seed };
+        var problems = options.Validate();
+        if (problems.Count > 0)
+        {
+            foreach (var problem in problems)
+            {
+                error.WriteLine(problem);
+            }
+            return ExitCodes.UnusableArguments;
+        }
+        GeneratedTrial trial;
+        try
+        {
+            trial = TrialGenerator.Write(options, directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"Cannot write to '{directory}': {e.Message}");
+            return ExitCodes.UnusableArguments;
+        }
+        var s = trial.Summary;
+        var culture = CultureInfo.InvariantCulture;
+        output.WriteLine(string.Create(culture, $"Wrote {trial.Bundles.Count} transaction bundles ({s.Resources} resources) to {directory}"));
+        output.WriteLine(string.Create(culture, $"Study {s.StudyIdentifier}, data cut-off {s.DataCutoff:yyyy-MM-dd}"));
+        output.WriteLine(string.Create(culture, $"Screened {s.Screened}, enrolled {s.Enrolled}, confirmed responders {s.ConfirmedResponders}, progressed {s.Progressed}, deaths {s.Deaths}, adverse events {s.AdverseEvents}"));
+        output.WriteLine($"Load {TrialGenerator.StudyFileName} first: the patient bundles refer to the study by its identifier.");
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,108 @@
+extern alias server;
+
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Fhir.Trials.Generation;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Fhir.Trials.Tests.Generation;
+
+/// <summary>End to end: a generated trial posted to an in-process server (SQLite) loads, reads back, and re-loads without duplicates.</summary>
+public sealed class TrialLoadTests : IAsyncLifetime
+{
+    private readonly string _folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "trialgen-server-" + Guid.NewGuid().ToString("N"));
+    private WebApplicationFactory<server::Program>? _factory;
+    private HttpClient _client = null!;
+
+    public Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_folder);
+        _factory = new WebApplicationFactory<server::Program>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("Storage:Provider", "Sqlite");
+            web.UseSetting("Storage:ConnectionString", $"Data Source={System.IO.Path.Combine(_folder, "fhir.db")}");
+        });
+        _client = _factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("http://localhost/fhir/") });
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    [Fact]
+    public async Task A_generated_trial_loads_reads_back_and_reloads_without_duplicates()
+    {
+        var trial = TrialGenerator.Generate(new TrialGeneratorOptions { Patients = 20, Seed = 5 });
+        foreach (var bundle in trial.Bundles)
+        {
+            await PostAsync(bundle);
+        }
+        var s = trial.Summary;
+        Assert.Equal(1, await CountAsync("ResearchStudy?identifier=http://trials.example.org/fhir/identifiers/study|" + s.StudyIdentifier));
+        Assert.Equal(20, await CountAsync("Patient"));
+        Assert.Equal(s.Enrolled, await CountAsync("ResearchSubject"));
+        Assert.Equal(s.AdverseEvents, await CountAsync("AdverseEvent"));
+        Assert.Equal(s.Deaths, (await SearchAsync("Patient")).Count(p => p.TryGetProperty("deceasedDateTime", out _)));
+        Assert.Equal(s.Resources, await CountAsync("Patient") + await CountAsync("ResearchStudy") + await CountAsync("ResearchSubject") + await CountAsync("AdverseEvent") + await CountAsync("Observation"));
+
+        // The conditional reference reached the study, and urn:uuid references the patient, as the server resolved them.
+        var studyId = (await SearchAsync("ResearchStudy")).Single().GetProperty("id").GetString();
+        Assert.Equal(s.Enrolled, await CountAsync($"ResearchSubject?study=ResearchStudy/{studyId}"));
+        Assert.Equal(s.AdverseEvents, await CountAsync($"AdverseEvent?study=ResearchStudy/{studyId}"));
+        var subject = (await SearchAsync("ResearchSubject")).First();
+        var patient = subject.GetProperty("individual").GetProperty("reference").GetString()!;
+        Assert.StartsWith("Patient/", patient, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync(patient)).StatusCode);
+        // The R4 composite parameter finds the amplified patients.
+        Assert.True(await CountAsync("Observation?code=http://loinc.org|69548-6&component-code-value-quantity=http://loinc.org|82155-3$ge8") >= s.Enrolled);
+
+        // A second load of the same files is a no-op: every entry matches its identifier.
+        foreach (var bundle in trial.Bundles)
+        {
+            await PostAsync(bundle);
+        }
+        Assert.Equal(20, await CountAsync("Patient"));
+        Assert.Equal(s.Enrolled, await CountAsync("ResearchSubject"));
+        Assert.Equal(s.AdverseEvents, await CountAsync("AdverseEvent"));
+        Assert.Equal(1, await CountAsync("ResearchStudy"));
+    }
+
+    private async Task PostAsync(GeneratedBundle bundle)
+    {
+        var content = new ByteArrayContent(bundle.Json);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/fhir+json");
+        var response = await _client.PostAsync("", content);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{bundle.FileName}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    private async Task<int> CountAsync(string query) => (await SearchAsync(query)).Count;
+
+    private async Task<List<JsonElement>> SearchAsync(string query)
+    {
+        var separator = query.Contains('?', StringComparison.Ordinal) ? '&' : '?';
+        using var doc = JsonDocument.Parse(await _client.GetStringAsync($"{Escape(query)}{separator}_count=1000"));
+        Assert.False(doc.RootElement.TryGetProperty("link", out var links) && links.EnumerateArray().Any(l => l.GetProperty("relation").GetString() == "next"), "more than one page");
+        return doc.RootElement.TryGetProperty("entry", out var entries)
+            ? entries.EnumerateArray().Select(e => e.GetProperty("resource").Clone()).ToList()
+            : [];
+    }
+
+    // '|' and '$' are sent percent-encoded, as a client library would.
+    private static string Escape(string query) => query.Replace("|", "%7C", StringComparison.Ordinal).Replace("$", "%24", StringComparison.Ordinal);
+}
