@@ -101,7 +101,8 @@ public sealed class KaplanMeier
         var s = step.Survival;
         if (s <= 0 || double.IsInfinity(step.GreenwoodSum))
         {
-            return (0, 0);
+            // Neither transform is defined at S = 0; survfit leaves the limits missing there, so they never cross.
+            return (double.NaN, double.NaN);
         }
         var sigma = Math.Sqrt(step.GreenwoodSum);
         if (transform == ConfidenceTransform.Log)
@@ -120,7 +121,7 @@ public sealed class KaplanMeier
         const double tolerance = 1e-9;
         for (var i = 0; i < curve.Length; i++)
         {
-            if (curve[i] > p + tolerance)
+            if (double.IsNaN(curve[i]) || curve[i] > p + tolerance)
             {
                 continue;
             }

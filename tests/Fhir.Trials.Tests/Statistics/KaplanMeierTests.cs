@@ -116,6 +116,15 @@ public sealed class KaplanMeierTests
     }
 
     [Fact]
+    public void Where_the_curve_reaches_zero_the_limits_are_undefined_and_do_not_cross()
+    {
+        // survfit(Surv(c(168, 200), c(1, 1)), conf.type = "log-log"): median 184 (S = 0.5 on 168..200), lower 168, upper NA.
+        var km = KaplanMeier.Estimate([new(168, SurvivalStatus.Event), new(200, SurvivalStatus.Event)]);
+        Assert.Equal(new MedianEstimate(184, 168, null), km.Median());
+        Assert.Equal(new MedianEstimate(1, null, null), KaplanMeier.Estimate([new(1, SurvivalStatus.Event)]).Median());
+    }
+
+    [Fact]
     public void An_empty_sample_has_no_steps_and_no_median()
     {
         var km = KaplanMeier.Estimate([]);
