@@ -9,13 +9,13 @@ namespace Fhir.Trials.Loading;
 
 /// <summary>
 /// Reads a study's data from the store with a handful of set-based searches: the participants of
-/// the study, then their patients, response observations and drug administrations in batches of ids,
-/// and the study's adverse events in one search. Never one query per patient.
+/// the study, then their patients and drug administrations in batches of ids, the response observations
+/// by code, and the study's adverse events in one search. Never one query per patient.
 /// </summary>
 public sealed class TrialLoader(IFhirStore store)
 {
-    // Ids per OR-list: large enough for few round trips, small enough for SQL parameter limits.
-    private const int BatchSize = 500;
+    // Ids per OR-list: few round trips, yet below SQLite's expression depth limit of 1000 (each OR nests one level).
+    private const int BatchSize = 200;
     private const int PageSize = 2000;
 
     /// <summary>The study's configuration, or null when there is no such (current) ResearchStudy.</summary>
@@ -60,29 +60,38 @@ public sealed class TrialLoader(IFhirStore store)
                     deaths[version.Id] = died;
                 }
             }
-            var codes = new SearchCriterion("code", SearchParamType.Token, null,
-                [new TokenSearchValue(TrialCodes.ResponseAssessment, TrialCodes.TimepointResponse, SystemGiven: true), new TokenSearchValue(TrialCodes.ResponseAssessment, TrialCodes.PriorLineTtp, SystemGiven: true)]);
-            foreach (var version in await SearchAllAsync("Observation", [Reference("subject", "Patient", batch), codes], ct))
+        }
+
+        // One search by code for all response observations: the token index answers it directly, where an
+        // OR-list of a thousand subject references costs far more; other studies' rows are dropped here.
+        var enrolled = patientIds.ToHashSet(StringComparer.Ordinal);
+        var codes = new SearchCriterion("code", SearchParamType.Token, null,
+            [new TokenSearchValue(TrialCodes.ResponseAssessment, TrialCodes.TimepointResponse, SystemGiven: true), new TokenSearchValue(TrialCodes.ResponseAssessment, TrialCodes.PriorLineTtp, SystemGiven: true)]);
+        foreach (var version in await SearchAllAsync("Observation", [codes], ct))
+        {
+            var node = Parse(version);
+            if (TrialMapper.Assessment(node) is var (patient, assessment))
             {
-                var node = Parse(version);
-                if (TrialMapper.Assessment(node) is var (patient, assessment))
+                if (enrolled.Contains(patient))
                 {
                     (assessments.TryGetValue(patient, out var list) ? list : assessments[patient] = []).Add(assessment);
                 }
-                else if (TrialMapper.PriorLineTtp(node) is var (p, days))
-                {
-                    priorTtp[p] = days;
-                }
             }
-            foreach (var version in await SearchAllAsync("MedicationAdministration", [Reference("subject", "Patient", batch)], ct))
+            else if (TrialMapper.PriorLineTtp(node) is var (p, days) && enrolled.Contains(p))
             {
-                var node = Parse(version);
-                var effective = node.Child("effective");
-                var date = Nodes.Date(effective?.Type.Name == "Period" ? effective.Text("start") : effective?.Value as string);
-                if (node.Child("subject").ReferenceId("Patient") is { } p && date is { } d && (!firstDoses.TryGetValue(p, out var known) || d < known))
-                {
-                    firstDoses[p] = d;
-                }
+                priorTtp[p] = days;
+            }
+        }
+
+        // Administrations have no study search parameter and an OR-list of subjects is slow: read them all once.
+        foreach (var version in await SearchAllAsync("MedicationAdministration", [], ct))
+        {
+            var node = Parse(version);
+            var effective = node.Child("effective");
+            var date = Nodes.Date(effective?.Type.Name == "Period" ? effective.Text("start") : effective?.Value as string);
+            if (node.Child("subject").ReferenceId("Patient") is { } p && enrolled.Contains(p) && date is { } d && (!firstDoses.TryGetValue(p, out var known) || d < known))
+            {
+                firstDoses[p] = d;
             }
         }
 
