@@ -23,6 +23,12 @@ internal static class FhirEndpoints
         fhir.MapMethods("/metadata", ["POST", "PUT", "PATCH", "DELETE"], (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, _) => MethodNotAllowed(r)));
         fhir.MapMethods("/_history", ["POST", "PUT", "PATCH", "DELETE"], (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, _) => MethodNotAllowed(r)));
 
+        // Trial operations (Fhir.Trials): parameters in the query string, by GET or POST.
+        fhir.MapGet("/ResearchStudy/{id}/$eligibility", (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, ct) => Interactions.Operations.EligibilityOperation.HandleAsync(r, c, ct)));
+        fhir.MapPost("/ResearchStudy/{id}/$eligibility", (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, ct) => Interactions.Operations.EligibilityOperation.HandleAsync(r, c, ct)));
+        fhir.MapGet("/ResearchStudy/{id}/$endpoints", (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, ct) => Interactions.Operations.EndpointsOperation.HandleAsync(r, c, ct)));
+        fhir.MapPost("/ResearchStudy/{id}/$endpoints", (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, ct) => Interactions.Operations.EndpointsOperation.HandleAsync(r, c, ct)));
+
         fhir.MapGet("/{type:fhirType}", (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, ct) => SearchType.HandleAsync(r, c, ct)));
         fhir.MapPost("/{type:fhirType}/_search", (HttpContext h, ServerContext c) => Run(h, c, Body.Form, (r, ct) => SearchType.HandleAsync(r, c, ct)));
         fhir.MapPost("/{type:fhirType}", (HttpContext h, ServerContext c) => Run(h, c, Body.Resource, (r, ct) => Write(c, r, Create.HandleAsync, ct)));

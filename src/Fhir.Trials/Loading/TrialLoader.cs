@@ -1,0 +1,167 @@
+using Fhir.Core.Json;
+using Fhir.Core.Model;
+using Fhir.Search.Queries;
+using Fhir.Storage;
+using Fhir.Trials.Eligibility;
+using Fhir.Trials.Model;
+
+namespace Fhir.Trials.Loading;
+
+/// <summary>
+/// Reads a study's data from the store with a handful of set-based searches: the participants of
+/// the study, then their patients and drug administrations in batches of ids, the response observations
+/// by code, and the study's adverse events in one search. Never one query per patient.
+/// </summary>
+public sealed class TrialLoader(IFhirStore store)
+{
+    // Ids per OR-list: few round trips, yet below SQLite's expression depth limit of 1000 (each OR nests one level).
+    private const int BatchSize = 200;
+    private const int PageSize = 2000;
+
+    /// <summary>The study's configuration, or null when there is no such (current) ResearchStudy.</summary>
+    public async Task<TrialStudy?> LoadStudyAsync(string studyId, CancellationToken ct = default)
+    {
+        var version = await store.ReadAsync("ResearchStudy", studyId, ct);
+        return version is null || version.IsDeleted ? null : TrialMapper.Study(Parse(version), studyId);
+    }
+
+    /// <summary>The study with its participants and their data, or null when there is no such study.</summary>
+    public async Task<TrialData?> LoadAsync(string studyId, CancellationToken ct = default)
+    {
+        var study = await LoadStudyAsync(studyId, ct);
+        if (study is null)
+        {
+            return null;
+        }
+        var subjects = new List<(string Id, string PatientId, string? Arm, DateOnly FirstDose)>();
+        foreach (var version in await SearchAllAsync("ResearchSubject", [Reference("study", "ResearchStudy", [studyId])], ct))
+        {
+            var node = Parse(version);
+            var patient = node.Child("individual").ReferenceId("Patient");
+            var start = Nodes.Date(node.Text("period.start"));
+            if (patient is null || start is null)
+            {
+                continue; // the profile requires both; a participant without them cannot be placed on the time axis
+            }
+            subjects.Add((version.Id, patient, node.Text("actualArm") ?? node.Text("assignedArm"), start.Value));
+        }
+        var patientIds = subjects.Select(s => s.PatientId).Distinct().Order(StringComparer.Ordinal).ToList();
+
+        var deaths = new Dictionary<string, DateOnly>();
+        var assessments = new Dictionary<string, List<ResponseAssessment>>();
+        var priorTtp = new Dictionary<string, double>();
+        var firstDoses = new Dictionary<string, DateOnly>();
+        foreach (var batch in patientIds.Chunk(BatchSize))
+        {
+            foreach (var version in await SearchAllAsync("Patient", [new SearchCriterion("_id", SearchParamType.Special, null, [.. batch.Select(id => new TokenSearchValue(null, id, SystemGiven: false))])], ct))
+            {
+                if (Nodes.Date(Parse(version).Child("deceased") is { Value: string text } ? text : null) is { } died)
+                {
+                    deaths[version.Id] = died;
+                }
+            }
+        }
+
+        // One search by code for all response observations: the token index answers it directly, where an
+        // OR-list of a thousand subject references costs far more; other studies' rows are dropped here.
+        var enrolled = patientIds.ToHashSet(StringComparer.Ordinal);
+        var codes = new SearchCriterion("code", SearchParamType.Token, null,
+            [new TokenSearchValue(TrialCodes.ResponseAssessment, TrialCodes.TimepointResponse, SystemGiven: true), new TokenSearchValue(TrialCodes.ResponseAssessment, TrialCodes.PriorLineTtp, SystemGiven: true)]);
+        foreach (var version in await SearchAllAsync("Observation", [codes], ct))
+        {
+            var node = Parse(version);
+            if (TrialMapper.Assessment(node) is var (patient, assessment))
+            {
+                if (enrolled.Contains(patient))
+                {
+                    (assessments.TryGetValue(patient, out var list) ? list : assessments[patient] = []).Add(assessment);
+                }
+            }
+            else if (TrialMapper.PriorLineTtp(node) is var (p, days) && enrolled.Contains(p))
+            {
+                priorTtp[p] = days;
+            }
+        }
+
+        // Administrations have no study search parameter and an OR-list of subjects is slow: read them all once.
+        foreach (var version in await SearchAllAsync("MedicationAdministration", [], ct))
+        {
+            var node = Parse(version);
+            var effective = node.Child("effective");
+            var date = Nodes.Date(effective?.Type.Name == "Period" ? effective.Text("start") : effective?.Value as string);
+            if (node.Child("subject").ReferenceId("Patient") is { } p && enrolled.Contains(p) && date is { } d && (!firstDoses.TryGetValue(p, out var known) || d < known))
+            {
+                firstDoses[p] = d;
+            }
+        }
+
+        var aesBySubject = new Dictionary<string, List<AdverseEventRecord>>();
+        var subjectByPatient = new Dictionary<string, string>();
+        foreach (var s in subjects)
+        {
+            subjectByPatient.TryAdd(s.PatientId, s.Id);
+        }
+        foreach (var version in await SearchAllAsync("AdverseEvent", [Reference("study", "ResearchStudy", [studyId])], ct))
+        {
+            if (TrialMapper.AdverseEvent(Parse(version)) is var (subjectId, patientId, record)
+                && (subjectId ?? (patientId is null ? null : subjectByPatient.GetValueOrDefault(patientId))) is { } owner)
+            {
+                (aesBySubject.TryGetValue(owner, out var list) ? list : aesBySubject[owner] = []).Add(record);
+            }
+        }
+
+        var result = subjects
+            .OrderBy(s => s.Id, StringComparer.Ordinal)
+            .Select(s => new TrialSubject(
+                s.Id,
+                s.PatientId,
+                s.Arm,
+                firstDoses.TryGetValue(s.PatientId, out var dose) && dose < s.FirstDose ? dose : s.FirstDose,
+                deaths.TryGetValue(s.PatientId, out var death) ? death : null,
+                assessments.TryGetValue(s.PatientId, out var a) ? a : [],
+                priorTtp.TryGetValue(s.PatientId, out var ttp) ? ttp : null,
+                aesBySubject.TryGetValue(s.Id, out var aes) ? aes : []))
+            .ToList();
+        return new TrialData(study, result);
+    }
+
+    /// <summary>The Variant Observations (LOINC 69548-6) of one patient.</summary>
+    public async Task<IReadOnlyList<VariantResult>> LoadVariantsAsync(string patientId, CancellationToken ct = default)
+    {
+        var criteria = new[]
+        {
+            Reference("subject", "Patient", [patientId]),
+            new SearchCriterion("code", SearchParamType.Token, null, [new TokenSearchValue(TrialCodes.Loinc, TrialCodes.VariantCode, SystemGiven: true)]),
+        };
+        var results = new List<VariantResult>();
+        foreach (var version in await SearchAllAsync("Observation", criteria, ct))
+        {
+            if (TrialMapper.Variant(Parse(version), version.Id) is { } variant)
+            {
+                results.Add(variant);
+            }
+        }
+        return results;
+    }
+
+    private static SearchCriterion Reference(string code, string type, IEnumerable<string> ids) =>
+        new(code, SearchParamType.Reference, null, [.. ids.Select(id => new ReferenceSearchValue(type, id, null))]);
+
+    private async Task<List<ResourceVersion>> SearchAllAsync(string type, IReadOnlyList<SearchCriterion> criteria, CancellationToken ct)
+    {
+        var all = new List<ResourceVersion>();
+        long? after = null;
+        do
+        {
+            var page = await store.SearchAsync(new SearchQuery(type, criteria, PageSize, after), ct);
+            all.AddRange(page.Resources);
+            after = page.Next;
+        }
+        while (after is not null);
+        return all;
+    }
+
+    private static ElementNode Parse(ResourceVersion version) =>
+        FhirJsonReader.Parse(version.Json.Span).Resource
+        ?? throw new InvalidDataException($"Stored {version.Type}/{version.Id} is not valid FHIR JSON.");
+}

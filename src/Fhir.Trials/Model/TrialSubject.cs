@@ -1,0 +1,40 @@
+namespace Fhir.Trials.Model;
+
+/// <summary>One participant's data as the endpoints need it.</summary>
+/// <param name="Id">The ResearchSubject's logical id.</param>
+/// <param name="PatientId">The Patient's logical id.</param>
+/// <param name="Arm">The arm name (actual arm when given, else assigned), or null.</param>
+/// <param name="FirstDose">The first-dose date: the origin of every time.</param>
+/// <param name="Death">The date of death, or null.</param>
+/// <param name="Assessments">Time-point RECIST assessments, any order.</param>
+/// <param name="PriorLineTtpDays">Time to progression on the most recent prior line, in days, or null.</param>
+/// <param name="AdverseEvents">The subject's adverse events.</param>
+public sealed record TrialSubject(
+    string Id,
+    string PatientId,
+    string? Arm,
+    DateOnly FirstDose,
+    DateOnly? Death,
+    IReadOnlyList<ResponseAssessment> Assessments,
+    double? PriorLineTtpDays,
+    IReadOnlyList<AdverseEventRecord> AdverseEvents);
+
+/// <summary>A RECIST 1.1 response category.</summary>
+public enum Response
+{
+    /// <summary>Complete response.</summary>
+    CR,
+    /// <summary>Partial response.</summary>
+    PR,
+    /// <summary>Stable disease.</summary>
+    SD,
+    /// <summary>Progressive disease.</summary>
+    PD,
+    /// <summary>Not evaluable.</summary>
+    NE,
+}
+
+/// <summary>One time-point response assessment.</summary>
+/// <param name="Date">The assessment date.</param>
+/// <param name="Value">The response.</param>
+public readonly record struct ResponseAssessment(DateOnly Date, Response Value);

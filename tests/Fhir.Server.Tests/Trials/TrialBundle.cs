@@ -1,0 +1,122 @@
+using System.Text.Json.Nodes;
+
+namespace Fhir.Server.Tests.Trials;
+
+/// <summary>
+/// A small hand-written basket trial as one transaction Bundle (PUT with fixed ids, so references and
+/// evidence are predictable). All first doses are 2024-01-01; day n below is 2024-01-01 + n.
+/// P1 (arm A): PR d56, PR d84, PD d168; prior line 60 d. P2 (A): SD d56, SD d111, died d200.
+/// P3 (B): CR d56, d112, d224. P4 (B): PR d56, PR d112, SD d196; prior line 8 wk.
+/// </summary>
+internal static class TrialBundle
+{
+    private const string B = "http://trials.example.org/fhir";
+
+    public static string Json()
+    {
+        var entries = new JsonArray();
+        void Put(JsonObject resource)
+        {
+            var url = $"{resource["resourceType"]}/{resource["id"]}";
+            entries.Add(new JsonObject { ["resource"] = resource, ["request"] = new JsonObject { ["method"] = "PUT", ["url"] = url } });
+        }
+
+        Put(Parse($$$"""
+            {"resourceType":"ResearchStudy","id":"trial-1","status":"active",
+             "extension":[
+               {"url":"{{{B}}}/StructureDefinition/eligibility-criteria","extension":[
+                 {"url":"mdm2CopyNumberMin","valueDecimal":8},
+                 {"url":"tp53Required","valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"LA9634-2"}]}}]},
+               {"url":"{{{B}}}/StructureDefinition/data-cutoff","valueDate":"2024-12-31"}],
+             "arm":[{"name":"A"},{"name":"B"}]}
+            """));
+        (string Patient, string Arm, string? Died)[] people = [("p1", "A", null), ("p2", "A", "2024-07-19"), ("p3", "B", null), ("p4", "B", null)];
+        foreach (var (p, arm, died) in people)
+        {
+            var patient = new JsonObject { ["resourceType"] = "Patient", ["id"] = p, ["gender"] = "female" };
+            if (died is not null)
+            {
+                patient["deceasedDateTime"] = died;
+            }
+            Put(patient);
+            Put(Parse($$$"""
+                {"resourceType":"ResearchSubject","id":"s-{{{p}}}","status":"on-study","period":{"start":"2024-01-01"},
+                 "study":{"reference":"ResearchStudy/trial-1"},"individual":{"reference":"Patient/{{{p}}}"},"assignedArm":"{{{arm}}}"}
+                """));
+        }
+        var responses = new (string Patient, string Date, string Value)[]
+        {
+            ("p1", "2024-02-26", "PR"), ("p1", "2024-03-25", "PR"), ("p1", "2024-06-17", "PD"),
+            ("p2", "2024-02-26", "SD"), ("p2", "2024-04-21", "SD"),
+            ("p3", "2024-02-26", "CR"), ("p3", "2024-04-22", "CR"), ("p3", "2024-08-12", "CR"),
+            ("p4", "2024-02-26", "PR"), ("p4", "2024-04-22", "PR"), ("p4", "2024-07-15", "SD"),
+        };
+        var n = 0;
+        foreach (var (p, date, value) in responses)
+        {
+            Put(Parse($$$"""
+                {"resourceType":"Observation","id":"r{{{++n}}}","status":"final",
+                 "code":{"coding":[{"system":"{{{B}}}/CodeSystem/response-assessment","code":"timepoint-response"}]},
+                 "subject":{"reference":"Patient/{{{p}}}"},"focus":[{"reference":"ResearchSubject/s-{{{p}}}"}],
+                 "effectiveDateTime":"{{{date}}}",
+                 "method":{"coding":[{"system":"http://dicom.nema.org/resources/ontology/DCM","code":"126081"}]},
+                 "valueCodeableConcept":{"coding":[{"system":"{{{B}}}/CodeSystem/recist-response","code":"{{{value}}}"}]}}
+                """));
+        }
+        foreach (var (p, value, unit) in new[] { ("p1", 60, "d"), ("p4", 8, "wk") })
+        {
+            Put(Parse($$$"""
+                {"resourceType":"Observation","id":"ttp-{{{p}}}","status":"final",
+                 "code":{"coding":[{"system":"{{{B}}}/CodeSystem/response-assessment","code":"prior-line-ttp"}]},
+                 "subject":{"reference":"Patient/{{{p}}}"},
+                 "valueQuantity":{"value":{{{value}}},"unit":"{{{unit}}}","system":"http://unitsofmeasure.org","code":"{{{unit}}}"}}
+                """));
+        }
+        Put(AdverseEvent("ae1", "p1", "10035528", "Platelet count decreased", "2024-01-20", "C41338", serious: false, action: "none"));
+        Put(AdverseEvent("ae2", "p3", "10035528", "Platelet count decreased", "2024-05-01", "C41340", serious: true, action: "drug-withdrawn"));
+        Put(AdverseEvent("ae3", "p3", "10012727", "Diarrhoea", "2024-02-10", "C41339", serious: false, action: "none"));
+
+        Put(Variant("m-p1", "p1", "2023-12-01", "HGNC:6973", """{"valueQuantity":{"value":12,"system":"http://unitsofmeasure.org","code":"1"}}"""));
+        Put(Variant("t-p1", "p1", "2023-12-01", "HGNC:11998", null, "LA9634-2"));
+        Put(Variant("m-p2", "p2", "2023-12-01", "HGNC:6973", """{"valueRange":{"low":{"value":5},"high":{"value":20}}}"""));
+        Put(Variant("t-p2", "p2", "2023-12-01", "HGNC:11998", null, "LA9634-2"));
+        Put(Variant("m-p3a", "p3", "2023-11-01", "HGNC:6973", """{"valueQuantity":{"value":10,"system":"http://unitsofmeasure.org","code":"1"}}"""));
+        Put(Variant("m-p3b", "p3", "2023-12-05", "HGNC:6973", """{"valueQuantity":{"value":6,"system":"http://unitsofmeasure.org","code":"1"}}"""));
+
+        return new JsonObject { ["resourceType"] = "Bundle", ["type"] = "transaction", ["entry"] = entries }.ToJsonString();
+    }
+
+    private static JsonObject AdverseEvent(string id, string patient, string code, string display, string date, string grade, bool serious, string action) => Parse($$$"""
+        {"resourceType":"AdverseEvent","id":"{{{id}}}","actuality":"actual",
+         "extension":[
+           {"url":"{{{B}}}/StructureDefinition/ctcae-grade","valueCodeableConcept":{"coding":[{"system":"http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl#","code":"{{{grade}}}"}]}},
+           {"url":"{{{B}}}/StructureDefinition/research-subject","valueReference":{"reference":"ResearchSubject/s-{{{patient}}}"}},
+           {"url":"{{{B}}}/StructureDefinition/ae-action-taken","valueCodeableConcept":{"coding":[{"system":"{{{B}}}/CodeSystem/ae-action","code":"{{{action}}}"}]}}],
+         "event":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/mdr","code":"{{{code}}}","display":"{{{display}}}"}]},
+         "subject":{"reference":"Patient/{{{patient}}}"},"date":"{{{date}}}",
+         "seriousness":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/adverse-event-seriousness","code":"{{{(serious ? "serious" : "non-serious")}}}"}]},
+         "outcome":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/adverse-event-outcome","code":"resolved"}]},
+         "study":[{"reference":"ResearchStudy/trial-1"}]}
+        """);
+
+    private static JsonObject Variant(string id, string patient, string date, string gene, string? copyNumber, string value = "LA9633-4")
+    {
+        var o = Parse($$$"""
+            {"resourceType":"Observation","id":"{{{id}}}","status":"final",
+             "code":{"coding":[{"system":"http://loinc.org","code":"69548-6"}]},
+             "subject":{"reference":"Patient/{{{patient}}}"},"effectiveDateTime":"{{{date}}}",
+             "valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"{{{value}}}"}]},
+             "component":[{"code":{"coding":[{"system":"http://loinc.org","code":"48018-6"}]},
+                           "valueCodeableConcept":{"coding":[{"system":"http://www.genenames.org","code":"{{{gene}}}"}]}}]}
+            """);
+        if (copyNumber is not null)
+        {
+            var component = Parse(copyNumber);
+            component["code"] = Parse("""{"coding":[{"system":"http://loinc.org","code":"82155-3"}]}""");
+            o["component"]!.AsArray().Add(component);
+        }
+        return o;
+    }
+
+    private static JsonObject Parse(string json) => JsonNode.Parse(json)!.AsObject();
+}

@@ -1,0 +1,273 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Fhir.Server.Tests.Support;
+using static Fhir.Server.Tests.Support.ServerFixture;
+
+namespace Fhir.Server.Tests.Trials;
+
+public abstract class TrialOperationsTests(ServerFixture server)
+{
+    private HttpClient Client => server.Client;
+
+    private async Task LoadAsync() =>
+        await (await Client.PostAsync("", Json(TrialBundle.Json()))).ExpectAsync(HttpStatusCode.OK);
+
+    /// <summary>The Parameters flattened to one "path = value" line per leaf, in output order; arms are named by their name part.</summary>
+    internal static string Flatten(JsonElement parameters)
+    {
+        var sb = new StringBuilder();
+        void Walk(JsonElement list, string prefix)
+        {
+            foreach (var p in list.EnumerateArray())
+            {
+                var name = p.GetProperty("name").GetString()!;
+                if (name == "arm")
+                {
+                    name = p.GetProperty("part")[0].GetProperty("valueString").GetString()!;
+                }
+                var path = prefix.Length == 0 ? name : prefix + "." + name;
+                foreach (var property in p.EnumerateObject())
+                {
+                    if (property.Name.StartsWith("value", StringComparison.Ordinal))
+                    {
+                        sb.Append(path).Append(" = ").Append(property.Value.GetRawText()).Append('\n');
+                    }
+                }
+                if (p.TryGetProperty("part", out var parts))
+                {
+                    Walk(parts, path);
+                }
+            }
+        }
+        Assert.Equal("Parameters", parameters.GetProperty("resourceType").GetString());
+        Walk(parameters.GetProperty("parameter"), "");
+        return sb.ToString();
+    }
+
+    internal const string ExpectedEndpoints = """
+        all.name = "all"
+        all.enrolled = 4
+        all.evaluable = 4
+        all.orr.numerator = 3
+        all.orr.denominator = 4
+        all.orr.proportion = 0.75
+        all.orr.ciLower = 0.1941
+        all.orr.ciUpper = 0.9937
+        all.bor.numerator = 3
+        all.bor.denominator = 4
+        all.bor.proportion = 0.75
+        all.bor.ciLower = 0.1941
+        all.bor.ciUpper = 0.9937
+        all.dcr.numerator = 3
+        all.dcr.denominator = 4
+        all.dcr.proportion = 0.75
+        all.dcr.ciLower = 0.1941
+        all.dcr.ciUpper = 0.9937
+        all.pfs.median = {"value":6.57,"unit":"mo","system":"http://unitsofmeasure.org","code":"mo"}
+        all.pfs.ciLower = {"value":5.52,"unit":"mo","system":"http://unitsofmeasure.org","code":"mo"}
+        all.pfs.events = 2
+        all.pfs.censored = 2
+        all.dor.ciLower = {"value":3.68,"unit":"mo","system":"http://unitsofmeasure.org","code":"mo"}
+        all.dor.events = 1
+        all.dor.censored = 2
+        all.gmi.evaluable = 2
+        all.gmi.atLeast1_33 = 2
+        all.safety.term.code = {"system":"http://terminology.hl7.org/CodeSystem/mdr","code":"10035528","display":"Platelet count decreased"}
+        all.safety.term.anyGrade = 2
+        all.safety.term.grade3plus = 1
+        all.safety.term.serious = 1
+        all.safety.term.discontinuation = 1
+        all.safety.term.code = {"system":"http://terminology.hl7.org/CodeSystem/mdr","code":"10012727","display":"Diarrhoea"}
+        all.safety.term.anyGrade = 1
+        all.safety.term.grade3plus = 0
+        all.safety.term.serious = 0
+        all.safety.term.discontinuation = 0
+        A.name = "A"
+        A.enrolled = 2
+        A.evaluable = 2
+        A.orr.numerator = 1
+        A.orr.denominator = 2
+        A.orr.proportion = 0.5
+        A.orr.ciLower = 0.0126
+        A.orr.ciUpper = 0.9874
+        A.bor.numerator = 1
+        A.bor.denominator = 2
+        A.bor.proportion = 0.5
+        A.bor.ciLower = 0.0126
+        A.bor.ciUpper = 0.9874
+        A.dcr.numerator = 1
+        A.dcr.denominator = 2
+        A.dcr.proportion = 0.5
+        A.dcr.ciLower = 0.0126
+        A.dcr.ciUpper = 0.9874
+        A.pfs.median = {"value":6.05,"unit":"mo","system":"http://unitsofmeasure.org","code":"mo"}
+        A.pfs.ciLower = {"value":5.52,"unit":"mo","system":"http://unitsofmeasure.org","code":"mo"}
+        A.pfs.events = 2
+        A.pfs.censored = 0
+        A.dor.median = {"value":3.68,"unit":"mo","system":"http://unitsofmeasure.org","code":"mo"}
+        A.dor.events = 1
+        A.dor.censored = 0
+        A.gmi.evaluable = 1
+        A.gmi.atLeast1_33 = 1
+        A.safety.term.code = {"system":"http://terminology.hl7.org/CodeSystem/mdr","code":"10035528","display":"Platelet count decreased"}
+        A.safety.term.anyGrade = 1
+        A.safety.term.grade3plus = 0
+        A.safety.term.serious = 0
+        A.safety.term.discontinuation = 0
+        B.name = "B"
+        B.enrolled = 2
+        B.evaluable = 2
+        B.orr.numerator = 2
+        B.orr.denominator = 2
+        B.orr.proportion = 1
+        B.orr.ciLower = 0.1581
+        B.orr.ciUpper = 1
+        B.bor.numerator = 2
+        B.bor.denominator = 2
+        B.bor.proportion = 1
+        B.bor.ciLower = 0.1581
+        B.bor.ciUpper = 1
+        B.dcr.numerator = 2
+        B.dcr.denominator = 2
+        B.dcr.proportion = 1
+        B.dcr.ciLower = 0.1581
+        B.dcr.ciUpper = 1
+        B.pfs.events = 0
+        B.pfs.censored = 2
+        B.dor.events = 0
+        B.dor.censored = 2
+        B.gmi.evaluable = 1
+        B.gmi.atLeast1_33 = 1
+        B.safety.term.code = {"system":"http://terminology.hl7.org/CodeSystem/mdr","code":"10012727","display":"Diarrhoea"}
+        B.safety.term.anyGrade = 1
+        B.safety.term.grade3plus = 0
+        B.safety.term.serious = 0
+        B.safety.term.discontinuation = 0
+        B.safety.term.code = {"system":"http://terminology.hl7.org/CodeSystem/mdr","code":"10035528","display":"Platelet count decreased"}
+        B.safety.term.anyGrade = 1
+        B.safety.term.grade3plus = 1
+        B.safety.term.serious = 1
+        B.safety.term.discontinuation = 1
+
+        """;
+
+    [Fact]
+    public async Task Endpoints_of_the_hand_written_trial_are_the_hand_computed_figures()
+    {
+        await LoadAsync();
+        var body = await (await Client.GetAsync("ResearchStudy/trial-1/$endpoints")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(ExpectedEndpoints.ReplaceLineEndings("\n"), Flatten(body));
+    }
+
+    [Fact]
+    public async Task Endpoints_at_an_earlier_cut_off_ignore_later_assessments_and_events()
+    {
+        await LoadAsync();
+        // Day 60: only the day-56 assessments count, so no response is confirmed and nobody has progressed.
+        var text = Flatten(await (await Client.GetAsync("ResearchStudy/trial-1/$endpoints?arm=all&cutoff=2024-03-01")).ExpectAsync(HttpStatusCode.OK));
+        Assert.Contains("all.orr.numerator = 0\n", text, StringComparison.Ordinal);
+        Assert.Contains("all.bor.numerator = 3\n", text, StringComparison.Ordinal);
+        Assert.Contains("all.dcr.numerator = 0\n", text, StringComparison.Ordinal);
+        Assert.Contains("all.pfs.events = 0\nall.pfs.censored = 4\n", text, StringComparison.Ordinal);
+        Assert.Contains("all.safety.term.anyGrade = 1\nall.safety.term.grade3plus = 0\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("A.name", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("grade3plus = 1", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Endpoints_of_one_arm_give_only_that_arm()
+    {
+        await LoadAsync();
+        var text = Flatten(await (await Client.GetAsync("ResearchStudy/trial-1/$endpoints?arm=B")).ExpectAsync(HttpStatusCode.OK));
+        Assert.StartsWith("B.name = \"B\"\n", text, StringComparison.Ordinal);
+        Assert.Equal(ExpectedEndpoints.ReplaceLineEndings("\n")[ExpectedEndpoints.ReplaceLineEndings("\n").IndexOf("B.name", StringComparison.Ordinal)..], text);
+    }
+
+    [Fact]
+    public async Task Eligibility_of_a_patient_with_MDM2_12_and_TP53_absent_is_true_with_the_evidence()
+    {
+        await LoadAsync();
+        var body = await (await Client.GetAsync("ResearchStudy/trial-1/$eligibility?patient=Patient/p1")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("""
+            eligible = true
+            criterion.name = "mdm2-copy-number"
+            criterion.met = true
+            criterion.reason = "MDM2 copy number 12 >= 8 (Observation/m-p1, 2023-12-01)."
+            criterion.evidence = {"reference":"Observation/m-p1"}
+            criterion.name = "tp53-wild-type"
+            criterion.met = true
+            criterion.reason = "TP53 absent (wild type) (Observation/t-p1, 2023-12-01)."
+            criterion.evidence = {"reference":"Observation/t-p1"}
+
+            """.ReplaceLineEndings("\n"), Flatten(body));
+    }
+
+    [Fact]
+    public async Task Eligibility_with_a_range_copy_number_is_undecided_and_not_eligible()
+    {
+        await LoadAsync();
+        var text = Flatten(await (await Client.GetAsync("ResearchStudy/trial-1/$eligibility?patient=Patient/p2")).ExpectAsync(HttpStatusCode.OK));
+        Assert.StartsWith("eligible = false\ncriterion.name = \"mdm2-copy-number\"\ncriterion.reason = ", text, StringComparison.Ordinal);
+        Assert.Contains("criterion.evidence = {\"reference\":\"Observation/m-p2\"}\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Eligibility_with_conflicting_copy_numbers_follows_the_latest_and_reports_the_conflict_and_a_missing_TP53()
+    {
+        await LoadAsync();
+        var text = Flatten(await (await Client.PostAsync("ResearchStudy/trial-1/$eligibility?patient=Patient/p3", null)).ExpectAsync(HttpStatusCode.OK));
+        Assert.Equal("""
+            eligible = false
+            criterion.name = "mdm2-copy-number"
+            criterion.met = false
+            criterion.reason = "MDM2 copy number 6 < 8 (Observation/m-p3b, 2023-12-05). Conflicting results: 10 (Observation/m-p3a, 2023-11-01); the most recent result decides."
+            criterion.evidence = {"reference":"Observation/m-p3b"}
+            criterion.evidence = {"reference":"Observation/m-p3a"}
+            criterion.name = "tp53-wild-type"
+            criterion.reason = "No TP53 result."
+
+            """.ReplaceLineEndings("\n"), text);
+    }
+
+    [Theory]
+    [InlineData("ResearchStudy/nope/$endpoints", HttpStatusCode.NotFound)]
+    [InlineData("ResearchStudy/nope/$eligibility?patient=Patient/p1", HttpStatusCode.NotFound)]
+    [InlineData("ResearchStudy/trial-1/$endpoints?cutoff=2024-13-01", HttpStatusCode.BadRequest)]
+    [InlineData("ResearchStudy/trial-1/$endpoints?cutoff=yesterday", HttpStatusCode.BadRequest)]
+    [InlineData("ResearchStudy/trial-1/$endpoints?arm=Z", HttpStatusCode.BadRequest)]
+    [InlineData("ResearchStudy/trial-1/$eligibility", HttpStatusCode.BadRequest)]
+    [InlineData("ResearchStudy/trial-1/$eligibility?patient=Patient/a%20b", HttpStatusCode.BadRequest)]
+    [InlineData("ResearchStudy/trial-1/$eligibility?patient=Patient/unknown", HttpStatusCode.BadRequest)]
+    public async Task Bad_requests_get_an_OperationOutcome(string url, HttpStatusCode status)
+    {
+        await LoadAsync();
+        await (await Client.GetAsync(url)).ExpectAsync(status);
+    }
+}
+
+public sealed class TrialOperationsTestsOnSqlite(SqliteServer server) : TrialOperationsTests(server), IClassFixture<SqliteServer>;
+
+public sealed class TrialOperationsTestsOnPostgres(PostgresServer server) : TrialOperationsTests(server), IClassFixture<PostgresServer>;
+
+/// <summary>The same data in SQLite and PostgreSQL gives byte-identical operation output.</summary>
+public sealed class TrialOperationsAcrossStoresTests(SqliteServer sqlite, PostgresServer postgres) : IClassFixture<SqliteServer>, IClassFixture<PostgresServer>
+{
+    [Theory]
+    [InlineData("ResearchStudy/trial-1/$endpoints")]
+    [InlineData("ResearchStudy/trial-1/$endpoints?cutoff=2024-05-01")]
+    [InlineData("ResearchStudy/trial-1/$eligibility?patient=Patient/p3")]
+    public async Task SQLite_and_PostgreSQL_give_identical_output(string url)
+    {
+        var outputs = new List<string>();
+        foreach (var client in new[] { sqlite.Client, postgres.Client })
+        {
+            await (await client.PostAsync("", Json(TrialBundle.Json()))).ExpectAsync(HttpStatusCode.OK);
+            var response = await client.GetAsync(url);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            outputs.Add(await response.Content.ReadAsStringAsync());
+        }
+        Assert.Equal(outputs[0], outputs[1]);
+        Assert.Contains("\"resourceType\":\"Parameters\"", outputs[0], StringComparison.Ordinal);
+    }
+}
