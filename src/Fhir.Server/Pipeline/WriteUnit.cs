@@ -25,6 +25,10 @@ internal static class WriteUnit
                 if (!response.IsError)
                 {
                     await session.CommitAsync(ct);
+                    if (session.SearchParameterWrites.Count > 0)
+                    {
+                        await context.SearchParameterChanges.CommittedAsync(session.SearchParameterWrites, ct);
+                    }
                 }
                 return response; // an error response leaves the session uncommitted: disposing rolls it back
             }
