@@ -2,6 +2,7 @@ using Fhir.Core.Definitions;
 using Fhir.Core.Outcomes;
 using Fhir.Search.Parameters;
 using Fhir.Server.Http;
+using Fhir.Server.Jobs;
 using Fhir.Server.Outcomes;
 using Fhir.Server.SearchParameters;
 using Fhir.Storage;
@@ -38,6 +39,17 @@ public static class FhirServerSetup
         services.AddSingleton(_ => FhirStores.Open(storage));
         services.AddSingleton<ServerContext>();
         services.AddHostedService<StoreInitializer>();
+
+        // Background jobs (reindex); after StoreInitializer: hosted services start in order.
+        var jobs = new JobOptions();
+        configuration.GetSection(JobOptions.Section).Bind(jobs);
+        jobs.Validate();
+        services.AddSingleton(jobs);
+        services.AddSingleton<JobSignal>();
+        services.AddSingleton<JobQueue>();
+        services.AddSingleton<ReindexJob>();
+        services.AddHostedService<StoredSearchParameters>();
+        services.AddHostedService<JobWorker>();
         services.Configure<Microsoft.AspNetCore.Routing.RouteOptions>(o => o.ConstraintMap[ResourceTypeConstraint.Name] = typeof(ResourceTypeConstraint));
         services.Configure<KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes + 1024 * 1024);
         return services;

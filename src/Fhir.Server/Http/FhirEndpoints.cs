@@ -23,6 +23,12 @@ internal static class FhirEndpoints
         fhir.MapMethods("/metadata", ["POST", "PUT", "PATCH", "DELETE"], (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, _) => MethodNotAllowed(r)));
         fhir.MapMethods("/_history", ["POST", "PUT", "PATCH", "DELETE"], (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, _) => MethodNotAllowed(r)));
 
+        // Asynchronous jobs: status URLs and the reindex operation.
+        fhir.MapGet("/_jobs/{jobId}", (HttpContext h, ServerContext c, string jobId) => Run(h, c, Body.None, (_, ct) => JobStatus.GetAsync(jobId, c, ct)));
+        fhir.MapDelete("/_jobs/{jobId}", (HttpContext h, ServerContext c, string jobId) => Run(h, c, Body.None, (_, ct) => JobStatus.CancelAsync(jobId, c, ct)));
+        fhir.MapPost("/$reindex", (HttpContext h, ServerContext c, Jobs.JobQueue q) => Run(h, c, Body.None, (r, ct) => Reindex.HandleAsync(r, c, q, ct)));
+        fhir.MapPost("/{type:fhirType}/$reindex", (HttpContext h, ServerContext c, Jobs.JobQueue q) => Run(h, c, Body.None, (r, ct) => Reindex.HandleAsync(r, c, q, ct)));
+
         fhir.MapGet("/{type:fhirType}", (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, ct) => SearchType.HandleAsync(r, c, ct)));
         fhir.MapPost("/{type:fhirType}/_search", (HttpContext h, ServerContext c) => Run(h, c, Body.Form, (r, ct) => SearchType.HandleAsync(r, c, ct)));
         fhir.MapPost("/{type:fhirType}", (HttpContext h, ServerContext c) => Run(h, c, Body.Resource, (r, ct) => Write(c, r, Create.HandleAsync, ct)));

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Fhir.Core.Definitions;
 using Fhir.Search.Parameters;
+using Fhir.Server.Jobs;
+using Fhir.Storage.Jobs;
 using Fhir.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -11,16 +13,17 @@ namespace Fhir.Server.SearchParameters;
 /// after a write commits, its parameters are in force for the next write at once, and the
 /// resources stored before are queued for a reindex of exactly the changed parameters.
 /// </summary>
-internal sealed class SearchParameterChanges(SearchParameterCatalog catalog, FhirDefinitions definitions, ILogger<SearchParameterChanges> logger)
+internal sealed class SearchParameterChanges(SearchParameterCatalog catalog, FhirDefinitions definitions, JobQueue jobs, ILogger<SearchParameterChanges> logger)
 {
     /// <summary>
     /// Called after writes of SearchParameter resources commit: puts them in force and queues the
-    /// reindex of the resources stored before.
+    /// reindex of the resources stored before; returns that job (null when nothing changed).
     /// </summary>
-    public Task CommittedAsync(IReadOnlyList<ResourceWrite> writes, CancellationToken ct)
+    public async Task<JobRecord?> CommittedAsync(IReadOnlyList<ResourceWrite> writes, CancellationToken ct)
     {
-        Apply(writes);
-        return Task.CompletedTask;
+        var changed = Apply(writes);
+        // The write is committed whatever happens here: the job must be queued even if the client went away.
+        return changed.Count == 0 ? null : await jobs.EnqueueReindexAsync(changed, CancellationToken.None);
     }
 
     /// <summary>Applies writes of SearchParameter resources to the catalog; returns the (type, code) pairs whose definition changed.</summary>
