@@ -11,9 +11,12 @@ internal sealed class JobQueue(IFhirStore store, FhirDefinitions definitions, Jo
     public static string StatusPath(string jobId) => "_jobs/" + jobId;
 
     /// <summary>Queues a reindex of <paramref name="codes"/> (all parameters when null) of every resource of <paramref name="types"/>.</summary>
-    public async Task<JobRecord> EnqueueReindexAsync(IReadOnlyList<string> types, IReadOnlyList<string>? codes, CancellationToken ct)
+    public Task<JobRecord> EnqueueReindexAsync(IReadOnlyList<string> types, IReadOnlyList<string>? codes, CancellationToken ct) =>
+        EnqueueAsync(new ReindexRequest(types, codes), ct);
+
+    private async Task<JobRecord> EnqueueAsync(ReindexRequest request, CancellationToken ct)
     {
-        var job = await store.EnqueueJobAsync(ReindexRequest.Kind, new ReindexRequest(types, codes).ToJson(), clock.GetUtcNow(), ct);
+        var job = await store.EnqueueJobAsync(ReindexRequest.Kind, request.ToJson(), clock.GetUtcNow(), ct);
         signal.Notify();
         return job;
     }
@@ -23,7 +26,7 @@ internal sealed class JobQueue(IFhirStore store, FhirDefinitions definitions, Jo
     {
         var types = changed.SelectMany(c => ConcreteTypes(c.ResourceType)).Distinct().Order(StringComparer.Ordinal).ToList();
         var codes = changed.Select(c => c.Code).Distinct().Order(StringComparer.Ordinal).ToList();
-        return EnqueueReindexAsync(types, codes, ct);
+        return EnqueueAsync(new ReindexRequest(types, codes) { AfterChange = true }, ct);
     }
 
     /// <summary>The resource types that are <paramref name="type"/> or derive from it (every type for <c>Resource</c>).</summary>

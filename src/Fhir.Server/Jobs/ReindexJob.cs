@@ -26,7 +26,7 @@ internal sealed class ReindexJob(IFhirStore store, SearchParameterCatalog catalo
     {
         var request = ReindexRequest.FromJson(job.Request);
         var wait = job.Created + Settle - clock.GetUtcNow();
-        if (wait > TimeSpan.Zero)
+        if (request.AfterChange && wait > TimeSpan.Zero)
         {
             await Task.Delay(wait, clock, ct);
         }

@@ -12,12 +12,15 @@ internal sealed record ReindexRequest(IReadOnlyList<string> Types, IReadOnlyList
 {
     public const string Kind = "reindex";
 
-    public string ToJson() => JsonSerializer.Serialize(new Dto { Types = [.. Types], Codes = Codes?.ToArray() });
+    /// <summary>True for the reindex a parameter change queued: it waits for writes that took the old parameters (<see cref="ReindexJob.Settle"/>).</summary>
+    public bool AfterChange { get; init; }
+
+    public string ToJson() => JsonSerializer.Serialize(new Dto { Types = [.. Types], Codes = Codes?.ToArray(), AfterChange = AfterChange });
 
     public static ReindexRequest FromJson(string json)
     {
         var dto = JsonSerializer.Deserialize<Dto>(json) ?? throw new InvalidOperationException("Empty reindex request.");
-        return new ReindexRequest(dto.Types ?? [], dto.Codes);
+        return new ReindexRequest(dto.Types ?? [], dto.Codes) { AfterChange = dto.AfterChange };
     }
 
     /// <summary>The position a cursor names: the type's index and the last key done in it.</summary>
@@ -35,5 +38,7 @@ internal sealed record ReindexRequest(IReadOnlyList<string> Types, IReadOnlyList
         public string[]? Types { get; set; }
 
         public string[]? Codes { get; set; }
+
+        public bool AfterChange { get; set; }
     }
 }
