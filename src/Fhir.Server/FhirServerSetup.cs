@@ -1,9 +1,10 @@
 using Fhir.Core.Definitions;
 using Fhir.Core.Outcomes;
-using Fhir.Search.Indexing;
 using Fhir.Search.Parameters;
 using Fhir.Server.Http;
+using Fhir.Server.Jobs;
 using Fhir.Server.Outcomes;
+using Fhir.Server.SearchParameters;
 using Fhir.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
@@ -32,14 +33,36 @@ public static class FhirServerSetup
         services.AddSingleton(storage);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(_ => FhirDefinitions.R4);
-        services.AddSingleton(sp => SearchParameterRegistry.CreateR4(sp.GetRequiredService<FhirDefinitions>()));
-        services.AddSingleton(sp => new ResourceIndexer(sp.GetRequiredService<SearchParameterRegistry>()));
+        // Search parameters: R4's, the custom ones in the profiles folder, and (at start, then as they are written) stored ones.
+        services.AddSingleton(sp => CreateCatalog(sp.GetRequiredService<FhirDefinitions>(), options.ProfilesPath, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<SearchParameterChanges>();
         services.AddSingleton(_ => FhirStores.Open(storage));
         services.AddSingleton<ServerContext>();
         services.AddHostedService<StoreInitializer>();
+
+        // Background jobs (reindex); after StoreInitializer: hosted services start in order.
+        var jobs = new JobOptions();
+        configuration.GetSection(JobOptions.Section).Bind(jobs);
+        jobs.Validate();
+        services.AddSingleton(jobs);
+        services.AddSingleton<JobSignal>();
+        services.AddSingleton<JobQueue>();
+        services.AddSingleton<ReindexJob>();
+        services.AddHostedService<StoredSearchParameters>();
+        services.AddHostedService<JobWorker>();
         services.Configure<Microsoft.AspNetCore.Routing.RouteOptions>(o => o.ConstraintMap[ResourceTypeConstraint.Name] = typeof(ResourceTypeConstraint));
         services.Configure<KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes + 1024 * 1024);
         return services;
+    }
+
+    private static SearchParameterCatalog CreateCatalog(FhirDefinitions definitions, string profilesPath, ILoggerFactory loggers)
+    {
+        var catalog = new SearchParameterCatalog(SearchParameterRegistry.CreateR4(definitions));
+        var logger = loggers.CreateLogger(typeof(SearchParameterCatalog));
+        var loaded = SearchParameterResources.LoadFolder(catalog, profilesPath, definitions,
+            (source, why) => logger.LogWarning("Skipped SearchParameter {Source}: {Reason}", source, why));
+        logger.LogInformation("{Count} custom search parameters loaded from {Folder}", loaded, System.IO.Path.GetFullPath(profilesPath));
+        return catalog;
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using Fhir.Core.Definitions;
 using Fhir.Search.Indexing;
 using Fhir.Search.Parameters;
+using Fhir.Server.SearchParameters;
 using Fhir.Storage;
 
 namespace Fhir.Server;
@@ -9,15 +10,26 @@ namespace Fhir.Server;
 internal sealed class ServerContext(
     IFhirStore store,
     FhirDefinitions definitions,
-    SearchParameterRegistry searchParameters,
-    ResourceIndexer indexer,
+    SearchParameterCatalog catalog,
+    SearchParameterChanges searchParameterChanges,
     FhirServerOptions options,
     TimeProvider clock)
 {
     public IFhirStore Store { get; } = store;
     public FhirDefinitions Definitions { get; } = definitions;
-    public SearchParameterRegistry SearchParameters { get; } = searchParameters;
-    public ResourceIndexer Indexer { get; } = indexer;
+
+    /// <summary>
+    /// The search parameters in force now (custom ones included). Changes publish a new registry:
+    /// read this once per request and use that registry throughout.
+    /// </summary>
+    public SearchParameterRegistry SearchParameters => catalog.Current.Registry;
+
+    /// <summary>The indexer for the search parameters in force now; a write calls it once, so it indexes with one registry.</summary>
+    public ResourceIndexer Indexer => catalog.Current.Indexer;
+
+    /// <summary>Applies committed writes of SearchParameter resources (registry and reindex jobs).</summary>
+    public SearchParameterChanges SearchParameterChanges { get; } = searchParameterChanges;
+
     public FhirServerOptions Options { get; } = options;
     public TimeProvider Clock { get; } = clock;
 

@@ -23,13 +23,25 @@ public sealed class ResourceIndexer(SearchParameterRegistry registry)
     public SearchParameterRegistry Registry { get; } = registry;
 
     /// <summary>The index values of <paramref name="resource"/> for every supported parameter of its type.</summary>
-    public IReadOnlyList<IndexValue> Extract(ElementNode resource)
+    public IReadOnlyList<IndexValue> Extract(ElementNode resource) => Extract(resource, codes: null);
+
+    /// <summary>
+    /// The index values of <paramref name="resource"/> for only the parameters named in
+    /// <paramref name="codes"/> (all when null): a reindex after one parameter changed rebuilds
+    /// only that parameter's rows.
+    /// </summary>
+    public IReadOnlyList<IndexValue> Extract(ElementNode resource, IReadOnlySet<string>? codes)
     {
+        ArgumentNullException.ThrowIfNull(resource);
         var plan = _plans.GetOrAdd(resource.Type.Name, BuildPlan);
         var values = new List<IndexValue>(32);
         var context = new EvaluationContext { Resource = resource, RootResource = resource, Resolver = _resolver };
         foreach (var (parameter, expression) in plan.Parameters)
         {
+            if (codes is not null && !codes.Contains(parameter.Code))
+            {
+                continue;
+            }
             foreach (var item in expression.Evaluate(resource, context))
             {
                 if (item is ElementNode node)

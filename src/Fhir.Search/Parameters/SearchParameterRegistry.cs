@@ -8,7 +8,7 @@ namespace Fhir.Search.Parameters;
 /// <summary>
 /// The search parameters the server supports, by resource type and code: the R4 base parameters
 /// (those the specification itself defines, marked normative or trial-use) plus any added later.
-/// Immutable; <see cref="With"/> returns a new registry, so readers never see a half-made change.
+/// Immutable; <see cref="With(IEnumerable{SearchParameterInfo})"/> returns a new registry, so readers never see a half-made change.
 /// </summary>
 public sealed class SearchParameterRegistry
 {
@@ -34,6 +34,16 @@ public sealed class SearchParameterRegistry
     /// <summary>Every parameter, one entry per resource type it applies to.</summary>
     public IReadOnlyList<SearchParameterInfo> All { get; }
 
+    /// <summary>
+    /// Which snapshot this is: 0 for the base registry, then increasing with every change made
+    /// through a <see cref="SearchParameterCatalog"/>. Caches built from a registry (the
+    /// CapabilityStatement, index plans) compare it to know when to rebuild.
+    /// </summary>
+    public long Version { get; private init; }
+
+    /// <summary>The definitions the registry resolves type inheritance with.</summary>
+    internal FhirDefinitions Definitions => _definitions;
+
     /// <summary>The registry of the R4 base search parameters.</summary>
     public static SearchParameterRegistry CreateR4(FhirDefinitions definitions)
     {
@@ -56,11 +66,14 @@ public sealed class SearchParameterRegistry
     }
 
     /// <summary>A registry with <paramref name="added"/> as well (replacing parameters with the same type and code).</summary>
-    public SearchParameterRegistry With(IEnumerable<SearchParameterInfo> added)
+    public SearchParameterRegistry With(IEnumerable<SearchParameterInfo> added) => With(added, Version);
+
+    /// <summary>As <see cref="With(IEnumerable{SearchParameterInfo})"/>, numbered <paramref name="version"/>.</summary>
+    internal SearchParameterRegistry With(IEnumerable<SearchParameterInfo> added, long version)
     {
         var list = added.ToList();
         var replaced = list.Select(p => (p.ResourceType, p.Code)).ToHashSet();
-        return new(_definitions, All.Where(p => !replaced.Contains((p.ResourceType, p.Code))).Concat(list));
+        return new(_definitions, All.Where(p => !replaced.Contains((p.ResourceType, p.Code))).Concat(list)) { Version = version };
     }
 
     /// <summary>

@@ -28,6 +28,11 @@ internal static class FhirEndpoints
         fhir.MapPost("/ResearchStudy/{id}/$eligibility", (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, ct) => Interactions.Operations.EligibilityOperation.HandleAsync(r, c, ct)));
         fhir.MapGet("/ResearchStudy/{id}/$endpoints", (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, ct) => Interactions.Operations.EndpointsOperation.HandleAsync(r, c, ct)));
         fhir.MapPost("/ResearchStudy/{id}/$endpoints", (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, ct) => Interactions.Operations.EndpointsOperation.HandleAsync(r, c, ct)));
+        // Asynchronous jobs: status URLs and the reindex operation.
+        fhir.MapGet("/_jobs/{jobId}", (HttpContext h, ServerContext c, string jobId) => Run(h, c, Body.None, (_, ct) => JobStatus.GetAsync(jobId, c, ct)));
+        fhir.MapDelete("/_jobs/{jobId}", (HttpContext h, ServerContext c, string jobId) => Run(h, c, Body.None, (_, ct) => JobStatus.CancelAsync(jobId, c, ct)));
+        fhir.MapPost("/$reindex", (HttpContext h, ServerContext c, Jobs.JobQueue q) => Run(h, c, Body.None, (r, ct) => Reindex.HandleAsync(r, c, q, ct)));
+        fhir.MapPost("/{type:fhirType}/$reindex", (HttpContext h, ServerContext c, Jobs.JobQueue q) => Run(h, c, Body.None, (r, ct) => Reindex.HandleAsync(r, c, q, ct)));
 
         fhir.MapGet("/{type:fhirType}", (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, ct) => SearchType.HandleAsync(r, c, ct)));
         fhir.MapPost("/{type:fhirType}/_search", (HttpContext h, ServerContext c) => Run(h, c, Body.Form, (r, ct) => SearchType.HandleAsync(r, c, ct)));

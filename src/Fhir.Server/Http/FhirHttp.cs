@@ -131,6 +131,14 @@ internal static class FhirHttp
         {
             httpResponse.Headers.Location = $"{baseUrl}/{location}";
         }
+        if (response.ContentLocation is { } contentLocation)
+        {
+            httpResponse.Headers.ContentLocation = $"{baseUrl}/{contentLocation}";
+        }
+        foreach (var (name, value) in response.Headers)
+        {
+            httpResponse.Headers.Append(name, value.StartsWith("{base}", StringComparison.Ordinal) ? baseUrl + value[6..] : value);
+        }
         if (response.Status is 204 or 304)
         {
             return;

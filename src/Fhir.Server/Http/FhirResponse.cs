@@ -24,6 +24,12 @@ internal sealed record FhirResponse(int Status)
     /// <summary>For Last-Modified.</summary>
     public DateTimeOffset? LastModified { get; init; }
 
+    /// <summary>Content-Location relative to the base (an async request's status URL, <c>_jobs/[id]</c>).</summary>
+    public string? ContentLocation { get; init; }
+
+    /// <summary>Other headers (<c>X-Progress</c>, <c>Retry-After</c>...); a value starting with <c>{base}</c> gets the base URL there.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
+
     /// <summary>True when the body is an error outcome.</summary>
     public bool IsError => Status >= 400;
 

@@ -11,6 +11,10 @@ namespace Fhir.Server.Pipeline;
 internal sealed class LazyWriteSession(IFhirStore store) : IWriteSession
 {
     private IWriteSession? _inner;
+    private List<ResourceWrite>? _searchParameterWrites;
+
+    /// <summary>The SearchParameter resources written in this session: they change the search parameters once committed.</summary>
+    public IReadOnlyList<ResourceWrite> SearchParameterWrites => _searchParameterWrites ?? [];
 
     private async ValueTask<IWriteSession> InnerAsync(CancellationToken ct) => _inner ??= await store.BeginWriteAsync(ct);
 
@@ -23,8 +27,14 @@ internal sealed class LazyWriteSession(IFhirStore store) : IWriteSession
     public async Task<IReadOnlyList<string>> SearchIdsAsync(SearchQuery query, int limit, CancellationToken ct = default) =>
         await (await InnerAsync(ct)).SearchIdsAsync(query, limit, ct);
 
-    public async Task WriteAsync(ResourceWrite write, CancellationToken ct = default) =>
+    public async Task WriteAsync(ResourceWrite write, CancellationToken ct = default)
+    {
         await (await InnerAsync(ct)).WriteAsync(write, ct);
+        if (write.Type == "SearchParameter")
+        {
+            (_searchParameterWrites ??= []).Add(write);
+        }
+    }
 
     public Task CommitAsync(CancellationToken ct = default) => _inner?.CommitAsync(ct) ?? Task.CompletedTask;
 

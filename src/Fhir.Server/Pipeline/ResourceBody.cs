@@ -36,6 +36,12 @@ internal static class ResourceBody
             resource = null;
             return false;
         }
+        if (resource.Type.Name == "SearchParameter" && SearchParameters.SearchParameterWriteCheck.Check(resource, context) is { } invalid)
+        {
+            error = invalid;
+            resource = null;
+            return false;
+        }
         return true;
     }
 }

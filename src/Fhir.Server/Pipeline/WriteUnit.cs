@@ -25,6 +25,12 @@ internal static class WriteUnit
                 if (!response.IsError)
                 {
                     await session.CommitAsync(ct);
+                    if (session.SearchParameterWrites.Count > 0
+                        && await context.SearchParameterChanges.CommittedAsync(session.SearchParameterWrites, ct) is { } reindex)
+                    {
+                        // Where to follow the reindex of the resources stored before the change.
+                        response = response with { Headers = [.. response.Headers, new("X-Reindex-Job", "{base}/" + Jobs.JobQueue.StatusPath(reindex.Id))] };
+                    }
                 }
                 return response; // an error response leaves the session uncommitted: disposing rolls it back
             }

@@ -9,7 +9,7 @@ namespace Fhir.Storage.Postgres;
 /// COMMITTED transaction that serialises with others through row locks (ReadForUpdate),
 /// advisory locks (LockCondition) and the unique constraints.
 /// </summary>
-internal sealed class PostgresFhirStore : SqlFhirStore
+internal sealed partial class PostgresFhirStore : SqlFhirStore
 {
     private readonly NpgsqlDataSource dataSource;
 

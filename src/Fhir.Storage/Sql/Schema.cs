@@ -87,6 +87,28 @@ internal static class Schema
         CREATE INDEX ix_uri ON idx_uri (code, uri);
         CREATE INDEX ix_uri_res ON idx_uri (res_key, code);
         """,
+        // 2: background jobs (reindex; bulk export and import later). resume_at is the cursor a
+        // runner resumes from; owner and lease_until make a claim that expires when its process dies.
+        """
+        CREATE TABLE job (
+            id {text} PRIMARY KEY,
+            kind {text} NOT NULL,
+            status {text} NOT NULL,
+            request {text} NOT NULL,
+            resume_at {text},
+            done {bigint} NOT NULL,
+            total {bigint},
+            result {text},
+            error {text},
+            created {instant} NOT NULL,
+            started {instant},
+            finished {instant},
+            owner {text},
+            lease_until {instant},
+            heartbeat {instant}
+        );
+        CREATE INDEX ix_job_status ON job (status, created);
+        """,
     ];
 
     /// <summary>Creates the version table; run under the migration lock before reading it.</summary>

@@ -28,7 +28,7 @@ namespace Fhir.Storage.Sqlite;
 /// member that had committed into it, with <see cref="WriteConflictException"/> when a retry
 /// in a new transaction is right.</para>
 /// </remarks>
-internal sealed class SqliteFhirStore : SqlFhirStore
+internal sealed partial class SqliteFhirStore : SqlFhirStore
 {
     /// <summary>A group commits after this many sessions even while more wait: bounds its transaction and its members' wait.</summary>
     internal const int MaxGroupSessions = 32;

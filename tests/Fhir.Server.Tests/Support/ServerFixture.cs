@@ -90,7 +90,7 @@ public class SqliteServer : ServerFixture
 }
 
 /// <summary>A server on a new PostgreSQL database of the shared test cluster.</summary>
-public sealed class PostgresServer : ServerFixture
+public class PostgresServer : ServerFixture
 {
     public override string Provider => "Postgres";
 

@@ -1,0 +1,79 @@
+using Fhir.Storage.Jobs;
+
+namespace Fhir.Storage.Sql;
+
+/// <summary>
+/// Reindexing (<see cref="IReindexStore"/>): reads outside transactions, and one write session
+/// per batch that records the job's checkpoint and replaces the batch's index rows together, so a
+/// resumed job never skips a batch nor depends on one it did not finish.
+/// </summary>
+internal abstract partial class SqlFhirStore
+{
+    private const string ReadCurrentSql =
+        "SELECT r.res_key, r.res_id, r.version_seq, v.json FROM resource r JOIN resource_version v ON v.seq = r.version_seq"
+        + " WHERE r.res_type = @p0 AND r.deleted = FALSE AND r.res_key > @p1 ORDER BY r.res_key LIMIT @p2";
+
+    /// <summary>
+    /// Inside <paramref name="session"/>: deletes the rows of <paramref name="codes"/> (all when null)
+    /// of those <paramref name="resources"/> whose current version is still the one indexed, and
+    /// inserts their new rows. The others are left alone.
+    /// </summary>
+    protected abstract Task ReplaceIndexRowsAsync(
+        SqlWriteSession session, IReadOnlyList<ReindexedResource> resources, IReadOnlyCollection<string>? codes, CancellationToken ct);
+
+    public async Task<long> CountCurrentAsync(string type, CancellationToken ct = default)
+    {
+        var lease = await LeaseForReadAsync(ct);
+        await using (lease)
+        {
+            var cmd = lease.Command("SELECT COUNT(*) FROM resource WHERE res_type = @p0 AND deleted = FALSE");
+            var p = new SqlParams();
+            p.Add(type);
+            p.BindTo(cmd);
+            return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+
+    public async Task<IReadOnlyList<CurrentResource>> ReadCurrentAsync(string type, long afterKey, int limit, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var lease = await LeaseForReadAsync(ct);
+        await using (lease)
+        {
+            var cmd = lease.Command(ReadCurrentSql);
+            var p = new SqlParams();
+            p.Add(type);
+            p.Add(afterKey);
+            p.Add(limit);
+            p.BindTo(cmd);
+            var list = new List<CurrentResource>(limit);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                list.Add(new CurrentResource(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetFieldValue<byte[]>(3)));
+            }
+            return list;
+        }
+    }
+
+    public Task<bool> ReplaceIndexAsync(
+        IReadOnlyList<ReindexedResource> resources, IReadOnlyCollection<string>? codes, JobCheckpoint? checkpoint, DateTimeOffset now,
+        CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(resources);
+        return InWriteSessionAsync(async session =>
+        {
+            // The checkpoint first: on PostgreSQL it locks the job row, so a concurrent cancel
+            // waits for this batch or makes it write nothing.
+            if (checkpoint is not null && !await CheckpointAsync(session, checkpoint, now, ct))
+            {
+                return false;
+            }
+            if (resources.Count > 0)
+            {
+                await ReplaceIndexRowsAsync(session, resources, codes, ct);
+            }
+            return true;
+        }, ct);
+    }
+}
