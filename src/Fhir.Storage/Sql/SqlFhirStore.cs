@@ -3,7 +3,7 @@ using Fhir.Search.Queries;
 namespace Fhir.Storage.Sql;
 
 /// <summary>What the two stores share: every read runs the same SQL on a lent connection.</summary>
-internal abstract class SqlFhirStore(SqlDialect dialect) : IFhirStore
+internal abstract partial class SqlFhirStore(SqlDialect dialect) : IFhirStore
 {
     /// <summary>The dialect of this store's database.</summary>
     protected SqlDialect Dialect { get; } = dialect;
