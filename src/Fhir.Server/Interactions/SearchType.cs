@@ -12,7 +12,11 @@ namespace Fhir.Server.Interactions;
 /// </summary>
 internal static class SearchType
 {
-    public static async Task<FhirResponse> HandleAsync(FhirRequest request, ServerContext context, CancellationToken ct)
+    /// <param name="request">The search request.</param>
+    /// <param name="context">The server.</param>
+    /// <param name="ct">Cancellation.</param>
+    /// <param name="scope">A compartment to search in (<c>Patient/123/Observation</c>), or null for the whole type.</param>
+    public static async Task<FhirResponse> HandleAsync(FhirRequest request, ServerContext context, CancellationToken ct, SearchScope? scope = null)
     {
         var type = request.ResourceType!;
         var handling = request.Conditions.Handling == HandlingPreference.Strict ? HandlingMode.Strict : HandlingMode.Lenient;
@@ -24,14 +28,16 @@ internal static class SearchType
         {
             return FhirResponse.Error(400, issues);
         }
+        var query = scope is null ? parsed.Query : parsed.Query with { Compartment = scope.Compartment };
+        var searchUrl = scope?.Url ?? $"{request.BaseUrl}/{type}";
         if (results.Summary == SummaryChoice.Count)
         {
-            return await SearchCount.HandleAsync(request, $"{request.BaseUrl}/{type}", parsed.Query, parsed.SelfQuery.Concat(results.Self), issues, context, ct);
+            return await SearchCount.HandleAsync(request, searchUrl, query, parsed.SelfQuery.Concat(results.Self), issues, context, ct);
         }
-        var page = await context.Store.SearchAsync(parsed.Query, ct);
+        var page = await context.Store.SearchAsync(query, ct);
 
         var selfQuery = string.Join("&", parsed.SelfQuery.Concat(results.Self).Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value)));
-        var self = $"{request.BaseUrl}/{type}" + (selfQuery.Length == 0 ? "" : "?" + selfQuery);
+        var self = searchUrl + (selfQuery.Length == 0 ? "" : "?" + selfQuery);
         var separator = selfQuery.Length == 0 ? "?" : "&";
         var links = new List<(string, string)> { ("self", parsed.Query.After is { } after ? $"{self}{separator}_cursor={after}" : self) };
         if (parsed.Query.After is not null)
