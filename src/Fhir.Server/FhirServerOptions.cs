@@ -27,6 +27,12 @@ public sealed class FhirServerOptions
     /// <summary>Largest page size a client may ask for. Default 1,000.</summary>
     public int MaxPageSize { get; set; } = 1_000;
 
+    /// <summary>
+    /// Most resources <c>_include</c> and <c>_revinclude</c> add to one page of search results; beyond it
+    /// the page says, in an OperationOutcome entry, that the includes were cut short. Default 1,000.
+    /// </summary>
+    public int MaxIncludedResources { get; set; } = 1_000;
+
     /// <summary>The folder of the trial's conformance resources (profiles, value sets, search parameters).</summary>
     public string ProfilesPath { get; set; } = "profiles";
 
@@ -36,10 +42,10 @@ public sealed class FhirServerOptions
     /// <summary>Fails start-up when a limit is not usable.</summary>
     public void Validate()
     {
-        if (MaxRequestBodyBytes < 1024 || MaxJsonDepth < 8 || MaxBundleEntries < 1 || DefaultPageSize < 1 || MaxPageSize < DefaultPageSize)
+        if (MaxRequestBodyBytes < 1024 || MaxJsonDepth < 8 || MaxBundleEntries < 1 || DefaultPageSize < 1 || MaxPageSize < DefaultPageSize || MaxIncludedResources < 1)
         {
             throw new InvalidOperationException(
-                "Fhir options out of range: MaxRequestBodyBytes >= 1024, MaxJsonDepth >= 8, MaxBundleEntries >= 1, 1 <= DefaultPageSize <= MaxPageSize.");
+                "Fhir options out of range: MaxRequestBodyBytes >= 1024, MaxJsonDepth >= 8, MaxBundleEntries >= 1, 1 <= DefaultPageSize <= MaxPageSize, MaxIncludedResources >= 1.");
         }
     }
 }

@@ -33,6 +33,11 @@ internal sealed class ServerContext(
     public FhirServerOptions Options { get; } = options;
     public TimeProvider Clock { get; } = clock;
 
+    /// <summary>The R4 compartments, read from the definitions on first use.</summary>
+    public Fhir.Search.Compartments.CompartmentModel Compartments => _compartments ??= Fhir.Search.Compartments.CompartmentModel.FromDefinitions(Definitions);
+
+    private Fhir.Search.Compartments.CompartmentModel? _compartments;
+
     /// <summary>A new server-assigned logical id: time-ordered (UUID v7) so that new rows land at the end of indexes.</summary>
     public static string NewId() => Guid.CreateVersion7().ToString("D");
 }

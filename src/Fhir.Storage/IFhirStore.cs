@@ -24,6 +24,16 @@ public interface IFhirStore : IAsyncDisposable, Jobs.IJobStore, IReindexStore
     /// <summary>Current, non-deleted resources that match the query, in surrogate-key order.</summary>
     Task<SearchPage> SearchAsync(SearchQuery query, CancellationToken ct = default);
 
+    /// <summary>The number of current, non-deleted resources that match the query's criteria (its page and cursor are ignored).</summary>
+    Task<long> CountAsync(SearchQuery query, CancellationToken ct = default);
+
+    /// <summary>
+    /// The current, non-deleted resources that the given resources reference (<c>_include</c>) or that
+    /// reference them (<c>_revinclude</c>), found through the reference index, in surrogate-key order,
+    /// each once, at most <see cref="IncludeRequest.Limit"/>.
+    /// </summary>
+    Task<IReadOnlyList<ResourceVersion>> IncludeAsync(IncludeRequest request, CancellationToken ct = default);
+
     /// <summary>
     /// Opens a write session: one database transaction in which the caller reads, checks
     /// conditions and writes. Nothing is visible to others before <see cref="IWriteSession.CommitAsync"/>.

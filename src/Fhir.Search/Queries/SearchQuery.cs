@@ -12,7 +12,11 @@ public sealed record SearchQuery(
     string? ResourceType,
     IReadOnlyList<SearchCriterion> Criteria,
     int Count = 50,
-    long? After = null);
+    long? After = null)
+{
+    /// <summary>Only resources in this compartment (<c>Patient/123/Observation</c>), when set.</summary>
+    public Compartments.CompartmentFilter? Compartment { get; init; }
+}
 
 /// <summary>One search parameter as used in a query: <c>code:modifier=value1,value2</c>.</summary>
 /// <param name="Code">Parameter code, e.g. <c>identifier</c>, or <c>_id</c>, <c>_lastUpdated</c>.</param>

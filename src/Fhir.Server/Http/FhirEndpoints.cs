@@ -47,6 +47,9 @@ internal static class FhirEndpoints
         fhir.MapDelete("/{type:fhirType}/{id}", (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, ct) => Write(c, r, Delete.HandleAsync, ct)));
         fhir.MapMethods("/{type:fhirType}/{id}", ["PATCH"], (HttpContext h, ServerContext c) => Run(h, c, Body.Patch, (r, ct) => Write(c, r, Patch.HandleAsync, ct)));
         fhir.MapGet("/{type:fhirType}/{id}/_history", (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, ct) => History.HandleAsync(r, c, ct)));
+        fhir.MapGet("/{type:fhirType}/{id}/$everything", (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, ct) => Everything.HandleAsync(r, c, ct)));
+        fhir.MapGet("/{type:fhirType}/{id}/{target}", (HttpContext h, ServerContext c, string target) => Run(h, c, Body.None, (r, ct) => SearchCompartment.HandleAsync(r, c, target, ct)));
+        fhir.MapPost("/{type:fhirType}/{id}/{target}/_search", (HttpContext h, ServerContext c, string target) => Run(h, c, Body.Form, (r, ct) => SearchCompartment.HandleAsync(r, c, target, ct)));
         fhir.MapGet("/{type:fhirType}/{id}/_history/{vid}", (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, ct) => VRead.HandleAsync(r, c, ct)));
         return fhir;
     }

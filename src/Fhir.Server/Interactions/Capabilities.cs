@@ -14,6 +14,8 @@ internal sealed class Capabilities(ServerContext context)
 {
     private static readonly string[] TypeInteractions = ["read", "vread", "update", "patch", "delete", "history-instance", "history-type", "create", "search-type"];
     private byte[]? _cached;
+    private Dictionary<string, string>? _documentation;
+    private Dictionary<string, List<string>>? _revIncludes;
 
     public FhirResponse Handle(FhirRequest request) => new(200) { Body = _cached ??= Build(request.BaseUrl) };
 
@@ -56,6 +58,9 @@ internal sealed class Capabilities(ServerContext context)
                 json.WriteEndObject();
             }
             json.WriteEndArray();
+            // Compartment searches ([Compartment]/[id]/[type]) follow these definitions.
+            WriteStrings(json, "compartment", context.Compartments.CompartmentTypes.Order(StringComparer.Ordinal)
+                .Select(c => "http://hl7.org/fhir/CompartmentDefinition/" + char.ToLowerInvariant(c[0]) + c[1..]));
             json.WriteEndObject();
             json.WriteEndArray();
             json.WriteEndObject();
@@ -84,26 +89,101 @@ internal sealed class Capabilities(ServerContext context)
         json.WriteBoolean("conditionalUpdate", true);
         json.WriteString("conditionalDelete", "single");
         json.WriteStartArray("searchParam");
-        WriteSearchParam(json, "_id", "http://hl7.org/fhir/SearchParameter/Resource-id", "token");
-        WriteSearchParam(json, "_lastUpdated", "http://hl7.org/fhir/SearchParameter/Resource-lastUpdated", "date");
+        WriteSearchParam(json, "_id", "http://hl7.org/fhir/SearchParameter/Resource-id", "token", Documentation("http://hl7.org/fhir/SearchParameter/Resource-id"));
+        WriteSearchParam(json, "_lastUpdated", "http://hl7.org/fhir/SearchParameter/Resource-lastUpdated", "date", Documentation("http://hl7.org/fhir/SearchParameter/Resource-lastUpdated"));
         foreach (var parameter in context.SearchParameters.ForType(type))
         {
             if (parameter.IsSupported && parameter.Code is not ("_id" or "_lastUpdated"))
             {
-                WriteSearchParam(json, parameter.Code, parameter.Url, parameter.Type.ToString().ToLowerInvariant());
+                WriteSearchParam(json, parameter.Code, parameter.Url, parameter.Type.ToString().ToLowerInvariant(), Documentation(parameter.Url));
             }
         }
         json.WriteEndArray();
+        WriteStrings(json, "searchInclude", SearchIncludes(type));
+        WriteStrings(json, "searchRevInclude", RevIncludes().GetValueOrDefault(type) ?? []);
+        if (type is "Patient" or "Encounter")
+        {
+            json.WriteStartArray("operation");
+            json.WriteStartObject();
+            json.WriteString("name", "everything");
+            json.WriteString("definition", $"http://hl7.org/fhir/OperationDefinition/{type}-everything");
+            json.WriteEndObject();
+            json.WriteEndArray();
+        }
         json.WriteEndObject();
     }
 
-    private static void WriteSearchParam(Utf8JsonWriter json, string name, string definition, string type)
+    private static void WriteSearchParam(Utf8JsonWriter json, string name, string definition, string type, string? documentation)
     {
         json.WriteStartObject();
         json.WriteString("name", name);
         json.WriteString("definition", definition);
         json.WriteString("type", type);
+        if (documentation is not null)
+        {
+            json.WriteString("documentation", documentation);
+        }
         json.WriteEndObject();
+    }
+
+    // _include values a search on the type accepts: every reference parameter of the type, and *.
+    private IEnumerable<string> SearchIncludes(string type) =>
+        context.SearchParameters.ForType(type)
+            .Where(p => p.Type == Fhir.Search.Queries.SearchParamType.Reference && p.IsSupported)
+            .Select(p => $"{type}:{p.Code}")
+            .Prepend("*");
+
+    // _revinclude values per target type: Source:param for every reference parameter that may point at it.
+    private Dictionary<string, List<string>> RevIncludes()
+    {
+        if (_revIncludes is not null)
+        {
+            return _revIncludes;
+        }
+        var byTarget = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var source in context.Definitions.ResourceTypeNames)
+        {
+            foreach (var parameter in context.SearchParameters.ForType(source))
+            {
+                if (parameter.Type != Fhir.Search.Queries.SearchParamType.Reference || !parameter.IsSupported)
+                {
+                    continue;
+                }
+                var targets = parameter.Targets.Contains("Resource") || parameter.Targets.Count == 0 ? context.Definitions.ResourceTypeNames : parameter.Targets;
+                foreach (var target in targets)
+                {
+                    if (!byTarget.TryGetValue(target, out var list))
+                    {
+                        byTarget[target] = list = [];
+                    }
+                    list.Add($"{source}:{parameter.Code}");
+                }
+            }
+        }
+        return _revIncludes = byTarget;
+    }
+
+    // The description of each search parameter of the definitions, by canonical URL.
+    private string? Documentation(string url)
+    {
+        if (_documentation is null)
+        {
+            var map = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var entry in context.Definitions.Entries)
+            {
+                if (entry.ResourceType != "SearchParameter" || entry.Url is null)
+                {
+                    continue;
+                }
+                using var doc = JsonDocument.Parse(context.Definitions.ReadJson(entry));
+                if (doc.RootElement.TryGetProperty("description", out var description) && description.GetString() is { Length: > 0 } text)
+                {
+                    map.TryAdd(entry.Url, text);
+                }
+            }
+            _documentation = map;
+        }
+        return _documentation.GetValueOrDefault(url);
     }
 
     private static void WriteStrings(Utf8JsonWriter json, string name, IEnumerable<string> values)

@@ -2,6 +2,7 @@ using Fhir.Core.Outcomes;
 using Fhir.Search.Queries;
 using Fhir.Server.Bundles;
 using Fhir.Server.Http;
+using Fhir.Server.Search;
 
 namespace Fhir.Server.Interactions;
 
@@ -11,19 +12,32 @@ namespace Fhir.Server.Interactions;
 /// </summary>
 internal static class SearchType
 {
-    public static async Task<FhirResponse> HandleAsync(FhirRequest request, ServerContext context, CancellationToken ct)
+    /// <param name="request">The search request.</param>
+    /// <param name="context">The server.</param>
+    /// <param name="ct">Cancellation.</param>
+    /// <param name="scope">A compartment to search in (<c>Patient/123/Observation</c>), or null for the whole type.</param>
+    public static async Task<FhirResponse> HandleAsync(FhirRequest request, ServerContext context, CancellationToken ct, SearchScope? scope = null)
     {
         var type = request.ResourceType!;
         var handling = request.Conditions.Handling == HandlingPreference.Strict ? HandlingMode.Strict : HandlingMode.Lenient;
-        var parsed = SearchQueryParser.Parse(type, request.Query, context.SearchParameters, handling, context.Options.DefaultPageSize, context.Options.MaxPageSize);
-        if (parsed.Issues.Any(i => i.IsError))
+        var resultIssues = new List<Issue>();
+        var results = ResultParameters.Split(request.Query, context.SearchParameters, context.Definitions, handling, resultIssues, out var criteria);
+        var parsed = SearchQueryParser.Parse(type, criteria, context.SearchParameters, handling, context.Options.DefaultPageSize, context.Options.MaxPageSize);
+        var issues = resultIssues.Concat(parsed.Issues).ToList();
+        if (issues.Any(i => i.IsError))
         {
-            return FhirResponse.Error(400, parsed.Issues);
+            return FhirResponse.Error(400, issues);
         }
-        var page = await context.Store.SearchAsync(parsed.Query, ct);
+        var query = scope is null ? parsed.Query : parsed.Query with { Compartment = scope.Compartment };
+        var searchUrl = scope?.Url ?? $"{request.BaseUrl}/{type}";
+        if (results.Summary == SummaryChoice.Count)
+        {
+            return await SearchCount.HandleAsync(request, searchUrl, query, parsed.SelfQuery.Concat(results.Self), issues, context, ct);
+        }
+        var page = await context.Store.SearchAsync(query, ct);
 
-        var selfQuery = string.Join("&", parsed.SelfQuery.Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value)));
-        var self = $"{request.BaseUrl}/{type}" + (selfQuery.Length == 0 ? "" : "?" + selfQuery);
+        var selfQuery = string.Join("&", parsed.SelfQuery.Concat(results.Self).Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value)));
+        var self = searchUrl + (selfQuery.Length == 0 ? "" : "?" + selfQuery);
         var separator = selfQuery.Length == 0 ? "?" : "&";
         var links = new List<(string, string)> { ("self", parsed.Query.After is { } after ? $"{self}{separator}_cursor={after}" : self) };
         if (parsed.Query.After is not null)
@@ -35,15 +49,7 @@ internal static class SearchType
             links.Add(("next", $"{self}{separator}_cursor={next}"));
         }
         using var bundle = new BundleWriter("searchset", request.BaseUrl, page.Total, links);
-        foreach (var resource in page.Resources)
-        {
-            bundle.AddSearchEntry(resource);
-        }
-        var warnings = parsed.Issues.Where(i => !i.IsError).ToList();
-        if (warnings.Count > 0)
-        {
-            bundle.AddOutcomeEntry(warnings);
-        }
+        await SearchEntries.AddAsync(bundle, page.Resources, results, issues, context, ct);
         return new FhirResponse(200) { Body = bundle.ToArray() };
     }
 }

@@ -88,6 +88,7 @@ internal sealed class SearchSqlBuilder
             sql.Append(" AND ").Append(query.Criteria.Count > 0 ? dialect.TypeTermWithCriteria : "r.res_type").Append(" = ").Append(p.Add(query.ResourceType));
         }
         if (query.After is long after) sql.Append(" AND r.res_key > ").Append(p.Add(after));
+        if (query.Compartment is { } compartment) CompartmentSql.Append(sql, p, compartment, query.ResourceType);
         var criteria = query.Criteria;
         for (var i = 0; i < criteria.Count; i++)
         {

@@ -20,25 +20,74 @@ public sealed class CapabilitiesTests(SqliteServer server) : IClassFixture<Sqlit
     }
 
     [Fact]
-    public async Task Every_search_parameter_listed_for_a_type_is_accepted_by_search()
+    public async Task Every_search_parameter_listed_for_every_type_is_accepted_by_a_strict_search()
     {
         var statement = await (await Client.GetAsync("metadata")).ExpectAsync(HttpStatusCode.OK);
-        var observation = statement.GetProperty("rest")[0].GetProperty("resource").EnumerateArray().Single(r => r.GetProperty("type").GetString() == "Observation");
-        var names = observation.GetProperty("searchParam").EnumerateArray().Select(p => (Name: p.GetProperty("name").GetString()!, Type: p.GetProperty("type").GetString()!)).ToList();
-        Assert.Contains(names, p => p.Name == "code");
-        Assert.Contains(names, p => p.Name == "value-quantity");
-        Assert.DoesNotContain(names, p => p.Type == "composite");
+        var resources = statement.GetProperty("rest")[0].GetProperty("resource").EnumerateArray().ToList();
+        var observation = resources.Single(r => r.GetProperty("type").GetString() == "Observation");
+        var observationNames = observation.GetProperty("searchParam").EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToList();
+        Assert.Contains("code", observationNames);
+        Assert.Contains("value-quantity", observationNames);
 
-        foreach (var (name, type) in names)
+        var failures = new List<string>();
+        var checkedCount = 0;
+        foreach (var resource in resources)
         {
-            var value = type switch
+            var type = resource.GetProperty("type").GetString()!;
+            foreach (var parameter in resource.GetProperty("searchParam").EnumerateArray())
             {
-                "date" => "2020", "number" => "1", "quantity" => "1", "reference" => "Patient/1", "token" => "a|b", _ => "x",
-            };
-            var request = new HttpRequestMessage(HttpMethod.Get, $"Observation?{name}={Uri.EscapeDataString(value)}");
-            request.Headers.Add("Prefer", "handling=strict");
-            var response = await Client.SendAsync(request);
-            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{name} ({type}): {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                var (name, kind) = (parameter.GetProperty("name").GetString()!, parameter.GetProperty("type").GetString()!);
+                Assert.NotEqual("composite", kind);
+                Assert.False(string.IsNullOrEmpty(parameter.GetProperty("definition").GetString()), $"{type}.{name} has no definition");
+                var value = kind switch
+                {
+                    "date" => "2020", "number" => "1", "quantity" => "1", "reference" => "Patient/1", "token" => "a|b", _ => "x",
+                };
+                await ExpectStrictOkAsync($"{type}?{name}={Uri.EscapeDataString(value)}", failures);
+                checkedCount++;
+            }
+        }
+        Assert.True(checkedCount > 1000, $"only {checkedCount} parameters listed");
+        Assert.Empty(failures);
+    }
+
+    [Fact]
+    public async Task Every_listed_include_and_revinclude_is_accepted_by_a_strict_search()
+    {
+        var statement = await (await Client.GetAsync("metadata")).ExpectAsync(HttpStatusCode.OK);
+        var resources = statement.GetProperty("rest")[0].GetProperty("resource").EnumerateArray().ToList();
+        var patient = resources.Single(r => r.GetProperty("type").GetString() == "Patient");
+        Assert.Contains("Patient:general-practitioner", patient.GetProperty("searchInclude").EnumerateArray().Select(v => v.GetString()));
+        Assert.Contains("Observation:subject", patient.GetProperty("searchRevInclude").EnumerateArray().Select(v => v.GetString()));
+        Assert.Equal("everything", patient.GetProperty("operation")[0].GetProperty("name").GetString());
+        Assert.Contains("http://hl7.org/fhir/CompartmentDefinition/patient", statement.GetProperty("rest")[0].GetProperty("compartment").EnumerateArray().Select(v => v.GetString()));
+        var code = patient.GetProperty("searchParam").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "identifier");
+        Assert.Equal("A patient identifier", code.GetProperty("documentation").GetString());
+
+        var failures = new List<string>();
+        foreach (var resource in resources)
+        {
+            var type = resource.GetProperty("type").GetString()!;
+            foreach (var value in resource.GetProperty("searchInclude").EnumerateArray())
+            {
+                await ExpectStrictOkAsync($"{type}?_include={Uri.EscapeDataString(value.GetString()!)}", failures);
+            }
+            foreach (var value in resource.GetProperty("searchRevInclude").EnumerateArray().Take(20))
+            {
+                await ExpectStrictOkAsync($"{type}?_revinclude={Uri.EscapeDataString(value.GetString()!)}", failures);
+            }
+        }
+        Assert.Empty(failures);
+    }
+
+    private async Task ExpectStrictOkAsync(string url, List<string> failures)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Add("Prefer", "handling=strict");
+        using var response = await Client.SendAsync(request);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            failures.Add($"{url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         }
     }
 

@@ -1,0 +1,88 @@
+using System.Globalization;
+using Fhir.Search.Queries;
+using Fhir.Storage;
+
+namespace Fhir.Server.Search;
+
+/// <summary>
+/// Pages through every resource of a compartment, one resource type after another (each type has
+/// its own compartment parameters and may have its own criteria). The cursor is
+/// <c>typeIndex</c> or <c>typeIndex.key</c>: the type to go on with and the last key read in it.
+/// </summary>
+internal static class CompartmentWalk
+{
+    /// <summary>One page of at most <paramref name="count"/> resources, and the cursor of the next page (null on the last).</summary>
+    public static async Task<(List<ResourceVersion> Page, string? Next)> PageAsync(
+        ServerContext context, string compartment, string id, IReadOnlyList<string> types,
+        Func<string, IReadOnlyList<SearchCriterion>> criteria, int count, Cursor start, CancellationToken ct)
+    {
+        var page = new List<ResourceVersion>();
+        for (var i = start.TypeIndex; i < types.Count; i++)
+        {
+            if (page.Count == count)
+            {
+                return (page, Cursor.Format(i, null));
+            }
+            var type = types[i];
+            var query = new SearchQuery(type, criteria(type), count - page.Count, i == start.TypeIndex ? start.After : null)
+            {
+                Compartment = context.Compartments.Filter(compartment, id, type),
+            };
+            var found = await context.Store.SearchAsync(query, ct);
+            page.AddRange(found.Resources);
+            if (found.Next is { } next)
+            {
+                return (page, Cursor.Format(i, next));
+            }
+        }
+        return (page, null);
+    }
+
+    /// <summary>How many resources of the compartment match, over all <paramref name="types"/>.</summary>
+    public static async Task<long> CountAsync(
+        ServerContext context, string compartment, string id, IReadOnlyList<string> types,
+        Func<string, IReadOnlyList<SearchCriterion>> criteria, CancellationToken ct)
+    {
+        long total = 0;
+        foreach (var type in types)
+        {
+            total += await context.Store.CountAsync(new SearchQuery(type, criteria(type)) { Compartment = context.Compartments.Filter(compartment, id, type) }, ct);
+        }
+        return total;
+    }
+
+    /// <summary>A position in the walk.</summary>
+    /// <param name="TypeIndex">The type to go on with.</param>
+    /// <param name="After">The last key read in that type, or null to start it.</param>
+    internal readonly record struct Cursor(int TypeIndex, long? After)
+    {
+        public static string Format(int typeIndex, long? after) =>
+            after is { } key ? $"{typeIndex.ToString(CultureInfo.InvariantCulture)}.{key.ToString(CultureInfo.InvariantCulture)}" : typeIndex.ToString(CultureInfo.InvariantCulture);
+
+        public static bool TryParse(string? text, out Cursor cursor)
+        {
+            cursor = default;
+            if (text is null)
+            {
+                return true;
+            }
+            var dot = text.IndexOf('.');
+            var head = dot < 0 ? text : text[..dot];
+            if (!int.TryParse(head, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+            {
+                return false;
+            }
+            long? after = null;
+            if (dot >= 0)
+            {
+                if (!long.TryParse(text[(dot + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var key))
+                {
+                    return false;
+                }
+                after = key;
+            }
+            cursor = new Cursor(index, after);
+            return true;
+        }
+    }
+}

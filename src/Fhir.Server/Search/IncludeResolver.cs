@@ -1,0 +1,94 @@
+using Fhir.Core.Outcomes;
+using Fhir.Search.Parameters;
+using Fhir.Search.Queries;
+using Fhir.Storage;
+
+namespace Fhir.Server.Search;
+
+/// <summary>
+/// Resolves <c>_include</c> and <c>_revinclude</c> for a page of matches (FHIR R4 Search §3.1.1.5.4):
+/// every step applies to the matches; <c>:iterate</c> steps apply again to what the previous round
+/// added, until a round adds nothing. Each resource appears once (matches are never repeated as
+/// includes), so cycles end; at most <see cref="FhirServerOptions.MaxIncludedResources"/> are added.
+/// </summary>
+internal static class IncludeResolver
+{
+    /// <summary>The included resources, in the order found, and a warning when the limit cut them short.</summary>
+    public static async Task<(IReadOnlyList<ResourceVersion> Included, Issue? Truncated)> ResolveAsync(
+        IReadOnlyList<ResourceVersion> matches, IReadOnlyList<IncludeSpec> specs, ServerContext context, CancellationToken ct)
+    {
+        if (specs.Count == 0 || matches.Count == 0)
+        {
+            return ([], null);
+        }
+        var max = context.Options.MaxIncludedResources;
+        var seen = new HashSet<ResourceRef>();
+        foreach (var match in matches)
+        {
+            seen.Add(new(match.Type, match.Id));
+        }
+        var included = new List<ResourceVersion>();
+        IReadOnlyList<ResourceRef> frontier = [.. seen];
+        var firstRound = true;
+        while (frontier.Count > 0)
+        {
+            var added = new List<ResourceRef>();
+            foreach (var spec in specs)
+            {
+                if (!firstRound && !spec.Iterate)
+                {
+                    continue;
+                }
+                foreach (var request in Requests(spec, frontier, context.SearchParameters, max - included.Count + 1))
+                {
+                    foreach (var resource in await context.Store.IncludeAsync(request, ct))
+                    {
+                        var key = new ResourceRef(resource.Type, resource.Id);
+                        if (!seen.Add(key))
+                        {
+                            continue;
+                        }
+                        if (included.Count == max)
+                        {
+                            return (included, Issue.Warning(IssueType.TooCostly,
+                                $"Only the first {max} included resources are returned: the _include and _revinclude parameters reach more.", "_include"));
+                        }
+                        included.Add(resource);
+                        added.Add(key);
+                    }
+                }
+            }
+            frontier = added;
+            firstRound = false;
+        }
+        return (included, null);
+    }
+
+    private static IEnumerable<IncludeRequest> Requests(IncludeSpec spec, IReadOnlyList<ResourceRef> from, SearchParameterRegistry registry, int limit)
+    {
+        if (spec.Direction == IncludeDirection.Include)
+        {
+            // _include=* follows every reference of each resource, whatever its type.
+            var types = spec.SourceType is { } t ? [t] : from.Select(r => r.Type).Distinct(StringComparer.Ordinal);
+            foreach (var type in types)
+            {
+                yield return new IncludeRequest(IncludeDirection.Include, from, type, spec.Codes, spec.TargetType, limit);
+            }
+            yield break;
+        }
+        var targets = spec.TargetType is { } target ? [.. from.Where(r => r.Type == target)] : from;
+        if (targets.Count == 0)
+        {
+            yield break;
+        }
+        // Name the reference parameters, so that the store can use its (code, target) index.
+        var codes = spec.Codes ?? ReferenceCodes(registry, spec.SourceType);
+        yield return new IncludeRequest(IncludeDirection.RevInclude, targets, spec.SourceType, codes, null, limit);
+    }
+
+    private static List<string> ReferenceCodes(SearchParameterRegistry registry, string? sourceType) =>
+        [.. (sourceType is null ? registry.All : registry.ForType(sourceType))
+            .Where(p => p.Type == SearchParamType.Reference && p.IsSupported)
+            .Select(p => p.Code)
+            .Distinct(StringComparer.Ordinal)];
+}
