@@ -4,6 +4,7 @@ using Fhir.Search.Indexing;
 using Fhir.Search.Parameters;
 using Fhir.Server.Http;
 using Fhir.Server.Outcomes;
+using Fhir.Server.Security;
 using Fhir.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
@@ -36,6 +37,7 @@ public static class FhirServerSetup
         services.AddSingleton(sp => new ResourceIndexer(sp.GetRequiredService<SearchParameterRegistry>()));
         services.AddSingleton(_ => FhirStores.Open(storage));
         services.AddSingleton<ServerContext>();
+        services.AddFhirSecurity(configuration);
         services.AddHostedService<StoreInitializer>();
         services.Configure<Microsoft.AspNetCore.Routing.RouteOptions>(o => o.ConstraintMap[ResourceTypeConstraint.Name] = typeof(ResourceTypeConstraint));
         services.Configure<KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes + 1024 * 1024);
@@ -58,6 +60,7 @@ public static class FhirServerSetup
             }
             await WriteOutcome(http, 500, IssueType.Exception, "The server failed to process the request; the error has been logged.");
         }));
+        app.UseFhirSecurity();
         app.UseStatusCodePages(async context =>
         {
             var http = context.HttpContext;

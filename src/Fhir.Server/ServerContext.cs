@@ -12,7 +12,8 @@ internal sealed class ServerContext(
     SearchParameterRegistry searchParameters,
     ResourceIndexer indexer,
     FhirServerOptions options,
-    TimeProvider clock)
+    TimeProvider clock,
+    Security.PatientCompartment compartment)
 {
     public IFhirStore Store { get; } = store;
     public FhirDefinitions Definitions { get; } = definitions;
@@ -20,6 +21,9 @@ internal sealed class ServerContext(
     public ResourceIndexer Indexer { get; } = indexer;
     public FhirServerOptions Options { get; } = options;
     public TimeProvider Clock { get; } = clock;
+
+    /// <summary>Membership in a patient's compartment, which confines <c>patient/</c> scopes.</summary>
+    public Security.PatientCompartment Compartment { get; } = compartment;
 
     /// <summary>A new server-assigned logical id: time-ordered (UUID v7) so that new rows land at the end of indexes.</summary>
     public static string NewId() => Guid.CreateVersion7().ToString("D");

@@ -34,6 +34,9 @@ public sealed class ServerProcess : IAsyncDisposable
         info.Environment["Storage__Provider"] = provider;
         info.Environment["Storage__ConnectionString"] = connectionString;
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        // Loopback only, so the development mode is accepted; the security tests run their own servers.
+        info.Environment["Auth__Mode"] = "None";
+        info.Environment["Audit__Enabled"] = "false";
         var process = Process.Start(info)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
