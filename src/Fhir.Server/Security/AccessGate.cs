@@ -11,9 +11,6 @@ namespace Fhir.Server.Security;
 /// </summary>
 internal static class AccessGate
 {
-    /// <summary>Resource types only the server writes: the audit trail cannot be changed through the API.</summary>
-    private const string AuditEventType = "AuditEvent";
-
     /// <summary>The decision for <paramref name="request"/>, or a 403 response when it is denied.</summary>
     public static (AccessDecision Decision, FhirResponse? Denied) Check(FhirRequest request)
     {
@@ -21,11 +18,12 @@ internal static class AccessGate
         var (type, permissions) = Required(request);
         if (type is null)
         {
-            // System-wide reads (history, search over all types) need the permission on every type.
-            var all = grant.Decide("*", permissions);
-            return all == AccessDecision.Allowed ? (all, null) : (AccessDecision.Denied, Forbidden(grant, "all resource types", permissions));
+            // System-wide reads (history, search over all types) need the permission on every type,
+            // the audit trail included.
+            var all = grant.Decide("*", permissions) == AccessDecision.Allowed && grant.Decide(AccessGrant.AuditEventType, permissions) == AccessDecision.Allowed;
+            return all ? (AccessDecision.Allowed, null) : (AccessDecision.Denied, Forbidden(grant, "all resource types", permissions));
         }
-        if (type == AuditEventType && (permissions & (Permissions.Create | Permissions.Update | Permissions.Delete)) != 0)
+        if (type == AccessGrant.AuditEventType && (permissions & (Permissions.Create | Permissions.Update | Permissions.Delete)) != 0)
         {
             return (AccessDecision.Denied, FhirResponse.Error(403, IssueType.Forbidden, "AuditEvents are written by the server only; they cannot be created, changed or deleted through the API."));
         }

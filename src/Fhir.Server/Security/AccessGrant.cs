@@ -7,6 +7,9 @@ namespace Fhir.Server.Security;
 /// </summary>
 internal sealed class AccessGrant
 {
+    /// <summary>The resource type of the audit trail.</summary>
+    public const string AuditEventType = "AuditEvent";
+
     private readonly IReadOnlyList<SmartScope> _scopes;
     private readonly bool _unrestricted;
 
@@ -48,7 +51,8 @@ internal sealed class AccessGrant
         Permissions wide = Permissions.None, patient = Permissions.None;
         foreach (var scope in _scopes)
         {
-            if (scope.ResourceType != "*" && scope.ResourceType != resourceType)
+            // The audit trail is not part of "all resources": reading it takes a scope that names it.
+            if (scope.ResourceType != resourceType && (scope.ResourceType != "*" || resourceType == AuditEventType))
             {
                 continue;
             }
@@ -72,9 +76,6 @@ internal sealed class AccessGrant
             : AccessDecision.Denied;
     }
 
-    /// <summary>True when any scope grants anything on <paramref name="resourceType"/>.</summary>
-    public bool TouchesType(string resourceType) =>
-        _unrestricted || _scopes.Any(s => s.ResourceType == "*" || s.ResourceType == resourceType);
 }
 
 /// <summary>The answer to an access question.</summary>
