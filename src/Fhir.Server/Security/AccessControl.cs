@@ -21,6 +21,10 @@ internal static class AccessControl
         {
             return await interaction(request, ct);
         }
+        if (request.Audit is { } audit && request.ResourceType is { } type && request.Id is { } id)
+        {
+            audit.AddEntity($"{type}/{id}");
+        }
         var (decision, denied) = AccessGate.Check(request);
         if (denied is not null)
         {
@@ -30,16 +34,11 @@ internal static class AccessControl
         var response = decision == AccessDecision.PatientCompartment
             ? await RunInCompartmentAsync(request, context, interaction, ct)
             : await interaction(request, ct);
-        if (request.Audit is { } audit && request.ResourceType is { } type)
+        if (request.Audit is { } written && request.Id is null && response.Location is { } location)
         {
-            if (response.Location is { } location)
-            {
-                audit.AddEntity(location);
-            }
-            else if (request.Id is { } id)
-            {
-                audit.AddEntity($"{type}/{id}");
-            }
+            // A create's new resource (without its version: the trail is searched by resource).
+            var history = location.IndexOf("/_history/", StringComparison.Ordinal);
+            written.AddEntity(history < 0 ? location : location[..history]);
         }
         return response;
     }

@@ -14,7 +14,7 @@ namespace Fhir.Server.Security;
 /// the AuditEvent of a request that no interaction recorded itself (401s, unknown routes...).
 /// </summary>
 internal sealed class SecurityMiddleware(
-    RequestDelegate next, AuthOptions auth, FhirServerOptions fhir, AccessTokens tokens, AuditLog audit,
+    RequestDelegate next, AuthOptions auth, FhirServerOptions fhir, AccessTokens tokens, AuditLog audit, SecuritySetup.LoopbackCheck loopback,
     TimeProvider clock, ILogger<SecurityMiddleware> logger)
 {
     private readonly PartitionedRateLimiter<string>? _limiter = auth.RequestsPerMinute <= 0 ? null :
@@ -70,6 +70,11 @@ internal sealed class SecurityMiddleware(
         }
         else if (auth.Mode == AuthMode.None)
         {
+            if (!loopback.Confirmed)
+            {
+                await Reject(http, 503, IssueType.Transient, "The server is starting.");
+                return;
+            }
             grant = AccessGrant.Unrestricted("anonymous");
         }
         else

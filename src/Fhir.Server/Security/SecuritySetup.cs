@@ -35,7 +35,8 @@ internal static class SecuritySetup
         services.AddSingleton<TokenEndpoint>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<PatientCompartment>();
-        services.AddHostedService<LoopbackCheck>();
+        services.AddSingleton<LoopbackCheck>();
+        services.AddHostedService(sp => sp.GetRequiredService<LoopbackCheck>());
         services.AddRequestTimeouts(o => o.DefaultPolicy = new RequestTimeoutPolicy
         {
             Timeout = TimeSpan.FromSeconds(auth.RequestTimeoutSeconds),
@@ -76,24 +77,38 @@ internal static class SecuritySetup
         });
     }
 
-    /// <summary><c>Auth:Mode=None</c> runs only when every address the server listens on is loopback.</summary>
-    private sealed class LoopbackCheck(AuthOptions auth, IServer server, ILogger<LoopbackCheck> logger) : IHostedService
+    /// <summary>
+    /// <c>Auth:Mode=None</c> runs only when every address the server listens on is loopback. The
+    /// addresses are known once the server has started, so the check runs then and stops the host
+    /// (exit code 1) before any request is served from a public address.
+    /// </summary>
+    internal sealed class LoopbackCheck(AuthOptions auth, IServer server, IHostApplicationLifetime lifetime, ILogger<LoopbackCheck> logger) : IHostedService
     {
+        /// <summary>Whether unauthenticated requests may be served: set once the addresses are known to be loopback.</summary>
+        public bool Confirmed { get; private set; }
+
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            if (auth.Mode != AuthMode.None)
+            if (auth.Mode == AuthMode.None)
             {
-                return Task.CompletedTask;
+                lifetime.ApplicationStarted.Register(Check);
             }
+            return Task.CompletedTask;
+        }
+
+        private void Check()
+        {
             var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
             var exposed = addresses.Where(a => !IsLoopback(a)).ToList();
             if (exposed.Count > 0)
             {
-                throw new InvalidOperationException(
-                    $"Auth:Mode=None is allowed only on loopback addresses, but the server listens on {string.Join(", ", exposed)}.");
+                logger.LogCritical("Auth:Mode=None is allowed only on loopback addresses, but the server listens on {Addresses}; stopping.", string.Join(", ", exposed));
+                Environment.ExitCode = 1;
+                lifetime.StopApplication();
+                return;
             }
+            Confirmed = true;
             logger.LogWarning("Auth:Mode=None: requests are NOT authenticated or authorised. Use this only for local development.");
-            return Task.CompletedTask;
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -85,7 +85,7 @@ public sealed class ServerProcess : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -93,7 +93,7 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>The server built beside these tests (same configuration), found from the repository root.</summary>
-    private static string ServerDll()
+    internal static string ServerDll()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(System.IO.Path.Combine(dir.FullName, "Fhir.sln")))
