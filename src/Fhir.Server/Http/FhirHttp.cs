@@ -106,7 +106,8 @@ internal static class FhirHttp
             }
             if (body == Body.Form)
             {
-                var form = await httpRequest.ReadFormAsync(ct);
+                // Without a form body (POST _search with every parameter in the URL) there is nothing to read.
+                var form = httpRequest.HasFormContentType ? await httpRequest.ReadFormAsync(ct) : FormCollection.Empty;
                 foreach (var (key, values) in form)
                 {
                     foreach (var value in values)
