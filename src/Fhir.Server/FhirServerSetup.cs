@@ -5,6 +5,7 @@ using Fhir.Server.Http;
 using Fhir.Server.Jobs;
 using Fhir.Server.Outcomes;
 using Fhir.Server.SearchParameters;
+using Fhir.Server.Security;
 using Fhir.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
@@ -38,6 +39,7 @@ public static class FhirServerSetup
         services.AddSingleton<SearchParameterChanges>();
         services.AddSingleton(_ => FhirStores.Open(storage));
         services.AddSingleton<ServerContext>();
+        services.AddFhirSecurity(configuration);
         services.AddHostedService<StoreInitializer>();
 
         // Background jobs (reindex); after StoreInitializer: hosted services start in order.
@@ -81,6 +83,7 @@ public static class FhirServerSetup
             }
             await WriteOutcome(http, 500, IssueType.Exception, "The server failed to process the request; the error has been logged.");
         }));
+        app.UseFhirSecurity();
         app.UseStatusCodePages(async context =>
         {
             var http = context.HttpContext;

@@ -1,5 +1,6 @@
 using Fhir.Server;
 using Fhir.Server.Http;
+using Fhir.Server.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddFhirServer(builder.Configuration);
@@ -7,6 +8,7 @@ builder.Services.AddFhirServer(builder.Configuration);
 var app = builder.Build();
 app.UseFhirServer();
 app.MapFhir();
+app.MapFhirSecurity();
 await app.RunAsync();
 
 /// <summary>The entry point; public so that tests can host the server with WebApplicationFactory.</summary>

@@ -79,6 +79,8 @@ internal static class EntryRequest
             Resource = resource,
             BaseUrl = bundleRequest.BaseUrl,
             RelativeUrl = url,
+            Access = bundleRequest.Access,
+            Audit = bundleRequest.Audit,
             Conditions = new RequestConditions
             {
                 IfMatch = FhirHttp.ETagVersion(request.GetString("ifMatch")),

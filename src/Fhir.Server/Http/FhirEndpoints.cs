@@ -60,5 +60,5 @@ internal static class FhirEndpoints
     private static Task<FhirResponse> Write(
         ServerContext context, FhirRequest request,
         Func<FhirRequest, ServerContext, Storage.IWriteSession, CancellationToken, Task<FhirResponse>> interaction, CancellationToken ct) =>
-        WriteUnit.RunAsync(context, (session, token) => interaction(request, context, session, token), ct);
+        WriteUnit.RunAsync(context, request, (session, token) => interaction(request, context, session, token), ct);
 }

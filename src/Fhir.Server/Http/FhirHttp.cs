@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using Fhir.Core.Outcomes;
+using Fhir.Server.Audit;
 using Fhir.Server.Outcomes;
+using Fhir.Server.Security;
 using Microsoft.AspNetCore.Http;
 
 namespace Fhir.Server.Http;
@@ -22,7 +24,33 @@ internal static class FhirHttp
     {
         var ct = http.RequestAborted;
         var (request, error) = await BuildRequestAsync(http, context, body, ct);
-        var response = error ?? await interaction(request!, ct);
+        var audit = AuditContext.Of(http);
+        FhirResponse response;
+        if (error is not null)
+        {
+            response = error;
+        }
+        else
+        {
+            request = request! with { Access = http.Features.Get<AccessGrant>() ?? AccessGrant.Nobody, Audit = audit };
+            if (audit is not null)
+            {
+                audit.Interaction = InteractionName(request, body);
+            }
+            response = await AccessControl.RunAsync(request, context, interaction, ct);
+        }
+        if (audit is { Recorded: false })
+        {
+            // The event is stored before anything is answered: no unaudited data leaves the server.
+            try
+            {
+                await audit.Log.RecordAsync(audit, response.Status);
+            }
+            catch (Exception)
+            {
+                response = FhirResponse.Error(503, IssueType.Transient, "The request could not be audited, so it was not answered; retry later.");
+            }
+        }
         var preference = body is Body.Resource or Body.Patch ? request?.Conditions.Return ?? ReturnPreference.Representation : ReturnPreference.Representation;
         await WriteAsync(http, response, preference, request?.BaseUrl ?? BaseUrl(http, context));
     }
@@ -78,7 +106,8 @@ internal static class FhirHttp
             }
             if (body == Body.Form)
             {
-                var form = await httpRequest.ReadFormAsync(ct);
+                // Without a form body (POST _search with every parameter in the URL) there is nothing to read.
+                var form = httpRequest.HasFormContentType ? await httpRequest.ReadFormAsync(ct) : FormCollection.Empty;
                 foreach (var (key, values) in form)
                 {
                     foreach (var value in values)
@@ -113,6 +142,24 @@ internal static class FhirHttp
             RelativeUrl = httpRequest.Path.Value is { } path && path.StartsWith("/fhir/", StringComparison.Ordinal) ? path[6..] : "",
         }, null);
     }
+
+    /// <summary>The <c>http://hl7.org/fhir/restful-interaction</c> code of a request, for the audit trail.</summary>
+    private static string InteractionName(FhirRequest request, Body body) => (request.Method, body) switch
+    {
+        (_, Body.Bundle) => "transaction",
+        ("POST", Body.Form) => "search-type",
+        ("POST", _) => "create",
+        ("PUT", _) => "update",
+        ("PATCH", _) => "patch",
+        ("DELETE", _) => "delete",
+        _ when request.RelativeUrl == "metadata" => "capabilities",
+        _ when request.RelativeUrl.Contains("/$", StringComparison.Ordinal) || request.RelativeUrl.StartsWith('$') => "operation",
+        _ when request.VersionId is not null => "vread",
+        _ when request.RelativeUrl.EndsWith("_history", StringComparison.Ordinal) =>
+            request.ResourceType is null ? "history-system" : request.Id is null ? "history-type" : "history-instance",
+        _ when request.Id is not null => "read",
+        _ => request.ResourceType is null ? "search-system" : "search-type",
+    };
 
     /// <summary>Writes a response with FHIR's headers; errors and <c>Prefer: return=OperationOutcome</c> become an OperationOutcome.</summary>
     public static async Task WriteAsync(HttpContext http, FhirResponse response, ReturnPreference preference, string baseUrl)

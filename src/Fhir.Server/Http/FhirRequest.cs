@@ -41,6 +41,18 @@ internal sealed record FhirRequest
     /// <summary>The request URL relative to the base (<c>Patient/1</c>), for history and messages.</summary>
     public string RelativeUrl { get; init; } = "";
 
+    /// <summary>What the client may do (from its token); nothing unless the HTTP layer says otherwise.</summary>
+    public Security.AccessGrant Access { get; init; } = Security.AccessGrant.Nobody;
+
+    /// <summary>How far <see cref="Access"/> reaches for this interaction, set by the access gate.</summary>
+    public Security.AccessDecision Decision { get; init; } = Security.AccessDecision.Denied;
+
+    /// <summary>The compartment a patient-scoped grant confines searches to, or null.</summary>
+    public Fhir.Search.Compartments.CompartmentFilter? Confinement { get; init; }
+
+    /// <summary>The request's audit record, shared by the entries of a Bundle; null when auditing is off.</summary>
+    public Audit.AuditContext? Audit { get; init; }
+
     /// <summary>The first value of query parameter <paramref name="name"/>.</summary>
     public string? QueryValue(string name)
     {

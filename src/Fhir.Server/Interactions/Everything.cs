@@ -124,12 +124,18 @@ internal static class Everything
         using var bundle = new BundleWriter("searchset", request.BaseUrl, null, links);
         foreach (var resource in page)
         {
-            bundle.AddSearchEntry(resource);
+            if (Security.AccessControl.CanSee(request, resource, context))
+            {
+                bundle.AddSearchEntry(resource);
+            }
         }
         var (referenced, truncated) = await IncludeResolver.ResolveAsync(page, [ReferencedResources], context, ct);
         foreach (var resource in referenced)
         {
-            bundle.AddSearchEntry(resource, "include");
+            if (Security.AccessControl.CanSee(request, resource, context))
+            {
+                bundle.AddSearchEntry(resource, "include");
+            }
         }
         if (truncated is not null)
         {

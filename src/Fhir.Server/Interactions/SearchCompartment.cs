@@ -71,7 +71,7 @@ internal static class SearchCompartment
             links.Add(("next", Link(url, applied, next)));
         }
         using var bundle = new BundleWriter("searchset", request.BaseUrl, null, links);
-        await SearchEntries.AddAsync(bundle, page, results, issues, context, ct);
+        await SearchEntries.AddAsync(bundle, page, results, issues, context, ct, request);
         return new FhirResponse(200) { Body = bundle.ToArray() };
     }
 

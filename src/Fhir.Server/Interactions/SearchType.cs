@@ -28,7 +28,9 @@ internal static class SearchType
         {
             return FhirResponse.Error(400, issues);
         }
-        var query = scope is null ? parsed.Query : parsed.Query with { Compartment = scope.Compartment };
+        // A patient-scoped grant confines the search to its patient's compartment (AccessControl).
+        var compartment = scope?.Compartment ?? request.Confinement;
+        var query = compartment is null ? parsed.Query : parsed.Query with { Compartment = compartment };
         var searchUrl = scope?.Url ?? $"{request.BaseUrl}/{type}";
         if (results.Summary == SummaryChoice.Count)
         {
@@ -49,7 +51,7 @@ internal static class SearchType
             links.Add(("next", $"{self}{separator}_cursor={next}"));
         }
         using var bundle = new BundleWriter("searchset", request.BaseUrl, page.Total, links);
-        await SearchEntries.AddAsync(bundle, page.Resources, results, issues, context, ct);
+        await SearchEntries.AddAsync(bundle, page.Resources, results, issues, context, ct, request);
         return new FhirResponse(200) { Body = bundle.ToArray() };
     }
 }

@@ -4,6 +4,7 @@ using Fhir.Core.Outcomes;
 using Fhir.Server.Bundles;
 using Fhir.Server.Http;
 using Fhir.Server.Pipeline;
+using Fhir.Server.Security;
 using Fhir.Storage;
 
 namespace Fhir.Server.Interactions;
@@ -55,6 +56,7 @@ internal static class Transaction
             (entryErrors[index] ??= []).Add(issue);
         }
         var requests = new FhirRequest?[entries.Count];
+        var deniedEntries = new FhirResponse?[entries.Count];
         for (var i = 0; i < entries.Count; i++)
         {
             if (entryErrors[i] is null)
@@ -64,14 +66,38 @@ internal static class Transaction
                 {
                     entryErrors[i] = [error];
                 }
+                else if (requests[i] is { } entry)
+                {
+                    // Each entry needs the permission it would need on its own.
+                    var (decision, denied) = AccessGate.Check(entry);
+                    if (decision == AccessDecision.PatientCompartment)
+                    {
+                        // The compartment checks of AccessControl work on single requests only.
+                        denied = FhirResponse.Error(403, IssueType.Forbidden, "Patient-scoped tokens cannot be used in batch or transaction Bundles.");
+                    }
+                    if (denied is not null)
+                    {
+                        if (bundleType == "transaction")
+                        {
+                            return EntryFailed(i, denied);
+                        }
+                        requests[i] = null;
+                        deniedEntries[i] = denied;
+                    }
+                    else
+                    {
+                        requests[i] = entry with { Decision = decision };
+                    }
+                }
             }
         }
         return bundleType == "batch"
-            ? await BatchAsync(request, context, requests, entryErrors, ct)
+            ? await BatchAsync(request, context, requests, entryErrors, deniedEntries, ct)
             : await TransactionAsync(request, context, entries, requests, entryErrors, ct);
     }
 
-    private static async Task<FhirResponse> BatchAsync(FhirRequest request, ServerContext context, FhirRequest?[] requests, List<Issue>?[] entryErrors, CancellationToken ct)
+    private static async Task<FhirResponse> BatchAsync(
+        FhirRequest request, ServerContext context, FhirRequest?[] requests, List<Issue>?[] entryErrors, FhirResponse?[] denied, CancellationToken ct)
     {
         var responses = new FhirResponse[requests.Length];
         for (var i = 0; i < requests.Length; i++)
@@ -79,8 +105,8 @@ internal static class Transaction
             responses[i] = requests[i] is { } entry
                 ? entry.Method is "GET" or "HEAD"
                     ? await DispatchReadAsync(entry, context, ct)
-                    : await WriteUnit.RunAsync(context, (session, token) => DispatchWriteAsync(entry, context, session, token), ct)
-                : FhirResponse.Error(400, entryErrors[i]!);
+                    : await WriteUnit.RunAsync(context, entry, (session, token) => DispatchWriteAsync(entry, context, session, token), ct)
+                : denied[i] ?? FhirResponse.Error(400, entryErrors[i]!);
         }
         return Respond("batch-response", request, responses);
     }
@@ -103,7 +129,7 @@ internal static class Transaction
         }
 
         var responses = new FhirResponse[requests.Length];
-        var outcome = await WriteUnit.RunAsync(context, async (session, token) =>
+        var outcome = await WriteUnit.RunAsync(context, request, async (session, token) =>
         {
             // Each attempt starts from the request as sent: a retry after a write conflict must decide conditions afresh.
             Array.Clear(responses);

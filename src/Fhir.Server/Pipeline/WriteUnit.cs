@@ -13,9 +13,14 @@ internal static class WriteUnit
 {
     private const int MaxAttempts = 8;
 
+    /// <summary>
+    /// Runs <paramref name="work"/>; when it succeeds and <paramref name="request"/> is audited, the
+    /// request's AuditEvent is stored in the same transaction.
+    /// </summary>
     public static async Task<FhirResponse> RunAsync(
-        ServerContext context, Func<IWriteSession, CancellationToken, Task<FhirResponse>> work, CancellationToken ct)
+        ServerContext context, FhirRequest? request, Func<IWriteSession, CancellationToken, Task<FhirResponse>> work, CancellationToken ct)
     {
+        var audit = request?.Audit;
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -24,7 +29,15 @@ internal static class WriteUnit
                 var response = await work(session, ct);
                 if (!response.IsError)
                 {
+                    if (audit is { Recorded: false })
+                    {
+                        await audit.Log.WriteInSessionAsync(session, audit, response.Status, ct);
+                    }
                     await session.CommitAsync(ct);
+                    if (audit is not null)
+                    {
+                        audit.Recorded = true;
+                    }
                     if (session.SearchParameterWrites.Count > 0
                         && await context.SearchParameterChanges.CommittedAsync(session.SearchParameterWrites, ct) is { } reindex)
                     {

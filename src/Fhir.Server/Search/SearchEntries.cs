@@ -1,5 +1,6 @@
 using Fhir.Core.Outcomes;
 using Fhir.Server.Bundles;
+using Fhir.Server.Http;
 using Fhir.Storage;
 
 namespace Fhir.Server.Search;
@@ -14,7 +15,7 @@ internal static class SearchEntries
     /// <summary>Adds the page's entries to <paramref name="bundle"/>.</summary>
     public static async Task AddAsync(
         BundleWriter bundle, IReadOnlyList<ResourceVersion> matches, ResultParameters results, IEnumerable<Issue> warnings,
-        ServerContext context, CancellationToken ct)
+        ServerContext context, CancellationToken ct, FhirRequest request)
     {
         var outcome = warnings.Where(i => !i.IsError).ToList();
         var matchShape = results.MatchShape;
@@ -26,6 +27,11 @@ internal static class SearchEntries
         var includeShape = results.IncludeShape;
         foreach (var resource in included)
         {
+            // Included resources the client may not read are left out, as if they did not exist.
+            if (!Security.AccessControl.CanSee(request, resource, context))
+            {
+                continue;
+            }
             bundle.AddSearchEntry(ResourceShaper.Shape(resource, includeShape), "include");
         }
         if (truncated is not null)

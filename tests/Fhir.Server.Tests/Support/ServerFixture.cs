@@ -27,6 +27,10 @@ public abstract class ServerFixture : IAsyncLifetime
         {
             web.UseSetting("Storage:Provider", Provider);
             web.UseSetting("Storage:ConnectionString", ConnectionString);
+            // Tests of REST behaviour run without tokens or audit events; the security tests turn both on.
+            web.UseSetting("Auth:Mode", "None");
+            web.UseSetting("Audit:Enabled", "false");
+            web.UseSetting("Auth:SigningKeyPath", System.IO.Path.Combine(System.IO.Path.GetTempPath(), "fhir-test-keys", "token-signing-key.pem"));
             foreach (var (key, value) in Settings)
             {
                 web.UseSetting(key, value);
@@ -34,6 +38,12 @@ public abstract class ServerFixture : IAsyncLifetime
         });
         Client = _factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("http://localhost/fhir/") });
     }
+
+    /// <summary>The server's services (for tests that need its keys or clock).</summary>
+    public IServiceProvider Services => _factory!.Services;
+
+    /// <summary>An HTTP client for the server's root (<c>http://localhost/</c>), outside the FHIR base.</summary>
+    public HttpClient CreateRootClient() => _factory!.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("http://localhost/") });
 
     /// <summary>Extra configuration for this server.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string>> Settings => [];

@@ -34,6 +34,9 @@ public sealed class ServerProcess : IAsyncDisposable
         info.Environment["Storage__Provider"] = provider;
         info.Environment["Storage__ConnectionString"] = connectionString;
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        // Loopback only, so the development mode is accepted; the security tests run their own servers.
+        info.Environment["Auth__Mode"] = "None";
+        info.Environment["Audit__Enabled"] = "false";
         var process = Process.Start(info)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
@@ -82,7 +85,7 @@ public sealed class ServerProcess : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -90,7 +93,7 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>The server built beside these tests (same configuration), found from the repository root.</summary>
-    private static string ServerDll()
+    internal static string ServerDll()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(System.IO.Path.Combine(dir.FullName, "Fhir.sln")))

@@ -1,0 +1,135 @@
+using Fhir.Server.Audit;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Fhir.Server.Security;
+
+/// <summary>
+/// <c>POST /auth/token</c>: OAuth 2.0 <c>client_credentials</c> (RFC 6749 §4.4) for the clients of
+/// <see cref="AuthOptions.Clients"/>, authenticated by <c>client_secret_basic</c>,
+/// <c>client_secret_post</c> or SMART Backend Services <c>private_key_jwt</c>. The token carries the
+/// requested scopes that the client is allowed (all of them when none are asked for).
+/// </summary>
+internal sealed class TokenEndpoint(AuthOptions options, AccessTokens tokens, ClientAssertions assertions)
+{
+    /// <summary>The path of the endpoint.</summary>
+    public const string Path = "/auth/token";
+
+    public async Task HandleAsync(HttpContext http)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        http.Response.Headers.Pragma = "no-cache";
+        if (!http.Request.HasFormContentType)
+        {
+            await Error(http, 400, "invalid_request", "The token request must be form-encoded (application/x-www-form-urlencoded).");
+            return;
+        }
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var audit = AuditContext.Of(http);
+        if (form["grant_type"] != "client_credentials")
+        {
+            await Error(http, 400, "unsupported_grant_type", "Only grant_type=client_credentials is supported.");
+            return;
+        }
+
+        var (client, failure, usedBasic) = await AuthenticateAsync(http, form);
+        if (client is null)
+        {
+            if (usedBasic)
+            {
+                http.Response.Headers.WWWAuthenticate = "Basic realm=\"fhir-server\"";
+            }
+            await Error(http, 401, "invalid_client", failure!);
+            return;
+        }
+        audit?.SetClient(client.ClientId, "");
+
+        var allowed = SmartScope.ParseAll(client.Scopes);
+        var requested = form["scope"].ToString();
+        var granted = new List<string>();
+        foreach (var scope in (requested.Length == 0 ? client.Scopes : requested).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (SmartScope.Parse(scope) is { } parsed && allowed.Any(a => a.Covers(parsed)) && !granted.Contains(scope))
+            {
+                granted.Add(scope);
+            }
+        }
+        if (granted.Count == 0)
+        {
+            await Error(http, 400, "invalid_scope", "None of the requested scopes is allowed for this client.");
+            return;
+        }
+        var scopes = string.Join(' ', granted);
+        audit?.SetClient(client.ClientId, scopes);
+        var (token, expiresIn) = tokens.Issue(client.ClientId, scopes, client.Patient);
+        http.Response.ContentType = "application/json";
+        await http.Response.WriteAsync(JsonSerializer.Serialize(new
+        {
+            access_token = token,
+            token_type = "bearer",
+            expires_in = expiresIn,
+            scope = scopes,
+        }), http.RequestAborted);
+    }
+
+    private async Task<(ClientOptions? Client, string? Failure, bool UsedBasic)> AuthenticateAsync(HttpContext http, IFormCollection form)
+    {
+        var assertionType = form["client_assertion_type"].ToString();
+        if (assertionType.Length > 0)
+        {
+            if (assertionType != ClientAssertions.JwtBearerType)
+            {
+                return (null, "Unsupported client_assertion_type.", false);
+            }
+            var endpoint = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{Path}";
+            var (clientId, error) = await assertions.ValidateAsync(form["client_assertion"].ToString(), options.Clients.ToList(), [endpoint]);
+            return clientId is null ? (null, error, false) : (options.Clients.First(c => c.ClientId == clientId), null, false);
+        }
+
+        string? id = null, secret = null;
+        var basic = false;
+        var authorization = http.Request.Headers.Authorization.ToString();
+        if (authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            basic = true;
+            try
+            {
+                var pair = Encoding.UTF8.GetString(Convert.FromBase64String(authorization[6..].Trim()));
+                var colon = pair.IndexOf(':');
+                if (colon > 0)
+                {
+                    id = Uri.UnescapeDataString(pair[..colon].Replace('+', ' '));
+                    secret = Uri.UnescapeDataString(pair[(colon + 1)..].Replace('+', ' '));
+                }
+            }
+            catch (FormatException)
+            {
+                return (null, "The Basic credentials are not valid base64.", true);
+            }
+        }
+        else
+        {
+            id = form["client_id"].ToString();
+            secret = form["client_secret"].ToString();
+        }
+        var client = options.Clients.FirstOrDefault(c => c.ClientId == id);
+        if (client?.ClientSecret is not { Length: > 0 } expected || secret is null || !SecretsEqual(expected, secret))
+        {
+            return (null, "Unknown client or wrong secret.", basic);
+        }
+        return (client, null, basic);
+    }
+
+    // Constant time: how much of a secret matched must not show in the response time.
+    private static bool SecretsEqual(string expected, string given) =>
+        CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(expected)), SHA256.HashData(Encoding.UTF8.GetBytes(given)));
+
+    private static async Task Error(HttpContext http, int status, string error, string description)
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = "application/json";
+        await http.Response.WriteAsync(JsonSerializer.Serialize(new { error, error_description = description }), http.RequestAborted);
+    }
+}
