@@ -164,6 +164,10 @@ public abstract class ReindexJobTests(ServerFixture server)
     private static WebApplicationFactory<Program> Start(ServerFixture database, int batchSize) =>
         new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
+            foreach (var (key, value) in ServerFixture.TestDefaults)
+            {
+                web.UseSetting(key, value);
+            }
             web.UseSetting("Storage:Provider", database.Provider);
             web.UseSetting("Storage:ConnectionString", database.ConnectionString);
             web.UseSetting("Jobs:ReindexBatchSize", batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture));

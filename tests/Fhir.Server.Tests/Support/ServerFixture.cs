@@ -27,10 +27,10 @@ public abstract class ServerFixture : IAsyncLifetime
         {
             web.UseSetting("Storage:Provider", Provider);
             web.UseSetting("Storage:ConnectionString", ConnectionString);
-            // Tests of REST behaviour run without tokens or audit events; the security tests turn both on.
-            web.UseSetting("Auth:Mode", "None");
-            web.UseSetting("Audit:Enabled", "false");
-            web.UseSetting("Auth:SigningKeyPath", System.IO.Path.Combine(System.IO.Path.GetTempPath(), "fhir-test-keys", "token-signing-key.pem"));
+            foreach (var (key, value) in TestDefaults)
+            {
+                web.UseSetting(key, value);
+            }
             foreach (var (key, value) in Settings)
             {
                 web.UseSetting(key, value);
@@ -38,6 +38,18 @@ public abstract class ServerFixture : IAsyncLifetime
         });
         Client = _factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("http://localhost/fhir/") });
     }
+
+    /// <summary>
+    /// Settings every test server starts from: tests of REST behaviour run without tokens or audit
+    /// events or rate limits (the security tests turn them on), and keys go to a temporary folder.
+    /// </summary>
+    public static IEnumerable<KeyValuePair<string, string>> TestDefaults =>
+    [
+        new("Auth:Mode", "None"),
+        new("Audit:Enabled", "false"),
+        new("Auth:RequestsPerMinute", "0"),
+        new("Auth:SigningKeyPath", System.IO.Path.Combine(System.IO.Path.GetTempPath(), "fhir-test-keys", "token-signing-key.pem")),
+    ];
 
     /// <summary>The server's services (for tests that need its keys or clock).</summary>
     public IServiceProvider Services => _factory!.Services;

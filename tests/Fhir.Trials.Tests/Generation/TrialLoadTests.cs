@@ -22,6 +22,11 @@ public sealed class TrialLoadTests : IAsyncLifetime
         _factory = new WebApplicationFactory<server::Program>().WithWebHostBuilder(web =>
         {
             web.UseSetting("Storage:Provider", "Sqlite");
+            // Loading and reading back, not security: no tokens, audit events or rate limits.
+            web.UseSetting("Auth:Mode", "None");
+            web.UseSetting("Audit:Enabled", "false");
+            web.UseSetting("Auth:RequestsPerMinute", "0");
+            web.UseSetting("Auth:SigningKeyPath", System.IO.Path.Combine(_folder, "key.pem"));
             web.UseSetting("Storage:ConnectionString", $"Data Source={System.IO.Path.Combine(_folder, "fhir.db")}");
         });
         _client = _factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("http://localhost/fhir/") });
