@@ -33,7 +33,17 @@ internal static class ElementMerger
             }
             switch (key)
             {
-                case "min": MergeMin(target, value, context); break;
+                case "min":
+                    // A slice may be rarer than its element requires: the element's min applies to all slices together.
+                    if (node is { Inherited: false, SliceName: not null })
+                    {
+                        target["min"] = value.DeepClone();
+                    }
+                    else
+                    {
+                        MergeMin(target, value, context);
+                    }
+                    break;
                 case "max": MergeMax(target, value, context); break;
                 case "type": MergeTypes(target, (JsonArray)value, context); break;
                 case "constraint": MergeByKey(target, key, (JsonArray)value, static c => c["key"]?.GetValue<string>(), context.Url); break;
@@ -113,6 +123,12 @@ internal static class ElementMerger
     /// <summary>True when <paramref name="code"/> is <paramref name="baseCode"/> or a specialisation of it (Age of Quantity, Patient of Resource).</summary>
     private static bool Derives(string code, string baseCode)
     {
+        // R4 snapshots type some primitives' inner elements (Extension.url, Element.id) as System types; a differential may
+        // name the FHIR primitive (uri) the structuredefinition-fhir-type extension stands for.
+        if (baseCode.StartsWith("http://hl7.org/fhirpath/System.", StringComparison.Ordinal) && code.Length > 0 && char.IsLower(code[0]))
+        {
+            return true;
+        }
         for (string? current = code; current is not null; current = FhirDefinitions.R4.BaseTypeName(current))
         {
             if (current == baseCode)

@@ -28,6 +28,10 @@ internal sealed partial class SnapshotGenerator
             if (node is not null)
             {
                 ElementMerger.Apply(node, diff, this.Context(id, expression));
+                if (diff["type"] is not null)
+                {
+                    AddProfileConstraints(node);
+                }
                 if (node.SliceName is not null || node.Name is "extension" or "modifierExtension")
                 {
                     FoldExtensionDefinition(node, diff);
@@ -185,6 +189,27 @@ internal sealed partial class SnapshotGenerator
                 node = node.Child(parts[i]);
             }
             return node;
+        }
+
+        /// <summary>An element typed with a profile (SimpleQuantity) carries the invariants of that profile's root (sqty-1) too.</summary>
+        private void AddProfileConstraints(SnapshotNode node)
+        {
+            if (node.Element["type"] is not JsonArray { Count: 1 } types || types[0]?["profile"] is not JsonArray { Count: > 0 } profiles
+                || generator.FindStructure(profiles[0]!.GetValue<string>()) is not { } profile
+                || Elements(profile, "snapshot") is not { Count: > 0 } elements || elements[0]?["constraint"] is not JsonArray constraints)
+            {
+                return;
+            }
+            var list = node.Element["constraint"] as JsonArray ?? [];
+            var keys = list.Select(c => c?["key"]?.GetValue<string>()).ToHashSet(StringComparer.Ordinal);
+            foreach (var constraint in constraints)
+            {
+                if (constraint?["key"]?.GetValue<string>() is { } key && keys.Add(key))
+                {
+                    list.Add(constraint.DeepClone());
+                }
+            }
+            node.Element["constraint"] = list;
         }
 
         /// <summary>
