@@ -57,6 +57,9 @@ public sealed class ConformanceSet : IConformanceSource
         return _state.FindRecord(canonical) is { } record ? _state.Node(record) : _core.Find(canonical);
     }
 
+    /// <summary>A StructureDefinition with its snapshot as JSON (for snapshot generation and its tests); callers must not modify it.</summary>
+    internal System.Text.Json.Nodes.JsonObject? FindStructureJson(string canonical) => _state.FindStructure(canonical);
+
     /// <summary>
     /// True when <paramref name="canonical"/> is held by the set itself (run time, files or packages) rather than the core.
     /// </summary>
