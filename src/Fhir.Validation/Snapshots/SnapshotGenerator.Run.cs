@@ -78,7 +78,17 @@ internal sealed partial class SnapshotGenerator
                     ["rules"] = "open",
                 };
             }
-            if (owner.Element["slicing"] is null && !child.Name.EndsWith("[x]", StringComparison.Ordinal))
+            if (owner.Element["slicing"] is null && owner == child && child.Name.EndsWith("[x]", StringComparison.Ordinal))
+            {
+                // Slicing a choice by type needs no slicing definition; the snapshot states the implied one.
+                owner.Element["slicing"] = new JsonObject
+                {
+                    ["discriminator"] = new JsonArray(new JsonObject { ["type"] = "type", ["path"] = "$this" }),
+                    ["ordered"] = false,
+                    ["rules"] = "open",
+                };
+            }
+            if (owner.Element["slicing"] is null)
             {
                 Error(IssueType.Structure, id, expression, $"'{segment.Name}' is not sliced: a slicing definition must come before slice '{segment.Slice}'");
                 return null;
