@@ -25,7 +25,7 @@ internal sealed class ConformanceRecord
         Json = json;
         _json = new Lazy<JsonObject?>(() => JsonTrees.ParseShared(Json));
         _parsed = new Lazy<ElementNode?>(() => Parse(Json));
-        NeedsSnapshot = resourceType == "StructureDefinition" && (JsonObjectValue?["snapshot"]?["element"] is not JsonArray { Count: > 0 });
+        NeedsSnapshot = resourceType == "StructureDefinition" && !HasTopLevelProperty(json, "snapshot"u8);
     }
 
     public ConformanceLayer Layer { get; }
@@ -49,6 +49,36 @@ internal sealed class ConformanceRecord
 
     /// <summary>The resource as read (only meaningful when it needs no generated snapshot).</summary>
     public ElementNode? Parsed => _parsed.Value;
+
+    /// <summary>
+    /// True when the resource has the property at its top level; scans the JSON without building a tree, because every
+    /// StructureDefinition of every package is asked this at load.
+    /// </summary>
+    private static bool HasTopLevelProperty(byte[] json, ReadOnlySpan<byte> name)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals(name))
+                {
+                    return true;
+                }
+                reader.Read();
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+            // Unreadable JSON has no snapshot; generation then reports it.
+        }
+        return false;
+    }
 
     internal static ElementNode? Parse(byte[] json) => FhirJsonReader.Parse(json, definitions: FhirDefinitions.R4).Resource;
 
