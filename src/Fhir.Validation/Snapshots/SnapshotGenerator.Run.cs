@@ -48,7 +48,7 @@ internal sealed partial class SnapshotGenerator
             {
                 return null;
             }
-            var child = node.Child(segment.Name) ?? ChoiceFor(node, segment.Name);
+            var child = node.Child(segment.Name) ?? TypeSliceFor(node, segment.Name) ?? ChoiceFor(node, segment.Name);
             if (child is null)
             {
                 Error(IssueType.Structure, id, expression, $"there is no element '{segment.Name}' in the base at this position");
@@ -110,6 +110,23 @@ internal sealed partial class SnapshotGenerator
             created.Element["sliceName"] = segment.Slice;
             owner.Slices.Add(created);
             return created;
+        }
+
+        /// <summary>
+        /// <c>valueCodeableConcept</c> when the base already has the type slice <c>value[x]:valueCodeableConcept</c>: the two
+        /// name the same thing, and constraints go to the slice.
+        /// </summary>
+        private static SnapshotNode? TypeSliceFor(SnapshotNode parent, string name)
+        {
+            foreach (var child in parent.Children ?? [])
+            {
+                if (child.Name.EndsWith("[x]", StringComparison.Ordinal) && name.StartsWith(child.Name[..^3], StringComparison.Ordinal)
+                    && child.Slice(name) is { } slice)
+                {
+                    return slice;
+                }
+            }
+            return null;
         }
 
         /// <summary>

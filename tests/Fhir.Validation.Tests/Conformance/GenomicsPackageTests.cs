@@ -62,6 +62,36 @@ public sealed class GenomicsPackageTests(ITestOutputHelper output)
         Assert.Equal(Profiles.SnapshotById(set.Find(Variant)!).Count + 7, elements.Count); // the seven children of Quantity under copy-number
     }
 
+    [Fact]
+    public void A_renamed_choice_constrains_the_type_slice_the_base_already_has()
+    {
+        var set = new ConformanceSetBuilder().AddDefinitions(RepositoryFiles.PackagesFolder).Build();
+        var present = FhirJsonReader.Parse($$$"""
+            {"resourceType":"StructureDefinition","id":"present","url":"http://example.org/fhir/StructureDefinition/present","name":"Present","status":"draft",
+             "fhirVersion":"4.0.1","kind":"resource","abstract":false,"type":"Observation","derivation":"constraint","baseDefinition":"{{{Variant}}}",
+             "differential":{"element":[
+               {"id":"Observation.valueCodeableConcept","path":"Observation.valueCodeableConcept","min":1,
+                "patternCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"LA9633-4"}]}}]}}
+            """).Resource!;
+
+        Assert.Empty(set.Add(present));
+        var elements = Profiles.SnapshotById(set.Find("http://example.org/fhir/StructureDefinition/present")!);
+
+        var slice = elements["Observation.value[x]:valueCodeableConcept"];
+        Assert.Equal("LA9633-4", slice["patternCodeableConcept"]!["coding"]![0]!["code"]!.GetValue<string>());
+        Assert.Equal(1, slice["min"]!.GetValue<int>());
+        Assert.Null(elements["Observation.value[x]"]["patternCodeableConcept"]);
+        Assert.True(Profiles.TypeCodes(elements["Observation.value[x]"]).Count > 1); // the choice itself is left as the variant profile has it
+    }
+
+    [Fact]
+    public void The_repository_profiles_folder_loads_without_errors()
+    {
+        var set = new ConformanceSetBuilder().AddDefinitions(System.IO.Path.Combine(RepositoryFiles.Root, "profiles")).Build();
+        Assert.True(!set.LoadIssues.Any(i => i.IsError), string.Join(Environment.NewLine, set.LoadIssues.Where(i => i.IsError)));
+        Assert.NotNull(set.Find(Variant));
+    }
+
     public static TheoryData<string> Examples()
     {
         var data = new TheoryData<string>();
