@@ -19,8 +19,7 @@ internal sealed class ElementIds
         if (id is null)
         {
             var dot = path.LastIndexOf('.');
-            var parentId = dot < 0 ? null : _idByPath.GetValueOrDefault(path[..dot]) ?? path[..dot];
-            id = (parentId is null ? path : parentId + path[dot..])
+            id = (dot < 0 ? path : IdOfPath(path[..dot]) + path[dot..])
                 + (element["sliceName"]?.GetValue<string>() is { } slice ? ":" + slice : "");
         }
         _idByPath[path] = id;
@@ -30,6 +29,17 @@ internal sealed class ElementIds
             _idByPath.Remove(stale);
         }
         return id;
+    }
+
+    // An ancestor that was not itself in the list (the differential skipped it) still sits inside the slice above it.
+    private string IdOfPath(string path)
+    {
+        if (_idByPath.TryGetValue(path, out var id))
+        {
+            return id;
+        }
+        var dot = path.LastIndexOf('.');
+        return dot < 0 ? path : IdOfPath(path[..dot]) + path[dot..];
     }
 
     /// <summary>The segments of an id; a slice name containing dots stays whole when the path says how many segments there are.</summary>

@@ -259,11 +259,13 @@ internal sealed partial class SnapshotGenerator
                     node.Element[key] = value.DeepClone();
                 }
             }
-            if (diff["max"] is null && root["max"]?.GetValue<string>() is { } max && max != "*"
-                && (node.Element["max"]?.GetValue<string>() is "*" || int.Parse(max, System.Globalization.CultureInfo.InvariantCulture) < int.Parse(node.Element["max"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture)))
+            if (diff["max"] is null && Max(root) is { } definitionMax && (Max(node.Element) is not { } sliceMax || definitionMax < sliceMax))
             {
-                node.Element["max"] = max;
+                node.Element["max"] = root["max"]!.DeepClone();
             }
+
+            static int? Max(JsonObject element) =>
+                int.TryParse(element["max"]?.GetValue<string>(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var m) ? m : null;
         }
 
         private void Error(IssueType type, string id, string expression, string message) =>
