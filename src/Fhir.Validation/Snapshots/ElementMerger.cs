@@ -49,7 +49,11 @@ internal static class ElementMerger
                 case "constraint": MergeByKey(target, key, (JsonArray)value, static c => c["key"]?.GetValue<string>(), context.Url); break;
                 case "mapping": MergeByKey(target, key, (JsonArray)value, static m => m["identity"]?.GetValue<string>() + "|" + m["map"]?.GetValue<string>(), sourceUrl: null); break;
                 case "condition" or "alias": Union(target, key, (JsonArray)value); break;
-                case "binding" or "slicing": MergeObject(target, key, (JsonObject)value); break;
+                case "binding":
+                    CheckStrength(target, (JsonObject)value, context);
+                    MergeObject(target, key, (JsonObject)value);
+                    break;
+                case "slicing": MergeObject(target, key, (JsonObject)value); break;
                 default:
                     if ((key.StartsWith("fixed", StringComparison.Ordinal) || key.StartsWith("pattern", StringComparison.Ordinal))
                         && target[key] is { } inherited && !JsonNode.DeepEquals(inherited, value))
@@ -137,6 +141,19 @@ internal static class ElementMerger
             }
         }
         return false;
+    }
+
+    private static readonly string[] Strengths = ["example", "preferred", "extensible", "required"];
+
+    /// <summary>A profile may make an extensible binding required, but never loosen a required or extensible one.</summary>
+    private static void CheckStrength(JsonObject target, JsonObject binding, MergeContext context)
+    {
+        var inherited = Array.IndexOf(Strengths, target["binding"]?["strength"]?.GetValue<string>());
+        var wanted = Array.IndexOf(Strengths, binding["strength"]?.GetValue<string>());
+        if (inherited >= 2 && wanted >= 0 && wanted < inherited)
+        {
+            context.Error($"binding strength {Strengths[wanted]} loosens the base's {Strengths[inherited]}");
+        }
     }
 
     private static void MergeByKey(JsonObject target, string key, JsonArray added, Func<JsonObject, string?> keyOf, string? sourceUrl)

@@ -85,6 +85,16 @@ public sealed class SnapshotGeneratorTests
     }
 
     [Fact]
+    public void Loosening_a_required_binding_is_an_error() =>
+        AssertError(Generate("""[{"id":"Observation.status","path":"Observation.status","binding":{"strength":"preferred","valueSet":"http://example.org/vs"}}]"""),
+            "Observation.status", "loosens the base's required", 0);
+
+    [Fact]
+    public void Tightening_an_extensible_binding_is_allowed() =>
+        Assert.Equal("required", Elements(Generate("""[{"id":"Observation.category","path":"Observation.category","binding":{"strength":"required"}}]"""))
+            ["Observation.category"]["binding"]!["strength"]!.GetValue<string>());
+
+    [Fact]
     public void A_missing_base_is_an_error_not_an_exception()
     {
         var result = Generate("[]", baseDefinition: "http://example.org/nowhere");
