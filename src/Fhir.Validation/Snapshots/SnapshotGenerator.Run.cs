@@ -28,8 +28,9 @@ internal sealed partial class SnapshotGenerator
             if (node is not null)
             {
                 ElementMerger.Apply(node, diff, this.Context(id, expression));
-                if (diff["type"] is not null)
+                if (diff["type"] is JsonArray types)
                 {
+                    CheckTypeProfilesResolve(types, id, expression);
                     AddProfileConstraints(node);
                 }
                 if (node.SliceName is not null || node.Name is "extension" or "modifierExtension")
@@ -216,6 +217,19 @@ internal sealed partial class SnapshotGenerator
                 node = node.Child(parts[i]);
             }
             return node;
+        }
+
+        /// <summary>A type profile that does not resolve cannot be checked (instances are then checked against the type alone): say so at load.</summary>
+        private void CheckTypeProfilesResolve(JsonArray types, string id, string expression)
+        {
+            foreach (var profile in types.OfType<JsonObject>().SelectMany(t => (t["profile"] as JsonArray) ?? []).Select(p => p?.GetValue<string>()).OfType<string>())
+            {
+                if (generator.FindStructure(profile) is null)
+                {
+                    issues.Add(Issue.Warning(IssueType.NotFound,
+                        $"{url}: differential element '{id}': type profile '{profile}' is not available; only the type is checked.", expression));
+                }
+            }
         }
 
         /// <summary>An element typed with a profile (SimpleQuantity) carries the invariants of that profile's root (sqty-1) too.</summary>

@@ -309,6 +309,20 @@ public sealed class SnapshotGeneratorTests
     }
 
     [Fact]
+    public void A_type_profile_that_does_not_resolve_is_a_warning_and_the_type_is_unfolded_instead()
+    {
+        var result = Generate("""
+            [{"id":"Observation.extension:x","path":"Observation.extension","sliceName":"x","type":[{"code":"Extension","profile":["http://example.org/unknown"]}]},
+             {"id":"Observation.extension:x.value[x]","path":"Observation.extension.value[x]","type":[{"code":"string"}]}]
+            """);
+
+        var warning = Assert.Single(result.Issues);
+        Assert.Equal(Fhir.Core.Outcomes.IssueSeverity.Warning, warning.Severity);
+        Assert.Contains("http://example.org/unknown", warning.Message, StringComparison.Ordinal);
+        Assert.Equal(["string"], Profiles.TypeCodes(Profiles.SnapshotById(result.StructureDefinition!)["Observation.extension:x.value[x]"]));
+    }
+
+    [Fact]
     public void Specialisations_are_not_generated()
     {
         var sd = (JsonObject)JsonNode.Parse(Profiles.ObsA)!;
