@@ -69,7 +69,7 @@ public class BindingTests
     [Fact]
     public void Bindings_are_not_checked_when_terminology_is_off()
     {
-        var validator = new ResourceValidator(Conformance.CoreConformanceSource.R4, new ValidationOptions { Terminology = TerminologyMode.Off });
+        var validator = new ResourceValidator(global::Fhir.Validation.Conformance.CoreConformanceSource.R4, new ValidationOptions { Terminology = TerminologyMode.Off });
         var result = V.Validate("""{"resourceType":"Observation","status":"done","code":{"text":"x"}}""", validator: validator);
         Assert.DoesNotContain(result.Issues, i => i.Code == IssueType.CodeInvalid);
     }

@@ -40,7 +40,7 @@ public class ExtensionTests
     [Fact]
     public void An_unknown_extension_is_an_error_when_configured()
     {
-        var validator = new ResourceValidator(Conformance.CoreConformanceSource.R4, new ValidationOptions { UnknownExtensionSeverity = IssueSeverity.Error });
+        var validator = new ResourceValidator(global::Fhir.Validation.Conformance.CoreConformanceSource.R4, new ValidationOptions { UnknownExtensionSeverity = IssueSeverity.Error });
         var result = V.Validate("""{"resourceType":"Patient","name":[{"family":"x","extension":[{"url":"http://example.org/unknown","valueString":"x"}]}]}""",
             validator: validator);
         result.AssertIssue(IssueSeverity.Error, IssueType.Extension, "Patient.name[0].extension[0]", "Unknown extension");

@@ -81,7 +81,7 @@ public class ResourceTests
             """;
         var warning = V.Validate(json);
         warning.AssertIssue(IssueSeverity.Warning, IssueType.NotSupported, "Patient.meta.profile[0]", "unknown-profile");
-        var strict = new ResourceValidator(Conformance.CoreConformanceSource.R4, new ValidationOptions { UnknownProfileSeverity = IssueSeverity.Error });
+        var strict = new ResourceValidator(global::Fhir.Validation.Conformance.CoreConformanceSource.R4, new ValidationOptions { UnknownProfileSeverity = IssueSeverity.Error });
         V.Validate(json, validator: strict).AssertIssue(IssueSeverity.Error, IssueType.NotSupported, "Patient.meta.profile[0]");
     }
 
