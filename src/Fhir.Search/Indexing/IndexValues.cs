@@ -8,10 +8,12 @@ namespace Fhir.Search.Indexing;
 /// <summary>How a value of each FHIR type becomes index values of each search-parameter type (FHIR R4 Search §3.1.1.4).</summary>
 internal static class IndexValues
 {
-    public static void Add(List<IndexValue> values, SearchParameterInfo parameter, ElementNode node)
+    public static void Add(List<IndexValue> values, SearchParameterInfo parameter, ElementNode node) =>
+        Add(values, parameter.Code, parameter.Type, node);
+
+    public static void Add(List<IndexValue> values, string code, SearchParamType type, ElementNode node)
     {
-        var code = parameter.Code;
-        switch (parameter.Type)
+        switch (type)
         {
             case SearchParamType.String:
                 AddStrings(values, code, node);
@@ -68,20 +70,32 @@ internal static class IndexValues
                 values.Add(new TokenIndexValue(code, node.GetString("system"), node.GetString("code"), node.GetString("display")));
                 break;
             case "CodeableConcept":
-                var text = node.GetString("text");
-                var any = false;
+                // :text searches the concept's text and every coding's display: each coding row carries its
+                // display, and the text gets a row of its own (no system or code, so only :text and :missing see it).
                 foreach (var coding in node.ChildrenNamed("coding"))
                 {
-                    values.Add(new TokenIndexValue(code, coding.GetString("system"), coding.GetString("code"), text ?? coding.GetString("display")));
-                    any = true;
+                    values.Add(new TokenIndexValue(code, coding.GetString("system"), coding.GetString("code"), coding.GetString("display")));
                 }
-                if (!any && text is not null)
+                if (node.GetString("text") is { } text)
                 {
                     values.Add(new TokenIndexValue(code, null, null, text));
                 }
                 break;
             case "Identifier":
-                values.Add(new TokenIndexValue(code, node.GetString("system"), node.GetString("value"), node.Child("type")?.GetString("text")));
+                var identifierValue = node.GetString("value");
+                var type = node.Child("type");
+                values.Add(new TokenIndexValue(code, node.GetString("system"), identifierValue, type?.GetString("text")));
+                if (type is not null && identifierValue is not null)
+                {
+                    // :of-type=system|code|value, as its own code: the type's coding and the value in one row.
+                    foreach (var coding in type.ChildrenNamed("coding"))
+                    {
+                        if (coding.GetString("code") is { } typeCode)
+                        {
+                            values.Add(new TokenIndexValue(code + ":of-type", coding.GetString("system"), typeCode + "|" + identifierValue));
+                        }
+                    }
+                }
                 break;
             case "ContactPoint":
                 values.Add(new TokenIndexValue(code, node.GetString("system"), node.GetString("value")));
@@ -102,6 +116,11 @@ internal static class IndexValues
     private static void AddReference(List<IndexValue> values, string code, ElementNode node)
     {
         var reference = node.Type.Name == "Reference" ? node.GetString("reference") : node.Value as string;
+        if (node.Type.Name == "Reference" && node.Child("identifier") is { } identifier)
+        {
+            // :identifier searches the logical reference as a token under its own code.
+            values.Add(new TokenIndexValue(code + ":identifier", identifier.GetString("system"), identifier.GetString("value")));
+        }
         if (reference is null || reference.StartsWith('#'))
         {
             return; // logical (identifier-only) and contained references are not resolvable through the index

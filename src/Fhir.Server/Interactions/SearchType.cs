@@ -15,25 +15,20 @@ internal static class SearchType
     {
         var type = request.ResourceType!;
         var handling = request.Conditions.Handling == HandlingPreference.Strict ? HandlingMode.Strict : HandlingMode.Lenient;
-        var parsed = SearchQueryParser.Parse(type, request.Query, context.SearchParameters, handling, context.Options.DefaultPageSize, context.Options.MaxPageSize);
+        var options = new SearchParseOptions
+        {
+            Handling = handling,
+            DefaultCount = context.Options.DefaultPageSize,
+            MaxCount = context.Options.MaxPageSize,
+            BaseUrl = request.BaseUrl,
+        };
+        var parsed = SearchQueryParser.Parse(type, request.Query, context.SearchParameters, options);
         if (parsed.Issues.Any(i => i.IsError))
         {
             return FhirResponse.Error(400, parsed.Issues);
         }
         var page = await context.Store.SearchAsync(parsed.Query, ct);
-
-        var selfQuery = string.Join("&", parsed.SelfQuery.Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value)));
-        var self = $"{request.BaseUrl}/{type}" + (selfQuery.Length == 0 ? "" : "?" + selfQuery);
-        var separator = selfQuery.Length == 0 ? "?" : "&";
-        var links = new List<(string, string)> { ("self", parsed.Query.After is { } after ? $"{self}{separator}_cursor={after}" : self) };
-        if (parsed.Query.After is not null)
-        {
-            links.Add(("first", self));
-        }
-        if (page.Next is { } next)
-        {
-            links.Add(("next", $"{self}{separator}_cursor={next}"));
-        }
+        var links = SearchLinks.For($"{request.BaseUrl}/{type}", parsed, page);
         using var bundle = new BundleWriter("searchset", request.BaseUrl, page.Total, links);
         foreach (var resource in page.Resources)
         {

@@ -87,6 +87,19 @@ internal static class Schema
         CREATE INDEX ix_uri ON idx_uri (code, uri);
         CREATE INDEX ix_uri_res ON idx_uri (res_key, code);
         """,
+        // 2: composite parameters. Their components are rows of the ordinary tables under the codes
+        // composite$0, composite$1...; grp numbers the repeating element they came from, and a search
+        // joins the components on (res_key, grp). NULL for every other row. Adding a nullable column
+        // without a default rewrites nothing on either database.
+        """
+        ALTER TABLE idx_string ADD COLUMN grp {bigint};
+        ALTER TABLE idx_token ADD COLUMN grp {bigint};
+        ALTER TABLE idx_reference ADD COLUMN grp {bigint};
+        ALTER TABLE idx_date ADD COLUMN grp {bigint};
+        ALTER TABLE idx_number ADD COLUMN grp {bigint};
+        ALTER TABLE idx_quantity ADD COLUMN grp {bigint};
+        ALTER TABLE idx_uri ADD COLUMN grp {bigint};
+        """,
     ];
 
     /// <summary>Creates the version table; run under the migration lock before reading it.</summary>

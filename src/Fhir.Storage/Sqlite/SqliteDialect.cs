@@ -35,6 +35,11 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override object Number(decimal value) => (double)value;
 
+    // A double stays a double: through a decimal it could come back a different double.
+    public override object SortValue(object value) => value is double f ? f : base.SortValue(value);
+
+    protected override object ReadNumber(DbDataReader reader, int ordinal) => reader.GetDouble(ordinal);
+
     public override object Bytes(ReadOnlyMemory<byte> bytes) =>
         MemoryMarshal.TryGetArray(bytes, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
             ? segment.Array
