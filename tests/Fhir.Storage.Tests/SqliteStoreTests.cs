@@ -23,6 +23,19 @@ public sealed class SqliteStoreTests : StoreTests
         return Task.CompletedTask;
     }
 
+    private protected override SqlDialect Dialect => SqliteDialect.Instance;
+
+    protected override async Task ExecuteSqlAsync(StorageOptions database, string sql)
+    {
+        var file = new SqliteConnectionStringBuilder(database.ConnectionString).DataSource;
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(file)!);
+        await using var connection = new SqliteConnection(database.ConnectionString + ";Pooling=False");
+        await connection.OpenAsync();
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        await cmd.ExecuteNonQueryAsync();
+    }
+
     [Fact]
     public async Task The_database_file_is_created_in_WAL_mode()
     {

@@ -220,6 +220,27 @@ public abstract partial class StoreTests
         Assert.Equal((0, 5L), (countOnly.Resources.Count, countOnly.Total));
     }
 
+    [Fact]
+    public async Task A_database_at_schema_version_1_is_migrated_and_keeps_its_rows()
+    {
+        var database = await NewDatabaseAsync();
+        // Version 1 as shipped, with one indexed resource written the way version 1 wrote it.
+        await ExecuteSqlAsync(database, Fhir.Storage.Sql.Schema.CreateVersionTable + ";\n" + Dialect.ExpandDdl(Fhir.Storage.Sql.Schema.Migrations[0]) + """
+            ;
+            INSERT INTO schema_version (version) VALUES (1);
+            INSERT INTO resource_version (res_type, res_id, version, last_updated, method, json) VALUES ('Patient', 'old', 1, '2024-01-01T00:00:00Z', 0, X'7B7D');
+            INSERT INTO resource (res_type, res_id, version, last_updated, deleted, version_seq) VALUES ('Patient', 'old', 1, '2024-01-01T00:00:00Z', FALSE, 1);
+            INSERT INTO idx_string (res_key, code, norm, exact) VALUES (1, 'name', 'smith', 'Smith');
+            """.Replace("X'7B7D'", Dialect is Fhir.Storage.Sqlite.SqliteDialect ? "X'7B7D'" : "'\\x7B7D'", StringComparison.Ordinal)
+               .Replace("'2024-01-01T00:00:00Z'", Dialect is Fhir.Storage.Sqlite.SqliteDialect ? new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc).Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture) : "'2024-01-01T00:00:00Z'", StringComparison.Ordinal));
+
+        Store = await OpenStoreAsync(database);
+        await WriteAsync(Create("Observation", "new", T0, [.. Component(0, "82155-3", 9m)]));
+
+        Assert.Equal(["old"], await SearchIdsAsync("Patient", Name("smi")));
+        Assert.Equal(["new"], await SearchIdsAsync("Observation", Composite(("82155-3", SearchPrefix.Ge, 8m))));
+    }
+
     // ---- corpus and helpers -----------------------------------------------------------------
 
     private async Task WriteLinkedCorpusAsync()
