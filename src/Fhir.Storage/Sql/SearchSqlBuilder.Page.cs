@@ -96,7 +96,7 @@ internal sealed partial class SearchSqlBuilder
             _ => throw new NotSupportedException($"Sorting by the {key.Type} parameter '{key.Code}' is not supported."),
         };
         sql.Append("(SELECT ").Append(aggregate).Append(expression).Append(") FROM ").Append(table.Name)
-            .Append(" i WHERE i.res_key = r.res_key AND i.code = ").Append(p.Add(key.Code)).Append(')');
+            .Append(" i WHERE i.res_key = r.res_key AND ").Append(dialect.Unindexed("i.code")).Append(" = ").Append(p.Add(key.Code)).Append(')');
     }
 
     // Rows after (forward) or before (backward) the boundary in the order (s0, s1, ..., res_key), nulls last.

@@ -7,7 +7,7 @@ namespace Fhir.Storage.Sql;
 // Values are always parameters, never SQL text. Both databases run the same SQL; SqlDialect only
 // converts parameter values (SQLite: instants as UTC ticks, decimals as REAL; PostgreSQL keeps instants
 // to the microsecond, truncating, so a day's [00:00, 23:59:59.9999999] stays clear of the next)
-// and hides the type index from SQLite's planner (SqlDialect.TypeTermWithCriteria).
+// and hides indexes from SQLite's planner where it would pick the wrong one (SqlDialect.Unindexed).
 //
 // Semantics
 // - Criteria are ANDed; the values of one criterion are ORed. A positive criterion is
@@ -181,7 +181,9 @@ internal sealed partial class SearchSqlBuilder
         sql.Append(')');
     }
 
-    // a.res_key IN (the owners of reference rows that point at a current target satisfying the inner criterion)
+    // a.res_key IN (the owners of reference rows that point at a current target satisfying the inner criterion).
+    // Written target first with CROSS JOIN, which SQLite takes as the join order (PostgreSQL reorders by cost):
+    // the inner criterion is the selective part, and the (code, target_id, target_type) index leads back.
     private void AppendChain(SearchCriterion c, string a)
     {
         sql.Append('(');
@@ -191,13 +193,14 @@ internal sealed partial class SearchSqlBuilder
             if (v > 0) sql.Append(" OR ");
             var x = "x" + aliases;
             var t = "t" + aliases++;
-            sql.Append(a).Append(".res_key IN (SELECT ").Append(x).Append(".res_key FROM idx_reference ").Append(x)
-                .Append(" JOIN resource ").Append(t).Append(" ON ").Append(t).Append(".res_type = ").Append(x).Append(".target_type AND ")
-                .Append(t).Append(".res_id = ").Append(x).Append(".target_id WHERE ").Append(x).Append(".code = ").Append(p.Add(c.Code))
-                .Append(" AND ").Append(t).Append(".deleted = FALSE");
+            sql.Append(a).Append(".res_key IN (SELECT ").Append(x).Append(".res_key FROM resource ").Append(t)
+                .Append(" CROSS JOIN idx_reference ").Append(x).Append(" WHERE ").Append(x).Append(".code = ").Append(p.Add(c.Code))
+                .Append(" AND ").Append(x).Append(".target_id = ").Append(t).Append(".res_id AND ")
+                .Append(x).Append(".target_type = ").Append(t).Append(".res_type AND ").Append(t).Append(".deleted = FALSE");
             if (chain.TargetTypes.Count > 0)
             {
-                sql.Append(" AND ").Append(x).Append(".target_type IN (");
+                // Hidden from SQLite's planner unless the inner criterion is on the id, which the (type, id) key serves.
+                sql.Append(" AND ").Append(chain.Inner.Code == "_id" ? t + ".res_type" : dialect.Unindexed(t + ".res_type")).Append(" IN (");
                 for (var i = 0; i < chain.TargetTypes.Count; i++) sql.Append(i == 0 ? "" : ", ").Append(p.Add(chain.TargetTypes[i]));
                 sql.Append(')');
             }
@@ -207,7 +210,9 @@ internal sealed partial class SearchSqlBuilder
         sql.Append(')');
     }
 
-    // a.res_id IN (the targets of reference rows whose current owner, of the source type, satisfies the inner criterion)
+    // a.res_key IN (the targets of reference rows whose current owner, of the source type, satisfies the inner
+    // criterion): uncorrelated, driven from the owners (CROSS JOIN fixes that order on SQLite), back to the target
+    // through its (type, id) key.
     private void AppendHas(SearchCriterion c, string a, string? type)
     {
         sql.Append('(');
@@ -216,13 +221,15 @@ internal sealed partial class SearchSqlBuilder
             if (c.Values[v] is not ReverseChainSearchValue has) throw WrongValue(c, v);
             if (v > 0) sql.Append(" OR ");
             var x = "x" + aliases;
-            var s = "s" + aliases++;
-            sql.Append(a).Append(".res_id IN (SELECT ").Append(x).Append(".target_id FROM idx_reference ").Append(x)
-                .Append(" JOIN resource ").Append(s).Append(" ON ").Append(s).Append(".res_key = ").Append(x).Append(".res_key WHERE ")
-                .Append(x).Append(".code = ").Append(p.Add(has.ReferenceCode)).Append(" AND ").Append(x).Append(".target_type = ")
-                // A known type keeps the subquery uncorrelated, so the planner can run it once (a semi-join).
-                .Append(type is null ? a + ".res_type" : p.Add(type))
-                .Append(" AND ").Append(s).Append(".deleted = FALSE AND ").Append(s).Append(".res_type = ").Append(p.Add(has.SourceType));
+            var s = "s" + aliases;
+            var h = "h" + aliases++;
+            sql.Append(a).Append(".res_key IN (SELECT ").Append(h).Append(".res_key FROM resource ").Append(s)
+                .Append(" CROSS JOIN idx_reference ").Append(x).Append(" CROSS JOIN resource ").Append(h)
+                .Append(" WHERE ").Append(x).Append(".res_key = ").Append(s).Append(".res_key AND ")
+                .Append(x).Append(".code = ").Append(p.Add(has.ReferenceCode)).Append(" AND ")
+                .Append(h).Append(".res_type = ").Append(x).Append(".target_type AND ").Append(h).Append(".res_id = ").Append(x).Append(".target_id AND ")
+                .Append(s).Append(".deleted = FALSE AND ").Append(dialect.Unindexed(s + ".res_type")).Append(" = ").Append(p.Add(has.SourceType));
+            if (type is not null) sql.Append(" AND ").Append(x).Append(".target_type = ").Append(p.Add(type));
             AppendCriteria([has.Inner], s, has.SourceType);
             sql.Append(')');
         }

@@ -57,7 +57,14 @@ internal abstract class SqlDialect
     /// would walk the (type, key) index and sort every match; hiding the index (unary +) makes it
     /// drive from a criterion's key list instead, already in key order, stopping at the page size.
     /// </summary>
-    public virtual string TypeTermWithCriteria => "r.res_type";
+    public string TypeTermWithCriteria => Unindexed("r.res_type");
+
+    /// <summary>
+    /// <paramref name="column"/> in a form the planner will not use an index for (SQLite: unary +; PostgreSQL plans
+    /// with statistics and needs no such hint). SQLite plans without statistics and otherwise picks, for instance,
+    /// the (code, high) index to compute one resource's MAX(high) instead of its (res_key, code) rows.
+    /// </summary>
+    public virtual string Unindexed(string column) => column;
 
     /// <summary>Treats an unspecified <see cref="DateTime.Kind"/> as UTC, as the index and query models promise.</summary>
     public static DateTime AsUtc(DateTime value) =>

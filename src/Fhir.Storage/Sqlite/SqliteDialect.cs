@@ -27,7 +27,7 @@ internal sealed class SqliteDialect : SqlDialect
         .Replace("{bytes}", "BLOB", StringComparison.Ordinal)
         .Replace("{bool}", "INTEGER", StringComparison.Ordinal);
 
-    public override string TypeTermWithCriteria => "+r.res_type";
+    public override string Unindexed(string column) => "+" + column;
 
     public override object Instant(DateTime utc) => utc.Ticks;
 
