@@ -362,7 +362,8 @@ internal sealed class CriterionParser(SearchParameterRegistry registry, SearchPa
             {
                 return null;
             }
-            return new ReferenceSearchValue(type, id, null);
+            // A resource may refer to this server's resources by absolute URL: those are indexed as URLs.
+            return new ReferenceSearchValue(type, id, options.BaseUrl is { Length: > 0 } b ? b.TrimEnd('/') + "/" + type + "/" + id : null);
         }
         return parts.Length == 1 ? new ReferenceSearchValue(targetType, value, null) : null;
     }

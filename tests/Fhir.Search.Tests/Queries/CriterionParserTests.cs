@@ -197,7 +197,8 @@ public class CriterionParserTests
     {
         var options = new SearchParseOptions { BaseUrl = "http://example.org/fhir" };
 
-        Assert.Equal(new ReferenceSearchValue("Patient", "1", null), Assert.Single(Single(Parse("Observation", options, ("subject", value))).Values));
+        // ... or the same resource written as an absolute URL on this server.
+        Assert.Equal(new ReferenceSearchValue("Patient", "1", "http://example.org/fhir/Patient/1"), Assert.Single(Single(Parse("Observation", options, ("subject", value))).Values));
     }
 
     [Fact]

@@ -104,6 +104,9 @@ public abstract class SearchSemanticsTests(ServerFixture server)
         Assert.Equal([observation], await IdsAsync($"Observation?performer:identifier=urn:staff|{marker}"));
         Assert.Equal([observation], await IdsAsync($"Observation?subject=http://localhost/fhir/Patient/{patient}"));
         Assert.Equal([observation], await IdsAsync($"Observation?subject=Patient/{patient}/_history/1"));
+        var absolute = await CreateAsync($$$"""{"resourceType":"Observation","status":"final","code":{"text":"x"},"subject":{"reference":"http://localhost/fhir/Patient/{{{patient}}}"}}""");
+        Assert.Equal([observation, absolute], await IdsAsync($"Observation?subject=Patient/{patient}"));
+        Assert.Equal([observation, absolute], await IdsAsync($"Observation?subject=http://localhost/fhir/Patient/{patient}"));
         Assert.Equal([observation], await IdsAsync($"Observation?code:text=response%20{marker[..6]}"));
     }
 
