@@ -163,6 +163,11 @@ internal static class IndexValues
                 {
                     values.Add(new DateIndexValue(code, events.Min(e => e.Low), events.Max(e => e.High)));
                 }
+                else if (node.Child("repeat")?.Child("bounds") is { Type.Name: "Period" } bounds)
+                {
+                    // A repeating schedule without listed events covers its bounds.
+                    AddDate(values, code, bounds);
+                }
                 break;
         }
     }

@@ -98,7 +98,20 @@ public class IndexValuesTests
     }
 
     [Fact]
-    public void A_timing_without_events_is_not_indexed()
+    public void A_timing_without_events_covers_its_bounds()
+    {
+        var values = Index(
+            """
+            { "resourceType": "ServiceRequest", "status": "active", "intent": "order", "subject": { "reference": "Patient/1" },
+              "occurrenceTiming": { "repeat": { "boundsPeriod": { "start": "2024-02-01", "end": "2024-02-10" }, "frequency": 2, "period": 1, "periodUnit": "d" } } }
+            """,
+            "occurrence");
+
+        Assert.Equal([new DateIndexValue("occurrence", R4.Utc(2024, 2, 1), R4.UtcEndOfSecond(2024, 2, 10, 23, 59, 59))], values);
+    }
+
+    [Fact]
+    public void A_timing_without_events_or_bounds_is_not_indexed()
     {
         Assert.Empty(Index(
             """
