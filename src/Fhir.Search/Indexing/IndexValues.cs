@@ -174,6 +174,11 @@ internal static class IndexValues
 
     private static void AddQuantity(List<IndexValue> values, string code, ElementNode node)
     {
+        if (node.Type.Name == "Range")
+        {
+            AddRange(values, code, node);
+            return;
+        }
         if (node.Child("value") is not { Value: decimal } valueNode || !SearchValues.TryParseNumber(Text(valueNode)!, out var value, out var low, out var high))
         {
             return;
@@ -192,6 +197,35 @@ internal static class IndexValues
         else
         {
             values.Add(new QuantityIndexValue(code, value, low, high, system, unit));
+        }
+    }
+
+    // A Range (the useContext quantity parameters) is the quantity range from its low to its high end, each end
+    // with its own precision; both ends are needed, in the same unit.
+    private static void AddRange(List<IndexValue> values, string code, ElementNode range)
+    {
+        var lowNode = range.Child("low");
+        var highNode = range.Child("high");
+        if (lowNode?.Child("value") is not { Value: decimal } lowValue || highNode?.Child("value") is not { Value: decimal } highValue
+            || !SearchValues.TryParseNumber(Text(lowValue)!, out var lowMid, out var low, out _)
+            || !SearchValues.TryParseNumber(Text(highValue)!, out var highMid, out _, out var high))
+        {
+            return;
+        }
+        var system = lowNode.GetString("system") ?? highNode.GetString("system");
+        var unit = lowNode.GetString("code") ?? highNode.GetString("code");
+        if (unit != highNode.GetString("code") && highNode.GetString("code") is not null)
+        {
+            return;
+        }
+        var value = (lowMid + highMid) / 2;
+        if (value != 0 && QuantityCanonicalizer.TryCanonical(value, low, high, system, unit, out var cv, out _, out _, out var cu))
+        {
+            values.Add(new QuantityIndexValue(code, value, low, high, system, unit ?? lowNode.GetString("unit"), cv, cu));
+        }
+        else
+        {
+            values.Add(new QuantityIndexValue(code, value, low, high, system, unit ?? lowNode.GetString("unit")));
         }
     }
 
