@@ -11,6 +11,7 @@ namespace Fhir.Storage.Sql;
 //   as written, dates by range start (ascending) or end (descending), numbers and quantities by the
 //   middle of their precision range (quantities in canonical units when UCUM knows them).
 // - Resources without a value sort last in both directions (NULLS LAST on both databases).
+// - The surrogate key breaks ties, in the direction of the last sort key.
 // - Forward from a boundary (v, k): rows ordered after it; backward: the rows before it, read in
 //   reverse order (every direction and null placement flipped) and turned around by the reader.
 // - With sort keys the matching rows and their sort values are a derived table x, so the keyset
@@ -57,14 +58,22 @@ internal sealed partial class SearchSqlBuilder
             {
                 b.sql.Append(" WHERE ");
                 b.AppendKeyset(query.Sort, after, 0, backward);
+                if (NeverNull(query.Sort[0]) && after.SortValues[0] is { } first)
+                {
+                    // Implied by the keyset condition, but a plain range the index can start from.
+                    var descending = query.Sort[0].Direction == SortDirection.Descending;
+                    b.sql.Append(" AND x.s0 ").Append(descending != backward ? "<= " : ">= ").Append(parameters.Add(dialect.SortValue(first)));
+                }
             }
             b.sql.Append(" ORDER BY ");
             for (var k = 0; k < query.Sort.Count; k++)
             {
                 var descending = query.Sort[k].Direction == SortDirection.Descending;
-                b.sql.Append("x.s").Append(k).Append(descending != backward ? " DESC" : " ASC").Append(backward ? " NULLS FIRST, " : " NULLS LAST, ");
+                b.sql.Append("x.s").Append(k).Append(descending != backward ? " DESC" : " ASC");
+                if (!NeverNull(query.Sort[k])) b.sql.Append(backward ? " NULLS FIRST" : " NULLS LAST");
+                b.sql.Append(", ");
             }
-            b.sql.Append("x.res_key").Append(backward ? " DESC" : "");
+            b.sql.Append("x.res_key").Append(TiebreakDescending(query.Sort) != backward ? " DESC" : " ASC");
         }
         b.sql.Append(" LIMIT ").Append(parameters.Add((long)query.Count + 1));
         return b.sql.ToString();
@@ -99,12 +108,20 @@ internal sealed partial class SearchSqlBuilder
             .Append(" i WHERE i.res_key = r.res_key AND ").Append(dialect.Unindexed("i.code")).Append(" = ").Append(p.Add(key.Code)).Append(')');
     }
 
+    // _id and _lastUpdated are columns every resource has: no NULLS clause, so that an index on
+    // (res_type, last_updated, res_key) can deliver the order.
+    private static bool NeverNull(SortKey key) => key.Code is "_id" or "_lastUpdated";
+
+    // The key breaks ties in the direction of the last sort key: `_sort=-_lastUpdated` is then
+    // (last_updated DESC, res_key DESC), one index read backwards.
+    private static bool TiebreakDescending(IReadOnlyList<SortKey> sort) => sort[^1].Direction == SortDirection.Descending;
+
     // Rows after (forward) or before (backward) the boundary in the order (s0, s1, ..., res_key), nulls last.
     private void AppendKeyset(IReadOnlyList<SortKey> sort, SearchCursor after, int k, bool backward)
     {
         if (k == sort.Count)
         {
-            sql.Append("x.res_key ").Append(backward ? "< " : "> ").Append(p.Add(after.Key));
+            sql.Append("x.res_key ").Append(TiebreakDescending(sort) != backward ? "< " : "> ").Append(p.Add(after.Key));
             return;
         }
         var column = "x.s" + k;
@@ -123,7 +140,7 @@ internal sealed partial class SearchSqlBuilder
         {
             var bound = p.Add(dialect.SortValue(value));
             sql.Append(column).Append(descending != backward ? " < " : " > ").Append(bound);
-            if (!backward) sql.Append(" OR ").Append(column).Append(" IS NULL");
+            if (!backward && !NeverNull(sort[k])) sql.Append(" OR ").Append(column).Append(" IS NULL");
             sql.Append(" OR (").Append(column).Append(" = ").Append(bound).Append(" AND ");
             AppendKeyset(sort, after, k + 1, backward);
             sql.Append(')');
