@@ -50,8 +50,10 @@ public sealed class ResourceIndexer(SearchParameterRegistry registry)
                 // Every component value of one element gets the element's group number: a search joins
                 // components on it, so they must come from the same component (or the same Observation).
                 var first = values.Count;
+                var complete = true;
                 foreach (var (code, type, expression) in composite.Components)
                 {
+                    var before = values.Count;
                     foreach (var part in expression.Evaluate(element, context))
                     {
                         if (part is ElementNode node)
@@ -59,6 +61,14 @@ public sealed class ResourceIndexer(SearchParameterRegistry registry)
                             IndexValues.Add(values, code, type, node);
                         }
                     }
+                    complete &= values.Count > before;
+                }
+                if (!complete)
+                {
+                    // No search can match an element that lacks a component (code-value-quantity on an Observation
+                    // whose value is a CodeableConcept): its rows would only cost writes.
+                    values.RemoveRange(first, values.Count - first);
+                    continue;
                 }
                 for (var i = first; i < values.Count; i++)
                 {

@@ -132,7 +132,7 @@ internal sealed class CriterionParser(SearchParameterRegistry registry, SearchPa
             {
                 return Values(code, type, modifier, value, rawName, ParseMissing);
             }
-            // A composite is present when its first component is: searched as that component's index code and type.
+            // A composite is present when the resource has a complete tuple: its first component is indexed only then.
             if (parameter.Components.Count == 0 || registry.FindByUrl(parameter.Components[0].Definition) is not { } first)
             {
                 return Modifier(rawName, modifier);

@@ -316,17 +316,16 @@ public class ResourceIndexerTests
             }
             """));
 
-        var codes = Of(values, "component-code-value-quantity$0");
-        var quantities = Of(values, "component-code-value-quantity$1");
-        Assert.Equal(2, codes.Select(v => v.Group).Distinct().Count());
-        Assert.All(codes, v => Assert.NotNull(v.Group));
-        Assert.Equal("82155-3", ((TokenIndexValue)codes[1]).Value);
-        // Only the second component has a quantity: it shares its group with that component's code.
-        var quantity = Assert.IsType<QuantityIndexValue>(Assert.Single(quantities));
-        Assert.Equal((12m, codes[1].Group), (quantity.Value, quantity.Group));
+        // Only the second component has a quantity: the first is no code-value-quantity tuple at all.
+        var code = Assert.IsType<TokenIndexValue>(Assert.Single(Of(values, "component-code-value-quantity$0")));
+        var quantity = Assert.IsType<QuantityIndexValue>(Assert.Single(Of(values, "component-code-value-quantity$1")));
+        Assert.Equal("82155-3", code.Value);
+        Assert.NotNull(code.Group);
+        Assert.Equal((12m, code.Group), (quantity.Value, quantity.Group));
         var concept = Assert.Single(Of(values, "component-code-value-concept$1"));
-        var gene = Of(values, "component-code-value-concept$0").Single(v => ((TokenIndexValue)v).Value == "48018-6");
-        Assert.Equal(gene.Group, concept.Group);
+        var gene = Assert.Single(Of(values, "component-code-value-concept$0"));
+        Assert.Equal(("48018-6", gene.Group), (((TokenIndexValue)gene).Value, concept.Group));
+        Assert.NotEqual(code.Group, gene.Group);
         // Ordinary rows have no group.
         Assert.All(Of(values, "component-code"), v => Assert.Null(v.Group));
     }
