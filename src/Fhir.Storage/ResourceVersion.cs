@@ -1,3 +1,5 @@
+using Fhir.Search.Queries;
+
 namespace Fhir.Storage;
 
 /// <summary>How a version came to be; history entries report it as <c>request.method</c>.</summary>
@@ -43,7 +45,11 @@ public sealed record HistoryQuery(string? Type, string? Id, DateTimeOffset? Sinc
 public sealed record HistoryPage(IReadOnlyList<ResourceVersion> Entries, long? Next);
 
 /// <summary>One page of search results.</summary>
-/// <param name="Resources">The current versions of the matching resources, in surrogate-key order.</param>
+/// <param name="Resources">The current versions of the matching resources, in the query's order.</param>
 /// <param name="Next">The cursor for the next page, or null on the last page.</param>
-/// <param name="Total">The total number of matches when it was counted, else null.</param>
-public sealed record SearchPage(IReadOnlyList<ResourceVersion> Resources, long? Next, long? Total = null);
+/// <param name="Total">The total number of matches when it was counted (<see cref="SearchQuery.Total"/>), else null.</param>
+public sealed record SearchPage(IReadOnlyList<ResourceVersion> Resources, SearchCursor? Next, long? Total = null)
+{
+    /// <summary>The cursor for the previous page (a backward cursor), or null on the first page.</summary>
+    public SearchCursor? Previous { get; init; }
+}

@@ -8,4 +8,14 @@ public sealed class PostgresStoreTests(PostgresFixture postgres) : StoreTests
         new() { Provider = StorageProvider.Postgres, ConnectionString = await postgres.CreateDatabaseAsync() };
 
     protected override Task DropDatabaseAsync(StorageOptions database) => postgres.DropDatabaseAsync(database.ConnectionString!);
+
+    private protected override Fhir.Storage.Sql.SqlDialect Dialect => Fhir.Storage.Postgres.PostgresDialect.Instance;
+
+    protected override async Task ExecuteSqlAsync(StorageOptions database, string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand(sql, connection);
+        await cmd.ExecuteNonQueryAsync();
+    }
 }

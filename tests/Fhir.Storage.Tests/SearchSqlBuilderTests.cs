@@ -38,4 +38,33 @@ public sealed class SearchSqlBuilderTests
         Assert.DoesNotContain("DROP", sql, StringComparison.Ordinal);
         Assert.DoesNotContain("Patient", sql, StringComparison.Ordinal);
     }
+    [Fact]
+    public void Chains_reverse_chains_composites_sort_values_and_cursors_travel_as_parameters_too()
+    {
+        const string Evil = "x'); DROP TABLE resource; --";
+        var inner = new SearchCriterion("name", SearchParamType.String, null, [new StringSearchValue(Evil)]);
+        var query = new SearchQuery("Observation", [
+            new SearchCriterion("subject", SearchParamType.Reference, null, [new ChainSearchValue([Evil], inner)]),
+            new SearchCriterion("_has", SearchParamType.Special, null, [new ReverseChainSearchValue(Evil, Evil, inner)]),
+            new SearchCriterion("combo", SearchParamType.Composite, null, [new CompositeSearchValue([
+                new SearchCriterion(Evil + "$0", SearchParamType.Token, null, [new TokenSearchValue(Evil, Evil, true)]),
+                new SearchCriterion(Evil + "$1", SearchParamType.String, null, [new StringSearchValue(Evil)])])]),
+        ], 10, new SearchCursor(1, [Evil])) { Sort = [new SortKey(Evil, SearchParamType.String, SortDirection.Descending)] };
+
+        foreach (SqlDialect dialect in (SqlDialect[])[SqliteDialect.Instance, Fhir.Storage.Postgres.PostgresDialect.Instance])
+        {
+            var sql = SearchSqlBuilder.Page(query, dialect, new SqlParams());
+
+            Assert.DoesNotContain("DROP", sql, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Only_SQLite_gets_the_index_hints()
+    {
+        var query = new SearchQuery("Patient", [new SearchCriterion("name", SearchParamType.String, null, [new StringSearchValue("a")])]);
+
+        Assert.Contains("+r.res_type", SearchSqlBuilder.Page(query, SqliteDialect.Instance, new SqlParams()), StringComparison.Ordinal);
+        Assert.DoesNotContain("+", SearchSqlBuilder.Page(query, Fhir.Storage.Postgres.PostgresDialect.Instance, new SqlParams()), StringComparison.Ordinal);
+    }
 }

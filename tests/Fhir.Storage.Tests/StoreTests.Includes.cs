@@ -96,7 +96,7 @@ public abstract partial class StoreTests
     {
         await WriteIncludeCorpusAsync();
 
-        Assert.Equal(3, await Store.CountAsync(new SearchQuery("Observation", [], Count: 1, After: 2)));
+        Assert.Equal(3, await Store.CountAsync(new SearchQuery("Observation", [], Count: 1, After: new SearchCursor(2, []))));
         Assert.Equal(2, await Store.CountAsync(Query("Patient")));
         Assert.Equal(1, await Store.CountAsync(Query("Observation", new SearchCriterion("subject", SearchParamType.Reference, null, [new ReferenceSearchValue("Patient", "p2", null)]))));
     }

@@ -34,13 +34,14 @@ public abstract partial class StoreTests
     }
 
     [Fact]
-    public async Task Token_text_modifier_matches_a_case_insensitive_prefix_of_the_text()
+    public async Task Token_text_modifier_matches_a_case_insensitive_prefix_of_a_word_of_the_text()
     {
         await WriteCorpusAsync();
 
         Assert.Equal(["o1"], await FindAsync(TokenCriterion("code", "text", new TokenSearchValue(null, "body", false))));
         Assert.Equal(["o2"], await FindAsync(TokenCriterion("code", "text", new TokenSearchValue(null, "HEART", false))));
-        Assert.Empty(await FindAsync(TokenCriterion("code", "text", new TokenSearchValue(null, "weight", false))));
+        Assert.Equal(["o1"], await FindAsync(TokenCriterion("code", "text", new TokenSearchValue(null, "weight", false))));
+        Assert.Empty(await FindAsync(TokenCriterion("code", "text", new TokenSearchValue(null, "eight", false))));
     }
 
     [Fact]
@@ -272,7 +273,7 @@ public abstract partial class StoreTests
 
         await Assert.ThrowsAsync<NotSupportedException>(() => FindAsync(TokenCriterion("code", "in", new TokenSearchValue(null, "x", false))));
         await Assert.ThrowsAsync<NotSupportedException>(() => FindAsync(StringCriterion("text", "x")));
-        await Assert.ThrowsAsync<NotSupportedException>(() => FindAsync(new SearchCriterion("combo", SearchParamType.Composite, null, [new StringSearchValue("x")])));
+        await Assert.ThrowsAsync<NotSupportedException>(() => FindAsync(new SearchCriterion("combo", SearchParamType.Composite, "exact", [new StringSearchValue("x")])));
     }
 
     // ---- corpus -------------------------------------------------------------------------

@@ -25,6 +25,12 @@ public abstract partial class StoreTests : IAsyncLifetime
     /// <summary>Deletes a database made by <see cref="CreateDatabaseAsync"/>.</summary>
     protected abstract Task DropDatabaseAsync(StorageOptions database);
 
+    /// <summary>The dialect of the database under test.</summary>
+    private protected abstract Fhir.Storage.Sql.SqlDialect Dialect { get; }
+
+    /// <summary>Runs SQL on a database outside any store (to build an old schema).</summary>
+    protected abstract Task ExecuteSqlAsync(StorageOptions database, string sql);
+
     public async Task InitializeAsync()
     {
         options = await NewDatabaseAsync();

@@ -5,7 +5,14 @@ namespace Fhir.Search.Indexing;
 /// index table of its type (one table family per search-parameter type).
 /// </summary>
 /// <param name="Code">The search parameter's code, e.g. <c>identifier</c>.</param>
-public abstract record IndexValue(string Code);
+public abstract record IndexValue(string Code)
+{
+    /// <summary>
+    /// For the components of a composite parameter (code <c>composite$k</c>): the number of the repeating element
+    /// they were found in, so that a search matches components of the same element only. Null otherwise.
+    /// </summary>
+    public int? Group { get; init; }
+}
 
 /// <summary>A string value; <paramref name="Normalized"/> is lower-cased and accent-free for the default prefix match.</summary>
 public sealed record StringIndexValue(string Code, string Normalized, string Exact) : IndexValue(Code);

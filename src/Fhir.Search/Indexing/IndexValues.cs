@@ -8,10 +8,12 @@ namespace Fhir.Search.Indexing;
 /// <summary>How a value of each FHIR type becomes index values of each search-parameter type (FHIR R4 Search §3.1.1.4).</summary>
 internal static class IndexValues
 {
-    public static void Add(List<IndexValue> values, SearchParameterInfo parameter, ElementNode node)
+    public static void Add(List<IndexValue> values, SearchParameterInfo parameter, ElementNode node) =>
+        Add(values, parameter.Code, parameter.Type, node);
+
+    public static void Add(List<IndexValue> values, string code, SearchParamType type, ElementNode node)
     {
-        var code = parameter.Code;
-        switch (parameter.Type)
+        switch (type)
         {
             case SearchParamType.String:
                 AddStrings(values, code, node);
@@ -68,20 +70,32 @@ internal static class IndexValues
                 values.Add(new TokenIndexValue(code, node.GetString("system"), node.GetString("code"), node.GetString("display")));
                 break;
             case "CodeableConcept":
-                var text = node.GetString("text");
-                var any = false;
+                // :text searches the concept's text and every coding's display: each coding row carries its
+                // display, and the text gets a row of its own (no system or code, so only :text and :missing see it).
                 foreach (var coding in node.ChildrenNamed("coding"))
                 {
-                    values.Add(new TokenIndexValue(code, coding.GetString("system"), coding.GetString("code"), text ?? coding.GetString("display")));
-                    any = true;
+                    values.Add(new TokenIndexValue(code, coding.GetString("system"), coding.GetString("code"), coding.GetString("display")));
                 }
-                if (!any && text is not null)
+                if (node.GetString("text") is { } text)
                 {
                     values.Add(new TokenIndexValue(code, null, null, text));
                 }
                 break;
             case "Identifier":
-                values.Add(new TokenIndexValue(code, node.GetString("system"), node.GetString("value"), node.Child("type")?.GetString("text")));
+                var identifierValue = node.GetString("value");
+                var type = node.Child("type");
+                values.Add(new TokenIndexValue(code, node.GetString("system"), identifierValue, type?.GetString("text")));
+                if (type is not null && identifierValue is not null)
+                {
+                    // :of-type=system|code|value, as its own code: the type's coding and the value in one row.
+                    foreach (var coding in type.ChildrenNamed("coding"))
+                    {
+                        if (coding.GetString("code") is { } typeCode)
+                        {
+                            values.Add(new TokenIndexValue(code + ":of-type", coding.GetString("system"), typeCode + "|" + identifierValue));
+                        }
+                    }
+                }
                 break;
             case "ContactPoint":
                 values.Add(new TokenIndexValue(code, node.GetString("system"), node.GetString("value")));
@@ -102,6 +116,11 @@ internal static class IndexValues
     private static void AddReference(List<IndexValue> values, string code, ElementNode node)
     {
         var reference = node.Type.Name == "Reference" ? node.GetString("reference") : node.Value as string;
+        if (node.Type.Name == "Reference" && node.Child("identifier") is { } identifier)
+        {
+            // :identifier searches the logical reference as a token under its own code.
+            values.Add(new TokenIndexValue(code + ":identifier", identifier.GetString("system"), identifier.GetString("value")));
+        }
         if (reference is null || reference.StartsWith('#'))
         {
             return; // logical (identifier-only) and contained references are not resolvable through the index
@@ -144,12 +163,22 @@ internal static class IndexValues
                 {
                     values.Add(new DateIndexValue(code, events.Min(e => e.Low), events.Max(e => e.High)));
                 }
+                else if (node.Child("repeat")?.Child("bounds") is { Type.Name: "Period" } bounds)
+                {
+                    // A repeating schedule without listed events covers its bounds.
+                    AddDate(values, code, bounds);
+                }
                 break;
         }
     }
 
     private static void AddQuantity(List<IndexValue> values, string code, ElementNode node)
     {
+        if (node.Type.Name == "Range")
+        {
+            AddRange(values, code, node);
+            return;
+        }
         if (node.Child("value") is not { Value: decimal } valueNode || !SearchValues.TryParseNumber(Text(valueNode)!, out var value, out var low, out var high))
         {
             return;
@@ -168,6 +197,35 @@ internal static class IndexValues
         else
         {
             values.Add(new QuantityIndexValue(code, value, low, high, system, unit));
+        }
+    }
+
+    // A Range (the useContext quantity parameters) is the quantity range from its low to its high end, each end
+    // with its own precision; both ends are needed, in the same unit.
+    private static void AddRange(List<IndexValue> values, string code, ElementNode range)
+    {
+        var lowNode = range.Child("low");
+        var highNode = range.Child("high");
+        if (lowNode?.Child("value") is not { Value: decimal } lowValue || highNode?.Child("value") is not { Value: decimal } highValue
+            || !SearchValues.TryParseNumber(Text(lowValue)!, out var lowMid, out var low, out _)
+            || !SearchValues.TryParseNumber(Text(highValue)!, out var highMid, out _, out var high))
+        {
+            return;
+        }
+        var system = lowNode.GetString("system") ?? highNode.GetString("system");
+        var unit = lowNode.GetString("code") ?? highNode.GetString("code");
+        if (unit != highNode.GetString("code") && highNode.GetString("code") is not null)
+        {
+            return;
+        }
+        var value = (lowMid + highMid) / 2;
+        if (value != 0 && QuantityCanonicalizer.TryCanonical(value, low, high, system, unit, out var cv, out _, out _, out var cu))
+        {
+            values.Add(new QuantityIndexValue(code, value, low, high, system, unit ?? lowNode.GetString("unit"), cv, cu));
+        }
+        else
+        {
+            values.Add(new QuantityIndexValue(code, value, low, high, system, unit ?? lowNode.GetString("unit")));
         }
     }
 

@@ -46,8 +46,47 @@ public sealed class ResourceIndexer(SearchParameterRegistry registry)
             {
                 if (item is ElementNode node)
                 {
-                    IndexValues.Add(values, parameter, node);
+                    IndexValues.Add(values, parameter.Code, parameter.Type, node);
                 }
+            }
+        }
+        var group = 0;
+        foreach (var composite in plan.Composites)
+        {
+            foreach (var item in composite.Expression.Evaluate(resource, context))
+            {
+                if (item is not ElementNode element)
+                {
+                    continue;
+                }
+                // Every component value of one element gets the element's group number: a search joins
+                // components on it, so they must come from the same component (or the same Observation).
+                var first = values.Count;
+                var complete = true;
+                foreach (var (code, type, expression) in composite.Components)
+                {
+                    var before = values.Count;
+                    foreach (var part in expression.Evaluate(element, context))
+                    {
+                        if (part is ElementNode node)
+                        {
+                            IndexValues.Add(values, code, type, node);
+                        }
+                    }
+                    complete &= values.Count > before;
+                }
+                if (!complete)
+                {
+                    // No search can match an element that lacks a component (code-value-quantity on an Observation
+                    // whose value is a CodeableConcept): its rows would only cost writes.
+                    values.RemoveRange(first, values.Count - first);
+                    continue;
+                }
+                for (var i = first; i < values.Count; i++)
+                {
+                    values[i] = values[i] with { Group = group };
+                }
+                group++;
             }
         }
         return values;
@@ -56,16 +95,44 @@ public sealed class ResourceIndexer(SearchParameterRegistry registry)
     private IndexPlan BuildPlan(string resourceType)
     {
         var parameters = new List<(SearchParameterInfo, CompiledExpression)>();
+        var composites = new List<CompositePlan>();
         foreach (var parameter in Registry.ForType(resourceType))
         {
             // _id and _lastUpdated are columns of the resource table, not index rows.
-            if (parameter.IsSupported && parameter.Code is not ("_id" or "_lastUpdated"))
+            if (!parameter.IsSupported || parameter.Code is "_id" or "_lastUpdated")
+            {
+                continue;
+            }
+            if (parameter.Type != SearchParamType.Composite)
             {
                 parameters.Add((parameter, FhirPathCompiler.Compile(parameter.Expression!)));
+                continue;
+            }
+            var components = new List<(string, SearchParamType, CompiledExpression)>();
+            for (var k = 0; k < parameter.Components.Count; k++)
+            {
+                var component = parameter.Components[k];
+                if (Registry.FindByUrl(component.Definition) is not { } definition || definition.Type is SearchParamType.Composite or SearchParamType.Special)
+                {
+                    components = null;
+                    break;
+                }
+                components.Add((parameter.Code + "$" + k, definition.Type, FhirPathCompiler.Compile(component.Expression)));
+            }
+            if (components is not null)
+            {
+                composites.Add(new CompositePlan(FhirPathCompiler.Compile(parameter.Expression!), components));
             }
         }
-        return new IndexPlan(parameters);
+        return new IndexPlan(parameters, composites);
     }
 
-    private sealed record IndexPlan(IReadOnlyList<(SearchParameterInfo Parameter, CompiledExpression Expression)> Parameters);
+    private sealed record IndexPlan(
+        IReadOnlyList<(SearchParameterInfo Parameter, CompiledExpression Expression)> Parameters,
+        IReadOnlyList<CompositePlan> Composites);
+
+    // A composite's element expression and, per component, its index code (composite$k), type and expression relative to the element.
+    private sealed record CompositePlan(
+        CompiledExpression Expression,
+        IReadOnlyList<(string Code, SearchParamType Type, CompiledExpression Expression)> Components);
 }

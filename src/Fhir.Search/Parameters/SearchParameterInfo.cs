@@ -19,8 +19,8 @@ public sealed record SearchParameterInfo(
     IReadOnlyList<string> Targets,
     IReadOnlyList<CompositeComponent> Components)
 {
-    /// <summary>True when the server indexes and searches this parameter (composite parameters come with the search issue).</summary>
-    public bool IsSupported => Expression is not null && Type is not (SearchParamType.Composite or SearchParamType.Special);
+    /// <summary>True when the server indexes and searches this parameter (all but <c>_text</c>, <c>_content</c> and other specials without an expression).</summary>
+    public bool IsSupported => Expression is not null && Type is not SearchParamType.Special;
 }
 
 /// <summary>One part of a composite search parameter: the parameter it reuses and the expression relative to the composite's value.</summary>

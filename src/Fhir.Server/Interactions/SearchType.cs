@@ -22,7 +22,14 @@ internal static class SearchType
         var handling = request.Conditions.Handling == HandlingPreference.Strict ? HandlingMode.Strict : HandlingMode.Lenient;
         var resultIssues = new List<Issue>();
         var results = ResultParameters.Split(request.Query, context.SearchParameters, context.Definitions, handling, resultIssues, out var criteria);
-        var parsed = SearchQueryParser.Parse(type, criteria, context.SearchParameters, handling, context.Options.DefaultPageSize, context.Options.MaxPageSize);
+        var options = new SearchParseOptions
+        {
+            Handling = handling,
+            DefaultCount = context.Options.DefaultPageSize,
+            MaxCount = context.Options.MaxPageSize,
+            BaseUrl = request.BaseUrl,
+        };
+        var parsed = SearchQueryParser.Parse(type, criteria, context.SearchParameters, options);
         var issues = resultIssues.Concat(parsed.Issues).ToList();
         if (issues.Any(i => i.IsError))
         {
@@ -37,19 +44,7 @@ internal static class SearchType
             return await SearchCount.HandleAsync(request, searchUrl, query, parsed.SelfQuery.Concat(results.Self), issues, context, ct);
         }
         var page = await context.Store.SearchAsync(query, ct);
-
-        var selfQuery = string.Join("&", parsed.SelfQuery.Concat(results.Self).Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value)));
-        var self = searchUrl + (selfQuery.Length == 0 ? "" : "?" + selfQuery);
-        var separator = selfQuery.Length == 0 ? "?" : "&";
-        var links = new List<(string, string)> { ("self", parsed.Query.After is { } after ? $"{self}{separator}_cursor={after}" : self) };
-        if (parsed.Query.After is not null)
-        {
-            links.Add(("first", self));
-        }
-        if (page.Next is { } next)
-        {
-            links.Add(("next", $"{self}{separator}_cursor={next}"));
-        }
+        var links = SearchLinks.For(searchUrl, parsed with { SelfQuery = [.. parsed.SelfQuery, .. results.Self] }, page);
         using var bundle = new BundleWriter("searchset", request.BaseUrl, page.Total, links);
         await SearchEntries.AddAsync(bundle, page.Resources, results, issues, context, ct, request);
         return new FhirResponse(200) { Body = bundle.ToArray() };

@@ -24,7 +24,7 @@ internal static class CompartmentWalk
                 return (page, Cursor.Format(i, null));
             }
             var type = types[i];
-            var query = new SearchQuery(type, criteria(type), count - page.Count, i == start.TypeIndex ? start.After : null)
+            var query = new SearchQuery(type, criteria(type), count - page.Count, i == start.TypeIndex && start.After is { } after ? new SearchCursor(after, []) : null)
             {
                 Compartment = context.Compartments.Filter(compartment, id, type),
             };
@@ -32,7 +32,7 @@ internal static class CompartmentWalk
             page.AddRange(found.Resources);
             if (found.Next is { } next)
             {
-                return (page, Cursor.Format(i, next));
+                return (page, Cursor.Format(i, next.Key));
             }
         }
         return (page, null);

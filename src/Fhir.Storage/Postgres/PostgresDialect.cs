@@ -32,6 +32,8 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override object Number(decimal value) => value;
 
+    protected override object ReadNumber(DbDataReader reader, int ordinal) => reader.GetDecimal(ordinal);
+
     public override object Bytes(ReadOnlyMemory<byte> bytes) =>
         MemoryMarshal.TryGetArray(bytes, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
             ? segment.Array

@@ -140,13 +140,14 @@ internal sealed class PostgresWriteSession(NpgsqlConnection connection, NpgsqlTr
                 {
                     ColumnKind.Text => new string?[n],
                     ColumnKind.Instant => new DateTime[n],
+                    ColumnKind.Integer => new long?[n],
                     _ => new decimal?[n],
                 };
             }
             columns[table.Ordinal] = arrays;
         }
 
-        var row = new object?[8];
+        var row = new object?[IndexTables.MaxColumns];
         Span<int> filled = stackalloc int[IndexTables.All.Length];
         for (var i = 0; i < index.Count; i++)
         {
@@ -162,6 +163,7 @@ internal sealed class PostgresWriteSession(NpgsqlConnection connection, NpgsqlTr
                     case string?[] s: s[at] = (string?)row[c]; break;
                     case DateTime[] d: d[at] = (DateTime)row[c]!; break;
                     case decimal?[] m: m[at] = (decimal?)row[c]; break;
+                    case long?[] g: g[at] = (long?)row[c]; break;
                 }
             }
         }

@@ -1,7 +1,7 @@
 namespace Fhir.Storage.Sql;
 
 /// <summary>How an index column travels as a parameter (see <see cref="SqlDialect"/>).</summary>
-internal enum ColumnKind { Text, Instant, Number }
+internal enum ColumnKind { Text, Instant, Number, Integer }
 
 /// <summary>One index table: its name and its columns after <c>res_key</c>, in insert order.</summary>
 internal sealed class IndexTable(string name, string[] columns, ColumnKind[] kinds)

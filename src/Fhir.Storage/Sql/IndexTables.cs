@@ -6,18 +6,22 @@ namespace Fhir.Storage.Sql;
 /// <summary>The index tables and how an <see cref="IndexValue"/> becomes a row of one of them.</summary>
 internal static class IndexTables
 {
-    private const ColumnKind T = ColumnKind.Text, I = ColumnKind.Instant, N = ColumnKind.Number;
+    private const ColumnKind T = ColumnKind.Text, I = ColumnKind.Instant, N = ColumnKind.Number, G = ColumnKind.Integer;
 
-    public static readonly IndexTable String = new("idx_string", ["code", "norm", "exact"], [T, T, T]) { Ordinal = 0 };
-    public static readonly IndexTable Token = new("idx_token", ["code", "system", "value", "text_lc"], [T, T, T, T]) { Ordinal = 1 };
-    public static readonly IndexTable Reference = new("idx_reference", ["code", "target_type", "target_id", "url"], [T, T, T, T]) { Ordinal = 2 };
-    public static readonly IndexTable Date = new("idx_date", ["code", "low", "high"], [T, I, I]) { Ordinal = 3 };
-    public static readonly IndexTable Number = new("idx_number", ["code", "low", "high"], [T, N, N]) { Ordinal = 4 };
+    // Every table ends with grp (IndexValue.Group: the element of a composite's components, else NULL).
+    public static readonly IndexTable String = new("idx_string", ["code", "norm", "exact", "grp"], [T, T, T, G]) { Ordinal = 0 };
+    public static readonly IndexTable Token = new("idx_token", ["code", "system", "value", "text_lc", "grp"], [T, T, T, T, G]) { Ordinal = 1 };
+    public static readonly IndexTable Reference = new("idx_reference", ["code", "target_type", "target_id", "url", "grp"], [T, T, T, T, G]) { Ordinal = 2 };
+    public static readonly IndexTable Date = new("idx_date", ["code", "low", "high", "grp"], [T, I, I, G]) { Ordinal = 3 };
+    public static readonly IndexTable Number = new("idx_number", ["code", "low", "high", "grp"], [T, N, N, G]) { Ordinal = 4 };
     public static readonly IndexTable Quantity = new(
         "idx_quantity",
-        ["code", "system", "unit", "low", "high", "canonical_unit", "canonical_low", "canonical_high"],
-        [T, T, T, N, N, T, N, N]) { Ordinal = 5 };
-    public static readonly IndexTable Uri = new("idx_uri", ["code", "uri"], [T, T]) { Ordinal = 6 };
+        ["code", "system", "unit", "low", "high", "canonical_unit", "canonical_low", "canonical_high", "grp"],
+        [T, T, T, N, N, T, N, N, G]) { Ordinal = 5 };
+    public static readonly IndexTable Uri = new("idx_uri", ["code", "uri", "grp"], [T, T, G]) { Ordinal = 6 };
+
+    /// <summary>The most columns (after <c>res_key</c>) any table has.</summary>
+    public const int MaxColumns = 9;
 
     /// <summary>Every index table, by <see cref="IndexTable.Ordinal"/>.</summary>
     public static readonly IndexTable[] All = [String, Token, Reference, Date, Number, Quantity, Uri];
@@ -52,6 +56,7 @@ internal static class IndexTables
     public static void Fill(IndexValue value, SqlDialect dialect, object?[] row)
     {
         row[0] = value.Code;
+        row[For(value).Columns.Length - 1] = value.Group is int group ? (long)group : null;
         switch (value)
         {
             case StringIndexValue s:
@@ -61,7 +66,7 @@ internal static class IndexTables
             case TokenIndexValue t:
                 row[1] = t.System;
                 row[2] = t.Value;
-                row[3] = t.Text?.ToLowerInvariant();
+                row[3] = t.Text is null ? null : SearchText.Normalize(t.Text);
                 break;
             case ReferenceIndexValue r:
                 row[1] = r.TargetType;

@@ -109,6 +109,24 @@ internal static class Schema
         );
         CREATE INDEX ix_job_status ON job (status, created);
         """,
+        // 3: composite parameters. Their components are rows of the ordinary tables under the codes
+        // composite$0, composite$1...; grp numbers the repeating element they came from, and a search
+        // joins the components on (res_key, grp). NULL for every other row. Adding a nullable column
+        // without a default rewrites nothing on either database.
+        // _sort=_lastUpdated: (type, last_updated, res_key) gives the sorted order with its tiebreak (SQLite
+        // indexes end in the rowid anyway; PostgreSQL needs the column).
+        """
+        ALTER TABLE idx_string ADD COLUMN grp {bigint};
+        ALTER TABLE idx_token ADD COLUMN grp {bigint};
+        ALTER TABLE idx_reference ADD COLUMN grp {bigint};
+        ALTER TABLE idx_date ADD COLUMN grp {bigint};
+        ALTER TABLE idx_number ADD COLUMN grp {bigint};
+        ALTER TABLE idx_quantity ADD COLUMN grp {bigint};
+        ALTER TABLE idx_uri ADD COLUMN grp {bigint};
+
+        CREATE INDEX ix_resource_updated_key ON resource (res_type, last_updated, res_key) WHERE deleted = FALSE;
+        DROP INDEX ix_resource_updated;
+        """,
     ];
 
     /// <summary>Creates the version table; run under the migration lock before reading it.</summary>

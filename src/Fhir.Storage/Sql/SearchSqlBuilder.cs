@@ -3,12 +3,11 @@ using Fhir.Search.Queries;
 
 namespace Fhir.Storage.Sql;
 
-// Translates a SearchQuery into one parameterised SELECT over `resource r` (current, non-deleted
-// rows, ordered by the surrogate key r.res_key, keyset cursor `r.res_key > After`). Values are
-// always parameters, never SQL text. Both databases run the same SQL; SqlDialect only converts
-// parameter values (SQLite: instants as UTC ticks, decimals as REAL; PostgreSQL keeps instants
+// Translates a SearchQuery into parameterised SELECTs over `resource r` (current, non-deleted rows).
+// Values are always parameters, never SQL text. Both databases run the same SQL; SqlDialect only
+// converts parameter values (SQLite: instants as UTC ticks, decimals as REAL; PostgreSQL keeps instants
 // to the microsecond, truncating, so a day's [00:00, 23:59:59.9999999] stays clear of the next)
-// and hides the type index from SQLite's planner (SqlDialect.TypeTermWithCriteria).
+// and hides indexes from SQLite's planner where it would pick the wrong one (SqlDialect.Unindexed).
 //
 // Semantics
 // - Criteria are ANDed; the values of one criterion are ORed. A positive criterion is
@@ -21,12 +20,20 @@ namespace Fhir.Storage.Sql;
 // - token: system|code -> system and value equal; |code -> no system and value equal;
 //   system| -> system equal, any value; code -> value equal, any system. Case-sensitive.
 //   :not -> no row of the code matches any of the values (resources without the code match too).
-//   :text -> the token's text (display) starts with Code, case-insensitive (both sides lower-cased).
+//   :text -> some word of the token's text (CodeableConcept.text, Coding.display, Identifier.type.text)
+//   starts with the value, compared in SearchText's normal form (case and accents folded).
+//   An empty value list (a code set that expanded to nothing) matches nothing, with :not everything.
 // - string: default -> Normalized starts with the value (the caller normalises the value the same
 //   way); :exact -> Exact equals the value; :contains -> Normalized contains the value.
 //   Prefixes are code-point ranges [v, v') so the (code, norm) index serves them on both databases.
 // - reference: Type/id -> target type and id; id alone (or :Type modifier) -> id of any type
 //   (or of that type); an absolute URL -> url equals it.
+//   Chain (ChainSearchValue) -> some reference row of the code points at a current resource t of the
+//   allowed types for which the inner criterion holds (resolved by joining resource on type and id).
+// - _has (ReverseChainSearchValue) -> the resource's id is the target of some reference row of the
+//   given code whose (current) owner s of the source type satisfies the inner criterion.
+// - composite (CompositeSearchValue) -> the component rows (codes composite$k) joined on res_key and grp:
+//   every component condition holds on values of the same repeating element.
 // - uri: default -> equal; :below -> the stored uri starts with the value; :above -> the value
 //   starts with the stored uri.
 // - date, number, quantity compare ranges, R4 style: every value, in the resource or the
@@ -43,31 +50,19 @@ namespace Fhir.Storage.Sql;
 //   Quantity: when the query has a canonical (UCUM) form, rows with a canonical form compare
 //   canonically (same canonical unit, ranges scaled: IndexTables.CanonicalRange); rows without
 //   one compare as written. As written, a given unit/system must equal the row's.
-// Unsupported types or modifiers (composite, :identifier, :in, :of-type...) throw NotSupportedException.
-internal sealed class SearchSqlBuilder
+// Chains, _has and composites are in SearchSqlBuilder.Joins.cs; sorting and keyset paging in SearchSqlBuilder.Page.cs.
+internal sealed partial class SearchSqlBuilder
 {
-    private const string PageColumns = "r.res_key, v.res_type, v.res_id, v.version, v.last_updated, v.method, v.json";
-
     private readonly SqlDialect dialect;
     private readonly SqlParams p;
     private readonly StringBuilder sql = new(256);
     private readonly DateTime nowUtc = DateTime.UtcNow;
+    private int aliases;
 
     private SearchSqlBuilder(SqlDialect dialect, SqlParams parameters)
     {
         this.dialect = dialect;
         p = parameters;
-    }
-
-    /// <summary>A page of <see cref="SearchQuery.Count"/> + 1 rows (one extra tells whether more remain), columns as <see cref="StoreQueries"/> reads them.</summary>
-    public static string Page(SearchQuery query, SqlDialect dialect, SqlParams parameters)
-    {
-        var b = new SearchSqlBuilder(dialect, parameters);
-        b.sql.Append("SELECT ").Append(PageColumns)
-            .Append(" FROM resource r JOIN resource_version v ON v.seq = r.version_seq WHERE ");
-        b.AppendWhere(query);
-        b.sql.Append(" ORDER BY r.res_key LIMIT ").Append(parameters.Add((long)query.Count + 1));
-        return b.sql.ToString();
     }
 
     /// <summary>The ids of at most <paramref name="limit"/> matches.</summary>
@@ -80,6 +75,15 @@ internal sealed class SearchSqlBuilder
         return b.sql.ToString();
     }
 
+    /// <summary>The number of matches.</summary>
+    public static string Count(SearchQuery query, SqlDialect dialect, SqlParams parameters)
+    {
+        var b = new SearchSqlBuilder(dialect, parameters);
+        b.sql.Append("SELECT COUNT(*) FROM resource r WHERE ");
+        b.AppendWhere(query);
+        return b.sql.ToString();
+    }
+
     private void AppendWhere(SearchQuery query)
     {
         sql.Append("r.deleted = FALSE");
@@ -87,39 +91,63 @@ internal sealed class SearchSqlBuilder
         {
             sql.Append(" AND ").Append(query.Criteria.Count > 0 ? dialect.TypeTermWithCriteria : "r.res_type").Append(" = ").Append(p.Add(query.ResourceType));
         }
-        if (query.After is long after) sql.Append(" AND r.res_key > ").Append(p.Add(after));
         if (query.Compartment is { } compartment) CompartmentSql.Append(sql, p, compartment, query.ResourceType);
-        var criteria = query.Criteria;
+        AppendCriteria(query.Criteria, "r", query.ResourceType);
+    }
+
+    // Each criterion as " AND (...)" on the resource alias `a`, whose type is `type` when known.
+    private void AppendCriteria(IReadOnlyList<SearchCriterion> criteria, string a, string? type)
+    {
         for (var i = 0; i < criteria.Count; i++)
         {
-            var c = criteria[i];
-            if (c.Values.Count == 0) throw new ArgumentException($"Search parameter '{c.Code}' has no value.", nameof(query));
             sql.Append(" AND ");
-            switch (c.Type)
-            {
-                case SearchParamType.Special when c.Modifier == "missing" && c.Code is "_id" or "_lastUpdated":
-                    AppendAlwaysPresent(c);
-                    break;
-                case SearchParamType.Special when c.Code == "_id":
-                    AppendId(c);
-                    break;
-                case SearchParamType.Special when c.Code == "_lastUpdated":
-                    AppendLastUpdated(c);
-                    break;
-                case SearchParamType.Special:
-                case SearchParamType.Composite:
-                    throw new NotSupportedException($"Search parameter '{c.Code}' of type {c.Type} is not supported.");
-                default:
-                    AppendIndexed(c, IndexTables.For(c.Type)!);
-                    break;
-            }
+            AppendCriterion(criteria[i], a, type);
         }
     }
 
-    private void AppendId(SearchCriterion c)
+    private void AppendCriterion(SearchCriterion c, string a, string? type)
+    {
+        if (c.Values.Count == 0)
+        {
+            // A code set that expanded to nothing.
+            if (c.Type != SearchParamType.Token) throw new ArgumentException($"Search parameter '{c.Code}' has no value.", nameof(c));
+            sql.Append(c.Modifier == "not" ? "1 = 1" : "1 = 0");
+            return;
+        }
+        switch (c.Type)
+        {
+            case SearchParamType.Special when c.Modifier == "missing" && c.Code is "_id" or "_lastUpdated":
+                AppendAlwaysPresent(c);
+                break;
+            case SearchParamType.Special when c.Code == "_id":
+                AppendId(c, a);
+                break;
+            case SearchParamType.Special when c.Code == "_lastUpdated":
+                AppendLastUpdated(c, a);
+                break;
+            case SearchParamType.Special when c.Code == "_has":
+                AppendHas(c, a, type);
+                break;
+            case SearchParamType.Special:
+                throw new NotSupportedException($"Search parameter '{c.Code}' of type {c.Type} is not supported.");
+            case SearchParamType.Reference when c.Values[0] is ChainSearchValue:
+                AppendChain(c, a);
+                break;
+            case SearchParamType.Composite when c.Modifier is null:
+                AppendComposite(c, a);
+                break;
+            case SearchParamType.Composite:
+                throw Unsupported(c);
+            default:
+                AppendIndexed(c, IndexTables.For(c.Type)!, a);
+                break;
+        }
+    }
+
+    private void AppendId(SearchCriterion c, string a)
     {
         if (c.Modifier is not null and not "not") throw Unsupported(c);
-        sql.Append(c.Modifier == "not" ? "r.res_id NOT IN (" : "r.res_id IN (");
+        sql.Append(a).Append(c.Modifier == "not" ? ".res_id NOT IN (" : ".res_id IN (");
         for (var i = 0; i < c.Values.Count; i++)
         {
             if (c.Values[i] is not TokenSearchValue { Code: { } id }) throw WrongValue(c, i);
@@ -141,7 +169,7 @@ internal sealed class SearchSqlBuilder
         sql.Append(any ? "1 = 1" : "1 = 0");
     }
 
-    private void AppendLastUpdated(SearchCriterion c)
+    private void AppendLastUpdated(SearchCriterion c, string a)
     {
         if (c.Modifier is not null) throw Unsupported(c);
         sql.Append('(');
@@ -149,12 +177,12 @@ internal sealed class SearchSqlBuilder
         {
             if (c.Values[i] is not DateSearchValue d) throw WrongValue(c, i);
             if (i > 0) sql.Append(" OR ");
-            AppendDate(d, "r.last_updated", "r.last_updated");
+            AppendDate(d, a + ".last_updated", a + ".last_updated");
         }
         sql.Append(')');
     }
 
-    private void AppendIndexed(SearchCriterion c, IndexTable table)
+    private void AppendIndexed(SearchCriterion c, IndexTable table, string a)
     {
         CheckModifier(c);
         var code = p.Add(c.Code);
@@ -170,8 +198,8 @@ internal sealed class SearchSqlBuilder
         {
             first = false;
             sql.Append(c.Modifier == "not"
-                ? "NOT EXISTS (SELECT 1 FROM " + table.Name + " i WHERE i.res_key = r.res_key AND i.code = "
-                : "r.res_key IN (SELECT i.res_key FROM " + table.Name + " i WHERE i.code = ");
+                ? "NOT EXISTS (SELECT 1 FROM " + table.Name + " i WHERE i.res_key = " + a + ".res_key AND i.code = "
+                : a + ".res_key IN (SELECT i.res_key FROM " + table.Name + " i WHERE i.code = ");
             sql.Append(code).Append(" AND (");
             var firstValue = true;
             for (var i = 0; i < c.Values.Count; i++)
@@ -180,7 +208,7 @@ internal sealed class SearchSqlBuilder
                 if (!firstValue) sql.Append(" OR ");
                 firstValue = false;
                 sql.Append('(');
-                AppendValue(c, i);
+                AppendValue(c, c.Values[i], "i");
                 sql.Append(')');
             }
             sql.Append("))");
@@ -192,8 +220,8 @@ internal sealed class SearchSqlBuilder
             if (!first) sql.Append(" OR ");
             first = false;
             sql.Append(m.Missing
-                ? "NOT EXISTS (SELECT 1 FROM " + table.Name + " i WHERE i.res_key = r.res_key AND i.code = " + code + ")"
-                : "r.res_key IN (SELECT i.res_key FROM " + table.Name + " i WHERE i.code = " + code + ")");
+                ? "NOT EXISTS (SELECT 1 FROM " + table.Name + " i WHERE i.res_key = " + a + ".res_key AND i.code = " + code + ")"
+                : a + ".res_key IN (SELECT i.res_key FROM " + table.Name + " i WHERE i.code = " + code + ")");
         }
         sql.Append(')');
     }
@@ -212,80 +240,82 @@ internal sealed class SearchSqlBuilder
         if (!ok) throw Unsupported(c);
     }
 
-    // One value's condition on the index row `i`.
-    private void AppendValue(SearchCriterion c, int index)
+    // One value's condition on the index row alias `i`.
+    private void AppendValue(SearchCriterion c, SearchValue value, string i)
     {
-        var value = c.Values[index];
         switch (c.Type)
         {
             case SearchParamType.Token when value is TokenSearchValue t:
-                AppendToken(c.Modifier, t);
+                AppendToken(c.Modifier, t, i);
                 break;
             case SearchParamType.String when value is StringSearchValue s:
-                if (c.Modifier == "exact") sql.Append("i.exact = ").Append(p.Add(s.Value));
-                else if (c.Modifier == "contains") sql.Append("i.norm LIKE ").Append(p.Add("%" + EscapeLike(s.Value) + "%")).Append(" ESCAPE '\\'");
-                else AppendPrefix("i.norm", s.Value);
+                if (c.Modifier == "exact") sql.Append(i).Append(".exact = ").Append(p.Add(s.Value));
+                else if (c.Modifier == "contains") sql.Append(i).Append(".norm LIKE ").Append(p.Add("%" + EscapeLike(s.Value) + "%")).Append(" ESCAPE '\\'");
+                else AppendPrefix(i + ".norm", s.Value);
                 break;
             case SearchParamType.Reference when value is ReferenceSearchValue r:
-                AppendReference(c.Modifier, r);
+                AppendReference(c.Modifier, r, i);
                 break;
             case SearchParamType.Date when value is DateSearchValue d:
-                AppendDate(d, "i.low", "i.high");
+                AppendDate(d, i + ".low", i + ".high");
                 break;
             case SearchParamType.Number when value is NumberSearchValue n:
-                AppendNumber(n.Prefix, n.Value, n.Low, n.High, "i.low", "i.high");
+                AppendNumber(n.Prefix, n.Value, n.Low, n.High, i + ".low", i + ".high");
                 break;
             case SearchParamType.Quantity when value is QuantitySearchValue q:
-                AppendQuantity(q);
+                AppendQuantity(q, i);
                 break;
             case SearchParamType.Uri when value is UriSearchValue u:
-                if (c.Modifier == "below") AppendPrefix("i.uri", u.Uri);
-                else if (c.Modifier == "above") sql.Append("i.uri = substr(").Append(p.Add(u.Uri)).Append(", 1, length(i.uri))");
-                else sql.Append("i.uri = ").Append(p.Add(u.Uri));
+                if (c.Modifier == "below") AppendPrefix(i + ".uri", u.Uri);
+                else if (c.Modifier == "above") sql.Append(i).Append(".uri = substr(").Append(p.Add(u.Uri)).Append(", 1, length(").Append(i).Append(".uri))");
+                else sql.Append(i).Append(".uri = ").Append(p.Add(u.Uri));
                 break;
             default:
-                throw WrongValue(c, index);
+                throw new ArgumentException($"Search parameter '{c.Code}' ({c.Type}) got a {value.GetType().Name}.");
         }
     }
 
-    private void AppendToken(string? modifier, TokenSearchValue t)
+    private void AppendToken(string? modifier, TokenSearchValue t, string i)
     {
         if (modifier == "text")
         {
-            AppendPrefix("i.text_lc", (t.Code ?? "").ToLowerInvariant());
+            var text = SearchText.Normalize(t.Code ?? "");
+            sql.Append('(');
+            AppendPrefix(i + ".text_lc", text);
+            sql.Append(" OR ").Append(i).Append(".text_lc LIKE ").Append(p.Add("% " + EscapeLike(text) + "%")).Append(" ESCAPE '\\')");
             return;
         }
 
         var any = false;
         if (t.SystemGiven || t.System is not null)
         {
-            sql.Append(t.System is null ? "i.system IS NULL" : "i.system = " + p.Add(t.System));
+            sql.Append(t.System is null ? i + ".system IS NULL" : i + ".system = " + p.Add(t.System));
             any = true;
         }
         if (t.Code is not null)
         {
             if (any) sql.Append(" AND ");
-            sql.Append("i.value = ").Append(p.Add(t.Code));
+            sql.Append(i).Append(".value = ").Append(p.Add(t.Code));
             any = true;
         }
         if (!any) sql.Append("1 = 1");
     }
 
-    private void AppendReference(string? modifier, ReferenceSearchValue r)
+    private void AppendReference(string? modifier, ReferenceSearchValue r, string i)
     {
         var type = r.TargetType ?? (modifier is null or "missing" ? null : modifier);
         var any = false;
         if (r.TargetId is not null)
         {
-            sql.Append("(i.target_id = ").Append(p.Add(r.TargetId));
-            if (type is not null) sql.Append(" AND i.target_type = ").Append(p.Add(type));
+            sql.Append('(').Append(i).Append(".target_id = ").Append(p.Add(r.TargetId));
+            if (type is not null) sql.Append(" AND ").Append(i).Append(".target_type = ").Append(p.Add(type));
             sql.Append(')');
             any = true;
         }
         if (r.Url is not null)
         {
             if (any) sql.Append(" OR ");
-            sql.Append("i.url = ").Append(p.Add(r.Url));
+            sql.Append(i).Append(".url = ").Append(p.Add(r.Url));
             any = true;
         }
         if (!any) throw new ArgumentException("A reference search value needs an id or a URL.");
@@ -316,20 +346,20 @@ internal sealed class SearchSqlBuilder
         AppendRange(prefix, low, high, dialect.Number(sLow), dialect.Number(sHigh));
     }
 
-    private void AppendQuantity(QuantitySearchValue q)
+    private void AppendQuantity(QuantitySearchValue q, string i)
     {
         var canonical = q.CanonicalUnit is not null && q.CanonicalValue is not null;
         if (canonical)
         {
             var cv = q.CanonicalValue!.Value;
             var (lo, hi) = IndexTables.CanonicalRange(q.Value, q.Low, q.High, cv);
-            sql.Append("(i.canonical_unit = ").Append(p.Add(q.CanonicalUnit!)).Append(" AND ");
-            AppendNumber(q.Prefix, cv, lo, hi, "i.canonical_low", "i.canonical_high");
-            sql.Append(") OR (i.canonical_unit IS NULL AND ");
+            sql.Append('(').Append(i).Append(".canonical_unit = ").Append(p.Add(q.CanonicalUnit!)).Append(" AND ");
+            AppendNumber(q.Prefix, cv, lo, hi, i + ".canonical_low", i + ".canonical_high");
+            sql.Append(") OR (").Append(i).Append(".canonical_unit IS NULL AND ");
         }
-        if (q.System is not null) sql.Append("i.system = ").Append(p.Add(q.System)).Append(" AND ");
-        if (q.Unit is not null) sql.Append("i.unit = ").Append(p.Add(q.Unit)).Append(" AND ");
-        AppendNumber(q.Prefix, q.Value, q.Low, q.High, "i.low", "i.high");
+        if (q.System is not null) sql.Append(i).Append(".system = ").Append(p.Add(q.System)).Append(" AND ");
+        if (q.Unit is not null) sql.Append(i).Append(".unit = ").Append(p.Add(q.Unit)).Append(" AND ");
+        AppendNumber(q.Prefix, q.Value, q.Low, q.High, i + ".low", i + ".high");
         if (canonical) sql.Append(')');
     }
 

@@ -21,6 +21,31 @@ internal abstract class SqlDialect
     /// <summary>A decimal as a parameter value (SQLite has no decimal type: REAL, so comparisons are numeric).</summary>
     public abstract object Number(decimal value);
 
+    /// <summary>A cursor's sort value (string, decimal, double or UTC DateTime) as a parameter comparable with the sort column.</summary>
+    public virtual object SortValue(object value) => value switch
+    {
+        DateTime t => Instant(AsUtc(t)),
+        decimal d => Number(d),
+        double f => Number((decimal)f),
+        _ => value,
+    };
+
+    /// <summary>Reads a sort column as a cursor value: string, decimal or double (as the database computed it), UTC DateTime, or null.</summary>
+    public object? ReadSortValue(DbDataReader reader, int ordinal, Fhir.Search.Queries.SortKey key)
+    {
+        if (reader.IsDBNull(ordinal)) return null;
+        if (key.Code == "_lastUpdated" || key.Type == Fhir.Search.Queries.SearchParamType.Date)
+        {
+            return ReadInstant(reader, ordinal).UtcDateTime;
+        }
+        return key.Type is Fhir.Search.Queries.SearchParamType.Number or Fhir.Search.Queries.SearchParamType.Quantity
+            ? ReadNumber(reader, ordinal)
+            : reader.GetString(ordinal);
+    }
+
+    /// <summary>Reads a computed number exactly as the database holds it, so that it compares equal when sent back.</summary>
+    protected abstract object ReadNumber(DbDataReader reader, int ordinal);
+
     /// <summary>Bytes as a parameter value.</summary>
     public abstract object Bytes(ReadOnlyMemory<byte> bytes);
 
@@ -32,7 +57,14 @@ internal abstract class SqlDialect
     /// would walk the (type, key) index and sort every match; hiding the index (unary +) makes it
     /// drive from a criterion's key list instead, already in key order, stopping at the page size.
     /// </summary>
-    public virtual string TypeTermWithCriteria => "r.res_type";
+    public string TypeTermWithCriteria => Unindexed("r.res_type");
+
+    /// <summary>
+    /// <paramref name="column"/> in a form the planner will not use an index for (SQLite: unary +; PostgreSQL plans
+    /// with statistics and needs no such hint). SQLite plans without statistics and otherwise picks, for instance,
+    /// the (code, high) index to compute one resource's MAX(high) instead of its (res_key, code) rows.
+    /// </summary>
+    public virtual string Unindexed(string column) => column;
 
     /// <summary>Treats an unspecified <see cref="DateTime.Kind"/> as UTC, as the index and query models promise.</summary>
     public static DateTime AsUtc(DateTime value) =>

@@ -61,15 +61,61 @@ internal static class StoreQueries
         return new HistoryPage(entries, next);
     }
 
-    /// <summary>A page of current, non-deleted matches in <c>res_key</c> order.</summary>
+    /// <summary>
+    /// A page of current, non-deleted matches in the query's order (its sort keys, then <c>res_key</c>), with the
+    /// cursors of the neighbouring pages and, when asked for, the number of all matches.
+    /// </summary>
     public static async Task<SearchPage> SearchAsync(DbLease lease, SearchQuery query, CancellationToken ct)
     {
-        if (query.Count <= 0) return new SearchPage([], null);
+        long? total = null;
+        if (query.Total != TotalMode.None)
+        {
+            var cp = new SqlParams();
+            var count = lease.Command(SearchSqlBuilder.Count(query, lease.Dialect, cp));
+            cp.BindTo(count);
+            total = Convert.ToInt64(await count.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        if (query.Count <= 0) return new SearchPage([], null, total);
+
         var p = new SqlParams();
         var cmd = lease.Command(SearchSqlBuilder.Page(query, lease.Dialect, p));
         p.BindTo(cmd);
-        var (resources, next) = await ReadPageAsync(lease.Dialect, cmd, query.Count, ct);
-        return new SearchPage(resources, next);
+        var rows = new List<ResourceVersion>(Math.Min(query.Count, 64));
+        var bounds = new List<SearchCursor>(Math.Min(query.Count, 64));
+        var more = false;
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                if (rows.Count == query.Count)
+                {
+                    more = true;
+                    break;
+                }
+                rows.Add(ReadVersion(lease.Dialect, reader));
+                var values = new object?[query.Sort.Count];
+                for (var k = 0; k < values.Length; k++) values[k] = lease.Dialect.ReadSortValue(reader, SearchSqlBuilder.FirstSortColumn + k, query.Sort[k]);
+                bounds.Add(new SearchCursor(reader.GetInt64(0), values));
+            }
+        }
+
+        SearchCursor? next, previous;
+        var after = query.After;
+        if (after?.Direction == PageDirection.Backward)
+        {
+            // Read in reverse order: turn the page around. The page we came from follows it.
+            rows.Reverse();
+            bounds.Reverse();
+            previous = more ? bounds[0] with { Direction = PageDirection.Backward } : null;
+            next = bounds.Count > 0 ? bounds[^1] : after with { Direction = PageDirection.Forward };
+        }
+        else
+        {
+            next = more ? bounds[^1] : null;
+            // A page reached through a cursor has rows before it (or had: a previous link may come back empty).
+            previous = after is null ? null : bounds.Count > 0 ? bounds[0] with { Direction = PageDirection.Backward } : after with { Direction = PageDirection.Backward };
+        }
+        return new SearchPage(rows, next, total) { Previous = previous };
     }
 
     /// <summary>The ids of at most <paramref name="limit"/> current, non-deleted matches.</summary>

@@ -27,13 +27,18 @@ internal sealed class SqliteDialect : SqlDialect
         .Replace("{bytes}", "BLOB", StringComparison.Ordinal)
         .Replace("{bool}", "INTEGER", StringComparison.Ordinal);
 
-    public override string TypeTermWithCriteria => "+r.res_type";
+    public override string Unindexed(string column) => "+" + column;
 
     public override object Instant(DateTime utc) => utc.Ticks;
 
     public override DateTimeOffset ReadInstant(DbDataReader reader, int ordinal) => new(reader.GetInt64(ordinal), TimeSpan.Zero);
 
     public override object Number(decimal value) => (double)value;
+
+    // A double stays a double: through a decimal it could come back a different double.
+    public override object SortValue(object value) => value is double f ? f : base.SortValue(value);
+
+    protected override object ReadNumber(DbDataReader reader, int ordinal) => reader.GetDouble(ordinal);
 
     public override object Bytes(ReadOnlyMemory<byte> bytes) =>
         MemoryMarshal.TryGetArray(bytes, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length

@@ -150,7 +150,7 @@ public sealed class TrialLoader(IFhirStore store)
     private async Task<List<ResourceVersion>> SearchAllAsync(string type, IReadOnlyList<SearchCriterion> criteria, CancellationToken ct)
     {
         var all = new List<ResourceVersion>();
-        long? after = null;
+        SearchCursor? after = null;
         do
         {
             var page = await store.SearchAsync(new SearchQuery(type, criteria, PageSize, after), ct);

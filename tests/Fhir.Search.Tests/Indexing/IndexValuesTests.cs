@@ -98,7 +98,20 @@ public class IndexValuesTests
     }
 
     [Fact]
-    public void A_timing_without_events_is_not_indexed()
+    public void A_timing_without_events_covers_its_bounds()
+    {
+        var values = Index(
+            """
+            { "resourceType": "ServiceRequest", "status": "active", "intent": "order", "subject": { "reference": "Patient/1" },
+              "occurrenceTiming": { "repeat": { "boundsPeriod": { "start": "2024-02-01", "end": "2024-02-10" }, "frequency": 2, "period": 1, "periodUnit": "d" } } }
+            """,
+            "occurrence");
+
+        Assert.Equal([new DateIndexValue("occurrence", R4.Utc(2024, 2, 1), R4.UtcEndOfSecond(2024, 2, 10, 23, 59, 59))], values);
+    }
+
+    [Fact]
+    public void A_timing_without_events_or_bounds_is_not_indexed()
     {
         Assert.Empty(Index(
             """
@@ -194,6 +207,35 @@ public class IndexValuesTests
             "probability");
 
         Assert.Equal([new NumberIndexValue("probability", 0.25m, 0.245m, 0.255m)], values);
+    }
+
+    [Fact]
+    public void A_quantity_parameter_on_a_Range_covers_low_to_high_in_canonical_units_too()
+    {
+        var range = R4.Parse("""
+            { "resourceType": "Observation", "status": "final", "code": { "text": "x" },
+              "valueRange": { "low": { "value": 5, "system": "http://unitsofmeasure.org", "code": "mg" }, "high": { "value": 10, "system": "http://unitsofmeasure.org", "code": "mg" } } }
+            """).Child("value")!;
+        var values = new List<IndexValue>();
+
+        IndexValues.Add(values, Parameter("x", SearchParamType.Quantity), range);
+
+        var q = Assert.IsType<QuantityIndexValue>(Assert.Single(values));
+        Assert.Equal((4.5m, 10.5m, "mg", "g"), (q.Low, q.High, q.Unit, q.CanonicalUnit));
+        Assert.Equal(0.0075m, q.CanonicalValue);
+    }
+
+    [Fact]
+    public void A_Range_with_an_open_end_or_different_units_gives_nothing()
+    {
+        var open = R4.Parse("""{ "resourceType": "Observation", "status": "final", "code": { "text": "x" }, "valueRange": { "low": { "value": 5, "code": "mg" } } }""").Child("value")!;
+        var mixed = R4.Parse("""{ "resourceType": "Observation", "status": "final", "code": { "text": "x" }, "valueRange": { "low": { "value": 5, "code": "mg" }, "high": { "value": 1, "code": "g" } } }""").Child("value")!;
+        var values = new List<IndexValue>();
+
+        IndexValues.Add(values, Parameter("x", SearchParamType.Quantity), open);
+        IndexValues.Add(values, Parameter("x", SearchParamType.Quantity), mixed);
+
+        Assert.Empty(values);
     }
 
     // --- tokens, strings and uris, directly ---

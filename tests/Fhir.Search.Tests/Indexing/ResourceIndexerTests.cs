@@ -194,10 +194,14 @@ public class ResourceIndexerTests
     // --- Observation ---
 
     [Fact]
-    public void A_CodeableConcept_gives_one_token_per_coding_with_the_concept_text()
+    public void A_CodeableConcept_gives_one_token_per_coding_with_its_display_and_one_for_the_concept_text()
     {
         Assert.Equal(
-            [new TokenIndexValue("code", Loinc, "2345-7", "Blood glucose"), new TokenIndexValue("code", "http://snomed.info/sct", "33747003", "Blood glucose")],
+            [
+                new TokenIndexValue("code", Loinc, "2345-7", "Glucose"),
+                new TokenIndexValue("code", "http://snomed.info/sct", "33747003"),
+                new TokenIndexValue("code", null, null, "Blood glucose"),
+            ],
             Of(Observation, "code"));
         Assert.Equal(
             [new TokenIndexValue("category", "http://terminology.hl7.org/CodeSystem/observation-category", "laboratory")],
@@ -210,7 +214,8 @@ public class ResourceIndexerTests
         Assert.Equal(
             [new TokenIndexValue("component-code", Loinc, "8480-6"), new TokenIndexValue("component-code", null, null, "free text only")],
             Of(Observation, "component-code"));
-        Assert.Equal(4, Of(Observation, "combo-code").Count);
+        // code: two codings and a text; the component: one coding, and one text-only concept.
+        Assert.Equal(5, Of(Observation, "combo-code").Count);
     }
 
     [Fact]
@@ -295,5 +300,58 @@ public class ResourceIndexerTests
         var values = Indexer.Extract(R4.Parse("""{ "resourceType": "Basic", "id": "b1", "code": { "text": "t" } }"""));
 
         Assert.Equal([new TokenIndexValue("code", null, null, "t")], values);
+    }
+    // --- composites and the modifiers indexed under their own code ---
+
+    [Fact]
+    public void Composite_components_are_indexed_per_element_with_the_element_as_group()
+    {
+        var values = Indexer.Extract(R4.Parse("""
+            {
+              "resourceType": "Observation", "status": "final", "code": { "coding": [{ "system": "http://loinc.org", "code": "69548-6" }] },
+              "component": [
+                { "code": { "coding": [{ "system": "http://loinc.org", "code": "48018-6" }] }, "valueCodeableConcept": { "coding": [{ "system": "http://www.genenames.org", "code": "HGNC:6973" }] } },
+                { "code": { "coding": [{ "system": "http://loinc.org", "code": "82155-3" }] }, "valueQuantity": { "value": 12, "system": "http://unitsofmeasure.org", "code": "1" } }
+              ]
+            }
+            """));
+
+        // Only the second component has a quantity: the first is no code-value-quantity tuple at all.
+        var code = Assert.IsType<TokenIndexValue>(Assert.Single(Of(values, "component-code-value-quantity$0")));
+        var quantity = Assert.IsType<QuantityIndexValue>(Assert.Single(Of(values, "component-code-value-quantity$1")));
+        Assert.Equal("82155-3", code.Value);
+        Assert.NotNull(code.Group);
+        Assert.Equal((12m, code.Group), (quantity.Value, quantity.Group));
+        var concept = Assert.Single(Of(values, "component-code-value-concept$1"));
+        var gene = Assert.Single(Of(values, "component-code-value-concept$0"));
+        Assert.Equal(("48018-6", gene.Group), (((TokenIndexValue)gene).Value, concept.Group));
+        Assert.NotEqual(code.Group, gene.Group);
+        // Ordinary rows have no group.
+        Assert.All(Of(values, "component-code"), v => Assert.Null(v.Group));
+    }
+
+    [Fact]
+    public void A_composite_on_the_resource_itself_is_one_element()
+    {
+        var values = Of(Observation, "code-value-quantity$0").Concat(Of(Observation, "code-value-quantity$1")).ToList();
+
+        Assert.Equal(4, values.Count); // three code rows (two codings, the text) and the quantity
+        Assert.All(values, v => Assert.Equal(values[0].Group, v.Group));
+    }
+
+    [Fact]
+    public void A_logical_reference_is_indexed_as_a_token_for_the_identifier_modifier()
+    {
+        Assert.Equal([new TokenIndexValue("performer:identifier", "http://example.org/staff", "S-9")], Of(Observation, "performer:identifier"));
+    }
+
+    [Fact]
+    public void An_identifier_with_a_coded_type_is_indexed_for_of_type()
+    {
+        var values = Indexer.Extract(R4.Parse("""
+            { "resourceType": "Patient", "identifier": [{ "type": { "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/v2-0203", "code": "MR" }] }, "system": "urn:mrn", "value": "446053" }] }
+            """));
+
+        Assert.Equal([new TokenIndexValue("identifier:of-type", "http://terminology.hl7.org/CodeSystem/v2-0203", "MR|446053")], Of(values, "identifier:of-type"));
     }
 }

@@ -1,0 +1,101 @@
+using Fhir.Search.Queries;
+
+namespace Fhir.Storage.Sql;
+
+// The criteria that join index rows to other rows: chains (to the referenced resource), reverse chains (from
+// the referring resource) and composites (component rows of the same element). Each is an uncorrelated
+// `a.res_key IN (subquery)`, so that both planners can run the subquery once and drive from its selective part.
+internal sealed partial class SearchSqlBuilder
+{
+    // a.res_key IN (the owners of reference rows that point at a current target satisfying the inner criterion).
+    // Written target first with CROSS JOIN, which SQLite takes as the join order (PostgreSQL reorders by cost):
+    // the inner criterion is the selective part, and the (code, target_id, target_type) index leads back.
+    private void AppendChain(SearchCriterion c, string a)
+    {
+        sql.Append('(');
+        for (var v = 0; v < c.Values.Count; v++)
+        {
+            if (c.Values[v] is not ChainSearchValue chain) throw WrongValue(c, v);
+            if (v > 0) sql.Append(" OR ");
+            var x = "x" + aliases;
+            var t = "t" + aliases++;
+            sql.Append(a).Append(".res_key IN (SELECT ").Append(x).Append(".res_key FROM resource ").Append(t)
+                .Append(" CROSS JOIN idx_reference ").Append(x).Append(" WHERE ").Append(x).Append(".code = ").Append(p.Add(c.Code))
+                .Append(" AND ").Append(x).Append(".target_id = ").Append(t).Append(".res_id AND ")
+                .Append(x).Append(".target_type = ").Append(t).Append(".res_type AND ").Append(t).Append(".deleted = FALSE");
+            if (chain.TargetTypes.Count > 0)
+            {
+                // Hidden from SQLite's planner unless the inner criterion is on the id, which the (type, id) key serves.
+                sql.Append(" AND ").Append(chain.Inner.Code == "_id" ? t + ".res_type" : dialect.Unindexed(t + ".res_type")).Append(" IN (");
+                for (var i = 0; i < chain.TargetTypes.Count; i++) sql.Append(i == 0 ? "" : ", ").Append(p.Add(chain.TargetTypes[i]));
+                sql.Append(')');
+            }
+            AppendCriteria([chain.Inner], t, chain.TargetTypes.Count == 1 ? chain.TargetTypes[0] : null);
+            sql.Append(')');
+        }
+        sql.Append(')');
+    }
+
+    // a.res_key IN (the targets of reference rows whose current owner, of the source type, satisfies the inner
+    // criterion): uncorrelated, driven from the owners (CROSS JOIN fixes that order on SQLite), back to the target
+    // through its (type, id) key.
+    private void AppendHas(SearchCriterion c, string a, string? type)
+    {
+        sql.Append('(');
+        for (var v = 0; v < c.Values.Count; v++)
+        {
+            if (c.Values[v] is not ReverseChainSearchValue has) throw WrongValue(c, v);
+            if (v > 0) sql.Append(" OR ");
+            var x = "x" + aliases;
+            var s = "s" + aliases;
+            var h = "h" + aliases++;
+            sql.Append(a).Append(".res_key IN (SELECT ").Append(h).Append(".res_key FROM resource ").Append(s)
+                .Append(" CROSS JOIN idx_reference ").Append(x).Append(" CROSS JOIN resource ").Append(h)
+                .Append(" WHERE ").Append(x).Append(".res_key = ").Append(s).Append(".res_key AND ")
+                .Append(x).Append(".code = ").Append(p.Add(has.ReferenceCode)).Append(" AND ")
+                .Append(h).Append(".res_type = ").Append(x).Append(".target_type AND ").Append(h).Append(".res_id = ").Append(x).Append(".target_id AND ")
+                .Append(s).Append(".deleted = FALSE AND ").Append(dialect.Unindexed(s + ".res_type")).Append(" = ").Append(p.Add(has.SourceType));
+            if (type is not null) sql.Append(" AND ").Append(x).Append(".target_type = ").Append(p.Add(type));
+            AppendCriteria([has.Inner], s, has.SourceType);
+            sql.Append(')');
+        }
+        sql.Append(')');
+    }
+
+    // a.res_key IN (component rows joined on (res_key, grp), each satisfying its component's condition)
+    private void AppendComposite(SearchCriterion c, string a)
+    {
+        if (c.Values[0] is not CompositeSearchValue shape) throw WrongValue(c, 0);
+        var n = shape.Components.Count;
+        var alias = new string[n];
+        for (var k = 0; k < n; k++) alias[k] = "c" + aliases++;
+        sql.Append(a).Append(".res_key IN (SELECT ").Append(alias[0]).Append(".res_key FROM ")
+            .Append(IndexTables.For(shape.Components[0].Type)!.Name).Append(' ').Append(alias[0]);
+        for (var k = 1; k < n; k++)
+        {
+            var component = shape.Components[k];
+            sql.Append(" JOIN ").Append(IndexTables.For(component.Type)!.Name).Append(' ').Append(alias[k])
+                .Append(" ON ").Append(alias[k]).Append(".res_key = ").Append(alias[0]).Append(".res_key AND ")
+                .Append(alias[k]).Append(".code = ").Append(p.Add(component.Code)).Append(" AND ")
+                .Append(alias[k]).Append(".grp = ").Append(alias[0]).Append(".grp");
+        }
+        sql.Append(" WHERE ").Append(alias[0]).Append(".code = ").Append(p.Add(shape.Components[0].Code)).Append(" AND (");
+        for (var v = 0; v < c.Values.Count; v++)
+        {
+            if (c.Values[v] is not CompositeSearchValue value || value.Components.Count != n) throw WrongValue(c, v);
+            if (v > 0) sql.Append(" OR ");
+            sql.Append('(');
+            for (var k = 0; k < n; k++)
+            {
+                var component = value.Components[k];
+                if (component.Code != shape.Components[k].Code || component.Values.Count != 1) throw WrongValue(c, v);
+                if (k > 0) sql.Append(" AND ");
+                sql.Append('(');
+                AppendValue(component, component.Values[0], alias[k]);
+                sql.Append(')');
+            }
+            sql.Append(')');
+        }
+        sql.Append("))");
+    }
+}
