@@ -36,6 +36,32 @@ public sealed class FhirServerOptions
     /// <summary>The folder of the trial's conformance resources (profiles, value sets, search parameters).</summary>
     public string ProfilesPath { get; set; } = "profiles";
 
+    /// <summary>
+    /// <see cref="ProfilesPath"/> as a full path: as given when it exists (relative to the working
+    /// directory), otherwise the first such folder above the application (the repository's
+    /// <c>profiles/</c> when run from a checkout); null when there is none.
+    /// </summary>
+    public string? ResolvedProfilesPath()
+    {
+        if (Directory.Exists(ProfilesPath))
+        {
+            return System.IO.Path.GetFullPath(ProfilesPath);
+        }
+        if (System.IO.Path.IsPathRooted(ProfilesPath))
+        {
+            return null;
+        }
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = System.IO.Path.Combine(dir.FullName, ProfilesPath);
+            if (Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
     /// <summary>Additional FHIR packages (.tgz paths) to load.</summary>
     public IList<string> Packages { get; } = [];
 

@@ -35,9 +35,13 @@ public static class FhirServerSetup
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(_ => FhirDefinitions.R4);
         // Search parameters: R4's, the custom ones in the profiles folder, and (at start, then as they are written) stored ones.
-        services.AddSingleton(sp => CreateCatalog(sp.GetRequiredService<FhirDefinitions>(), options.ProfilesPath, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => CreateCatalog(sp.GetRequiredService<FhirDefinitions>(), options.ResolvedProfilesPath(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<SearchParameterChanges>();
         services.AddSingleton(_ => FhirStores.Open(storage));
+        var validation = new Validation.ValidationSettings();
+        configuration.GetSection(Validation.ValidationSettings.Section).Bind(validation);
+        services.AddSingleton(validation);
+        services.AddSingleton<Validation.ServerValidation>();
         services.AddSingleton<ServerContext>();
         services.AddFhirSecurity(configuration);
         services.AddHostedService<StoreInitializer>();
@@ -57,9 +61,13 @@ public static class FhirServerSetup
         return services;
     }
 
-    private static SearchParameterCatalog CreateCatalog(FhirDefinitions definitions, string profilesPath, ILoggerFactory loggers)
+    private static SearchParameterCatalog CreateCatalog(FhirDefinitions definitions, string? profilesPath, ILoggerFactory loggers)
     {
         var catalog = new SearchParameterCatalog(SearchParameterRegistry.CreateR4(definitions));
+        if (profilesPath is null)
+        {
+            return catalog;
+        }
         var logger = loggers.CreateLogger(typeof(SearchParameterCatalog));
         var loaded = SearchParameterResources.LoadFolder(catalog, profilesPath, definitions,
             (source, why) => logger.LogWarning("Skipped SearchParameter {Source}: {Reason}", source, why));

@@ -13,6 +13,7 @@ internal sealed class ServerContext(
     SearchParameterCatalog catalog,
     SearchParameterChanges searchParameterChanges,
     FhirServerOptions options,
+    Validation.ServerValidation validation,
     TimeProvider clock)
 {
     public IFhirStore Store { get; } = store;
@@ -32,6 +33,9 @@ internal sealed class ServerContext(
 
     public FhirServerOptions Options { get; } = options;
     public TimeProvider Clock { get; } = clock;
+
+    /// <summary>Validation of writes against the base definitions and profiles.</summary>
+    public Validation.ServerValidation Validation { get; } = validation;
 
     /// <summary>The R4 compartments, read from the definitions on first use.</summary>
     public Fhir.Search.Compartments.CompartmentModel Compartments => _compartments ??= Fhir.Search.Compartments.CompartmentModel.FromDefinitions(Definitions);

@@ -53,6 +53,12 @@ public sealed class ResourceIndexer(SearchParameterRegistry registry)
         var group = 0;
         foreach (var composite in plan.Composites)
         {
+            // Component rows are coded "<parameter>$<n>"; the parameter's own code decides.
+            var componentCode = composite.Components[0].Code;
+            if (codes is not null && !codes.Contains(componentCode[..componentCode.LastIndexOf('$')]))
+            {
+                continue;
+            }
             foreach (var item in composite.Expression.Evaluate(resource, context))
             {
                 if (item is not ElementNode element)

@@ -94,7 +94,7 @@ internal static class EntryRequest
     }
 
     /// <summary>A Bundle entry's resource as a root resource node (its name becomes the resource type).</summary>
-    private static ElementNode Reroot(ElementNode resource)
+    internal static ElementNode Reroot(ElementNode resource)
     {
         var root = new ElementNode(resource.Type.Name, resource.Type);
         foreach (var child in resource.Children.ToList())

@@ -34,6 +34,11 @@ internal static class FhirEndpoints
         fhir.MapPost("/$reindex", (HttpContext h, ServerContext c, Jobs.JobQueue q) => Run(h, c, Body.None, (r, ct) => Reindex.HandleAsync(r, c, q, ct)));
         fhir.MapPost("/{type:fhirType}/$reindex", (HttpContext h, ServerContext c, Jobs.JobQueue q) => Run(h, c, Body.None, (r, ct) => Reindex.HandleAsync(r, c, q, ct)));
 
+        // $validate: validation as a write would do it, nothing stored.
+        fhir.MapPost("/{type:fhirType}/$validate", (HttpContext h, ServerContext c) => Run(h, c, Body.Resource, (r, ct) => Interactions.Operations.ValidateOperation.HandleAsync(r, c, ct)));
+        fhir.MapPost("/{type:fhirType}/{id}/$validate", (HttpContext h, ServerContext c) => Run(h, c, Body.Resource, (r, ct) => Interactions.Operations.ValidateOperation.HandleAsync(r, c, ct)));
+        fhir.MapGet("/{type:fhirType}/{id}/$validate", (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, ct) => Interactions.Operations.ValidateOperation.HandleAsync(r, c, ct)));
+
         fhir.MapGet("/{type:fhirType}", (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, ct) => SearchType.HandleAsync(r, c, ct)));
         fhir.MapPost("/{type:fhirType}/_search", (HttpContext h, ServerContext c) => Run(h, c, Body.Form, (r, ct) => SearchType.HandleAsync(r, c, ct)));
         fhir.MapPost("/{type:fhirType}", (HttpContext h, ServerContext c) => Run(h, c, Body.Resource, (r, ct) => Write(c, r, Create.HandleAsync, ct)));

@@ -147,13 +147,13 @@ internal static class FhirHttp
     private static string InteractionName(FhirRequest request, Body body) => (request.Method, body) switch
     {
         (_, Body.Bundle) => "transaction",
+        _ when request.RelativeUrl.Contains("/$", StringComparison.Ordinal) || request.RelativeUrl.StartsWith('$') => "operation",
         ("POST", Body.Form) => "search-type",
         ("POST", _) => "create",
         ("PUT", _) => "update",
         ("PATCH", _) => "patch",
         ("DELETE", _) => "delete",
         _ when request.RelativeUrl == "metadata" => "capabilities",
-        _ when request.RelativeUrl.Contains("/$", StringComparison.Ordinal) || request.RelativeUrl.StartsWith('$') => "operation",
         _ when request.VersionId is not null => "vread",
         _ when request.RelativeUrl.EndsWith("_history", StringComparison.Ordinal) =>
             request.ResourceType is null ? "history-system" : request.Id is null ? "history-type" : "history-instance",

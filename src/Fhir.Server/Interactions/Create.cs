@@ -56,7 +56,12 @@ internal static class Create
     /// <summary>Stores <paramref name="resource"/> as version 1 of a new resource with id <paramref name="id"/>.</summary>
     public static async Task<FhirResponse> WriteNewAsync(IWriteSession session, ServerContext context, ElementNode resource, string id, CancellationToken ct)
     {
-        var version = await new ResourceWriter(context).WriteAsync(session, resource, id, 1, WriteMethod.Create, ct);
-        return FhirResponse.FromVersion(201, version, Locations.Of(version));
+        var writer = new ResourceWriter(context);
+        if (writer.Validate(resource, out var notes) is { } invalid)
+        {
+            return invalid;
+        }
+        var version = await writer.WriteAsync(session, resource, id, 1, WriteMethod.Create, ct);
+        return FhirResponse.FromVersion(201, version, Locations.Of(version)) with { Issues = notes };
     }
 }

@@ -72,8 +72,13 @@ internal static class Patch
         {
             return FhirResponse.Error(422, IssueType.Processing, "A patch may not change the resource's type or id.", $"{type}.id");
         }
-        var version = await new ResourceWriter(context).WriteAsync(session, resource, id, current.VersionId + 1, WriteMethod.Patch, ct);
-        return FhirResponse.FromVersion(200, version, Locations.Of(version));
+        var writer = new ResourceWriter(context);
+        if (writer.Validate(resource, out var notes) is { } invalid)
+        {
+            return invalid;
+        }
+        var version = await writer.WriteAsync(session, resource, id, current.VersionId + 1, WriteMethod.Patch, ct);
+        return FhirResponse.FromVersion(200, version, Locations.Of(version)) with { Issues = notes };
     }
 
     /// <summary>A FHIRPath Patch comes as a FHIR JSON Parameters body, or as a Bundle entry's Parameters resource.</summary>

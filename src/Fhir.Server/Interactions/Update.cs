@@ -73,6 +73,10 @@ internal static class Update
     {
         var type = resource.Type.Name;
         var writer = new ResourceWriter(context);
+        if (writer.Validate(resource, out var notes) is { } invalid)
+        {
+            return invalid;
+        }
         // Prepare against the version seen now, outside the transaction; re-stamp in the rare case it moved on.
         var expected = await context.Store.ReadAsync(type, id, ct);
         var prepared = writer.Prepare(resource, id, (expected?.VersionId ?? 0) + 1, method);
@@ -84,7 +88,7 @@ internal static class Update
         var isNew = current is null || current.IsDeleted;
         prepared = writer.Restamp(prepared, (current?.VersionId ?? 0) + 1, isNew && method == WriteMethod.Update ? WriteMethod.Create : method);
         var version = await ResourceWriter.StoreAsync(session, prepared, ct);
-        return FhirResponse.FromVersion(isNew ? 201 : 200, version, Locations.Of(version));
+        return FhirResponse.FromVersion(isNew ? 201 : 200, version, Locations.Of(version)) with { Issues = notes };
     }
 
     internal static FhirResponse VersionConflict(string type, string id, string ifMatch, ResourceVersion? current) =>

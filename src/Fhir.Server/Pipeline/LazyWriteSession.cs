@@ -16,6 +16,11 @@ internal sealed class LazyWriteSession(IFhirStore store) : IWriteSession
     /// <summary>The SearchParameter resources written in this session: they change the search parameters once committed.</summary>
     public IReadOnlyList<ResourceWrite> SearchParameterWrites => _searchParameterWrites ?? [];
 
+    private List<ResourceWrite>? _conformanceWrites;
+
+    /// <summary>The StructureDefinitions, ValueSets and CodeSystems written in this session: validation uses them once committed.</summary>
+    public IReadOnlyList<ResourceWrite> ConformanceWrites => _conformanceWrites ?? [];
+
     private async ValueTask<IWriteSession> InnerAsync(CancellationToken ct) => _inner ??= await store.BeginWriteAsync(ct);
 
     public async Task<ResourceVersion?> ReadForUpdateAsync(string type, string id, CancellationToken ct = default) =>
@@ -33,6 +38,10 @@ internal sealed class LazyWriteSession(IFhirStore store) : IWriteSession
         if (write.Type == "SearchParameter")
         {
             (_searchParameterWrites ??= []).Add(write);
+        }
+        else if (Validation.ServerValidation.ChangesValidation(write.Type) && write.Method != WriteMethod.Delete)
+        {
+            (_conformanceWrites ??= []).Add(write);
         }
     }
 

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Fhir.Core.Json;
 using Fhir.Core.Model;
+using Fhir.Core.Outcomes;
+using Fhir.Server.Http;
 using Fhir.Search.Indexing;
 using Fhir.Storage;
 
@@ -16,6 +18,18 @@ internal sealed class ResourceWriter(ServerContext context)
 {
     /// <summary>A version ready to store: its JSON and its index values.</summary>
     public sealed record Prepared(ElementNode Resource, ResourceVersion Version, IReadOnlyList<IndexValue> Index);
+
+    /// <summary>
+    /// Validates a resource about to be written (base definition, declared and required profiles):
+    /// errors make a 422 with the whole OperationOutcome; otherwise the warnings and notes come back
+    /// for the response (<c>Prefer: return=OperationOutcome</c>).
+    /// </summary>
+    public FhirResponse? Validate(ElementNode resource, out IReadOnlyList<Issue> notes)
+    {
+        var result = context.Validation.Validate(resource);
+        notes = result.Issues;
+        return result.HasErrors ? FhirResponse.Error(422, result.Issues) : null;
+    }
 
     /// <summary>Stamps <paramref name="resource"/> as version <paramref name="versionId"/> of <paramref name="id"/>, indexes and serialises it.</summary>
     public Prepared Prepare(ElementNode resource, string id, int versionId, WriteMethod method)

@@ -38,6 +38,10 @@ internal static class WriteUnit
                     {
                         audit.Recorded = true;
                     }
+                    if (session.ConformanceWrites.Count > 0)
+                    {
+                        context.Validation.Accept(session.ConformanceWrites, context.Definitions);
+                    }
                     if (session.SearchParameterWrites.Count > 0
                         && await context.SearchParameterChanges.CommittedAsync(session.SearchParameterWrites, ct) is { } reindex)
                     {

@@ -52,6 +52,8 @@ internal static class AccessGate
                 "$eligibility" or "$endpoints" => [.. TrialTypes.Select(t => (t, Permissions.Read | Permissions.Search))],
                 // Reindexing rewrites the search index of the types it covers: an administrator's task.
                 "$reindex" => [("SearchParameter", Permissions.Update)],
+                // Validating stores nothing; at instance level it reads the stored resource.
+                "$validate" => [(segments[0], Permissions.Read)],
                 _ => [(request.ResourceType ?? "*", Permissions.All)],
             };
         }

@@ -53,51 +53,16 @@ internal sealed partial class PostgresFhirStore
     // Per table (by ordinal; null when it gets no rows): the res_key array, then one array per column.
     private static Array[]?[] Columns(List<ReindexedResource> resources)
     {
-        var counts = new int[IndexTables.All.Length];
+        var values = new List<IndexValue>();
+        var keys = new List<long>();
         foreach (var r in resources)
         {
-            foreach (var v in r.Index) counts[IndexTables.For(v).Ordinal]++;
-        }
-        var columns = new Array[]?[IndexTables.All.Length];
-        foreach (var table in IndexTables.All)
-        {
-            var n = counts[table.Ordinal];
-            if (n == 0) continue;
-            var arrays = new Array[table.Columns.Length + 1];
-            arrays[0] = new long[n];
-            for (var c = 0; c < table.Columns.Length; c++)
+            foreach (var value in r.Index)
             {
-                arrays[c + 1] = table.Kinds[c] switch
-                {
-                    ColumnKind.Text => new string?[n],
-                    ColumnKind.Instant => new DateTime[n],
-                    _ => new decimal?[n],
-                };
-            }
-            columns[table.Ordinal] = arrays;
-        }
-        var filled = new int[IndexTables.All.Length];
-        var row = new object?[8];
-        foreach (var r in resources)
-        {
-            foreach (IndexValue value in r.Index)
-            {
-                var table = IndexTables.For(value);
-                IndexTables.Fill(value, PostgresDialect.Instance, row);
-                var arrays = columns[table.Ordinal]!;
-                var at = filled[table.Ordinal]++;
-                ((long[])arrays[0])[at] = r.Key;
-                for (var c = 1; c < arrays.Length; c++)
-                {
-                    switch (arrays[c])
-                    {
-                        case string?[] s: s[at] = (string?)row[c - 1]; break;
-                        case DateTime[] d: d[at] = (DateTime)row[c - 1]!; break;
-                        case decimal?[] m: m[at] = (decimal?)row[c - 1]; break;
-                    }
-                }
+                values.Add(value);
+                keys.Add(r.Key);
             }
         }
-        return columns;
+        return PostgresIndexColumns.Build(values, keys);
     }
 }

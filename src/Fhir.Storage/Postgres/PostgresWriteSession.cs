@@ -73,7 +73,7 @@ internal sealed class PostgresWriteSession(NpgsqlConnection connection, NpgsqlTr
     {
         // Version 1 is new (its history insert must succeed first), so it has no index rows to clear.
         var clear = write.VersionId > 1;
-        var columns = write.Method == WriteMethod.Delete ? null : IndexColumns(write.Index);
+        var columns = write.Method == WriteMethod.Delete || write.Index.Count == 0 ? null : PostgresIndexColumns.Build(write.Index);
         var tables = 0;
         if (columns is not null)
         {
@@ -119,55 +119,6 @@ internal sealed class PostgresWriteSession(NpgsqlConnection connection, NpgsqlTr
         {
             await connection.DisposeAsync();
         }
-    }
-
-    // The column arrays of each index table that has values ([ordinal] null when none), in the order of the values.
-    private static Array[]?[]? IndexColumns(IReadOnlyList<IndexValue> index)
-    {
-        if (index.Count == 0) return null;
-        Span<int> counts = stackalloc int[IndexTables.All.Length];
-        for (var i = 0; i < index.Count; i++) counts[IndexTables.For(index[i]).Ordinal]++;
-
-        var columns = new Array[]?[IndexTables.All.Length];
-        foreach (var table in IndexTables.All)
-        {
-            var n = counts[table.Ordinal];
-            if (n == 0) continue;
-            var arrays = new Array[table.Columns.Length];
-            for (var c = 0; c < arrays.Length; c++)
-            {
-                arrays[c] = table.Kinds[c] switch
-                {
-                    ColumnKind.Text => new string?[n],
-                    ColumnKind.Instant => new DateTime[n],
-                    ColumnKind.Integer => new long?[n],
-                    _ => new decimal?[n],
-                };
-            }
-            columns[table.Ordinal] = arrays;
-        }
-
-        var row = new object?[IndexTables.MaxColumns];
-        Span<int> filled = stackalloc int[IndexTables.All.Length];
-        for (var i = 0; i < index.Count; i++)
-        {
-            var value = index[i];
-            var table = IndexTables.For(value);
-            IndexTables.Fill(value, PostgresDialect.Instance, row);
-            var arrays = columns[table.Ordinal]!;
-            var at = filled[table.Ordinal]++;
-            for (var c = 0; c < arrays.Length; c++)
-            {
-                switch (arrays[c])
-                {
-                    case string?[] s: s[at] = (string?)row[c]; break;
-                    case DateTime[] d: d[at] = (DateTime)row[c]!; break;
-                    case decimal?[] m: m[at] = (decimal?)row[c]; break;
-                    case long?[] g: g[at] = (long?)row[c]; break;
-                }
-            }
-        }
-        return columns;
     }
 
     private static string WriteStatement(int tables, bool clear)

@@ -43,7 +43,7 @@ public sealed class CapabilitiesTests(SqliteServer server) : IClassFixture<Sqlit
                     "date" => "2020", "number" => "1", "quantity" => "1", "reference" => "Patient/1", "token" => "a|b", _ => "x",
                 };
                 // A composite is token$value, the value a date, quantity, token or string depending on the parameter.
-                string[] candidates = kind == "composite" ? ["a|b$1", "a|b$2020", "a|b$a|b", "a|b$x"] : [value];
+                string[] candidates = kind == "composite" ? ["a|b$1", "a|b$2020", "a|b$a|b", "a|b$x", "a|b$1$1"] : [value];
                 var attempts = new List<string>();
                 foreach (var candidate in candidates)
                 {
