@@ -6,5 +6,6 @@ var root = new RootCommand("FHIR R4 server tools.")
 {
     FhirPathCommand.Create(),
     TrialGenerateCommand.Create(),
+    ValidateCommand.Create(),
 };
 return CommandLineRunner.Run(root, args);

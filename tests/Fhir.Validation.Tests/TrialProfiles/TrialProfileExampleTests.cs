@@ -79,16 +79,5 @@ public sealed class TrialProfileExampleTests
 
     private static string Manifest() => System.IO.Path.Combine(ProfilesFolder(), "examples", "invalid", "expected-issues.ndjson");
 
-    private static string ProfilesFolder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = System.IO.Path.Combine(dir.FullName, "profiles");
-            if (File.Exists(System.IO.Path.Combine(candidate, "README.md")) && File.Exists(System.IO.Path.Combine(dir.FullName, "Fhir.sln")))
-            {
-                return candidate;
-            }
-        }
-        throw new DirectoryNotFoundException("The repository's profiles/ folder was not found above " + AppContext.BaseDirectory);
-    }
+    private static string ProfilesFolder() => RepositoryPaths.Profiles;
 }

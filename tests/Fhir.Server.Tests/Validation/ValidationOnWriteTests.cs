@@ -1,0 +1,147 @@
+using System.Net;
+using System.Text.Json;
+using Fhir.Server.Tests.Support;
+using static Fhir.Server.Tests.Support.ServerFixture;
+
+namespace Fhir.Server.Tests.Validation;
+
+/// <summary>
+/// Validation in the write path: base definitions always, declared profiles, profiles required by
+/// type (here every AdverseEvent must conform to the trial's CTCAE profile), <c>$validate</c>, and
+/// conformance resources that take effect once written. Errors are 422 and store nothing.
+/// </summary>
+public abstract class ValidationOnWriteTests(ServerFixture server)
+{
+    private HttpClient Client => server.Client;
+
+    [Fact]
+    public async Task A_resource_breaking_a_required_binding_is_refused_with_422_naming_the_element_and_is_not_stored()
+    {
+        var response = await Client.PostAsync("Patient", Json("""{"resourceType":"Patient","identifier":[{"system":"urn:v","value":"robot-1"}],"gender":"robot"}"""));
+        var outcome = await response.ExpectAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("Patient.gender", outcome.IssueExpressions());
+        var search = await (await Client.GetAsync("Patient?identifier=urn:v|robot-1")).ExpectAsync(HttpStatusCode.OK);
+        Assert.False(search.TryGetProperty("entry", out _));
+    }
+
+    [Fact]
+    public async Task An_unknown_declared_profile_is_a_warning_returned_with_the_stored_resource()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "Patient")
+        {
+            Content = Json("""{"resourceType":"Patient","meta":{"profile":["http://hl7.org/fhir/us/core/StructureDefinition/us-core-patient"]}}"""),
+        };
+        request.Headers.Add("Prefer", "return=OperationOutcome");
+        var response = await Client.SendAsync(request);
+        var outcome = await response.ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal("OperationOutcome", outcome.GetProperty("resourceType").GetString());
+        Assert.Contains(outcome.GetProperty("issue").EnumerateArray(), i =>
+            i.GetProperty("severity").GetString() == "warning" && i.GetRawText().Contains("us-core-patient", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_trial_example_conforming_to_its_profile_is_accepted()
+    {
+        var response = await Client.PostAsync("AdverseEvent", Json(Example("valid", "AdverseEvent-ae-p001-1.json")));
+        await response.ExpectAsync(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task A_resource_of_a_type_with_a_required_profile_must_conform_to_it_even_without_declaring_it()
+    {
+        // A base-valid AdverseEvent without the CTCAE grade, study, seriousness and outcome the trial requires.
+        var response = await Client.PostAsync("AdverseEvent", Json("""{"resourceType":"AdverseEvent","actuality":"actual","subject":{"reference":"Patient/x"}}"""));
+        var outcome = await response.ExpectAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains(outcome.IssueExpressions(), e => e.StartsWith("AdverseEvent.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_transaction_with_one_invalid_entry_stores_nothing()
+    {
+        var bundle = """
+            {"resourceType":"Bundle","type":"transaction","entry":[
+              {"resource":{"resourceType":"Patient","identifier":[{"system":"urn:v","value":"tx-ok"}]},"request":{"method":"POST","url":"Patient"}},
+              {"resource":{"resourceType":"Patient","identifier":[{"system":"urn:v","value":"tx-bad"}],"gender":"robot"},"request":{"method":"POST","url":"Patient"}}]}
+            """;
+        var response = await Client.PostAsync("", Json(bundle));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var outcome = await response.BodyAsync();
+        Assert.Contains(outcome.IssueExpressions(), e => e.StartsWith("Bundle.entry[1]", StringComparison.Ordinal));
+        var search = await (await Client.GetAsync("Patient?identifier=urn:v|tx-ok")).ExpectAsync(HttpStatusCode.OK);
+        Assert.False(search.TryGetProperty("entry", out _));
+    }
+
+    [Fact]
+    public async Task A_patch_that_makes_a_resource_invalid_is_refused()
+    {
+        var created = await (await Client.PostAsync("Patient", Json("""{"resourceType":"Patient","gender":"female"}"""))).ExpectAsync(HttpStatusCode.Created);
+        var id = created.GetProperty("id").GetString();
+        using var patch = new HttpRequestMessage(HttpMethod.Patch, $"Patient/{id}") { Content = Json("""[{"op":"replace","path":"/gender","value":"robot"}]""", "application/json-patch+json") };
+        await (await Client.SendAsync(patch)).ExpectAsync(HttpStatusCode.UnprocessableEntity);
+        var current = await (await Client.GetAsync($"Patient/{id}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("female", current.GetProperty("gender").GetString());
+    }
+
+    [Fact]
+    public async Task Validate_reports_the_errors_of_an_invalid_example_against_the_profile_asked_for_and_stores_nothing()
+    {
+        var invalid = await (await Client.PostAsync($"Observation/$validate?profile={Uri.EscapeDataString("http://trials.example.org/fhir/StructureDefinition/tp53-status")}",
+            Json(Example("invalid", "Observation-tp53-positive.json")))).ExpectAsync(HttpStatusCode.OK);
+        Assert.Contains(invalid.GetProperty("issue").EnumerateArray(), i =>
+            i.GetProperty("severity").GetString() == "error" && i.GetProperty("expression")[0].GetString() == "Observation.valueCodeableConcept");
+
+        var parameters = $$$"""{"resourceType":"Parameters","parameter":[{"name":"resource","resource":{{{Example("valid", "Observation-tp53-p001.json")}}}},{"name":"mode","valueCode":"create"}]}""";
+        var valid = await (await Client.PostAsync("Observation/$validate", Json(parameters))).ExpectAsync(HttpStatusCode.OK);
+        Assert.DoesNotContain(valid.GetProperty("issue").EnumerateArray(), i => i.GetProperty("severity").GetString() is "error" or "fatal");
+
+        var id = JsonDocument.Parse(Example("valid", "Observation-tp53-p001.json")).RootElement.GetProperty("id").GetString();
+        await (await Client.GetAsync($"Observation/{id}")).ExpectAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_profile_written_to_the_server_is_enforced_on_the_next_write()
+    {
+        var profile = """
+            {"resourceType":"StructureDefinition","url":"http://example.org/fhir/StructureDefinition/patient-with-birthdate","name":"PatientWithBirthDate",
+             "status":"active","kind":"resource","abstract":false,"type":"Patient","fhirVersion":"4.0.1",
+             "baseDefinition":"http://hl7.org/fhir/StructureDefinition/Patient","derivation":"constraint",
+             "differential":{"element":[{"id":"Patient","path":"Patient"},{"id":"Patient.birthDate","path":"Patient.birthDate","min":1}]}}
+            """;
+        await (await Client.PostAsync("StructureDefinition", Json(profile))).ExpectAsync(HttpStatusCode.Created);
+
+        const string declared = "\"meta\":{\"profile\":[\"http://example.org/fhir/StructureDefinition/patient-with-birthdate\"]}";
+        var without = await Client.PostAsync("Patient", Json("{\"resourceType\":\"Patient\"," + declared + "}"));
+        var outcome = await without.ExpectAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains(outcome.IssueExpressions(), e => e.Contains("birthDate", StringComparison.Ordinal) || e == "Patient");
+        await (await Client.PostAsync("Patient", Json("{\"resourceType\":\"Patient\"," + declared + ",\"birthDate\":\"1970-01-01\"}"))).ExpectAsync(HttpStatusCode.Created);
+    }
+
+    private static string Example(string kind, string file)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var path = System.IO.Path.Combine(dir.FullName, "profiles", "examples", kind, file);
+            if (File.Exists(path))
+            {
+                return File.ReadAllText(path);
+            }
+        }
+        throw new FileNotFoundException(file);
+    }
+}
+
+/// <summary>A server whose AdverseEvents must all conform to the trial's CTCAE profile.</summary>
+public sealed class SqliteServerWithRequiredProfiles : SqliteServer
+{
+    protected override IEnumerable<KeyValuePair<string, string>> Settings => [new("Validation:RequiredProfiles:AdverseEvent:0", "http://trials.example.org/fhir/StructureDefinition/ctcae-adverse-event")];
+}
+
+/// <summary>A PostgreSQL server whose AdverseEvents must all conform to the trial's CTCAE profile.</summary>
+public sealed class PostgresServerWithRequiredProfiles : PostgresServer
+{
+    protected override IEnumerable<KeyValuePair<string, string>> Settings => [new("Validation:RequiredProfiles:AdverseEvent:0", "http://trials.example.org/fhir/StructureDefinition/ctcae-adverse-event")];
+}
+
+public sealed class ValidationOnWriteTestsOnSqlite(SqliteServerWithRequiredProfiles server) : ValidationOnWriteTests(server), IClassFixture<SqliteServerWithRequiredProfiles>;
+
+public sealed class ValidationOnWriteTestsOnPostgres(PostgresServerWithRequiredProfiles server) : ValidationOnWriteTests(server), IClassFixture<PostgresServerWithRequiredProfiles>;

@@ -1,0 +1,23 @@
+namespace Fhir.Validation.Tests;
+
+/// <summary>Folders of this repository that tests read (found by walking up from the test assembly to Fhir.sln).</summary>
+internal static class RepositoryPaths
+{
+    /// <summary>The repository root.</summary>
+    public static string Root { get; } = FindRoot();
+
+    /// <summary>The trial's <c>profiles/</c> folder.</summary>
+    public static string Profiles => System.IO.Path.Combine(Root, "profiles");
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(System.IO.Path.Combine(dir.FullName, "Fhir.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new DirectoryNotFoundException("Fhir.sln not found above " + AppContext.BaseDirectory);
+    }
+}
