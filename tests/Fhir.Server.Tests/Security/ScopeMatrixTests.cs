@@ -18,15 +18,16 @@ public abstract class ScopeMatrixTests(ServerFixture server) : IAsyncLifetime
         "read", "read-observation", "vread", "search", "search-patient", "history-instance", "history-type", "history-system",
         "create-observation", "create-patient", "update", "patch", "delete", "create-valueset", "create-researchstudy",
         "create-auditevent", "search-auditevent", "delete-auditevent", "batch-entry-read", "transaction-create",
+        "everything", "endpoints", "validate",
     ];
 
     public static TheoryData<string, string[]> Roles => new()
     {
-        { TestClients.Ehr, ["read", "read-observation", "vread", "search", "search-patient", "history-instance", "history-type", "create-observation", "create-patient", "update", "patch", "batch-entry-read", "transaction-create"] },
-        { TestClients.Researcher, ["read", "read-observation", "vread", "search", "search-patient", "history-instance", "history-type", "batch-entry-read"] },
+        { TestClients.Ehr, ["read", "read-observation", "vread", "search", "search-patient", "history-instance", "history-type", "create-observation", "create-patient", "update", "patch", "batch-entry-read", "transaction-create", "everything", "validate"] },
+        { TestClients.Researcher, ["read", "read-observation", "vread", "search", "search-patient", "history-instance", "history-type", "batch-entry-read", "everything", "endpoints", "validate"] },
         { TestClients.Admin, ["create-valueset"] },
         { TestClients.Auditor, ["search-auditevent"] },
-        { TestClients.PatientApp, ["read", "read-observation", "vread", "search", "search-patient", "history-instance"] },
+        { TestClients.PatientApp, ["read", "read-observation", "vread", "search", "search-patient", "history-instance", "everything"] },
     };
 
     public async Task InitializeAsync()
@@ -37,6 +38,9 @@ public abstract class ScopeMatrixTests(ServerFixture server) : IAsyncLifetime
             ("Patient/p2", """{"resourceType":"Patient","id":"p2"}"""),
             ("Observation/o1", Observation("o1", "p1")),
             ("Observation/o3", Observation("o3", "p2")),
+            ("Practitioner/dr1", """{"resourceType":"Practitioner","id":"dr1","name":[{"family":"Who"}]}"""),
+            ("Observation/o4", """{"resourceType":"Observation","id":"o4","status":"final","code":{"text":"x"},"subject":{"reference":"Patient/p1"},"performer":[{"reference":"Practitioner/dr1"}]}"""),
+            ("ResearchStudy/s1", """{"resourceType":"ResearchStudy","id":"s1","status":"active","arm":[{"name":"A"}]}"""),
         })
         {
             using var response = await _client.SendAsAsync(TestClients.Seeder, HttpMethod.Put, id, json);
@@ -98,6 +102,56 @@ public abstract class ScopeMatrixTests(ServerFixture server) : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Includes_chains_has_and_everything_reveal_nothing_of_types_outside_the_grant()
+    {
+        // The EHR client may read Observations and Patients, not Practitioners or Encounters.
+        using (var included = await _client.SendAsAsync(TestClients.Ehr, HttpMethod.Get, "Observation?_id=o4&_include=Observation:performer"))
+        {
+            var bundle = JsonDocument.Parse(await included.Content.ReadAsStringAsync()).RootElement;
+            Assert.Equal(HttpStatusCode.OK, included.StatusCode);
+            Assert.DoesNotContain(bundle.GetProperty("entry").EnumerateArray(), e => e.GetProperty("resource").GetProperty("resourceType").GetString() == "Practitioner");
+        }
+        using (var chained = await _client.SendAsAsync(TestClients.Ehr, HttpMethod.Get, "Observation?performer:Practitioner.name=Who"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, chained.StatusCode);
+        }
+        using (var untyped = await _client.SendAsAsync(TestClients.Ehr, HttpMethod.Get, "Observation?performer.name=Who"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, untyped.StatusCode);
+        }
+        using (var reverse = await _client.SendAsAsync(TestClients.Ehr, HttpMethod.Get, "Patient?_has:Encounter:patient:status=finished"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, reverse.StatusCode);
+        }
+        // The researcher reads everything but the audit trail, through every path.
+        using (var revinclude = await _client.SendAsAsync(TestClients.Researcher, HttpMethod.Get, "Patient?_id=p1&_revinclude=AuditEvent:entity"))
+        {
+            var bundle = JsonDocument.Parse(await revinclude.Content.ReadAsStringAsync()).RootElement;
+            Assert.DoesNotContain(bundle.GetProperty("entry").EnumerateArray(), e => e.GetProperty("resource").GetProperty("resourceType").GetString() == "AuditEvent");
+        }
+        using (var everything = await _client.SendAsAsync(TestClients.Researcher, HttpMethod.Get, "Patient/p1/$everything"))
+        {
+            var bundle = JsonDocument.Parse(await everything.Content.ReadAsStringAsync()).RootElement;
+            var types = bundle.GetProperty("entry").EnumerateArray().Select(e => e.GetProperty("resource").GetProperty("resourceType").GetString()).ToHashSet();
+            Assert.Contains("Observation", types);
+            Assert.DoesNotContain("AuditEvent", types);
+        }
+        using (var ehrEverything = await _client.SendAsAsync(TestClients.Ehr, HttpMethod.Get, "Patient/p1/$everything"))
+        {
+            var bundle = JsonDocument.Parse(await ehrEverything.Content.ReadAsStringAsync()).RootElement;
+            Assert.DoesNotContain(bundle.GetProperty("entry").EnumerateArray(), e => e.GetProperty("resource").GetProperty("resourceType").GetString() is "Practitioner" or "AuditEvent");
+        }
+        using (var otherPatient = await _client.SendAsAsync(TestClients.PatientApp, HttpMethod.Get, "Patient/p2/$everything"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, otherPatient.StatusCode);
+        }
+        using (var otherCompartment = await _client.SendAsAsync(TestClients.PatientApp, HttpMethod.Get, "Patient/p2/Observation"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, otherCompartment.StatusCode);
+        }
+    }
+
     private async Task<int> RunAsync(string role, string interaction)
     {
         var (method, url, body, contentType) = interaction switch
@@ -122,6 +176,9 @@ public abstract class ScopeMatrixTests(ServerFixture server) : IAsyncLifetime
             "delete-auditevent" => (HttpMethod.Delete, "AuditEvent/any", null, null),
             "batch-entry-read" => (HttpMethod.Post, "", """{"resourceType":"Bundle","type":"batch","entry":[{"request":{"method":"GET","url":"Patient/p1"}}]}""", null),
             "transaction-create" => (HttpMethod.Post, "", $$$"""{"resourceType":"Bundle","type":"transaction","entry":[{"fullUrl":"urn:uuid:11111111-1111-1111-1111-111111111111","resource":{{{Observation(null, "p1")}}},"request":{"method":"POST","url":"Observation"}}]}""", null),
+            "everything" => (HttpMethod.Get, "Patient/p1/$everything", null, null),
+            "endpoints" => (HttpMethod.Get, "ResearchStudy/s1/$endpoints", null, null),
+            "validate" => (HttpMethod.Post, "Patient/$validate", """{"resourceType":"Patient","gender":"female"}""", null),
             _ => throw new ArgumentOutOfRangeException(nameof(interaction)),
         };
         using var response = await _client.SendAsAsync(role, method, url, body, contentType ?? "application/fhir+json");
