@@ -1,42 +1,65 @@
-using Fhir.Core.Model;
+using System.Text.Json;
 using Fhir.Trials.Eligibility;
 using Fhir.Trials.Model;
 
 namespace Fhir.Trials.Loading;
 
-/// <summary>Maps stored resources to the trial model per the conventions in <c>profiles/README.md</c>.</summary>
+/// <summary>
+/// Maps stored resources to the trial model per the conventions in <c>profiles/README.md</c>. It reads the
+/// stored JSON directly: the strict FHIR reader built a whole element tree per resource for the handful of
+/// fields used here, which made it the largest cost of <c>$endpoints</c> (issue 6).
+/// </summary>
 internal static class TrialMapper
 {
     /// <summary>The study's arms, thresholds and cut-off.</summary>
-    public static TrialStudy Study(ElementNode study, string id)
+    public static TrialStudy Study(JsonElement study, string id)
     {
-        var arms = study.ChildrenNamed("arm").Select(a => a.Text("name")).OfType<string>().ToList();
+        var arms = study.Children("arm").Select(a => a.Text("name")).OfType<string>().ToList();
         var thresholds = EligibilityThresholds.Protocol;
         if (study.Extension(TrialCodes.EligibilityCriteria) is { } criteria)
         {
-            if (criteria.Extension("mdm2CopyNumberMin")?.Child("value")?.Value is decimal min)
+            if (criteria.Extension("mdm2CopyNumberMin").Choice("value", "Decimal") is { ValueKind: JsonValueKind.Number } min)
             {
-                thresholds = thresholds with { Mdm2CopyNumberMin = min };
+                thresholds = thresholds with { Mdm2CopyNumberMin = min.GetDecimal() };
             }
-            if (criteria.Extension("tp53Required")?.Child("value").Code(TrialCodes.Loinc) is { } tp53)
+            if (criteria.Extension("tp53Required").Choice("value", "CodeableConcept").Code(TrialCodes.Loinc) is { } tp53)
             {
                 thresholds = thresholds with { Tp53RequiredCode = tp53 };
             }
         }
-        var cutoff = Nodes.Date(study.Extension(TrialCodes.DataCutoff).Text("value"));
+        var cutoff = FhirDates.Date(study.Extension(TrialCodes.DataCutoff).ChoiceText("value"));
         return new TrialStudy(id, arms, thresholds, cutoff);
     }
 
+    /// <summary>A participant's patient, arm and start, or null when it lacks the patient or the start.</summary>
+    public static (string PatientId, string? Arm, DateOnly Start)? Subject(JsonElement subject)
+    {
+        var patient = subject.Child("individual").ReferenceId("Patient");
+        var start = FhirDates.Date(subject.Text("period.start"));
+        return patient is null || start is null ? null : (patient, subject.Text("actualArm") ?? subject.Text("assignedArm"), start.Value);
+    }
+
+    /// <summary>The date of death of a Patient (<c>deceasedDateTime</c>), or null.</summary>
+    public static DateOnly? Death(JsonElement patient) => FhirDates.Date(patient.Choice("deceased", "DateTime")?.GetString());
+
+    /// <summary>The patient and date of a MedicationAdministration, or null.</summary>
+    public static (string PatientId, DateOnly Date)? Administration(JsonElement administration)
+    {
+        var patient = administration.Child("subject").ReferenceId("Patient");
+        var date = FhirDates.Date(EffectiveText(administration));
+        return patient is null || date is null ? null : (patient, date.Value);
+    }
+
     /// <summary>A time-point response, or null when the Observation is another kind or unusable.</summary>
-    public static (string PatientId, ResponseAssessment Assessment)? Assessment(ElementNode observation)
+    public static (string PatientId, ResponseAssessment Assessment)? Assessment(JsonElement observation)
     {
         if (observation.Child("code").Code(TrialCodes.ResponseAssessment) != TrialCodes.TimepointResponse || IsWithdrawn(observation))
         {
             return null;
         }
         var patient = observation.Child("subject").ReferenceId("Patient");
-        var date = Nodes.Date(EffectiveText(observation));
-        var value = observation.Child("value").Code(TrialCodes.RecistResponse);
+        var date = FhirDates.Date(EffectiveText(observation));
+        var value = observation.Choice("value", "CodeableConcept").Code(TrialCodes.RecistResponse);
         if (patient is null || date is null || !Enum.TryParse<Response>(value, ignoreCase: false, out var response) || !Enum.IsDefined(response))
         {
             return null;
@@ -45,15 +68,15 @@ internal static class TrialMapper
     }
 
     /// <summary>The prior-line time to progression in days, or null when the Observation is another kind or unusable.</summary>
-    public static (string PatientId, double Days)? PriorLineTtp(ElementNode observation)
+    public static (string PatientId, double Days)? PriorLineTtp(JsonElement observation)
     {
         if (observation.Child("code").Code(TrialCodes.ResponseAssessment) != TrialCodes.PriorLineTtp || IsWithdrawn(observation))
         {
             return null;
         }
         var patient = observation.Child("subject").ReferenceId("Patient");
-        var quantity = observation.Child("value");
-        if (patient is null || quantity is null || quantity.Type.Name != "Quantity" || quantity.Child("value")?.Value is not decimal amount)
+        var quantity = observation.Choice("value", "Quantity");
+        if (patient is null || quantity.Child("value") is not { ValueKind: JsonValueKind.Number } amount)
         {
             return null;
         }
@@ -65,20 +88,20 @@ internal static class TrialMapper
             "a" => 365.25,
             _ => null,
         };
-        return factor is { } f ? (patient, (double)amount * f) : null;
+        return factor is { } f ? (patient, (double)amount.GetDecimal() * f) : null;
     }
 
     /// <summary>An adverse event with the ids of its ResearchSubject (extension) and Patient.</summary>
-    public static (string? SubjectId, string? PatientId, AdverseEventRecord Event)? AdverseEvent(ElementNode ae)
+    public static (string? SubjectId, string? PatientId, AdverseEventRecord Event)? AdverseEvent(JsonElement ae)
     {
-        var coding = ae.Child("event")?.ChildrenNamed("coding").FirstOrDefault(c => c.Text("system") == TrialCodes.MedDra)
-            ?? ae.Child("event")?.Child("coding");
-        var date = Nodes.Date(ae.Text("date"));
-        if (coding?.Text("code") is not { } code || date is null)
+        var coding = ae.Child("event").Children("coding").Cast<JsonElement?>().FirstOrDefault(c => c.Text("system") == TrialCodes.MedDra)
+            ?? ae.Child("event").Child("coding");
+        var date = FhirDates.Date(ae.Text("date"));
+        if (coding.Text("code") is not { } code || date is null)
         {
             return null;
         }
-        var gradeCode = ae.Extension(TrialCodes.CtcaeGrade)?.Child("value").Code(TrialCodes.Ncit);
+        var gradeCode = ae.Extension(TrialCodes.CtcaeGrade).Choice("value", "CodeableConcept").Code(TrialCodes.Ncit);
         var grade = gradeCode is null ? -1 : IndexOf(TrialCodes.GradeCodes, gradeCode);
         var record = new AdverseEventRecord(
             coding.Text("system") ?? "",
@@ -87,12 +110,12 @@ internal static class TrialMapper
             date.Value,
             grade >= 0 ? grade + 1 : null,
             IsSerious: ae.Child("seriousness").Code(TrialCodes.Seriousness) == "serious",
-            LedToDiscontinuation: ae.Extension(TrialCodes.AeActionTaken)?.Child("value").Code(TrialCodes.AeAction) == "drug-withdrawn");
-        return (ae.Extension(TrialCodes.ResearchSubjectExtension)?.Child("value").ReferenceId("ResearchSubject"), ae.Child("subject").ReferenceId("Patient"), record);
+            LedToDiscontinuation: ae.Extension(TrialCodes.AeActionTaken).Choice("value", "CodeableConcept").Code(TrialCodes.AeAction) == "drug-withdrawn");
+        return (ae.Extension(TrialCodes.ResearchSubjectExtension).Choice("value", "Reference").ReferenceId("ResearchSubject"), ae.Child("subject").ReferenceId("Patient"), record);
     }
 
     /// <summary>A Variant Observation as the eligibility criteria read it, or null when it is not one.</summary>
-    public static VariantResult? Variant(ElementNode observation, string id)
+    public static VariantResult? Variant(JsonElement observation, string id)
     {
         if (observation.Child("code").Code(TrialCodes.Loinc) != TrialCodes.VariantCode)
         {
@@ -101,34 +124,35 @@ internal static class TrialMapper
         string? gene = null;
         decimal? copies = null;
         var range = false;
-        foreach (var component in observation.ChildrenNamed("component"))
+        foreach (var component in observation.Children("component"))
         {
             switch (component.Child("code").Code(TrialCodes.Loinc))
             {
                 case TrialCodes.GeneStudied:
-                    gene = component.Child("value").Code(TrialCodes.Hgnc);
+                    gene = component.Choice("value", "CodeableConcept").Code(TrialCodes.Hgnc);
                     break;
-                case TrialCodes.CopyNumber when component.Child("value") is { } value:
-                    if (value.Type.Name == "Quantity" && value.Child("value")?.Value is decimal number)
+                case TrialCodes.CopyNumber when component.Choice("value") is var (value, type):
+                    if (type == "Quantity" && value.Child("value") is { ValueKind: JsonValueKind.Number } number)
                     {
-                        copies = number;
+                        copies = number.GetDecimal();
                     }
-                    range |= value.Type.Name == "Range";
+                    range |= type == "Range";
                     break;
             }
         }
         var effective = EffectiveText(observation) ?? observation.Text("issued");
-        return new VariantResult(id, gene, observation.Text("status") ?? "unknown", effective, Nodes.Instant(effective),
-            observation.Child("value").Code(TrialCodes.Loinc), copies, CopyNumberIsRange: range);
+        return new VariantResult(id, gene, observation.Text("status") ?? "unknown", effective, FhirDates.Instant(effective),
+            observation.Choice("value", "CodeableConcept").Code(TrialCodes.Loinc), copies, CopyNumberIsRange: range);
     }
 
-    private static string? EffectiveText(ElementNode observation)
+    private static string? EffectiveText(JsonElement resource)
     {
-        var effective = observation.Child("effective");
-        return effective?.Type.Name == "Period" ? effective.Text("start") : effective?.Value as string;
+        return resource.Choice("effective") is ({ } value, var type)
+            ? type == "Period" ? value.Text("start") : value.ValueKind == JsonValueKind.String ? value.GetString() : null
+            : null;
     }
 
-    private static bool IsWithdrawn(ElementNode observation) => observation.Text("status") is "entered-in-error" or "cancelled";
+    private static bool IsWithdrawn(JsonElement observation) => observation.Text("status") is "entered-in-error" or "cancelled";
 
     private static int IndexOf(IReadOnlyList<string> list, string value)
     {
