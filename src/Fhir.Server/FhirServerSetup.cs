@@ -105,7 +105,8 @@ public static class FhirServerSetup
         return app;
     }
 
-    private static async Task WriteOutcome(HttpContext http, int status, IssueType code, string message)
+    /// <summary>Answers outside the interactions (middleware, error pages) with an OperationOutcome of one error.</summary>
+    internal static async Task WriteOutcome(HttpContext http, int status, IssueType code, string message)
     {
         http.Response.StatusCode = status;
         http.Response.ContentType = "application/fhir+json; charset=utf-8";

@@ -59,7 +59,7 @@ internal sealed class SecurityMiddleware(
     {
         if (http.Request.ContentLength > fhir.MaxRequestBodyBytes)
         {
-            await Reject(http, 413, IssueType.TooCostly, $"The request body is larger than the limit of {fhir.MaxRequestBodyBytes} bytes.");
+            await FhirServerSetup.WriteOutcome(http, 413, IssueType.TooCostly, $"The request body is larger than the limit of {fhir.MaxRequestBodyBytes} bytes.");
             return;
         }
 
@@ -72,7 +72,7 @@ internal sealed class SecurityMiddleware(
         {
             if (!loopback.Confirmed)
             {
-                await Reject(http, 503, IssueType.Transient, "The server is starting.");
+                await FhirServerSetup.WriteOutcome(http, 503, IssueType.Transient, "The server is starting.");
                 return;
             }
             grant = AccessGrant.Unrestricted("anonymous");
@@ -83,14 +83,14 @@ internal sealed class SecurityMiddleware(
             if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             {
                 http.Response.Headers.WWWAuthenticate = "Bearer realm=\"fhir-server\"";
-                await Reject(http, 401, IssueType.Login, "A bearer token is required (SMART on FHIR; see /.well-known/smart-configuration).");
+                await FhirServerSetup.WriteOutcome(http, 401, IssueType.Login, "A bearer token is required (SMART on FHIR; see /.well-known/smart-configuration).");
                 return;
             }
             var (validated, error) = await tokens.ValidateAsync(header[7..].Trim(), http.RequestAborted);
             if (validated is null)
             {
                 http.Response.Headers.WWWAuthenticate = $"Bearer realm=\"fhir-server\", error=\"invalid_token\", error_description=\"{error}\"";
-                await Reject(http, 401, IssueType.Login, error!);
+                await FhirServerSetup.WriteOutcome(http, 401, IssueType.Login, error!);
                 return;
             }
             grant = validated;
@@ -106,7 +106,7 @@ internal sealed class SecurityMiddleware(
             {
                 var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 60;
                 http.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await Reject(http, 429, IssueType.Throttled, $"Too many requests from this client; retry after {retryAfter} s.");
+                await FhirServerSetup.WriteOutcome(http, 429, IssueType.Throttled, $"Too many requests from this client; retry after {retryAfter} s.");
                 return;
             }
         }
@@ -138,12 +138,5 @@ internal sealed class SecurityMiddleware(
         {
             headers.StrictTransportSecurity = "max-age=31536000";
         }
-    }
-
-    private static async Task Reject(HttpContext http, int status, IssueType code, string message)
-    {
-        http.Response.StatusCode = status;
-        http.Response.ContentType = "application/fhir+json; charset=utf-8";
-        await http.Response.Body.WriteAsync(OperationOutcomes.Serialize([Issue.Error(code, message)]), http.RequestAborted);
     }
 }
