@@ -5,8 +5,18 @@ namespace Fhir.Bench.Validation;
 /// <summary>One input: its name (the example's file name), its JSON text (what node parses) and its parsed tree (what the C# validator walks).</summary>
 internal sealed record Input(string Name, string Json, ElementNode Node)
 {
-    /// <summary>Entries when the input is a Bundle: picks out the specification's definitional Bundles.</summary>
+    private static readonly HashSet<string> Conformance = ["StructureDefinition", "ValueSet", "CodeSystem", "SearchParameter",
+        "ConceptMap", "CompartmentDefinition", "OperationDefinition", "NamingSystem", "CapabilityStatement"];
+
+    /// <summary>Entries when the input is a Bundle.</summary>
     public int BundleEntries => Node.Type.Name == "Bundle" ? Node.ChildrenNamed("entry").Count() : 0;
+
+    /// <summary>
+    /// One of the specification's definitional Bundles (all its StructureDefinitions, ValueSets, search parameters...):
+    /// a Bundle whose entries are all conformance resources.
+    /// </summary>
+    public bool IsDefinitional => BundleEntries > 0
+        && Node.ChildrenNamed("entry").All(e => e.Child("resource")?.Type.Name is { } t && Conformance.Contains(t));
 }
 
 /// <summary>A named list of inputs, each timed on its own in every one of <see cref="Rounds"/> passes.</summary>

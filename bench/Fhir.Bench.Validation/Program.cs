@@ -37,10 +37,9 @@ using (var zip = ZipFile.OpenRead(zipPath))
     }
 }
 
-// The specification's definitional Bundles (every StructureDefinition, ValueSet, DataElement...): a handful of files
-// of hundreds to thousands of entries each that would otherwise dominate the examples' figure.
-const int DefinitionalEntries = 100;
-var definitional = examples.Select((e, i) => (e, i)).Where(x => x.e.BundleEntries >= DefinitionalEntries).Select(x => x.i).ToHashSet();
+// The specification's definitional Bundles (every StructureDefinition, ValueSet, search parameter...): a handful of
+// files of tens to thousands of entries each that would otherwise dominate the examples' figure.
+var definitional = examples.Select((e, i) => (e, i)).Where(x => x.e.IsDefinitional).Select(x => x.i).ToHashSet();
 
 Input Parsed(string name, string json) => new(name, json, FhirJsonReader.Parse(json).Resource!);
 var declared = TrialData.Observations(1000).Select((j, i) => Parsed($"observation-{i}", j)).ToList();
@@ -54,7 +53,7 @@ var sets = new
     BaseOnly = new InputSet("trial Observations (base only)", 10, baseOnly),
     Bundle = new InputSet("100-entry transaction Bundle", 50, [bundle]),
 };
-Console.WriteLine($"R4 examples: {examples.Count} ({definitional.Count} definitional Bundles of >= {DefinitionalEntries} entries), trial Observations: {declared.Count}");
+Console.WriteLine($"R4 examples: {examples.Count} ({definitional.Count} definitional Bundles: {string.Join(", ", definitional.Select(i => examples[i].Name))}), trial Observations: {declared.Count}");
 
 var ours = new
 {
