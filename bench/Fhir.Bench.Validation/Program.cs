@@ -1,20 +1,25 @@
-using System.Diagnostics;
+using System.Globalization;
 using System.IO.Compression;
-using System.Text.Json;
+using System.Text;
+using Fhir.Bench.Validation;
 using Fhir.Core.Json;
-using Fhir.Core.Model;
-using Fhir.Validation;
-using Fhir.Validation.Conformance;
 
-// Validation throughput: the official R4 examples, trial-like Observations, and one 100-entry transaction Bundle.
-// Usage: dotnet run -c Release --project bench/Fhir.Bench.Validation [-- <r4-examples.zip>]
-var zipPath = args.Length > 0 ? args[0] : System.IO.Path.Combine("tests", "Fhir.Core.Tests", "Data", "r4-examples.zip");
-var validator = new ResourceValidator(CoreConformanceSource.R4);
+// Validation throughput, this validator and Medplum's validateResource side by side on the same inputs in one run:
+// the official R4 examples, trial-like Observations, and one 100-entry transaction Bundle.
+// Usage: dotnet run -c Release --project bench/Fhir.Bench.Validation [-- [--no-medplum] [<r4-examples.zip>]]
+var withMedplum = !args.Contains("--no-medplum");
+var zipPath = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal))
+    ?? System.IO.Path.Combine(Repository.Root, "tests", "Fhir.Core.Tests", "Data", "r4-examples.zip");
+if (withMedplum && MedplumJs.Problem() is { } problem)
+{
+    Console.Error.WriteLine(problem + " (or pass --no-medplum)");
+    return 2;
+}
 
-var examples = new List<ElementNode>();
+var examples = new List<Input>();
 using (var zip = ZipFile.OpenRead(zipPath))
 {
-    foreach (var entry in zip.Entries)
+    foreach (var entry in zip.Entries.OrderBy(e => e.FullName, StringComparer.Ordinal))
     {
         if (entry.FullName == "index.json")
         {
@@ -23,95 +28,113 @@ using (var zip = ZipFile.OpenRead(zipPath))
         using var stream = entry.Open();
         using var memory = new MemoryStream();
         stream.CopyTo(memory);
-        var resource = FhirJsonReader.Parse(memory.ToArray()).Resource;
+        var bytes = memory.ToArray();
+        var resource = FhirJsonReader.Parse(bytes).Resource;
         if (resource is not null && resource.Type.Name is not ("ConceptMap" or "CapabilityStatement" or "ImplementationGuide"))
         {
-            examples.Add(resource);
+            examples.Add(new Input(entry.FullName, Encoding.UTF8.GetString(bytes), resource));
         }
     }
 }
-var trial = TrialData.Observations(1000).Select(j => FhirJsonReader.Parse(j).Resource!).ToList();
-var bundle = FhirJsonReader.Parse(TrialData.TransactionBundle(100)).Resource!;
 
-Console.WriteLine($"R4 examples: {examples.Count}, trial Observations: {trial.Count}");
-Report("R4 examples (729)", examples, rounds: 3);
-Report("trial Observations (1,000)", trial, rounds: 10);
+// The specification's definitional Bundles (every StructureDefinition, ValueSet, search parameter...): a handful of
+// files of tens to thousands of entries each that would otherwise dominate the examples' figure.
+var definitional = examples.Select((e, i) => (e, i)).Where(x => x.e.IsDefinitional).Select(x => x.i).ToHashSet();
 
-foreach (var _ in Enumerable.Range(0, 20))
-{
-    validator.Validate(bundle); // warm-up
-}
-var times = new List<double>();
-for (var i = 0; i < 50; i++)
-{
-    var sw = Stopwatch.StartNew();
-    var result = validator.Validate(bundle);
-    times.Add(sw.Elapsed.TotalMilliseconds);
-    if (result.HasErrors)
-    {
-        throw new InvalidOperationException("the benchmark bundle must be valid");
-    }
-}
-times.Sort();
-Console.WriteLine($"100-entry transaction Bundle: median {times[times.Count / 2]:F2} ms, max {times[^1]:F2} ms");
+Input Parsed(string name, string json) => new(name, json, FhirJsonReader.Parse(json).Resource!);
+var declared = TrialData.Observations(1000).Select((j, i) => Parsed($"observation-{i}", j)).ToList();
+var baseOnly = declared.Select(o => Parsed(o.Name, TrialData.WithoutProfile(o.Json))).ToList();
+var bundle = Parsed("transaction-100", TrialData.TransactionBundle(100));
 
-void Report(string name, List<ElementNode> resources, int rounds)
+var sets = new
 {
-    foreach (var r in resources)
-    {
-        validator.Validate(r); // warm-up: plans compiled, expansions built
-    }
-    var sw = Stopwatch.StartNew();
-    var count = 0;
-    for (var round = 0; round < rounds; round++)
-    {
-        foreach (var r in resources)
-        {
-            validator.Validate(r);
-            count++;
-        }
-    }
-    Console.WriteLine($"{name}: {count / sw.Elapsed.TotalSeconds:F0} resources/s");
+    Examples = new InputSet("R4 examples", 3, examples),
+    Declared = new InputSet("trial Observations (declared profiles)", 10, declared),
+    BaseOnly = new InputSet("trial Observations (base only)", 10, baseOnly),
+    Bundle = new InputSet("100-entry transaction Bundle", 50, [bundle]),
+};
+Console.WriteLine($"R4 examples: {examples.Count} ({definitional.Count} definitional Bundles: {string.Join(", ", definitional.Select(i => examples[i].Name))}), trial Observations: {declared.Count}");
+
+var ours = new
+{
+    Examples = OurValidator.Run(sets.Examples),
+    Declared = OurValidator.Run(sets.Declared),
+    BaseOnly = OurValidator.Run(sets.BaseOnly),
+    Bundle = OurValidator.Run(sets.Bundle),
+};
+if (ours.Bundle.Rejected.Count > 0)
+{
+    throw new InvalidOperationException("the benchmark bundle must be valid: " + ours.Bundle.Rejected[0].Error);
 }
 
-/// <summary>Trial-like inputs: genomic variant Observations with components, vital signs, and a transaction Bundle of them.</summary>
-internal static class TrialData
+// Medplum validates against the base definitions only (validateResource without a profile), so it gets the
+// base-only Observations: the same resources as ours without meta.profile.
+MedplumResult? medplum = withMedplum ? MedplumJs.Run([sets.Examples, sets.BaseOnly, sets.Bundle]) : null;
+var theirs = medplum is null ? null : new { Examples = medplum.Sets[0], BaseOnly = medplum.Sets[1], Bundle = medplum.Sets[2] };
+
+string Rate(double perSecond) => perSecond.ToString("N0", CultureInfo.InvariantCulture);
+string Ratio(double a, double b) => b > 0 ? (a / b).ToString("F1", CultureInfo.InvariantCulture) + "x" : "-";
+bool All(int _) => true;
+bool Ordinary(int i) => !definitional.Contains(i);
+
+var n = examples.Count;
+var m = n - definitional.Count;
+Console.WriteLine();
+Console.WriteLine(medplum is null ? "Medplum: not run (--no-medplum)" : $"Medplum: {medplum.Engine} {medplum.Version} on node {medplum.Node}");
+Console.WriteLine();
+Console.WriteLine("| input | this validator (resources/s) | Medplum (resources/s) | ratio | accepted: this / Medplum |");
+Console.WriteLine("|---|---|---|---|---|");
+void Row(string name, SetTimings us, SetTimings? them, Func<int, bool> include, int count, string accepted)
 {
-    public static IEnumerable<string> Observations(int count)
-    {
-        for (var i = 0; i < count; i++)
-        {
-            yield return i % 2 == 0 ? Variant(i) : Weight(i);
-        }
-    }
-
-    public static string TransactionBundle(int entries)
-    {
-        var items = Observations(entries).Select((json, i) =>
-            $$$"""{"fullUrl":"urn:uuid:00000000-0000-0000-0000-{{{i:D12}}}","resource":{{{json}}},"request":{"method":"POST","url":"Observation"}}""");
-        return $$$"""{"resourceType":"Bundle","type":"transaction","entry":[{{{string.Join(",", items)}}}]}""";
-    }
-
-    private static string Variant(int i) => $$$"""
-        {"resourceType":"Observation","text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\">MDM2 copy number</div>"},
-         "status":"final",
-         "category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"laboratory"}]}],
-         "code":{"coding":[{"system":"http://loinc.org","code":"69548-6","display":"Genetic variant assessment"}]},
-         "subject":{"reference":"Patient/p{{{i}}}"},"effectiveDateTime":"2024-03-0{{{i % 9 + 1}}}",
-         "valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"LA9633-4","display":"Present"}]},
-         "component":[
-          {"code":{"coding":[{"system":"http://loinc.org","code":"48018-6"}]},"valueCodeableConcept":{"coding":[{"system":"http://www.genenames.org","code":"HGNC:6973","display":"MDM2"}]}},
-          {"code":{"coding":[{"system":"http://loinc.org","code":"82155-3"}]},"valueQuantity":{"value":{{{8 + i % 20}}},"unit":"1","system":"http://unitsofmeasure.org","code":"1"}},
-          {"code":{"coding":[{"system":"http://loinc.org","code":"48002-0"}]},"valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"LA6684-0"}]}},
-          {"code":{"coding":[{"system":"http://loinc.org","code":"48019-4"}]},"valueCodeableConcept":{"coding":[{"system":"http://www.sequenceontology.org","code":"SO:0001742"}]}}]}
-        """;
-
-    private static string Weight(int i) => $$$"""
-        {"resourceType":"Observation","meta":{"profile":["http://hl7.org/fhir/StructureDefinition/bodyweight"]},
-         "text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\">weight</div>"},"status":"final",
-         "category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"vital-signs"}]}],
-         "code":{"coding":[{"system":"http://loinc.org","code":"29463-7"}]},
-         "subject":{"reference":"Patient/p{{{i}}}"},"effectiveDateTime":"2024-03-01",
-         "valueQuantity":{"value":{{{50 + i % 40}}},"unit":"kg","system":"http://unitsofmeasure.org","code":"kg"}}
-        """;
+    var a = us.PerSecond(include);
+    var b = them?.PerSecond(include) ?? 0;
+    Console.WriteLine($"| {name} | {Rate(a)} | {(them is null ? "-" : Rate(b))} | {Ratio(a, b)} | {accepted} |");
 }
+string Accepted(SetTimings us, SetTimings? them, Func<int, bool> include, int count) =>
+    $"{count - us.Rejected.Count(r => include(r.Index))} / {(them is null ? "-" : (count - them.Rejected.Count(r => include(r.Index))).ToString(CultureInfo.InvariantCulture))} of {count}";
+Row($"{n} R4 examples, all", ours.Examples, theirs?.Examples, All, n, Accepted(ours.Examples, theirs?.Examples, All, n));
+Row($"{m} R4 examples, without the {definitional.Count} definitional Bundles", ours.Examples, theirs?.Examples, Ordinary, m, Accepted(ours.Examples, theirs?.Examples, Ordinary, m));
+Row("1,000 trial Observations, base only", ours.BaseOnly, theirs?.BaseOnly, All, 1000, Accepted(ours.BaseOnly, theirs?.BaseOnly, All, 1000));
+Row("1,000 trial Observations, ours with the declared profiles (bodyweight on half)", ours.Declared, theirs?.BaseOnly, All, 1000, Accepted(ours.Declared, theirs?.BaseOnly, All, 1000));
+var bundleOurs = ours.Bundle.MedianMilliseconds(0);
+var bundleTheirs = theirs?.Bundle.MedianMilliseconds(0) ?? 0;
+Console.WriteLine($"| 100-entry transaction Bundle (resources/s = entries/s from the median) | {Rate(100 / bundleOurs * 1e3)} | {(theirs is null ? "-" : Rate(100 / bundleTheirs * 1e3))} | {Ratio(bundleTheirs, bundleOurs)} | {Accepted(ours.Bundle, theirs?.Bundle, All, 1)} |");
+Console.WriteLine();
+Console.WriteLine($"100-entry transaction Bundle: this validator median {bundleOurs:F2} ms, max {ours.Bundle.MaxMilliseconds(0):F2} ms" +
+    (theirs is null ? "" : $"; Medplum median {bundleTheirs:F2} ms, max {theirs.Bundle.MaxMilliseconds(0):F2} ms"));
+
+Console.WriteLine();
+Console.WriteLine("Slowest R4 examples (median of the rounds, ms):");
+Console.WriteLine("| file | Bundle entries | this validator | Medplum |");
+Console.WriteLine("|---|---|---|---|");
+foreach (var i in Enumerable.Range(0, n).OrderByDescending(ours.Examples.MedianMilliseconds).Take(15))
+{
+    Console.WriteLine($"| {examples[i].Name} | {examples[i].BundleEntries} | {ours.Examples.MedianMilliseconds(i):F1} | {(theirs is null ? "-" : theirs.Examples.MedianMilliseconds(i).ToString("F1", CultureInfo.InvariantCulture))} |");
+}
+var oursTotal = Enumerable.Range(0, n).Sum(ours.Examples.MedianMilliseconds);
+var oursDefinitional = definitional.Sum(ours.Examples.MedianMilliseconds);
+Console.WriteLine($"this validator: the {definitional.Count} definitional Bundles take {oursDefinitional:F0} of {oursTotal:F0} ms per pass ({100 * oursDefinitional / oursTotal:F0}%)");
+if (theirs is not null)
+{
+    var total = Enumerable.Range(0, n).Sum(theirs.Examples.MedianMilliseconds);
+    var part = definitional.Sum(theirs.Examples.MedianMilliseconds);
+    Console.WriteLine($"Medplum: the {definitional.Count} definitional Bundles take {part:F0} of {total:F0} ms per pass ({100 * part / total:F0}%)");
+}
+
+void Rejections(string who, SetTimings t, InputSet set)
+{
+    Console.WriteLine($"{who} rejects {t.Rejected.Count} of {set.Items.Count} in {set.Name}" + (t.Rejected.Count == 0 ? "" : ":"));
+    foreach (var r in t.Rejected.Take(40))
+    {
+        Console.WriteLine($"  {set.Items[r.Index].Name}: {r.Error}");
+    }
+}
+Console.WriteLine();
+Rejections("this validator", ours.Examples, sets.Examples);
+Rejections("this validator", ours.Declared, sets.Declared);
+if (theirs is not null)
+{
+    Rejections("Medplum", theirs.Examples, sets.Examples);
+    Rejections("Medplum", theirs.BaseOnly, sets.BaseOnly);
+}
+return 0;

@@ -13,6 +13,13 @@ public sealed class ElementNode
 {
     private List<ElementNode>? _children;
 
+    // IndexAmongSiblings is asked for each issue's location: a scan of the parent's children each time would make the
+    // issues of a Bundle's entries quadratic in the entries. One pass numbers every child at once; the numbers hold
+    // while the parent's version (bumped by every change to its children) is the one they were stamped with. Version
+    // and index share one 64-bit field, written at once, so that readers on other threads never pair one with the other's.
+    private int _childrenVersion = 1;
+    private long _siblingStamp;
+
     /// <summary>Creates a node.</summary>
     /// <param name="name">The element name (without a choice suffix) or, for a root resource, the resource type.</param>
     /// <param name="type">The node's type; for a choice element the type chosen.</param>
@@ -98,7 +105,9 @@ public sealed class ElementNode
             throw new InvalidOperationException($"'{child.Name}' already belongs to '{child.Parent.Name}'.");
         }
         _children ??= [];
+        _childrenVersion++;
         child.Parent = this;
+        child._siblingStamp = 0;
         var order = child.Definition?.Order ?? int.MaxValue;
         var at = _children.Count;
         while (at > 0 && (_children[at - 1].Definition?.Order ?? int.MaxValue) > order)
@@ -113,7 +122,9 @@ public sealed class ElementNode
     internal void AppendUnordered(ElementNode child)
     {
         _children ??= [];
+        _childrenVersion++;
         child.Parent = this;
+        child._siblingStamp = 0;
         _children.Add(child);
     }
 
@@ -124,6 +135,7 @@ public sealed class ElementNode
         {
             var sorted = _children.OrderBy(c => c.Definition?.Order ?? int.MaxValue).ToList();
             _children = sorted;
+            _childrenVersion++;
         }
     }
 
@@ -142,7 +154,9 @@ public sealed class ElementNode
             return;
         }
         child.Parent = this;
+        child._siblingStamp = 0;
         _children!.Insert(_children.IndexOf(siblings[index]), child);
+        _childrenVersion++;
     }
 
     /// <summary>Removes a child; true when it was there.</summary>
@@ -152,7 +166,9 @@ public sealed class ElementNode
         {
             return false;
         }
+        _childrenVersion++;
         child.Parent = null;
+        child._siblingStamp = 0;
         return true;
     }
 
@@ -172,23 +188,30 @@ public sealed class ElementNode
     /// <summary>The 0-based position of this node among its siblings of the same name.</summary>
     public int IndexAmongSiblings()
     {
-        if (Parent?._children is null)
+        var parent = Parent;
+        if (parent?._children is null)
         {
             return 0;
         }
-        var index = 0;
-        foreach (var sibling in Parent._children)
+        var stamp = _siblingStamp;
+        if ((int)(stamp >> 32) != parent._childrenVersion)
         {
-            if (ReferenceEquals(sibling, this))
-            {
-                return index;
-            }
-            if (sibling.Name == Name)
-            {
-                index++;
-            }
+            parent.NumberChildren();
+            stamp = _siblingStamp;
         }
-        return index;
+        return (int)stamp;
+    }
+
+    /// <summary>Stamps every child with its position among the children of its name, in one pass.</summary>
+    private void NumberChildren()
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var child in _children!)
+        {
+            counts.TryGetValue(child.Name, out var index);
+            counts[child.Name] = index + 1;
+            child._siblingStamp = ((long)_childrenVersion << 32) | (uint)index;
+        }
     }
 
     /// <summary>

@@ -105,8 +105,12 @@ internal static class Navigation
         {
             last++;
         }
-        var tail = last;
-        for (var j = last; j < n; j++)
+        // A child with a definition was placed by its definition's order (ElementNode.Add, or the reader's sort), so
+        // no later sibling shares its name: scanning the rest would make every navigation to a property before a long
+        // repeat (a Bundle's type, before thousands of entries) linear in the siblings, and bdl-3's
+        // entry.all(... %resource.type ...) quadratic in the entries. Children without one may be interleaved.
+        var tail = children[first].Definition is null ? last : n;
+        for (var j = tail; j < n; j++)
         {
             if (string.Equals(children[j].Name, name, StringComparison.Ordinal))
             {

@@ -56,4 +56,28 @@ public class InvariantTests
             """, ["http://hl7.org/fhir/StructureDefinition/vitalsigns"]);
         Assert.Single(result.Issues, i => i.Message.Contains("obs-6", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(2999)]
+    public void Bundle_invariants_over_every_entry_hold_on_a_Bundle_of_thousands_of_entries(int entryWithRequest)
+    {
+        // bdl-3 reads %resource.type once per entry: it must still see the Bundle's type after thousands of entries
+        // (the navigation that finds it no longer scans every later sibling) and flag the one entry that breaks it.
+        var entries = Enumerable.Range(0, 3000).Select(i =>
+            $$$"""{"fullUrl":"urn:uuid:00000000-0000-0000-0000-{{{i:D12}}}","resource":{"resourceType":"Basic","id":"b{{{i}}}","code":{"text":"x"}}{{{(i == entryWithRequest ? ""","request":{"method":"POST","url":"Basic"}""" : "")}}}}""");
+        var result = V.Validate($$$"""{"resourceType":"Bundle","type":"collection","entry":[{{{string.Join(",", entries)}}}]}""");
+
+        var bdl3 = result.Issues.Where(i => i.Message.Contains("bdl-3", StringComparison.Ordinal)).ToList();
+        if (entryWithRequest < 0)
+        {
+            result.AssertNoErrors();
+        }
+        else
+        {
+            Assert.Equal("Bundle", Assert.Single(bdl3).Expression);
+            Assert.True(Assert.Single(result.Issues, i => i.IsError).Message.Contains("bdl-3", StringComparison.Ordinal), V.Show(result.Issues));
+        }
+        Assert.Equal(entryWithRequest < 0 ? 0 : 1, bdl3.Count);
+    }
 }
