@@ -161,4 +161,33 @@ public sealed class GenomicsPackageTests(ITestOutputHelper output)
         output.WriteLine($"{declaring}/{examples.Count} genomics examples declare profiles");
         Assert.True(declaring * 2 > examples.Count);
     }
+
+    /// <summary>The Observations among the package's examples, against the profiles they declare: all validate.</summary>
+    [Fact]
+    public void Genomics_example_observations_validate_against_their_declared_profiles()
+    {
+        var validator = new ResourceValidator(Set.Value);
+        var results = new List<(string File, List<string> Errors)>();
+        foreach (var example in Set.Value.Packages.Single(p => p.Name == "hl7.fhir.uv.genomics-reporting").Examples.Where(e => e.ResourceType == "Observation"))
+        {
+            using var doc = JsonDocument.Parse(example.Json);
+            if (!DeclaredProfiles(doc.RootElement).Any())
+            {
+                continue;
+            }
+            var parsed = FhirJsonReader.Parse(example.Json);
+            var errors = parsed.Resource is null
+                ? ["does not parse"]
+                : validator.Validate(parsed.Resource).Issues.Where(i => i.IsError).Select(i => $"{i.Expression}: {i.Message}").ToList();
+            results.Add((example.FileName, errors));
+        }
+        var failing = results.Where(r => r.Errors.Count > 0).ToList();
+        output.WriteLine($"{results.Count - failing.Count}/{results.Count} genomics example Observations validate against their declared profiles");
+        foreach (var (file, errors) in failing)
+        {
+            output.WriteLine($"{file}: {string.Join(" | ", errors.Take(3))}");
+        }
+        Assert.True(results.Count > 50, $"only {results.Count} example Observations declare profiles");
+        Assert.Empty(failing.Select(f => f.File));
+    }
 }
