@@ -37,6 +37,9 @@ internal sealed class ServerContext(
     /// <summary>Validation of writes against the base definitions and profiles.</summary>
     public Validation.ServerValidation Validation { get; } = validation;
 
+    /// <summary>ValueSets and CodeSystem hierarchies for token <c>:in</c>/<c>:not-in</c>/<c>:below</c>/<c>:above</c>.</summary>
+    public Fhir.Search.Queries.ICodeSets CodeSets { get; } = new Search.LocalCodeSets(validation.Validator);
+
     /// <summary>The R4 compartments, read from the definitions on first use.</summary>
     public Fhir.Search.Compartments.CompartmentModel Compartments => _compartments ??= Fhir.Search.Compartments.CompartmentModel.FromDefinitions(Definitions);
 

@@ -37,6 +37,12 @@ public sealed class ResourceValidator
     /// <summary>FHIRPath's <c>memberOf()</c> backed by this validator's local terminology.</summary>
     public ITerminologyService TerminologyService => _core.Terminology;
 
+    /// <summary>Every code of a ValueSet as (system, code), or null when it is unknown or not completely expandable here (token <c>:in</c> searches).</summary>
+    public IReadOnlyCollection<(string System, string Code)>? ValueSetCodes(string valueSetUrl) => _core.Terminology.Codes(valueSetUrl);
+
+    /// <summary>A code and those below (or above) it in a local CodeSystem, or null when unknown here (token <c>:below</c>/<c>:above</c> searches).</summary>
+    public IReadOnlyCollection<string>? RelatedCodes(string system, string code, bool below) => _core.Terminology.Related(system, code, below);
+
     /// <summary>Validates a resource (a Bundle with all its entries).</summary>
     /// <param name="resource">The resource, as read by the JSON reader (whose own checks cover primitive formats).</param>
     /// <param name="extraProfiles">Profiles to check besides the declared ones (a server's required profiles, <c>$validate?profile=</c>).</param>

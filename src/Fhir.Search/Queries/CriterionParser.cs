@@ -247,7 +247,9 @@ internal sealed class CriterionParser(SearchParameterRegistry registry, SearchPa
                     : $"'{part}' is not a system|code in a CodeSystem this server knows (parameter '{rawName}').", rawName));
                 return null;
             }
-            members.AddRange(found.Select(m => new TokenSearchValue(m.System, m.Code, SystemGiven: true)));
+            // Elements of type code (Patient.gender) are indexed without a system, which their binding
+            // implies: each member also matches its code with no system (|code), never another system's.
+            members.AddRange(found.SelectMany(m => new SearchValue[] { new TokenSearchValue(m.System, m.Code, SystemGiven: true), new TokenSearchValue(null, m.Code, SystemGiven: true) }));
         }
         return new SearchCriterion(code, SearchParamType.Token, modifier == "not-in" ? "not" : null, members.Distinct().ToList());
     }

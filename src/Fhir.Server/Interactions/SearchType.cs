@@ -28,6 +28,7 @@ internal static class SearchType
             DefaultCount = context.Options.DefaultPageSize,
             MaxCount = context.Options.MaxPageSize,
             BaseUrl = request.BaseUrl,
+            CodeSets = context.CodeSets,
         };
         var parsed = SearchQueryParser.Parse(type, criteria, context.SearchParameters, options);
         var issues = resultIssues.Concat(parsed.Issues).ToList();

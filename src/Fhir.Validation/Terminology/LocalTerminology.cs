@@ -34,6 +34,35 @@ internal sealed class LocalTerminology(IConformanceSource source) : ITerminology
         _ => null,
     };
 
+    /// <summary>Every code of a value set as (system, code), or null when it is unknown or cannot be expanded completely here.</summary>
+    public IReadOnlyCollection<(string System, string Code)>? Codes(string valueSetUrl)
+    {
+        var expansion = Expand(valueSetUrl, 0);
+        if (expansion is null || expansion.Incomplete || expansion.Unavailable.Count > 0)
+        {
+            return null;
+        }
+        return [.. expansion.BySystem.SelectMany(s => s.Value.Select(code => (s.Key, code)))];
+    }
+
+    /// <summary>
+    /// The code and the codes below it (<paramref name="below"/>) or above it in a local, complete
+    /// CodeSystem's hierarchy; null when the system or code is not known here.
+    /// </summary>
+    public IReadOnlyCollection<string>? Related(string system, string code, bool below)
+    {
+        if (CodeSystem(system) is not { Complete: true } index || !index.All.Contains(code))
+        {
+            return null;
+        }
+        if (below)
+        {
+            return index.Descendants(code, includeSelf: true);
+        }
+        // Ancestors: the codes whose descendants include this one (hierarchies here are small).
+        return [.. index.All.Where(c => c == code || index.Descendants(c, includeSelf: false).Contains(code))];
+    }
+
     public void Clear()
     {
         _expansions.Clear();

@@ -233,12 +233,15 @@ public class CriterionParserTests
     private static readonly SearchParseOptions WithCodeSets = new() { CodeSets = new HandMadeCodeSets() };
 
     [Fact]
-    public void In_expands_the_value_set_into_alternatives()
+    public void In_expands_the_value_set_into_alternatives_that_also_match_bare_codes()
     {
         var criterion = Single(Parse("Observation", WithCodeSets, ("code:in", "http://acme.org/vs/vitals")));
 
         Assert.Null(criterion.Modifier);
-        Assert.Equal([new TokenSearchValue(Loinc, "8867-4", true), new TokenSearchValue(Loinc, "8480-6", true)], criterion.Values);
+        // Each member as system|code, and as |code for elements of type code, which are indexed without a system.
+        Assert.Equal(
+            [new TokenSearchValue(Loinc, "8867-4", true), new TokenSearchValue(null, "8867-4", true), new TokenSearchValue(Loinc, "8480-6", true), new TokenSearchValue(null, "8480-6", true)],
+            criterion.Values);
     }
 
     [Fact]
@@ -247,7 +250,7 @@ public class CriterionParserTests
         var notIn = Single(Parse("Observation", WithCodeSets, ("code:not-in", "http://acme.org/vs/vitals")));
         var empty = Single(Parse("Observation", WithCodeSets, ("code:in", "http://acme.org/vs/empty")));
 
-        Assert.Equal(("not", 2), (notIn.Modifier, notIn.Values.Count));
+        Assert.Equal(("not", 4), (notIn.Modifier, notIn.Values.Count));
         Assert.Empty(empty.Values);
     }
 
@@ -257,8 +260,8 @@ public class CriterionParserTests
         var below = Single(Parse("Condition", WithCodeSets, ("code:below", "http://acme.org/cs|tumour")));
         var above = Single(Parse("Condition", WithCodeSets, ("code:above", "http://acme.org/cs|liposarcoma")));
 
-        Assert.Equal(["tumour", "sarcoma", "liposarcoma"], below.Values.Cast<TokenSearchValue>().Select(v => v.Code));
-        Assert.Equal(3, above.Values.Count);
+        Assert.Equal(["tumour", "sarcoma", "liposarcoma"], below.Values.Cast<TokenSearchValue>().Where(v => v.System is not null).Select(v => v.Code));
+        Assert.Equal(3, above.Values.Cast<TokenSearchValue>().Count(v => v.System is not null));
     }
 
     [Theory]
