@@ -194,7 +194,7 @@ internal sealed partial class SearchSqlBuilder
 
         var first = true;
         sql.Append('(');
-        if (positives > 0 && c.Type == SearchParamType.Reference && c.Modifier != "not")
+        if (positives > 0 && c.Type == SearchParamType.Reference && c.Modifier != "not" && dialect.SplitsOrBranches)
         {
             first = false;
             AppendReferenceBranches(c, code, a);
@@ -308,7 +308,8 @@ internal sealed partial class SearchSqlBuilder
 
     // A reference criterion as one UNION ALL branch per id and per URL alternative: `(target) OR url = ?` in one
     // WHERE made SQLite read every index row of the code (Observation?patient=Patient/x took 70-100 ms at 260k
-    // resources); each branch alone is an exact (code, target...) or (code, url) index lookup on both databases.
+    // resources); each branch alone is an exact (code, target...) or (code, url) index lookup. SQLite only
+    // (SqlDialect.SplitsOrBranches).
     private void AppendReferenceBranches(SearchCriterion c, string code, string a)
     {
         sql.Append(a).Append(".res_key IN (");
