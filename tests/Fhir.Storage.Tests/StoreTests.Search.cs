@@ -95,6 +95,18 @@ public abstract partial class StoreTests
     }
 
     [Fact]
+    public async Task Reference_alternatives_of_id_url_and_missing_are_ORed()
+    {
+        await WriteCorpusAsync();
+
+        Assert.Equal(["o1", "o3"], await FindAsync(ReferenceCriterion(null, new ReferenceSearchValue("Patient", "p1", "http://other.org/fhir/Patient/9"))));
+        Assert.Equal(["o2", "o3"], await FindAsync(new SearchCriterion("subject", SearchParamType.Reference, null,
+            [new ReferenceSearchValue("Group", "p1", null), new ReferenceSearchValue(null, null, "http://other.org/fhir/Patient/9")])));
+        Assert.Equal(["o2", "o4", "o5"], await FindAsync(new SearchCriterion("subject", SearchParamType.Reference, null,
+            [new ReferenceSearchValue("Group", "p1", null), new MissingSearchValue(true)])));
+    }
+
+    [Fact]
     public async Task Uri_search_matches_exactly_below_and_above()
     {
         await WriteCorpusAsync();

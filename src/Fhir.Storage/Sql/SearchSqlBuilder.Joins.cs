@@ -38,7 +38,8 @@ internal sealed partial class SearchSqlBuilder
 
     // a.res_key IN (the targets of reference rows whose current owner, of the source type, satisfies the inner
     // criterion): uncorrelated, driven from the owners (CROSS JOIN fixes that order on SQLite), back to the target
-    // through its (type, id) key.
+    // through its (type, id) key. The reference code is hidden from SQLite's planner, which would otherwise read the
+    // covering (code, target...) index for every row of the code instead of the owner's (res_key, code) rows.
     private void AppendHas(SearchCriterion c, string a, string? type)
     {
         sql.Append('(');
@@ -52,7 +53,7 @@ internal sealed partial class SearchSqlBuilder
             sql.Append(a).Append(".res_key IN (SELECT ").Append(h).Append(".res_key FROM resource ").Append(s)
                 .Append(" CROSS JOIN idx_reference ").Append(x).Append(" CROSS JOIN resource ").Append(h)
                 .Append(" WHERE ").Append(x).Append(".res_key = ").Append(s).Append(".res_key AND ")
-                .Append(x).Append(".code = ").Append(p.Add(has.ReferenceCode)).Append(" AND ")
+                .Append(dialect.Unindexed(x + ".code")).Append(" = ").Append(p.Add(has.ReferenceCode)).Append(" AND ")
                 .Append(h).Append(".res_type = ").Append(x).Append(".target_type AND ").Append(h).Append(".res_id = ").Append(x).Append(".target_id AND ")
                 .Append(s).Append(".deleted = FALSE AND ").Append(dialect.Unindexed(s + ".res_type")).Append(" = ").Append(p.Add(has.SourceType));
             if (type is not null) sql.Append(" AND ").Append(x).Append(".target_type = ").Append(p.Add(type));

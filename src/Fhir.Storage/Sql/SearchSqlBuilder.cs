@@ -194,7 +194,12 @@ internal sealed partial class SearchSqlBuilder
 
         var first = true;
         sql.Append('(');
-        if (positives > 0)
+        if (positives > 0 && c.Type == SearchParamType.Reference && c.Modifier != "not" && dialect.SplitsOrBranches)
+        {
+            first = false;
+            AppendReferenceBranches(c, code, a);
+        }
+        else if (positives > 0)
         {
             first = false;
             sql.Append(c.Modifier == "not"
@@ -299,6 +304,38 @@ internal sealed partial class SearchSqlBuilder
             any = true;
         }
         if (!any) sql.Append("1 = 1");
+    }
+
+    // A reference criterion as one UNION ALL branch per id and per URL alternative: `(target) OR url = ?` in one
+    // WHERE made SQLite read every index row of the code (Observation?patient=Patient/x took 70-100 ms at 260k
+    // resources); each branch alone is an exact (code, target...) or (code, url) index lookup. SQLite only
+    // (SqlDialect.SplitsOrBranches).
+    private void AppendReferenceBranches(SearchCriterion c, string code, string a)
+    {
+        sql.Append(a).Append(".res_key IN (");
+        var first = true;
+        void Branch()
+        {
+            sql.Append(first ? "" : " UNION ALL ").Append("SELECT i.res_key FROM ").Append(IndexTables.Reference.Name).Append(" i WHERE i.code = ").Append(code).Append(" AND ");
+            first = false;
+        }
+        for (var v = 0; v < c.Values.Count; v++)
+        {
+            if (c.Values[v] is MissingSearchValue) continue;
+            if (c.Values[v] is not ReferenceSearchValue r) throw WrongValue(c, v);
+            if (r.TargetId is null && r.Url is null) throw new ArgumentException("A reference search value needs an id or a URL.");
+            if (r.TargetId is not null)
+            {
+                Branch();
+                AppendReference(c.Modifier, r with { Url = null }, "i");
+            }
+            if (r.Url is not null)
+            {
+                Branch();
+                AppendReference(c.Modifier, r with { TargetId = null }, "i");
+            }
+        }
+        sql.Append(')');
     }
 
     private void AppendReference(string? modifier, ReferenceSearchValue r, string i)

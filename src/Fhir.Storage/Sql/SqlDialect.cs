@@ -66,6 +66,14 @@ internal abstract class SqlDialect
     /// </summary>
     public virtual string Unindexed(string column) => column;
 
+    /// <summary>
+    /// True when alternatives on different index columns (a reference's target or its URL) must be separate
+    /// UNION ALL branches: SQLite plans `code = ? AND (target = ? OR url = ?)` as a read of every row of the code.
+    /// PostgreSQL combines the two indexes itself, and its generic plan for the UNION form (prepared statements)
+    /// rescans the union for every candidate row: seconds at 260k resources.
+    /// </summary>
+    public virtual bool SplitsOrBranches => false;
+
     /// <summary>Treats an unspecified <see cref="DateTime.Kind"/> as UTC, as the index and query models promise.</summary>
     public static DateTime AsUtc(DateTime value) =>
         value.Kind == DateTimeKind.Utc ? value

@@ -29,6 +29,8 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override string Unindexed(string column) => "+" + column;
 
+    public override bool SplitsOrBranches => true;
+
     public override object Instant(DateTime utc) => utc.Ticks;
 
     public override DateTimeOffset ReadInstant(DbDataReader reader, int ordinal) => new(reader.GetInt64(ordinal), TimeSpan.Zero);
