@@ -39,7 +39,7 @@ internal static class FhirpathJs
         string version;
         try
         {
-            version = RunToEnd("node", ["--version"], out var exit).Trim();
+            version = ChildProcess.RunToEnd("node", ["--version"], out var exit).Trim();
             if (exit != 0)
             {
                 return "'node --version' failed: install Node.js 18 or newer.";
@@ -73,7 +73,7 @@ internal static class FhirpathJs
         try
         {
             var script = System.IO.Path.Combine(BenchDirectory, "fhirpath-js-bench.js");
-            var output = RunToEnd("node", [script, file, seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)], out var exit, passStandardError: true);
+            var output = ChildProcess.RunToEnd("node", [script, file, seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)], out var exit, passStandardError: true);
             if (exit != 0)
             {
                 throw new InvalidOperationException($"node fhirpath-js-bench.js exited with {exit}" + (exit == 2 ? $"; run: {InstallHint}" : ""));
@@ -84,28 +84,5 @@ internal static class FhirpathJs
         {
             File.Delete(file);
         }
-    }
-
-    private static string RunToEnd(string fileName, IEnumerable<string> arguments, out int exitCode, bool passStandardError = false)
-    {
-        var start = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = !passStandardError,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start) ?? throw new Win32Exception($"could not start {fileName}");
-        var output = process.StandardOutput.ReadToEnd();
-        if (!passStandardError)
-        {
-            process.StandardError.ReadToEnd();
-        }
-        process.WaitForExit();
-        exitCode = process.ExitCode;
-        return output;
     }
 }

@@ -21,7 +21,7 @@ internal static class MedplumJs
     {
         try
         {
-            RunToEnd("node", ["--version"], out var exit);
+            ChildProcess.RunToEnd("node", ["--version"], out var exit);
             if (exit != 0)
             {
                 return "'node --version' failed: install Node.js 20 or newer.";
@@ -69,7 +69,7 @@ internal static class MedplumJs
         {
             var script = System.IO.Path.Combine(BenchDirectory, "medplum-bench.js");
             // The R4 examples' definitional Bundles need more than node's default heap once parsed.
-            var output = RunToEnd("node", ["--max-old-space-size=4096", script, file], out var exit, passStandardError: true);
+            var output = ChildProcess.RunToEnd("node", ["--max-old-space-size=4096", script, file], out var exit, passStandardError: true);
             if (exit != 0)
             {
                 throw new InvalidOperationException($"node medplum-bench.js exited with {exit}" + (exit == 2 ? $"; run: {InstallHint}" : ""));
@@ -80,28 +80,5 @@ internal static class MedplumJs
         {
             File.Delete(file);
         }
-    }
-
-    private static string RunToEnd(string fileName, IEnumerable<string> arguments, out int exitCode, bool passStandardError = false)
-    {
-        var start = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = !passStandardError,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start) ?? throw new Win32Exception($"could not start {fileName}");
-        var output = process.StandardOutput.ReadToEnd();
-        if (!passStandardError)
-        {
-            process.StandardError.ReadToEnd();
-        }
-        process.WaitForExit();
-        exitCode = process.ExitCode;
-        return output;
     }
 }
