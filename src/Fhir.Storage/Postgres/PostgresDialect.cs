@@ -8,6 +8,10 @@ namespace Fhir.Storage.Postgres;
 /// <summary>PostgreSQL: timestamptz, numeric, bytea, identity keys, text in the C collation.</summary>
 internal sealed class PostgresDialect : SqlDialect
 {
+    // Concurrent claims skip the job another node is claiming and take the next one, instead of
+    // re-checking it after that node commits and coming back empty-handed.
+    public override string SkipLocked => " FOR UPDATE SKIP LOCKED";
+
     public static readonly PostgresDialect Instance = new();
 
     private PostgresDialect()

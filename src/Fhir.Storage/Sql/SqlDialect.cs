@@ -74,6 +74,12 @@ internal abstract class SqlDialect
     /// </summary>
     public virtual bool SplitsOrBranches => false;
 
+    /// <summary>
+    /// What a subquery that picks a row to claim ends with so that concurrent claimers take different
+    /// rows (PostgreSQL: <c>FOR UPDATE SKIP LOCKED</c>); empty where writers are serialised anyway (SQLite).
+    /// </summary>
+    public virtual string SkipLocked => "";
+
     /// <summary>Treats an unspecified <see cref="DateTime.Kind"/> as UTC, as the index and query models promise.</summary>
     public static DateTime AsUtc(DateTime value) =>
         value.Kind == DateTimeKind.Utc ? value

@@ -13,10 +13,12 @@ internal abstract partial class SqlFhirStore
     // committed row, which then no longer qualifies, so two processes never claim the same job.
     private const string Claimable = "(status = 'queued' OR (status = 'running' AND lease_until < @p1))";
 
-    private const string ClaimSql =
+    private string ClaimSql => _claimSql ??=
         "UPDATE job SET status = 'running', owner = @p0, lease_until = @p2, heartbeat = @p1, started = COALESCE(started, @p1)"
-        + " WHERE id = (SELECT id FROM job WHERE " + Claimable + " ORDER BY created, id LIMIT 1) AND " + Claimable
+        + " WHERE id = (SELECT id FROM job WHERE " + Claimable + " ORDER BY created, id LIMIT 1" + Dialect.SkipLocked + ") AND " + Claimable
         + " RETURNING " + JobColumns;
+
+    private string? _claimSql;
 
     /// <summary>Records a checkpoint: @p0 id, @p1 owner, @p2 cursor, @p3 done, @p4 total, @p5 lease_until, @p6 now.</summary>
     protected const string CheckpointSql =
