@@ -56,10 +56,6 @@ internal static class IncludeSql
         return sql.ToString();
     }
 
-    /// <summary>How many resources match the criteria of a search, built on the search's own id query.</summary>
-    public static string Count(Fhir.Search.Queries.SearchQuery query, SqlDialect dialect, SqlParams p) =>
-        "SELECT COUNT(*) FROM (" + SearchSqlBuilder.Ids(query with { After = null }, int.MaxValue, dialect, p) + ") c";
-
     private static void AppendCodes(StringBuilder sql, IReadOnlyList<string>? codes, SqlParams p)
     {
         if (codes is null) return;

@@ -10,7 +10,8 @@ internal abstract partial class SqlFhirStore
         await using (lease)
         {
             var p = new SqlParams();
-            var cmd = lease.Command(IncludeSql.Count(query, lease.Dialect, p));
+            // The criteria only: no sort, no cursor, no page.
+            var cmd = lease.Command(SearchSqlBuilder.Count(query, lease.Dialect, p));
             p.BindTo(cmd);
             return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
         }
