@@ -125,37 +125,30 @@ internal static class PatientBundle
             ? Component("82155-3", "Genomic structural variant copy number", "valueQuantity", Quantity(value, "1"))
             : Component("82155-3", "Genomic structural variant copy number", "valueRange",
                 new JsonObject { ["low"] = Quantity(result.RangeLow, "1"), ["high"] = Quantity(result.RangeHigh, "1") });
-        return new JsonObject
-        {
-            ["resourceType"] = "Observation",
-            ["meta"] = Meta("mdm2-copy-number"),
-            ["identifier"] = new JsonArray(Identifier(id)),
-            ["status"] = "final",
-            ["category"] = GenomicsCategories(),
-            ["code"] = Concept(TrialCodes.Loinc, "69548-6", "Genetic variant assessment"),
-            ["subject"] = subject.DeepClone(),
-            ["effectiveDateTime"] = Date(result.Date),
-            ["valueCodeableConcept"] = Concept(TrialCodes.Loinc, "LA9633-4", "Present"),
-            ["component"] = new JsonArray(
-                Component("48018-6", "Gene studied [ID]", "valueCodeableConcept", Concept(TrialCodes.Hgnc, "HGNC:6973", "MDM2")),
-                copyNumber,
-                Component("48002-0", "Genomic source class [Type]", "valueCodeableConcept", Concept(TrialCodes.Loinc, "LA6684-0", "Somatic")),
-                Component("48019-4", "DNA change type", "valueCodeableConcept", Concept(TrialCodes.SequenceOntology, "SO:0001742", "copy_number_gain"))),
-        };
+        return Variant("mdm2-copy-number", id, subject, result.Date, Concept(TrialCodes.Loinc, "LA9633-4", "Present"),
+            Component("48018-6", "Gene studied [ID]", "valueCodeableConcept", Concept(TrialCodes.Hgnc, "HGNC:6973", "MDM2")),
+            copyNumber,
+            Component("48002-0", "Genomic source class [Type]", "valueCodeableConcept", Concept(TrialCodes.Loinc, "LA6684-0", "Somatic")),
+            Component("48019-4", "DNA change type", "valueCodeableConcept", Concept(TrialCodes.SequenceOntology, "SO:0001742", "copy_number_gain")));
     }
 
-    private static JsonObject Tp53((DateOnly Date, string Code, string Display) result, (string, string) id, JsonObject subject) => new()
+    private static JsonObject Tp53((DateOnly Date, string Code, string Display) result, (string, string) id, JsonObject subject) =>
+        Variant("tp53-status", id, subject, result.Date, Concept(TrialCodes.Loinc, result.Code, result.Display),
+            Component("48018-6", "Gene studied [ID]", "valueCodeableConcept", Concept(TrialCodes.Hgnc, "HGNC:11998", "TP53")));
+
+    // A Genomics Reporting variant Observation (LOINC 69548-6) of one of the trial's profiles.
+    private static JsonObject Variant(string profile, (string, string) id, JsonObject subject, DateOnly date, JsonObject value, params JsonObject[] components) => new()
     {
         ["resourceType"] = "Observation",
-        ["meta"] = Meta("tp53-status"),
+        ["meta"] = Meta(profile),
         ["identifier"] = new JsonArray(Identifier(id)),
         ["status"] = "final",
         ["category"] = GenomicsCategories(),
         ["code"] = Concept(TrialCodes.Loinc, "69548-6", "Genetic variant assessment"),
         ["subject"] = subject.DeepClone(),
-        ["effectiveDateTime"] = Date(result.Date),
-        ["valueCodeableConcept"] = Concept(TrialCodes.Loinc, result.Code, result.Display),
-        ["component"] = new JsonArray(Component("48018-6", "Gene studied [ID]", "valueCodeableConcept", Concept(TrialCodes.Hgnc, "HGNC:11998", "TP53"))),
+        ["effectiveDateTime"] = Date(date),
+        ["valueCodeableConcept"] = value,
+        ["component"] = new JsonArray([.. components]),
     };
 
     private static JsonObject Response((string, string) id, string kind, string kindDisplay, string response, DateOnly date, JsonObject subject, string participantUrl) => new()

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using Fhir.Core.Definitions;
 
 namespace Fhir.Core.Tests.Json;
@@ -11,7 +10,7 @@ internal static class OfficialPackage
 {
     public const string Examples = "examples";
 
-    private static readonly Lazy<IReadOnlyList<(string File, byte[] Json)>> _examples = new(LoadExamples);
+    private static readonly Lazy<IReadOnlyList<(string File, byte[] Json)>> _examples = new(ExamplesArchive.ReadAll);
 
     /// <summary>The groups the round trip runs over: the examples, and the conformance resources by resource type.</summary>
     public static IReadOnlyList<string> Groups =>
@@ -22,23 +21,4 @@ internal static class OfficialPackage
         group == Examples
             ? _examples.Value
             : FhirDefinitions.R4.Entries.Where(e => e.ResourceType == group).Select(e => (e.File, FhirDefinitions.R4.ReadJson(e)));
-
-    private static IReadOnlyList<(string File, byte[] Json)> LoadExamples()
-    {
-        var path = Path.Combine(AppContext.BaseDirectory, "Data", "r4-examples.zip");
-        using var zip = ZipFile.OpenRead(path);
-        var result = new List<(string, byte[])>();
-        foreach (var entry in zip.Entries.OrderBy(e => e.FullName, StringComparer.Ordinal))
-        {
-            if (entry.FullName == "index.json")
-            {
-                continue;
-            }
-            using var stream = entry.Open();
-            using var memory = new MemoryStream();
-            stream.CopyTo(memory);
-            result.Add((entry.FullName, memory.ToArray()));
-        }
-        return result;
-    }
 }

@@ -36,7 +36,7 @@ public class ProjectReferenceTests
 
     private static IEnumerable<(string Project, IReadOnlyList<string> References)> SourceProjects()
     {
-        var src = System.IO.Path.Combine(RepositoryRoot(), "src");
+        var src = System.IO.Path.Combine(Repository.Root, "src");
         foreach (var file in Directory.GetFiles(src, "*.csproj", SearchOption.AllDirectories))
         {
             var references = XDocument.Load(file).Descendants("ProjectReference")
@@ -44,15 +44,5 @@ public class ProjectReferenceTests
                 .ToList();
             yield return (System.IO.Path.GetFileNameWithoutExtension(file), references);
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(System.IO.Path.Combine(dir.FullName, "Fhir.sln")))
-        {
-            dir = dir.Parent;
-        }
-        return dir?.FullName ?? throw new InvalidOperationException("Fhir.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -95,18 +95,9 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>The server built beside these tests (same configuration), found from the repository root.</summary>
     internal static string ServerDll()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(System.IO.Path.Combine(dir.FullName, "Fhir.sln")))
-        {
-            dir = dir.Parent;
-        }
-        if (dir is null)
-        {
-            throw new InvalidOperationException("Cannot find the repository root (Fhir.sln) above " + AppContext.BaseDirectory);
-        }
         // The test assembly's own folder is bin/<Configuration>/net10.0: use the same configuration.
         var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(System.IO.Path.DirectorySeparatorChar)).Parent!.Name;
-        var dll = System.IO.Path.Combine(dir.FullName, "src", "Fhir.Server", "bin", configuration, "net10.0", "Fhir.Server.dll");
+        var dll = System.IO.Path.Combine(Repository.Root, "src", "Fhir.Server", "bin", configuration, "net10.0", "Fhir.Server.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the server first: " + dll);
     }
 }

@@ -116,18 +116,8 @@ public abstract class ValidationOnWriteTests(ServerFixture server)
         await (await Client.PostAsync("Patient", Json("{\"resourceType\":\"Patient\"," + declared + ",\"birthDate\":\"1970-01-01\"}"))).ExpectAsync(HttpStatusCode.Created);
     }
 
-    private static string Example(string kind, string file)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var path = System.IO.Path.Combine(dir.FullName, "profiles", "examples", kind, file);
-            if (File.Exists(path))
-            {
-                return File.ReadAllText(path);
-            }
-        }
-        throw new FileNotFoundException(file);
-    }
+    private static string Example(string kind, string file) =>
+        File.ReadAllText(System.IO.Path.Combine(Repository.Profiles, "examples", kind, file));
 }
 
 /// <summary>A server whose AdverseEvents must all conform to the trial's CTCAE profile.</summary>

@@ -9,7 +9,7 @@ internal static class ProfilesFolder
 {
     public const string Base = "http://trials.example.org/fhir";
 
-    public static string Root { get; } = System.IO.Path.Combine(RepositoryRoot(), "profiles");
+    public static string Root { get; } = Repository.Profiles;
 
     /// <summary>The conformance resources (top level of the folder), by file name.</summary>
     public static IReadOnlyList<string> ConformanceFiles { get; } =
@@ -43,14 +43,4 @@ internal static class ProfilesFolder
         .Select(f => ReadJson(f).RootElement.Clone())
         .Where(r => r.TryGetProperty("url", out _))
         .ToDictionary(r => r.GetProperty("url").GetString()!, StringComparer.Ordinal);
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(System.IO.Path.Combine(dir.FullName, "Fhir.sln")))
-        {
-            dir = dir.Parent;
-        }
-        return dir?.FullName ?? throw new InvalidOperationException("Fhir.sln not found above " + AppContext.BaseDirectory);
-    }
 }

@@ -5,9 +5,9 @@ namespace Fhir.Validation.Tests.Cli;
 
 public sealed class ValidateCommandTests
 {
-    private static string Valid(string file) => System.IO.Path.Combine(RepositoryPaths.Profiles, "examples", "valid", file);
+    private static string Valid(string file) => System.IO.Path.Combine(Repository.Profiles, "examples", "valid", file);
 
-    private static string Invalid(string file) => System.IO.Path.Combine(RepositoryPaths.Profiles, "examples", "invalid", file);
+    private static string Invalid(string file) => System.IO.Path.Combine(Repository.Profiles, "examples", "invalid", file);
 
     [Fact]
     public void Valid_instances_exit_0_and_json_gives_one_line_per_file_with_counts_and_issues()
@@ -59,7 +59,7 @@ public sealed class ValidateCommandTests
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = ValidateCommand.Run(inputs, profile, [], [RepositoryPaths.Profiles], json, output, error);
+        var code = ValidateCommand.Run(inputs, profile, [], [Repository.Profiles], json, output, error);
         return (code, output.ToString(), error.ToString());
     }
 }

@@ -88,7 +88,7 @@ public sealed class GenomicsPackageTests(ITestOutputHelper output)
     [Fact]
     public void The_repository_profiles_folder_loads_without_errors()
     {
-        var set = new ConformanceSetBuilder().AddDefinitions(System.IO.Path.Combine(RepositoryFiles.Root, "profiles")).Build();
+        var set = new ConformanceSetBuilder().AddDefinitions(System.IO.Path.Combine(Repository.Root, "profiles")).Build();
         Assert.True(!set.LoadIssues.Any(i => i.IsError), string.Join(Environment.NewLine, set.LoadIssues.Where(i => i.IsError)));
         Assert.NotNull(set.Find(Variant));
     }

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text.Json;
 
 namespace Fhir.Validation.Tests.Support;
@@ -23,25 +22,14 @@ internal static class R4Examples
 
     private static IReadOnlyList<(string File, byte[] Json)> Load()
     {
-        var path = System.IO.Path.Combine(AppContext.BaseDirectory, "Data", "r4-examples.zip");
-        using var zip = ZipFile.OpenRead(path);
         var result = new List<(string, byte[])>();
-        foreach (var entry in zip.Entries.OrderBy(e => e.FullName, StringComparer.Ordinal))
+        foreach (var (file, bytes) in ExamplesArchive.ReadAll())
         {
-            if (entry.FullName == "index.json")
-            {
-                continue;
-            }
-            using var stream = entry.Open();
-            using var memory = new MemoryStream();
-            stream.CopyTo(memory);
-            var bytes = memory.ToArray();
             using var doc = JsonDocument.Parse(bytes);
-            if (ConformanceTypes.Contains(doc.RootElement.GetProperty("resourceType").GetString()!))
+            if (!ConformanceTypes.Contains(doc.RootElement.GetProperty("resourceType").GetString()!))
             {
-                continue;
+                result.Add((file, bytes));
             }
-            result.Add((entry.FullName, bytes));
         }
         return result;
     }

@@ -79,5 +79,5 @@ public sealed class TrialProfileExampleTests
 
     private static string Manifest() => System.IO.Path.Combine(ProfilesFolder(), "examples", "invalid", "expected-issues.ndjson");
 
-    private static string ProfilesFolder() => RepositoryPaths.Profiles;
+    private static string ProfilesFolder() => Repository.Profiles;
 }

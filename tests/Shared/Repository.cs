@@ -1,7 +1,7 @@
-namespace Fhir.Validation.Tests;
+namespace Fhir.Testing;
 
-/// <summary>Folders of this repository that tests read (found by walking up from the test assembly to Fhir.sln).</summary>
-internal static class RepositoryPaths
+/// <summary>The repository the tests run from: found by walking up from the test assembly to <c>Fhir.sln</c>.</summary>
+public static class Repository
 {
     /// <summary>The repository root.</summary>
     public static string Root { get; } = FindRoot();
@@ -18,6 +18,6 @@ internal static class RepositoryPaths
                 return dir.FullName;
             }
         }
-        throw new DirectoryNotFoundException("Fhir.sln not found above " + AppContext.BaseDirectory);
+        throw new InvalidOperationException("The repository root (Fhir.sln) was not found above " + AppContext.BaseDirectory);
     }
 }
