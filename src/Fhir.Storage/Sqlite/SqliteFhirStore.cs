@@ -130,7 +130,7 @@ internal sealed partial class SqliteFhirStore : SqlFhirStore
         try
         {
             ObjectDisposedException.ThrowIf(disposed, this);
-            writer ??= Open();
+            writer ??= OpenWriter();
             if (group is null)
             {
                 writer.Run("BEGIN IMMEDIATE");
@@ -265,6 +265,21 @@ internal sealed partial class SqliteFhirStore : SqlFhirStore
     }
 
     private SqliteLink Open() => new(connectionString, returnReader);
+
+    /// <remarks>
+    /// Two settings of the writer's own. Each write session is a SAVEPOINT, and every statement in
+    /// it keeps a statement journal: with temp_store = MEMORY that journal is a chain of 1 KB
+    /// chunks that SQLite walks from the start each time a statement ends, so a transaction Bundle
+    /// of a few hundred resources spent ~80% of the writer's CPU there (Synthea load: 360 resources/s
+    /// at 100k rising to ~1,900/s with the journal in a temporary file). The larger page cache keeps
+    /// the index pages a commit group touches (and its dirty pages) in memory.
+    /// </remarks>
+    private SqliteLink OpenWriter()
+    {
+        var link = Open();
+        link.Execute("PRAGMA temp_store = FILE; PRAGMA cache_size = -262144");
+        return link;
+    }
 
     private void ReturnReader(SqliteLink link)
     {
