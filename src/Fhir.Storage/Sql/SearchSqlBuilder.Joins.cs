@@ -63,14 +63,15 @@ internal sealed partial class SearchSqlBuilder
         sql.Append(')');
     }
 
-    // a.res_key IN (component rows joined on (res_key, grp), each satisfying its component's condition)
-    private void AppendComposite(SearchCriterion c, string a)
+    // a.res_key IN (component rows joined on (res_key, grp), each satisfying its component's condition);
+    // as a probe, EXISTS such rows of a.res_key.
+    private void AppendComposite(SearchCriterion c, string a, bool probe)
     {
         if (c.Values[0] is not CompositeSearchValue shape) throw WrongValue(c, 0);
         var n = shape.Components.Count;
         var alias = new string[n];
         for (var k = 0; k < n; k++) alias[k] = "c" + aliases++;
-        sql.Append(a).Append(".res_key IN (SELECT ").Append(alias[0]).Append(".res_key FROM ")
+        sql.Append(probe ? "EXISTS (SELECT 1" : a + ".res_key IN (SELECT " + alias[0] + ".res_key").Append(" FROM ")
             .Append(IndexTables.For(shape.Components[0].Type)!.Name).Append(' ').Append(alias[0]);
         for (var k = 1; k < n; k++)
         {
@@ -80,7 +81,9 @@ internal sealed partial class SearchSqlBuilder
                 .Append(alias[k]).Append(".code = ").Append(p.Add(component.Code)).Append(" AND ")
                 .Append(alias[k]).Append(".grp = ").Append(alias[0]).Append(".grp");
         }
-        sql.Append(" WHERE ").Append(alias[0]).Append(".code = ").Append(p.Add(shape.Components[0].Code)).Append(" AND (");
+        sql.Append(" WHERE ");
+        if (probe) sql.Append(alias[0]).Append(".res_key = ").Append(a).Append(".res_key AND ");
+        sql.Append(alias[0]).Append(".code = ").Append(p.Add(shape.Components[0].Code)).Append(" AND (");
         for (var v = 0; v < c.Values.Count; v++)
         {
             if (c.Values[v] is not CompositeSearchValue value || value.Components.Count != n) throw WrongValue(c, v);

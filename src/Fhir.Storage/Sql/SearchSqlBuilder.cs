@@ -10,9 +10,14 @@ namespace Fhir.Storage.Sql;
 // and hides indexes from SQLite's planner where it would pick the wrong one (SqlDialect.Unindexed).
 //
 // Semantics
-// - Criteria are ANDed; the values of one criterion are ORed. A positive criterion is
-//   `r.res_key IN (SELECT res_key FROM idx_<type> WHERE code = @c AND (v1 OR v2 ...))`, which
-//   both planners drive from the (code, value...) index; negative ones are NOT EXISTS.
+// - Criteria are ANDed; the values of one criterion are ORed. One positive criterion, the one
+//   likely to match the fewest rows (SearchSqlBuilder.Drive), is the *driver*:
+//   `r.res_key IN (SELECT res_key FROM idx_<type> WHERE code = @c AND (v1 OR v2 ...))`, which both
+//   planners run once from the (code, value...) index. Every other criterion is a *probe*,
+//   `EXISTS (SELECT 1 FROM idx_<type> i WHERE i.res_key = r.res_key AND i.code = @c AND ...)`,
+//   checked per candidate on the (res_key, code) index. Collecting every criterion's matches
+//   before joining them made `code=X&date=ge2015&date=lt2016` read half the date index.
+//   Negative criteria are NOT EXISTS.
 // - :missing=true  -> no row for the code; :missing=false -> at least one row (any type).
 // - _id (Special, TokenSearchValue.Code) -> r.res_id IN (...); :not negates.
 //   _lastUpdated (Special, DateSearchValue) -> the prefixes below with r.last_updated as a point.
@@ -92,20 +97,74 @@ internal sealed partial class SearchSqlBuilder
             sql.Append(" AND ").Append(query.Criteria.Count > 0 ? dialect.TypeTermWithCriteria : "r.res_type").Append(" = ").Append(p.Add(query.ResourceType));
         }
         if (query.Compartment is { } compartment) CompartmentSql.Append(sql, p, compartment, query.ResourceType);
-        AppendCriteria(query.Criteria, "r", query.ResourceType);
+        AppendCriteria(query.Criteria, "r", query.ResourceType, driven: query.Compartment is not null);
     }
 
-    // Each criterion as " AND (...)" on the resource alias `a`, whose type is `type` when known.
-    private void AppendCriteria(IReadOnlyList<SearchCriterion> criteria, string a, string? type)
+    // Each criterion as " AND (...)" on the resource alias `a`, whose type is `type` when known. When
+    // `driven`, something else (a compartment) already narrows the candidates, so every criterion probes.
+    private void AppendCriteria(IReadOnlyList<SearchCriterion> criteria, string a, string? type, bool driven = false)
     {
+        var driver = driven || criteria.Count < 2 ? -1 : Driver(criteria);
         for (var i = 0; i < criteria.Count; i++)
         {
             sql.Append(" AND ");
-            AppendCriterion(criteria[i], a, type);
+            AppendCriterion(criteria[i], a, type, probe: (driven || criteria.Count > 1) && i != driver);
         }
     }
 
-    private void AppendCriterion(SearchCriterion c, string a, string? type)
+    /// <summary>
+    /// The criterion to drive from: the lowest <see cref="Selectivity"/>, the first of equals; -1 when none
+    /// can drive (then every criterion probes the resources of the type).
+    /// </summary>
+    private static int Driver(IReadOnlyList<SearchCriterion> criteria)
+    {
+        var best = -1;
+        var bestRank = int.MaxValue;
+        for (var i = 0; i < criteria.Count; i++)
+        {
+            var rank = Selectivity(criteria[i]);
+            if (rank < bestRank)
+            {
+                best = i;
+                bestRank = rank;
+            }
+        }
+        return bestRank == NeverDrives ? -1 : best;
+    }
+
+    private const int NeverDrives = int.MaxValue - 1;
+
+    /// <summary>
+    /// How many rows a criterion is expected to match, as a rank (lower is fewer). Neither database
+    /// can say (SQLite keeps no statistics, PostgreSQL's do not span two index tables), but the shape
+    /// can: a code or a reference names a few resources, a prefix more, a range a large share.
+    /// </summary>
+    private static int Selectivity(SearchCriterion c)
+    {
+        for (var i = 0; i < c.Values.Count; i++)
+        {
+            if (c.Values[i] is MissingSearchValue) return NeverDrives; // OR'ed with "has no value"
+        }
+        return (c.Type, c.Modifier) switch
+        {
+            (_, "not" or "contains") => NeverDrives,
+            (SearchParamType.Special, _) when c.Code == "_id" => 0,
+            (SearchParamType.Special, _) when c.Code == "_lastUpdated" => 4,
+            (SearchParamType.Special, _) => 2, // _has
+            (SearchParamType.Token, null or "of-type") when c.Values.All(v => v is TokenSearchValue { Code: not null }) => c.Values.Count <= 10 ? 0 : 1,
+            (SearchParamType.Token, _) => 3, // system| alone, :text, large :in expansions
+            (SearchParamType.Reference, _) when c.Values[0] is ChainSearchValue => 2,
+            (SearchParamType.Reference, _) => 0,
+            (SearchParamType.Composite, _) => 1,
+            (SearchParamType.String, "exact") => 0,
+            (SearchParamType.String, _) => c.Values.All(v => v is StringSearchValue { Value.Length: >= 3 }) ? 1 : 3,
+            (SearchParamType.Uri, null) => 0,
+            (SearchParamType.Uri, _) => 3,
+            _ => c.Values.All(v => v is DateSearchValue { Prefix: SearchPrefix.Eq } or NumberSearchValue { Prefix: SearchPrefix.Eq } or QuantitySearchValue { Prefix: SearchPrefix.Eq }) ? 2 : 4,
+        };
+    }
+
+    private void AppendCriterion(SearchCriterion c, string a, string? type, bool probe)
     {
         if (c.Values.Count == 0)
         {
@@ -134,12 +193,12 @@ internal sealed partial class SearchSqlBuilder
                 AppendChain(c, a);
                 break;
             case SearchParamType.Composite when c.Modifier is null:
-                AppendComposite(c, a);
+                AppendComposite(c, a, probe);
                 break;
             case SearchParamType.Composite:
                 throw Unsupported(c);
             default:
-                AppendIndexed(c, IndexTables.For(c.Type)!, a);
+                AppendIndexed(c, IndexTables.For(c.Type)!, a, probe);
                 break;
         }
     }
@@ -182,7 +241,7 @@ internal sealed partial class SearchSqlBuilder
         sql.Append(')');
     }
 
-    private void AppendIndexed(SearchCriterion c, IndexTable table, string a)
+    private void AppendIndexed(SearchCriterion c, IndexTable table, string a, bool probe)
     {
         CheckModifier(c);
         var code = p.Add(c.Code);
@@ -194,7 +253,7 @@ internal sealed partial class SearchSqlBuilder
 
         var first = true;
         sql.Append('(');
-        if (positives > 0 && c.Type == SearchParamType.Reference && c.Modifier != "not" && dialect.SplitsOrBranches)
+        if (positives > 0 && c.Type == SearchParamType.Reference && c.Modifier != "not" && !probe && dialect.SplitsOrBranches)
         {
             first = false;
             AppendReferenceBranches(c, code, a);
@@ -202,8 +261,8 @@ internal sealed partial class SearchSqlBuilder
         else if (positives > 0)
         {
             first = false;
-            sql.Append(c.Modifier == "not"
-                ? "NOT EXISTS (SELECT 1 FROM " + table.Name + " i WHERE i.res_key = " + a + ".res_key AND i.code = "
+            sql.Append(c.Modifier == "not" ? "NOT EXISTS (SELECT 1 FROM " + table.Name + " i WHERE i.res_key = " + a + ".res_key AND i.code = "
+                : probe ? "EXISTS (SELECT 1 FROM " + table.Name + " i WHERE i.res_key = " + a + ".res_key AND i.code = "
                 : a + ".res_key IN (SELECT i.res_key FROM " + table.Name + " i WHERE i.code = ");
             sql.Append(code).Append(" AND (");
             var firstValue = true;
@@ -224,8 +283,8 @@ internal sealed partial class SearchSqlBuilder
             if (c.Values[i] is not MissingSearchValue m) continue;
             if (!first) sql.Append(" OR ");
             first = false;
-            sql.Append(m.Missing
-                ? "NOT EXISTS (SELECT 1 FROM " + table.Name + " i WHERE i.res_key = " + a + ".res_key AND i.code = " + code + ")"
+            sql.Append(m.Missing ? "NOT EXISTS (SELECT 1 FROM " + table.Name + " i WHERE i.res_key = " + a + ".res_key AND i.code = " + code + ")"
+                : probe ? "EXISTS (SELECT 1 FROM " + table.Name + " i WHERE i.res_key = " + a + ".res_key AND i.code = " + code + ")"
                 : a + ".res_key IN (SELECT i.res_key FROM " + table.Name + " i WHERE i.code = " + code + ")");
         }
         sql.Append(')');
