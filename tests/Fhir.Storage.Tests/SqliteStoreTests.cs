@@ -42,6 +42,11 @@ public sealed class SqliteStoreTests : StoreTests
     {
         var name = new SearchCriterion("name", SearchParamType.String, null, [new StringSearchValue("smith")]);
         var code = new SearchCriterion("code", SearchParamType.Token, null, [new TokenSearchValue("L", "1", true)]);
+        var composite = new SearchCriterion("cv", SearchParamType.Composite, null, [new CompositeSearchValue([
+            new SearchCriterion("cv$0", SearchParamType.Token, null, [new TokenSearchValue("L", "1", true)]),
+            new SearchCriterion("cv$1", SearchParamType.Quantity, null, [new QuantitySearchValue(SearchPrefix.Ge, 8, 7.5m, 8.5m, null, null)])])]);
+        static SearchCriterion Date(SearchPrefix prefix) => new("date", SearchParamType.Date, null,
+            [new DateSearchValue(prefix, new DateTime(2015, 1, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2015, 12, 31, 23, 59, 59, DateTimeKind.Utc))]);
         return new()
         {
             { "chain", new SearchQuery("Observation", [new SearchCriterion("subject", SearchParamType.Reference, null, [new ChainSearchValue(["Patient"], name)])]) },
@@ -49,9 +54,15 @@ public sealed class SqliteStoreTests : StoreTests
                 [new ChainSearchValue(["Patient"], new SearchCriterion("organization", SearchParamType.Reference, null, [new ChainSearchValue(["Organization"], name)]))])]) },
             { "has", new SearchQuery("Patient", [new SearchCriterion("_has", SearchParamType.Special, null, [new ReverseChainSearchValue("Observation", "subject", code)])]) },
             { "sort", new SearchQuery("Observation", [code]) { Sort = [new SortKey("date", SearchParamType.Date, SortDirection.Descending)] } },
-            { "composite", new SearchQuery("Observation", [new SearchCriterion("cv", SearchParamType.Composite, null, [new CompositeSearchValue([
-                new SearchCriterion("cv$0", SearchParamType.Token, null, [new TokenSearchValue("L", "1", true)]),
-                new SearchCriterion("cv$1", SearchParamType.Quantity, null, [new QuantitySearchValue(SearchPrefix.Ge, 8, 7.5m, 8.5m, null, null)])])])]) },
+            { "composite", new SearchQuery("Observation", [composite]) },
+            // The code drives; the others are probes per candidate, on the (res_key, code) indexes.
+            { "code and date range", new SearchQuery("Observation", [code, Date(SearchPrefix.Ge), Date(SearchPrefix.Lt)]) },
+            { "date range then code", new SearchQuery("Observation", [Date(SearchPrefix.Ge), code]) },
+            { "code and quantity", new SearchQuery("Observation", [code,
+                new SearchCriterion("value-quantity", SearchParamType.Quantity, null, [new QuantitySearchValue(SearchPrefix.Ge, 8, 7.5m, 8.5m, null, null)])]) },
+            { "code and composite", new SearchQuery("Observation", [code, composite]) },
+            { "code and patient", new SearchQuery("Observation", [code,
+                new SearchCriterion("subject", SearchParamType.Reference, null, [new ReferenceSearchValue("Patient", "a", null)])]) },
         };
     }
 

@@ -39,32 +39,55 @@ internal sealed class ReindexJob(IFhirStore store, SearchParameterCatalog catalo
         }
         var (typeAt, key) = ReindexRequest.ParseCursor(job.Cursor);
         var done = job.Done;
-        for (; typeAt < request.Types.Count; typeAt++, key = 0)
+        // One batch is written while the next is read and extracted: the write is the database's work and
+        // the extraction the CPU's, so overlapping them keeps both busy. Writes stay in cursor order, one at a
+        // time, each with its own checkpoint.
+        Task<bool>? writing = null;
+        JobCheckpoint? pending = null;
+        try
         {
-            var type = request.Types[typeAt];
-            while (true)
+            for (; typeAt < request.Types.Count; typeAt++, key = 0)
             {
-                ct.ThrowIfCancellationRequested();
-                var batch = await store.ReadCurrentAsync(type, key, options.ReindexBatchSize, ct);
-                if (batch.Count == 0)
+                var type = request.Types[typeAt];
+                while (true)
                 {
-                    break;
-                }
-                var reindexed = Extract(batch, catalog.Current, codes);
-                key = batch[^1].Key;
-                done += batch.Count;
-                var now = clock.GetUtcNow();
-                var checkpoint = new JobCheckpoint(job.Id, owner, ReindexRequest.Cursor(typeAt, key), done, total, now + options.Lease);
-                if (!await WithRetriesAsync(() => store.ReplaceIndexAsync(reindexed, codes, checkpoint, now, ct)))
-                {
-                    logger.LogInformation("Reindex job {Job} stopped at {Cursor}: cancelled or taken over", job.Id, checkpoint.Cursor);
-                    return false;
-                }
-                if (batch.Count < options.ReindexBatchSize)
-                {
-                    break;
+                    ct.ThrowIfCancellationRequested();
+                    var batch = await store.ReadCurrentAsync(type, key, options.ReindexBatchSize, ct);
+                    var reindexed = batch.Count == 0 ? null : Extract(batch, catalog.Current, codes);
+                    if (writing is not null && !await writing)
+                    {
+                        logger.LogInformation("Reindex job {Job} stopped at {Cursor}: cancelled or taken over", job.Id, pending!.Cursor);
+                        return false;
+                    }
+                    writing = null;
+                    if (reindexed is null)
+                    {
+                        break;
+                    }
+                    key = batch[^1].Key;
+                    done += batch.Count;
+                    var now = clock.GetUtcNow();
+                    var checkpoint = new JobCheckpoint(job.Id, owner, ReindexRequest.Cursor(typeAt, key), done, total, now + options.Lease);
+                    pending = checkpoint;
+                    // On a thread of its own: SQLite runs the whole write synchronously before returning its task.
+                    writing = Task.Run(() => WithRetriesAsync(() => store.ReplaceIndexAsync(reindexed, codes, checkpoint, now, ct)), CancellationToken.None);
+                    if (batch.Count < options.ReindexBatchSize)
+                    {
+                        break;
+                    }
                 }
             }
+            if (writing is not null && !await writing)
+            {
+                logger.LogInformation("Reindex job {Job} stopped at {Cursor}: cancelled or taken over", job.Id, pending!.Cursor);
+                return false;
+            }
+            writing = null;
+        }
+        finally
+        {
+            // A read that failed mid-way leaves a write in flight: let it end before the job is released.
+            if (writing is not null) await ((Task)writing).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         logger.LogInformation("Reindex job {Job} completed: {Done} resources", job.Id, done);
         return true;

@@ -16,7 +16,9 @@ namespace Fhir.Storage.Sql;
 //   planners run once from the (code, value...) index. Every other criterion is a *probe*,
 //   `EXISTS (SELECT 1 FROM idx_<type> i WHERE i.res_key = r.res_key AND i.code = @c AND ...)`,
 //   checked per candidate on the (res_key, code) index. Collecting every criterion's matches
-//   before joining them made `code=X&date=ge2015&date=lt2016` read half the date index.
+//   before joining them made `code=X&date=ge2015&date=lt2016` read half the date index. The probe's
+//   code is hidden from SQLite's planner, which otherwise scans the covering (code, value...) index
+//   once per candidate (70 s instead of 0.07 s at 700k resources).
 //   Negative criteria are NOT EXISTS.
 // - :missing=true  -> no row for the code; :missing=false -> at least one row (any type).
 // - _id (Special, TokenSearchValue.Code) -> r.res_id IN (...); :not negates.
@@ -262,7 +264,7 @@ internal sealed partial class SearchSqlBuilder
         {
             first = false;
             sql.Append(c.Modifier == "not" ? "NOT EXISTS (SELECT 1 FROM " + table.Name + " i WHERE i.res_key = " + a + ".res_key AND i.code = "
-                : probe ? "EXISTS (SELECT 1 FROM " + table.Name + " i WHERE i.res_key = " + a + ".res_key AND i.code = "
+                : probe ? "EXISTS (SELECT 1 FROM " + table.Name + " i WHERE i.res_key = " + a + ".res_key AND " + dialect.Unindexed("i.code") + " = "
                 : a + ".res_key IN (SELECT i.res_key FROM " + table.Name + " i WHERE i.code = ");
             sql.Append(code).Append(" AND (");
             var firstValue = true;
@@ -284,7 +286,7 @@ internal sealed partial class SearchSqlBuilder
             if (!first) sql.Append(" OR ");
             first = false;
             sql.Append(m.Missing ? "NOT EXISTS (SELECT 1 FROM " + table.Name + " i WHERE i.res_key = " + a + ".res_key AND i.code = " + code + ")"
-                : probe ? "EXISTS (SELECT 1 FROM " + table.Name + " i WHERE i.res_key = " + a + ".res_key AND i.code = " + code + ")"
+                : probe ? "EXISTS (SELECT 1 FROM " + table.Name + " i WHERE i.res_key = " + a + ".res_key AND " + dialect.Unindexed("i.code") + " = " + code + ")"
                 : a + ".res_key IN (SELECT i.res_key FROM " + table.Name + " i WHERE i.code = " + code + ")");
         }
         sql.Append(')');
