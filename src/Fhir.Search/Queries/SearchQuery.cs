@@ -22,6 +22,12 @@ public sealed record SearchQuery(
 
     /// <summary>Only resources in this compartment (<c>Patient/123/Observation</c>), when set.</summary>
     public Compartments.CompartmentFilter? Compartment { get; init; }
+
+    /// <summary>
+    /// For a system-level search (<see cref="ResourceType"/> null): only resources of these types (<c>_type</c>, or the
+    /// types the client may read); null for every type. Ignored when <see cref="ResourceType"/> is set.
+    /// </summary>
+    public IReadOnlyList<string>? ResourceTypes { get; init; }
 }
 
 /// <summary>One search parameter as used in a query: <c>code:modifier=value1,value2</c>.</summary>

@@ -33,10 +33,70 @@ public static class SearchQueryParser
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(options);
+        return Parse([resourceType], resourceType, parameters, registry, options, []);
+    }
+
+    /// <summary>
+    /// Parses the parameters of a system-level search (<c>GET [base]?params</c>, FHIR R4 Search §3.1.1.1). <c>_type</c>
+    /// names the types searched (one type makes it a type-level search); other parameters must be defined, with the same
+    /// code and type, on every one of them, and without <c>_type</c> on every resource (<c>_id</c>, <c>_lastUpdated</c>,
+    /// <c>_tag</c>, <c>_profile</c>, <c>_security</c>, <c>_source</c>). The query's
+    /// <see cref="SearchQuery.ResourceTypes"/> holds two or more types, or is null for all.
+    /// </summary>
+    public static ParsedSearch ParseSystem(
+        IReadOnlyList<KeyValuePair<string, string>> parameters,
+        SearchParameterRegistry registry,
+        SearchParseOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(options);
+        var issues = new List<Issue>();
+        var types = new List<string>();
+        var rest = new List<KeyValuePair<string, string>>(parameters.Count);
+        foreach (var parameter in parameters)
+        {
+            if (parameter.Key != "_type")
+            {
+                rest.Add(parameter);
+                continue;
+            }
+            foreach (var type in parameter.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!registry.Definitions.IsResourceType(type))
+                {
+                    issues.Add(Issue.Error(IssueType.Invalid, $"_type: '{type}' is not a resource type of FHIR R4.", "_type"));
+                }
+                else if (!types.Contains(type))
+                {
+                    types.Add(type);
+                }
+            }
+        }
+        List<KeyValuePair<string, string>> self = types.Count > 0 ? [new("_type", string.Join(",", types))] : [];
+        var parsed = Parse(types.Count > 0 ? types : [AnyResource], types.Count == 1 ? types[0] : null, rest, registry, options, self);
+        return parsed with
+        {
+            Query = types.Count > 1 ? parsed.Query with { ResourceTypes = types } : parsed.Query,
+            Issues = [.. issues, .. parsed.Issues],
+        };
+    }
+
+    /// <summary>The base type whose parameters every resource has.</summary>
+    private const string AnyResource = "Resource";
+
+    // `types` are the types every criterion must apply to (AnyResource for all); `queryType` the query's ResourceType.
+    private static ParsedSearch Parse(
+        IReadOnlyList<string> types,
+        string? queryType,
+        IReadOnlyList<KeyValuePair<string, string>> parameters,
+        SearchParameterRegistry registry,
+        SearchParseOptions options,
+        List<KeyValuePair<string, string>> self)
+    {
         var issues = new List<Issue>();
         var criteria = new List<SearchCriterion>();
         var canonical = new List<string>();
-        var self = new List<KeyValuePair<string, string>>();
         var count = options.DefaultCount;
         SearchCursor? after = null;
         IReadOnlyList<SortKey> sort = [];
@@ -64,7 +124,7 @@ public static class SearchQueryParser
                     }
                     continue;
                 case "_sort":
-                    if (ParseSort(resourceType, value, registry, issues) is { } keys)
+                    if (ParseSort(types, value, registry, issues) is { } keys)
                     {
                         sort = keys;
                         self.Add(new(rawName, value));
@@ -84,7 +144,9 @@ public static class SearchQueryParser
                     continue;
             }
 
-            var criterion = criterionParser.Parse(resourceType, rawName, rawName, value);
+            var criterion = types.Count == 1 && types[0] != AnyResource
+                ? criterionParser.Parse(types[0], rawName, rawName, value)
+                : ParseCommon(types, rawName, value, registry, options, criterionParser, issues);
             if (criterion is not null)
             {
                 criteria.Add(criterion);
@@ -99,12 +161,47 @@ public static class SearchQueryParser
             after = null;
         }
         canonical.Sort(StringComparer.Ordinal);
-        var query = new SearchQuery(resourceType, criteria, count, after) { Sort = sort, Total = total };
+        var query = new SearchQuery(queryType, criteria, count, after) { Sort = sort, Total = total };
         return new ParsedSearch(query, issues, string.Join("&", canonical), self);
     }
 
+    // A criterion of a search over several types (or all): it must mean the same on each, that is parse, with
+    // the same parameter type, on every one of them. Only the first type's parse reports value errors.
+    private static SearchCriterion? ParseCommon(
+        IReadOnlyList<string> types, string rawName, string value, SearchParameterRegistry registry, SearchParseOptions options,
+        CriterionParser parser, List<Issue> issues)
+    {
+        var code = rawName.StartsWith("_has:", StringComparison.Ordinal) ? "_has" : rawName.Split(':', '.')[0];
+        if (code is not ("_id" or "_lastUpdated") && types.FirstOrDefault(t => !Defines(registry, t, code)) is { } lacking)
+        {
+            Unsupported(issues, options.Handling, rawName, lacking == AnyResource
+                ? $"'{code}' is not a parameter of every resource type; name the types searched with _type"
+                : $"{lacking} has no search parameter '{code}', and a parameter must apply to every type in _type");
+            return null;
+        }
+        var criterion = parser.Parse(types[0], rawName, rawName, value);
+        if (criterion is null)
+        {
+            return null;
+        }
+        for (var i = 1; i < types.Count; i++)
+        {
+            var scratch = new List<Issue>();
+            var other = new CriterionParser(registry, options with { Handling = HandlingMode.Strict }, scratch).Parse(types[i], rawName, rawName, value);
+            if (other is null || other.Type != criterion.Type || other.Code != criterion.Code)
+            {
+                Unsupported(issues, options.Handling, rawName, $"'{code}' does not mean the same on {types[0]} and {types[i]}");
+                return null;
+            }
+        }
+        return criterion;
+    }
+
+    private static bool Defines(SearchParameterRegistry registry, string type, string code) =>
+        code == "_has" ? type != AnyResource : registry.Find(type, code) is { IsSupported: true };
+
     // _sort=-date,name,_id
-    private static List<SortKey>? ParseSort(string resourceType, string value, SearchParameterRegistry registry, List<Issue> issues)
+    private static List<SortKey>? ParseSort(IReadOnlyList<string> types, string value, SearchParameterRegistry registry, List<Issue> issues)
     {
         var keys = new List<SortKey>();
         foreach (var raw in value.Split(','))
@@ -117,10 +214,12 @@ public static class SearchQueryParser
                 keys.Add(new SortKey(code, SearchParamType.Special, direction));
                 continue;
             }
-            var parameter = code.Length == 0 ? null : registry.Find(resourceType, code);
-            if (parameter is not { IsSupported: true } || parameter.Type is SearchParamType.Composite or SearchParamType.Special)
+            var parameter = code.Length == 0 ? null : registry.Find(types[0], code);
+            if (parameter is not { IsSupported: true } || parameter.Type is SearchParamType.Composite or SearchParamType.Special
+                || types.Any(t => registry.Find(t, code) is not { IsSupported: true } other || other.Type != parameter.Type))
             {
-                issues.Add(Issue.Error(IssueType.NotSupported, $"_sort: '{code}' is not a sortable search parameter of {resourceType}.", "_sort"));
+                var of = types[0] == AnyResource ? "every resource type (name the types with _type)" : string.Join(" and ", types);
+                issues.Add(Issue.Error(IssueType.NotSupported, $"_sort: '{code}' is not a sortable search parameter of {of}.", "_sort"));
                 return null;
             }
             keys.Add(new SortKey(code, parameter.Type, direction));

@@ -17,6 +17,8 @@ internal static class FhirEndpoints
         var capabilities = new Lazy<Capabilities>(() => new Capabilities(app.ServiceProvider.GetRequiredService<ServerContext>()));
 
         fhir.MapGet("/metadata", (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, _) => Task.FromResult(capabilities.Value.Handle(r))));
+        fhir.MapGet("/", (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, ct) => SearchSystem.HandleAsync(r, c, ct)));
+        fhir.MapPost("/_search", (HttpContext h, ServerContext c) => Run(h, c, Body.Form, (r, ct) => SearchSystem.HandleAsync(r, c, ct)));
         fhir.MapPost("/", (HttpContext h, ServerContext c) => Run(h, c, Body.Bundle, (r, ct) => Transaction.HandleAsync(r, c, ct)));
         fhir.MapGet("/_history", (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, ct) => History.HandleAsync(r, c, ct)));
         // Other methods on the system endpoints would fall into the type routes; say what is wrong instead.

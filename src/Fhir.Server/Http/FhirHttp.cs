@@ -148,7 +148,7 @@ internal static class FhirHttp
     {
         (_, Body.Bundle) => "transaction",
         _ when request.RelativeUrl.Contains("/$", StringComparison.Ordinal) || request.RelativeUrl.StartsWith('$') => "operation",
-        ("POST", Body.Form) => "search-type",
+        ("POST", Body.Form) => request.ResourceType is null ? "search-system" : "search-type",
         ("POST", _) => "create",
         ("PUT", _) => "update",
         ("PATCH", _) => "patch",

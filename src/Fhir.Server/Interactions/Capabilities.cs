@@ -51,11 +51,23 @@ internal sealed class Capabilities(ServerContext context)
             }
             json.WriteEndArray();
             json.WriteStartArray("interaction");
-            foreach (var code in new[] { "transaction", "batch", "history-system" })
+            foreach (var code in new[] { "transaction", "batch", "search-system", "history-system" })
             {
                 json.WriteStartObject();
                 json.WriteString("code", code);
                 json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            // What a system-level search takes without _type: the parameters every resource has.
+            json.WriteStartArray("searchParam");
+            WriteSearchParam(json, "_id", "http://hl7.org/fhir/SearchParameter/Resource-id", "token", Documentation("http://hl7.org/fhir/SearchParameter/Resource-id"));
+            WriteSearchParam(json, "_lastUpdated", "http://hl7.org/fhir/SearchParameter/Resource-lastUpdated", "date", Documentation("http://hl7.org/fhir/SearchParameter/Resource-lastUpdated"));
+            foreach (var parameter in context.SearchParameters.ForType("Resource"))
+            {
+                if (parameter.IsSupported && parameter.Code is not ("_id" or "_lastUpdated"))
+                {
+                    WriteSearchParam(json, parameter.Code, parameter.Url, parameter.Type.ToString().ToLowerInvariant(), Documentation(parameter.Url));
+                }
             }
             json.WriteEndArray();
             // Compartment searches ([Compartment]/[id]/[type]) follow these definitions.

@@ -19,9 +19,24 @@ internal static class SearchType
     public static async Task<FhirResponse> HandleAsync(FhirRequest request, ServerContext context, CancellationToken ct, SearchScope? scope = null)
     {
         var type = request.ResourceType!;
+        var (results, criteria, resultIssues, options) = Begin(request, context);
+        var parsed = SearchQueryParser.Parse(type, criteria, context.SearchParameters, options);
+        // A patient-scoped grant confines the search to its patient's compartment (AccessControl).
+        var compartment = scope?.Compartment ?? request.Confinement;
+        var query = compartment is null ? parsed.Query : parsed.Query with { Compartment = compartment };
+        return await AnswerAsync(request, context, scope?.Url ?? $"{request.BaseUrl}/{type}", parsed, query, results, resultIssues, ct);
+    }
+
+    /// <summary>
+    /// The start every search shares: the handling mode from <c>Prefer</c>, the result parameters taken out of the
+    /// query (<see cref="ResultParameters"/>), and the parser's options.
+    /// </summary>
+    internal static (ResultParameters Results, IReadOnlyList<KeyValuePair<string, string>> Criteria, List<Issue> Issues, SearchParseOptions Options) Begin(
+        FhirRequest request, ServerContext context)
+    {
         var handling = request.Conditions.Handling == HandlingPreference.Strict ? HandlingMode.Strict : HandlingMode.Lenient;
-        var resultIssues = new List<Issue>();
-        var results = ResultParameters.Split(request.Query, context.SearchParameters, context.Definitions, handling, resultIssues, out var criteria);
+        var issues = new List<Issue>();
+        var results = ResultParameters.Split(request.Query, context.SearchParameters, context.Definitions, handling, issues, out var criteria);
         var options = new SearchParseOptions
         {
             Handling = handling,
@@ -30,16 +45,22 @@ internal static class SearchType
             BaseUrl = request.BaseUrl,
             CodeSets = context.CodeSets,
         };
-        var parsed = SearchQueryParser.Parse(type, criteria, context.SearchParameters, options);
+        return (results, criteria, issues, options);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="query"/> (the parsed query, possibly narrowed for access) and answers with a searchset
+    /// Bundle, a <c>_summary=count</c> Bundle, or 400 when the parameters held errors.
+    /// </summary>
+    internal static async Task<FhirResponse> AnswerAsync(
+        FhirRequest request, ServerContext context, string searchUrl, ParsedSearch parsed, SearchQuery query,
+        ResultParameters results, IEnumerable<Issue> resultIssues, CancellationToken ct)
+    {
         var issues = resultIssues.Concat(parsed.Issues).ToList();
         if (issues.Any(i => i.IsError))
         {
             return FhirResponse.Error(400, issues);
         }
-        // A patient-scoped grant confines the search to its patient's compartment (AccessControl).
-        var compartment = scope?.Compartment ?? request.Confinement;
-        var query = compartment is null ? parsed.Query : parsed.Query with { Compartment = compartment };
-        var searchUrl = scope?.Url ?? $"{request.BaseUrl}/{type}";
         if (results.Summary == SummaryChoice.Count)
         {
             return await SearchCount.HandleAsync(request, searchUrl, query, parsed.SelfQuery.Concat(results.Self), issues, context, ct);

@@ -65,17 +65,23 @@ internal static class AccessControl
     /// </summary>
     private static FhirResponse? CheckSearchReach(FhirRequest request, ServerContext context)
     {
-        if (request.Method is not ("GET" or "POST") || request.ResourceType is null)
+        if (request.Method is not ("GET" or "POST"))
         {
             return null;
         }
+        // A system-level search reaches from each type it names (without _type no parameter chains).
+        IReadOnlyList<string> types = request.ResourceType is { } type ? [type]
+            : AccessGate.IsSystemSearch(request) ? AccessGate.SystemSearchListedTypes(request) : [];
         foreach (var (key, _) in request.Query)
         {
-            foreach (var reached in ReachedTypes(request.ResourceType, key, context))
+            foreach (var from in types)
             {
-                if (request.Access.Decide(reached, Permissions.Search) == AccessDecision.Denied)
+                foreach (var reached in ReachedTypes(from, key, context))
                 {
-                    return AccessGate.Forbidden(request.Access, reached + $" (reached by '{key}')", Permissions.Search);
+                    if (request.Access.Decide(reached, Permissions.Search) == AccessDecision.Denied)
+                    {
+                        return AccessGate.Forbidden(request.Access, reached + $" (reached by '{key}')", Permissions.Search);
+                    }
                 }
             }
         }
@@ -129,6 +135,10 @@ internal static class AccessControl
     {
         var patient = request.Access.PatientId!;
         var type = request.ResourceType ?? "";
+        if (AccessGate.IsSystemSearch(request))
+        {
+            return AccessGate.PatientScopedSystemSearch(request.Access);
+        }
         if (type.Length == 0 || context.Compartments.Parameters(PatientCompartment, type) is null)
         {
             return FhirResponse.Error(403, IssueType.Forbidden, $"The token is confined to Patient/{patient}; '{request.RelativeUrl}' is not within a patient's compartment.");

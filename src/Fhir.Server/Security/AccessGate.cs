@@ -57,6 +57,12 @@ internal static class AccessGate
                 _ => [(request.ResourceType ?? "*", Permissions.All)],
             };
         }
+        if (IsSystemSearch(request))
+        {
+            // With _type every listed type is searched; without it the search covers what the grant
+            // may search (SystemSearchTypes), so nothing is required up front.
+            return [.. SystemSearchListedTypes(request).Select(t => (t, Permissions.Search))];
+        }
         if (segments.Length > 0 && segments[0] == "_jobs")
         {
             return [("SearchParameter", request.Method == "DELETE" ? Permissions.Update : Permissions.Read)];
@@ -78,6 +84,52 @@ internal static class AccessGate
         };
         return [(request.ResourceType ?? "*", permissions)];
     }
+
+    /// <summary>Whether <paramref name="request"/> is a system-level search: <c>GET [base]?params</c> or <c>POST [base]/_search</c>.</summary>
+    public static bool IsSystemSearch(FhirRequest request) =>
+        request.ResourceType is null && request.Method switch
+        {
+            "GET" or "HEAD" => request.RelativeUrl.TrimEnd('/').Length == 0,
+            "POST" => request.RelativeUrl.TrimEnd('/') == "_search",
+            _ => false,
+        };
+
+    /// <summary>The types a system-level search names with <c>_type</c> (none: all).</summary>
+    public static IReadOnlyList<string> SystemSearchListedTypes(FhirRequest request) =>
+        [.. request.Query.Where(q => q.Key == "_type")
+            .SelectMany(q => q.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Distinct(StringComparer.Ordinal)];
+
+    /// <summary>
+    /// The types a system-level search without <c>_type</c> covers: null for every type, else those the grant may
+    /// search (the audit trail only with a scope that names it). A grant confined to a patient for some type is
+    /// refused: a search across types cannot be held to one patient's compartment type by type here.
+    /// </summary>
+    public static (IReadOnlyList<string>? Types, FhirResponse? Denied) SystemSearchTypes(AccessGrant grant, IReadOnlyList<string> allTypes)
+    {
+        var allowed = new List<string>(allTypes.Count);
+        foreach (var type in allTypes)
+        {
+            switch (grant.Decide(type, Permissions.Search))
+            {
+                case AccessDecision.Allowed:
+                    allowed.Add(type);
+                    break;
+                case AccessDecision.PatientCompartment:
+                    return (null, PatientScopedSystemSearch(grant));
+            }
+        }
+        if (allowed.Count == 0)
+        {
+            return (null, Forbidden(grant, "any resource type", Permissions.Search));
+        }
+        return (allowed.Count == allTypes.Count ? null : allowed, null);
+    }
+
+    /// <summary>403 for a system-level search under patient scopes.</summary>
+    public static FhirResponse PatientScopedSystemSearch(AccessGrant grant) =>
+        FhirResponse.Error(403, IssueType.Forbidden,
+            $"System-level search is not available to tokens confined to a patient (Patient/{grant.PatientId}); search each type instead ([base]/[type]?params).");
 
     private static AccessDecision Min(AccessDecision a, AccessDecision b) => a < b ? a : b;
 

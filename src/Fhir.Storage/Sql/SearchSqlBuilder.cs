@@ -98,6 +98,13 @@ internal sealed partial class SearchSqlBuilder
         {
             sql.Append(" AND ").Append(query.Criteria.Count > 0 ? dialect.TypeTermWithCriteria : "r.res_type").Append(" = ").Append(p.Add(query.ResourceType));
         }
+        else if (query.ResourceTypes is { } types)
+        {
+            // A system-level search restricted to some types (_type, or what the client may read).
+            sql.Append(" AND ").Append(query.Criteria.Count > 0 ? dialect.TypeTermWithCriteria : "r.res_type").Append(" IN (");
+            for (var i = 0; i < types.Count; i++) sql.Append(i > 0 ? ", " : "").Append(p.Add(types[i]));
+            sql.Append(types.Count == 0 ? "NULL)" : ")");
+        }
         if (query.Compartment is { } compartment) CompartmentSql.Append(sql, p, compartment, query.ResourceType);
         AppendCriteria(query.Criteria, "r", query.ResourceType, driven: query.Compartment is not null);
     }

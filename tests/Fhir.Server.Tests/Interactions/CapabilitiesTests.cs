@@ -16,7 +16,7 @@ public sealed class CapabilitiesTests(SqliteServer server) : IClassFixture<Sqlit
         Assert.Equal("4.0.1", statement.GetProperty("fhirVersion").GetString());
         var rest = statement.GetProperty("rest")[0];
         Assert.Equal(146, rest.GetProperty("resource").GetArrayLength());
-        Assert.Equal(["transaction", "batch", "history-system"], rest.GetProperty("interaction").EnumerateArray().Select(i => i.GetProperty("code").GetString()));
+        Assert.Equal(["transaction", "batch", "search-system", "history-system"], rest.GetProperty("interaction").EnumerateArray().Select(i => i.GetProperty("code").GetString()));
     }
 
     [Fact]
