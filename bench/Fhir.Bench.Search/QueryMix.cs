@@ -55,6 +55,10 @@ internal static class QueryMix
             new("count: all Observations", _ => Url("Observation", ("_summary", "count")), IsCount: true),
             new("count: Observation?status=final (most)", _ => Url("Observation", ("status", "final"), ("_summary", "count")), IsCount: true),
             new("count: Observation?date=ge1900 (all dated)", _ => Url("Observation", ("date", "ge1900-01-01"), ("_summary", "count")), IsCount: true),
+            // System level: the only counts with a million matches at a million resources.
+            new("count: every resource (system level)", _ => Url("", ("_summary", "count")), IsCount: true),
+            new("count: ?_lastUpdated=ge2000 (system level, all)", _ => Url("", ("_lastUpdated", "ge2000-01-01"), ("_summary", "count")), IsCount: true),
+            new("count: ?_type=Observation,Encounter (system level)", _ => Url("", ("_type", "Observation,Encounter"), ("_summary", "count")), IsCount: true),
         };
         return queries;
     }

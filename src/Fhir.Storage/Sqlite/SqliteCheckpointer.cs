@@ -21,7 +21,11 @@ internal sealed class SqliteCheckpointer : IDisposable
     // After a commit, wait this long before a pass, so that one pass covers many commits.
     private static readonly TimeSpan Batch = TimeSpan.FromMilliseconds(20);
 
+    // A WAL of this many frames (~400 MB) asks the writer for a RESTART checkpoint (RestartWanted).
+    private const long RestartFrames = 100_000;
+
     private readonly Func<SqliteLink> open;
+    private volatile bool restartWanted;
     private readonly SemaphoreSlim commits = new(0, 1);
     private readonly Thread thread;
     private volatile bool stopping;
@@ -32,6 +36,19 @@ internal sealed class SqliteCheckpointer : IDisposable
         this.open = open;
         thread = new Thread(Run) { IsBackground = true, Name = "SQLite checkpointer" };
         thread.Start();
+    }
+
+    /// <summary>
+    /// True once per time the WAL has grown past <see cref="RestartFrames"/>: under a steady write load some
+    /// reader always holds a snapshot when the writer begins, so the WAL never restarts from its beginning and
+    /// grows without bound (3.4 GB after a million-resource load). The writer answers with a RESTART
+    /// checkpoint between its transactions, which waits briefly for those readers.
+    /// </summary>
+    public bool TakeRestartRequest()
+    {
+        if (!restartWanted) return false;
+        restartWanted = false;
+        return true;
     }
 
     /// <summary>Tells the thread that frames were committed (cheap; called after every COMMIT).</summary>
@@ -76,7 +93,10 @@ internal sealed class SqliteCheckpointer : IDisposable
                     link ??= open();
                     // Returns (busy, frames in the WAL, frames checkpointed); busy only means another
                     // checkpoint ran (this process's writer, or another process): the next pass catches up.
-                    link.Execute("PRAGMA wal_checkpoint(PASSIVE)");
+                    using var pass = link.Connection.CreateCommand();
+                    pass.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+                    using var result = pass.ExecuteReader();
+                    if (result.Read() && result.GetInt64(1) > RestartFrames) restartWanted = true;
                 }
                 catch (Exception)
                 {
