@@ -74,21 +74,40 @@ public sealed class SqliteStoreTests : StoreTests
         var p = new SqlParams();
         var sql = SearchSqlBuilder.Page(query, SqliteDialect.Instance, p);
 
+        var plan = await PlanAsync(sql, p);
+
+        Assert.DoesNotContain(plan, line => line.StartsWith("SCAN", StringComparison.Ordinal));
+        // Every index read is bounded by more than the parameter code.
+        Assert.DoesNotContain(plan, line => line.EndsWith("(code=?)", StringComparison.Ordinal));
+        Assert.True(plan.Count > 2, shape);
+    }
+
+    [Fact]
+    public async Task An_include_starts_from_its_sources_and_reads_their_own_reference_rows()
+    {
+        await WriteAsync(Create("Patient", "a"));
+        var p = new SqlParams();
+        var request = new IncludeRequest(IncludeDirection.Include, [new ResourceRef("Observation", "o1")], "Observation", ["subject"], null, 100);
+        var sql = IncludeSql.Include(request, ["o1", "o2"], 100, SqliteDialect.Instance, p);
+
+        var plan = await PlanAsync(sql, p);
+
+        // Reading the (code, target...) index would walk every `subject` row in the store.
+        Assert.DoesNotContain(plan, line => line.Contains("ix_reference_key", StringComparison.Ordinal));
+        Assert.Contains(plan, line => line.Contains("ix_reference_res", StringComparison.Ordinal));
+    }
+
+    private async Task<List<string>> PlanAsync(string sql, SqlParams p)
+    {
         await using var connection = new SqliteConnection(Options.ConnectionString + ";Pooling=False");
         await connection.OpenAsync();
         await using var cmd = connection.CreateCommand();
         cmd.CommandText = "EXPLAIN QUERY PLAN " + sql;
         p.BindTo(cmd);
         var plan = new List<string>();
-        await using (var reader = await cmd.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync()) plan.Add(reader.GetString(3));
-        }
-
-        Assert.DoesNotContain(plan, line => line.StartsWith("SCAN", StringComparison.Ordinal));
-        // Every index read is bounded by more than the parameter code.
-        Assert.DoesNotContain(plan, line => line.EndsWith("(code=?)", StringComparison.Ordinal));
-        Assert.True(plan.Count > 2, shape);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) plan.Add(reader.GetString(3));
+        return plan;
     }
 
     [Fact]

@@ -17,7 +17,12 @@ internal static class IncludeSql
     private const string Columns = "v.res_type, v.res_id, v.version, v.last_updated, v.method, v.json";
 
     /// <summary>The resources that <paramref name="sourceIds"/> (of the request's source type) reference.</summary>
-    public static string Include(IncludeRequest request, IReadOnlyList<string> sourceIds, int limit, SqlParams p)
+    /// <remarks>
+    /// The sources lead (the (type, id) key), then their own reference rows by (res_key, code): the code is hidden
+    /// from SQLite's planner, which otherwise read every reference row of the code (`subject`: 240 ms at a
+    /// million resources, against 1 ms).
+    /// </remarks>
+    public static string Include(IncludeRequest request, IReadOnlyList<string> sourceIds, int limit, SqlDialect dialect, SqlParams p)
     {
         var sql = new StringBuilder(512);
         sql.Append("SELECT t.res_key, ").Append(Columns)
@@ -28,7 +33,7 @@ internal static class IncludeSql
             .Append(" AND s.res_id IN (");
         AppendList(sql, sourceIds, p);
         sql.Append(')');
-        AppendCodes(sql, request.Codes, p);
+        AppendCodes(sql, dialect.Unindexed("x.code"), request.Codes, p);
         if (request.TargetType is not null) sql.Append(" AND x.target_type = ").Append(p.Add(request.TargetType));
         sql.Append(" AND s.deleted = FALSE AND t2.deleted = FALSE) ORDER BY t.res_key LIMIT ").Append(p.Add((long)limit));
         return sql.ToString();
@@ -41,7 +46,7 @@ internal static class IncludeSql
         sql.Append("SELECT s.res_key, ").Append(Columns)
             .Append(" FROM resource s JOIN resource_version v ON v.seq = s.version_seq WHERE s.res_key IN (")
             .Append("SELECT x.res_key FROM idx_reference x WHERE 1 = 1");
-        AppendCodes(sql, request.Codes, p);
+        AppendCodes(sql, "x.code", request.Codes, p);
         sql.Append(" AND (");
         for (var i = 0; i < targets.Count; i++)
         {
@@ -56,7 +61,7 @@ internal static class IncludeSql
         return sql.ToString();
     }
 
-    private static void AppendCodes(StringBuilder sql, IReadOnlyList<string>? codes, SqlParams p)
+    private static void AppendCodes(StringBuilder sql, string column, IReadOnlyList<string>? codes, SqlParams p)
     {
         if (codes is null) return;
         if (codes.Count == 0)
@@ -64,7 +69,7 @@ internal static class IncludeSql
             sql.Append(" AND 1 = 0");
             return;
         }
-        sql.Append(" AND x.code IN (");
+        sql.Append(" AND ").Append(column).Append(" IN (");
         AppendList(sql, codes, p);
         sql.Append(')');
     }

@@ -35,7 +35,7 @@ internal abstract partial class SqlFhirStore
             {
                 var p = new SqlParams();
                 var sql = request.Direction == IncludeDirection.Include
-                    ? IncludeSql.Include(request, chunk.SelectMany(g => g.Ids).ToList(), request.Limit, p)
+                    ? IncludeSql.Include(request, chunk.SelectMany(g => g.Ids).ToList(), request.Limit, Dialect, p)
                     : IncludeSql.RevInclude(request, chunk, request.Limit, p);
                 var cmd = lease.Command(sql);
                 p.BindTo(cmd);
