@@ -52,9 +52,12 @@ public abstract partial class StoreTests
         Assert.Equal(["ob1", "ob2"], await ObservationsAsync(Chain("subject", ["Patient"], anyOrganization)));
     }
 
-    [Fact]
-    public async Task Has_finds_the_resources_that_others_of_a_type_point_at()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // the form a page takes when the inner criterion matches many resources: a probe per candidate
+    public async Task Has_finds_the_resources_that_others_of_a_type_point_at(bool dense)
     {
+        Fhir.Storage.Sql.StoreQueries.DenseHasRowsForTests.Value = dense ? 1 : null;
         await WriteLinkedCorpusAsync();
         var code1 = TokenCriterion("code", null, new TokenSearchValue("L", "1", true));
 
@@ -66,6 +69,8 @@ public abstract partial class StoreTests
             Has("Patient", "organization", Has("Observation", "subject", TokenCriterion("code", null, new TokenSearchValue("L", "2", true))))));
         // Without a type (system search) the subquery is correlated on each resource's type.
         Assert.Equal(["pa", "pc"], await SearchIdsAsync(null, Has("Observation", "subject", code1)));
+        // With another criterion beside it.
+        Assert.Equal(["pc"], await SearchIdsAsync("Patient", Has("Observation", "subject", code1), Name("smithe")));
     }
 
     [Fact]

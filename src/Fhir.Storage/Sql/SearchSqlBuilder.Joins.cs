@@ -40,13 +40,31 @@ internal sealed partial class SearchSqlBuilder
     // criterion): uncorrelated, driven from the owners (CROSS JOIN fixes that order on SQLite), back to the target
     // through its (type, id) key. The reference code is hidden from SQLite's planner, which would otherwise read the
     // covering (code, target...) index for every row of the code instead of the owner's (res_key, code) rows.
-    private void AppendHas(SearchCriterion c, string a, string? type)
+    //
+    // As a probe (an inner criterion that matches many resources): EXISTS a reference row naming a.res_id from a
+    // current owner for which the inner criterion holds, read from the (code, target_id, target_type) index, so a
+    // page stops after its first targets instead of collecting the targets of every match.
+    private void AppendHas(SearchCriterion c, string a, string? type, bool probe)
     {
         sql.Append('(');
         for (var v = 0; v < c.Values.Count; v++)
         {
             if (c.Values[v] is not ReverseChainSearchValue has) throw WrongValue(c, v);
             if (v > 0) sql.Append(" OR ");
+            if (probe)
+            {
+                var px = "x" + aliases;
+                var ps = "s" + aliases++;
+                sql.Append("EXISTS (SELECT 1 FROM idx_reference ").Append(px).Append(" CROSS JOIN resource ").Append(ps)
+                    .Append(" WHERE ").Append(px).Append(".code = ").Append(p.Add(has.ReferenceCode))
+                    .Append(" AND ").Append(px).Append(".target_id = ").Append(a).Append(".res_id AND ")
+                    .Append(px).Append(".target_type = ").Append(a).Append(".res_type AND ")
+                    .Append(ps).Append(".res_key = ").Append(px).Append(".res_key AND ").Append(ps).Append(".deleted = FALSE AND ")
+                    .Append(dialect.Unindexed(ps + ".res_type")).Append(" = ").Append(p.Add(has.SourceType));
+                AppendCriteria([has.Inner], ps, has.SourceType, driven: true);
+                sql.Append(')');
+                continue;
+            }
             var x = "x" + aliases;
             var s = "s" + aliases;
             var h = "h" + aliases++;

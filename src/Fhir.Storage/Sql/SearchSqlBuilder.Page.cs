@@ -28,9 +28,16 @@ internal sealed partial class SearchSqlBuilder
     /// (reversed for a backward cursor): the key, the version columns as <see cref="StoreQueries"/> reads them, then
     /// one column per sort key.
     /// </summary>
-    public static string Page(SearchQuery query, SqlDialect dialect, SqlParams parameters)
+    /// <param name="query">The search.</param>
+    /// <param name="dialect">The database.</param>
+    /// <param name="parameters">Receives the values.</param>
+    /// <param name="probedHas">
+    /// Top-level <c>_has</c> criteria whose inner criterion matches many resources: checked per candidate
+    /// (EXISTS) instead of collecting every target of every match first.
+    /// </param>
+    public static string Page(SearchQuery query, SqlDialect dialect, SqlParams parameters, IReadOnlySet<SearchCriterion>? probedHas = null)
     {
-        var b = new SearchSqlBuilder(dialect, parameters);
+        var b = new SearchSqlBuilder(dialect, parameters) { probedHas = probedHas };
         var backward = query.After?.Direction == PageDirection.Backward;
         if (query.Sort.Count == 0)
         {

@@ -65,11 +65,35 @@ internal sealed partial class SearchSqlBuilder
     private readonly StringBuilder sql = new(256);
     private readonly DateTime nowUtc = DateTime.UtcNow;
     private int aliases;
+    private IReadOnlySet<SearchCriterion>? probedHas;
 
     private SearchSqlBuilder(SqlDialect dialect, SqlParams parameters)
     {
         this.dialect = dialect;
         p = parameters;
+    }
+
+    /// <summary>
+    /// The number of index rows <paramref name="c"/> (an indexed criterion) matches, counted up to
+    /// <paramref name="cap"/>: a bounded read of its (code, value...) index, which tells a criterion that names a
+    /// few resources from one that names tens of thousands without the statistics neither database keeps across
+    /// index tables. Null when the criterion is of a kind this cannot count.
+    /// </summary>
+    public static string? CappedRows(SearchCriterion c, int cap, SqlDialect dialect, SqlParams parameters)
+    {
+        if (c.Type is SearchParamType.Special or SearchParamType.Composite || c.Modifier is "not" or "missing" or "text" or "contains") return null;
+        if (c.Values.Count == 0 || c.Values.Any(v => v is MissingSearchValue or ChainSearchValue)) return null;
+        var b = new SearchSqlBuilder(dialect, parameters);
+        b.sql.Append("SELECT COUNT(*) FROM (SELECT 1 FROM ").Append(IndexTables.For(c.Type)!.Name).Append(" i WHERE i.code = ").Append(parameters.Add(c.Code)).Append(" AND (");
+        for (var i = 0; i < c.Values.Count; i++)
+        {
+            if (i > 0) b.sql.Append(" OR ");
+            b.sql.Append('(');
+            b.AppendValue(c, c.Values[i], "i");
+            b.sql.Append(')');
+        }
+        b.sql.Append(") LIMIT ").Append(parameters.Add((long)cap)).Append(") n");
+        return b.sql.ToString();
     }
 
     /// <summary>The ids of at most <paramref name="limit"/> matches.</summary>
@@ -96,7 +120,9 @@ internal sealed partial class SearchSqlBuilder
         sql.Append("r.deleted = FALSE");
         if (query.ResourceType is not null)
         {
-            sql.Append(" AND ").Append(query.Criteria.Count > 0 ? dialect.TypeTermWithCriteria : "r.res_type").Append(" = ").Append(p.Add(query.ResourceType));
+            // With nothing to drive from, the type's own index is the way in.
+            var driven = query.Compartment is not null || Driver(query.Criteria) >= 0;
+            sql.Append(" AND ").Append(driven ? dialect.TypeTermWithCriteria : "r.res_type").Append(" = ").Append(p.Add(query.ResourceType));
         }
         else if (query.ResourceTypes is { } types)
         {
@@ -113,7 +139,7 @@ internal sealed partial class SearchSqlBuilder
     // `driven`, something else (a compartment) already narrows the candidates, so every criterion probes.
     private void AppendCriteria(IReadOnlyList<SearchCriterion> criteria, string a, string? type, bool driven = false)
     {
-        var driver = driven || criteria.Count < 2 ? -1 : Driver(criteria);
+        var driver = driven ? -1 : Driver(criteria);
         for (var i = 0; i < criteria.Count; i++)
         {
             sql.Append(" AND ");
@@ -125,13 +151,13 @@ internal sealed partial class SearchSqlBuilder
     /// The criterion to drive from: the lowest <see cref="Selectivity"/>, the first of equals; -1 when none
     /// can drive (then every criterion probes the resources of the type).
     /// </summary>
-    private static int Driver(IReadOnlyList<SearchCriterion> criteria)
+    private int Driver(IReadOnlyList<SearchCriterion> criteria)
     {
         var best = -1;
         var bestRank = int.MaxValue;
         for (var i = 0; i < criteria.Count; i++)
         {
-            var rank = Selectivity(criteria[i]);
+            var rank = probedHas?.Contains(criteria[i]) == true ? NeverDrives : Selectivity(criteria[i]);
             if (rank < bestRank)
             {
                 best = i;
@@ -194,7 +220,7 @@ internal sealed partial class SearchSqlBuilder
                 AppendLastUpdated(c, a);
                 break;
             case SearchParamType.Special when c.Code == "_has":
-                AppendHas(c, a, type);
+                AppendHas(c, a, type, probedHas?.Contains(c) == true);
                 break;
             case SearchParamType.Special:
                 throw new NotSupportedException($"Search parameter '{c.Code}' of type {c.Type} is not supported.");
