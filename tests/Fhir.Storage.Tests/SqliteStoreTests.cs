@@ -1,3 +1,4 @@
+using Fhir.Search.Indexing;
 using Fhir.Search.Queries;
 using Fhir.Storage.Sql;
 using Fhir.Storage.Sqlite;
@@ -95,6 +96,30 @@ public sealed class SqliteStoreTests : StoreTests
         // Reading the (code, target...) index would walk every `subject` row in the store.
         Assert.DoesNotContain(plan, line => line.Contains("ix_reference_key", StringComparison.Ordinal));
         Assert.Contains(plan, line => line.Contains("ix_reference_res", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Bounded_counts_drive_a_search_from_its_smallest_criterion()
+    {
+        // 300 Observations of code L|1 in 2015, one of them also dated 1950; 5 of L|2.
+        var writes = Enumerable.Range(0, 300).Select(i => Create("Observation", "o" + i, null, Token("code", "L", "1"),
+            new DateIndexValue("date", new DateTime(i == 7 ? 1950 : 2015, 3, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(i == 7 ? 1950 : 2015, 3, 1, 23, 59, 59, DateTimeKind.Utc))))
+            .Concat(Enumerable.Range(0, 5).Select(i => Create("Observation", "q" + i, null, Token("code", "L", "2"))));
+        await WriteAsync([.. writes]);
+        var common = TokenCriterion("code", null, new TokenSearchValue("L", "1", true));
+        var rare = TokenCriterion("code", null, new TokenSearchValue("L", "2", true));
+        var before1951 = new SearchCriterion("date", SearchParamType.Date, null,
+            [new DateSearchValue(SearchPrefix.Lt, new DateTime(1951, 1, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(1951, 12, 31, 23, 59, 59, DateTimeKind.Utc))]);
+        await using var link = new SqliteLink(Options.ConnectionString!, l => l.Close());
+
+        // The code ranks first by shape, but the range names one resource.
+        var plan = await SearchPlanner.PlanAsync(link, new SearchQuery("Observation", [common, before1951]), page: true, default);
+        Assert.Same(before1951, plan?.Driver);
+        Assert.Equal(["o7"], await SearchIdsAsync("Observation", common, before1951));
+        // A rare code stays the driver.
+        plan = await SearchPlanner.PlanAsync(link, new SearchQuery("Observation", [before1951, rare]), page: true, default);
+        Assert.True(plan?.Driver is null || ReferenceEquals(plan.Driver, rare));
+        Assert.Empty(await SearchIdsAsync("Observation", before1951, rare));
     }
 
     private async Task<List<string>> PlanAsync(string sql, SqlParams p)

@@ -57,7 +57,7 @@ public abstract partial class StoreTests
     [InlineData(true)] // the form a page takes when the inner criterion matches many resources: a probe per candidate
     public async Task Has_finds_the_resources_that_others_of_a_type_point_at(bool dense)
     {
-        Fhir.Storage.Sql.StoreQueries.DenseHasRowsForTests.Value = dense ? 1 : null;
+        Fhir.Storage.Sql.SearchPlanner.DenseHasRowsForTests.Value = dense ? 1 : null;
         await WriteLinkedCorpusAsync();
         var code1 = TokenCriterion("code", null, new TokenSearchValue("L", "1", true));
 

@@ -31,13 +31,10 @@ internal sealed partial class SearchSqlBuilder
     /// <param name="query">The search.</param>
     /// <param name="dialect">The database.</param>
     /// <param name="parameters">Receives the values.</param>
-    /// <param name="probedHas">
-    /// Top-level <c>_has</c> criteria whose inner criterion matches many resources: checked per candidate
-    /// (EXISTS) instead of collecting every target of every match first.
-    /// </param>
-    public static string Page(SearchQuery query, SqlDialect dialect, SqlParams parameters, IReadOnlySet<SearchCriterion>? probedHas = null)
+    /// <param name="plan">What counting found out about the criteria (SearchPlanner), if anything.</param>
+    public static string Page(SearchQuery query, SqlDialect dialect, SqlParams parameters, SearchPlan? plan = null)
     {
-        var b = new SearchSqlBuilder(dialect, parameters) { probedHas = probedHas };
+        var b = new SearchSqlBuilder(dialect, parameters) { plan = plan };
         var backward = query.After?.Direction == PageDirection.Backward;
         if (query.Sort.Count == 0)
         {

@@ -65,7 +65,7 @@ internal sealed partial class SearchSqlBuilder
     private readonly StringBuilder sql = new(256);
     private readonly DateTime nowUtc = DateTime.UtcNow;
     private int aliases;
-    private IReadOnlySet<SearchCriterion>? probedHas;
+    private SearchPlan? plan;
 
     private SearchSqlBuilder(SqlDialect dialect, SqlParams parameters)
     {
@@ -107,9 +107,9 @@ internal sealed partial class SearchSqlBuilder
     }
 
     /// <summary>The number of matches.</summary>
-    public static string Count(SearchQuery query, SqlDialect dialect, SqlParams parameters)
+    public static string Count(SearchQuery query, SqlDialect dialect, SqlParams parameters, SearchPlan? plan = null)
     {
-        var b = new SearchSqlBuilder(dialect, parameters);
+        var b = new SearchSqlBuilder(dialect, parameters) { plan = plan };
         b.sql.Append("SELECT COUNT(*) FROM resource r WHERE ");
         b.AppendWhere(query);
         return b.sql.ToString();
@@ -153,11 +153,15 @@ internal sealed partial class SearchSqlBuilder
     /// </summary>
     private int Driver(IReadOnlyList<SearchCriterion> criteria)
     {
+        for (var i = 0; i < criteria.Count; i++)
+        {
+            if (ReferenceEquals(criteria[i], plan?.Driver)) return i;
+        }
         var best = -1;
         var bestRank = int.MaxValue;
         for (var i = 0; i < criteria.Count; i++)
         {
-            var rank = probedHas?.Contains(criteria[i]) == true ? NeverDrives : Selectivity(criteria[i]);
+            var rank = plan?.ProbedHas?.Contains(criteria[i]) == true ? NeverDrives : Selectivity(criteria[i]);
             if (rank < bestRank)
             {
                 best = i;
@@ -167,14 +171,14 @@ internal sealed partial class SearchSqlBuilder
         return bestRank == NeverDrives ? -1 : best;
     }
 
-    private const int NeverDrives = int.MaxValue - 1;
+    internal const int NeverDrives = int.MaxValue - 1;
 
     /// <summary>
     /// How many rows a criterion is expected to match, as a rank (lower is fewer). Neither database
     /// can say (SQLite keeps no statistics, PostgreSQL's do not span two index tables), but the shape
     /// can: a code or a reference names a few resources, a prefix more, a range a large share.
     /// </summary>
-    private static int Selectivity(SearchCriterion c)
+    internal static int Selectivity(SearchCriterion c)
     {
         for (var i = 0; i < c.Values.Count; i++)
         {
@@ -220,7 +224,7 @@ internal sealed partial class SearchSqlBuilder
                 AppendLastUpdated(c, a);
                 break;
             case SearchParamType.Special when c.Code == "_has":
-                AppendHas(c, a, type, probedHas?.Contains(c) == true);
+                AppendHas(c, a, type, plan?.ProbedHas?.Contains(c) == true);
                 break;
             case SearchParamType.Special:
                 throw new NotSupportedException($"Search parameter '{c.Code}' of type {c.Type} is not supported.");

@@ -11,7 +11,7 @@ internal abstract partial class SqlFhirStore
         {
             var p = new SqlParams();
             // The criteria only: no sort, no cursor, no page.
-            var cmd = lease.Command(SearchSqlBuilder.Count(query, lease.Dialect, p));
+            var cmd = lease.Command(SearchSqlBuilder.Count(query, lease.Dialect, p, await SearchPlanner.PlanAsync(lease, query, page: false, ct)));
             p.BindTo(cmd);
             return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
         }

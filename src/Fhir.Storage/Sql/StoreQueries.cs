@@ -71,14 +71,14 @@ internal static class StoreQueries
         if (query.Total != TotalMode.None)
         {
             var cp = new SqlParams();
-            var count = lease.Command(SearchSqlBuilder.Count(query, lease.Dialect, cp));
+            var count = lease.Command(SearchSqlBuilder.Count(query, lease.Dialect, cp, await SearchPlanner.PlanAsync(lease, query, page: false, ct)));
             cp.BindTo(count);
             total = Convert.ToInt64(await count.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
         }
         if (query.Count <= 0) return new SearchPage([], null, total);
 
         var p = new SqlParams();
-        var cmd = lease.Command(SearchSqlBuilder.Page(query, lease.Dialect, p, await ProbedHasAsync(lease, query, ct)));
+        var cmd = lease.Command(SearchSqlBuilder.Page(query, lease.Dialect, p, await SearchPlanner.PlanAsync(lease, query, page: true, ct)));
         p.BindTo(cmd);
         var rows = new List<ResourceVersion>(Math.Min(query.Count, 64));
         var bounds = new List<SearchCursor>(Math.Min(query.Count, 64));
@@ -116,32 +116,6 @@ internal static class StoreQueries
             previous = after is null ? null : bounds.Count > 0 ? bounds[0] with { Direction = PageDirection.Backward } : after with { Direction = PageDirection.Backward };
         }
         return new SearchPage(rows, next, total) { Previous = previous };
-    }
-
-    // Inner matches above which a page checks _has per candidate target. Below it, collecting the targets of every
-    // match costs at most a few milliseconds; far above it (a common code: ~90,000 Observations at a million
-    // resources, 180 ms), checking the targets in order finds a page's worth after a few dozen.
-    private const int DenseHasRows = 10_000;
-
-    // Tests lower the threshold for their own async flow, to run the dense form on a small corpus.
-    internal static readonly AsyncLocal<int?> DenseHasRowsForTests = new();
-
-    // The top-level _has criteria of a page whose inner criterion is dense (each costs one bounded index read).
-    private static async Task<IReadOnlySet<SearchCriterion>?> ProbedHasAsync(DbLease lease, SearchQuery query, CancellationToken ct)
-    {
-        if (query.Sort.Count > 0) return null; // the whole match set is sorted anyway
-        HashSet<SearchCriterion>? dense = null;
-        foreach (var c in query.Criteria)
-        {
-            if (c.Code != "_has" || c.Values.Count != 1 || c.Values[0] is not ReverseChainSearchValue has) continue;
-            var p = new SqlParams();
-            var threshold = DenseHasRowsForTests.Value ?? DenseHasRows;
-            if (SearchSqlBuilder.CappedRows(has.Inner, threshold, lease.Dialect, p) is not { } sql) continue;
-            var cmd = lease.Command(sql);
-            p.BindTo(cmd);
-            if (Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) >= threshold) (dense ??= []).Add(c);
-        }
-        return dense;
     }
 
     /// <summary>The ids of at most <paramref name="limit"/> current, non-deleted matches.</summary>

@@ -1,0 +1,85 @@
+using Fhir.Search.Queries;
+
+namespace Fhir.Storage.Sql;
+
+/// <summary>
+/// What the store learns about a query's criteria before it writes the SQL: which criterion to drive from and
+/// which <c>_has</c> to check per candidate.
+/// </summary>
+/// <param name="Driver">The top-level criterion to drive from, when counting chose one; null to go by shape alone.</param>
+/// <param name="ProbedHas">Top-level <c>_has</c> criteria whose inner criterion matches many resources.</param>
+internal sealed record SearchPlan(SearchCriterion? Driver, IReadOnlySet<SearchCriterion>? ProbedHas);
+
+/// <summary>
+/// Bounded index counts in place of the statistics neither database keeps across index tables. The shape of a
+/// criterion (SearchSqlBuilder.Selectivity) ranks a code above a date range, but not a common code against a
+/// narrow range: <c>code=&lt;common&gt;&amp;date=lt1951</c> scanned ~60,000 Observations of the code for no match,
+/// while the range names a few hundred. Each count reads at most <see cref="Cap"/> index entries.
+/// </summary>
+internal static class SearchPlanner
+{
+    /// <summary>Entries a count reads at most: a criterion below it is small enough to drive from.</summary>
+    private const int Cap = 2_000;
+
+    /// <summary>A count this far below the cap ends the search for a smaller one.</summary>
+    private const int SmallEnough = Cap / 10;
+
+    // Inner matches above which a page checks _has per candidate target. Below it, collecting the targets of every
+    // match costs at most a few milliseconds; far above it (a common code: ~90,000 Observations at a million
+    // resources, 180 ms), checking the targets in order finds a page's worth after a few dozen.
+    private const int DenseHasRows = 10_000;
+
+    // Tests lower the threshold for their own async flow, to run the dense form on a small corpus.
+    internal static readonly AsyncLocal<int?> DenseHasRowsForTests = new();
+
+    /// <summary>The plan of <paramref name="query"/>; null when counting has nothing to add.</summary>
+    /// <param name="lease">The connection to count on.</param>
+    /// <param name="query">The search.</param>
+    /// <param name="page">True for a page (then a dense _has is probed), false for a count of all matches.</param>
+    /// <param name="ct">Cancellation.</param>
+    public static async Task<SearchPlan?> PlanAsync(DbLease lease, SearchQuery query, bool page, CancellationToken ct)
+    {
+        var driver = query.Compartment is null ? await DriverAsync(lease, query.Criteria, ct) : null;
+        var probedHas = page && query.Sort.Count == 0 ? await DenseHasAsync(lease, query.Criteria, ct) : null;
+        return driver is null && probedHas is null ? null : new SearchPlan(driver, probedHas);
+    }
+
+    private static async Task<SearchCriterion?> DriverAsync(DbLease lease, IReadOnlyList<SearchCriterion> criteria, CancellationToken ct)
+    {
+        var candidates = criteria.Where(c => SearchSqlBuilder.Selectivity(c) < SearchSqlBuilder.NeverDrives)
+            .OrderBy(SearchSqlBuilder.Selectivity).ToList();
+        if (candidates.Count < 2 || candidates[0].Code == "_id") return null;
+        SearchCriterion? best = null;
+        var bestRows = long.MaxValue;
+        foreach (var c in candidates)
+        {
+            var rows = await CountAsync(lease, c, Cap, ct);
+            if (rows is not { } n || n >= bestRows) continue;
+            best = c;
+            bestRows = n;
+            if (n < SmallEnough) break;
+        }
+        return bestRows < Cap ? best : null;
+    }
+
+    private static async Task<IReadOnlySet<SearchCriterion>?> DenseHasAsync(DbLease lease, IReadOnlyList<SearchCriterion> criteria, CancellationToken ct)
+    {
+        HashSet<SearchCriterion>? dense = null;
+        var threshold = DenseHasRowsForTests.Value ?? DenseHasRows;
+        foreach (var c in criteria)
+        {
+            if (c.Code != "_has" || c.Values.Count != 1 || c.Values[0] is not ReverseChainSearchValue has) continue;
+            if (await CountAsync(lease, has.Inner, threshold, ct) >= threshold) (dense ??= []).Add(c);
+        }
+        return dense;
+    }
+
+    private static async Task<long?> CountAsync(DbLease lease, SearchCriterion c, int cap, CancellationToken ct)
+    {
+        var p = new SqlParams();
+        if (SearchSqlBuilder.CappedRows(c, cap, lease.Dialect, p) is not { } sql) return null;
+        var cmd = lease.Command(sql);
+        p.BindTo(cmd);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
