@@ -122,6 +122,49 @@ public sealed class SqliteStoreTests : StoreTests
         Assert.Empty(await SearchIdsAsync("Observation", before1951, rare));
     }
 
+    public static TheoryData<SearchCriterion> CountedCriteria()
+    {
+        var day = (Low: new DateTime(2015, 1, 1, 0, 0, 0, DateTimeKind.Utc), High: new DateTime(2015, 1, 1, 23, 59, 59, DateTimeKind.Utc));
+        var data = new TheoryData<SearchCriterion>
+        {
+            new SearchCriterion("code", SearchParamType.Token, null, [new TokenSearchValue("L", "1", true), new TokenSearchValue(null, "2", false)]),
+            new SearchCriterion("subject", SearchParamType.Reference, null, [new ReferenceSearchValue("Patient", "a", "http://x/Patient/a")]),
+            new SearchCriterion("name", SearchParamType.String, null, [new StringSearchValue("smi")]),
+            new SearchCriterion("url", SearchParamType.Uri, null, [new UriSearchValue("http://x")]),
+            new SearchCriterion("value-quantity", SearchParamType.Quantity, null, [new QuantitySearchValue(SearchPrefix.Ge, 8, 7.5m, 8.5m, null, null)]),
+            new SearchCriterion("value-quantity", SearchParamType.Quantity, null, [new QuantitySearchValue(SearchPrefix.Le, 5.4m, 5.35m, 5.45m, "http://unitsofmeasure.org", "mg", 0.0054m, "g")]),
+            new SearchCriterion("probability", SearchParamType.Number, null, [new NumberSearchValue(SearchPrefix.Eq, 8, 7.5m, 8.5m)]),
+        };
+        foreach (var prefix in new[] { SearchPrefix.Eq, SearchPrefix.Gt, SearchPrefix.Ge, SearchPrefix.Lt, SearchPrefix.Le, SearchPrefix.Sa, SearchPrefix.Eb })
+            data.Add(new SearchCriterion("date", SearchParamType.Date, null, [new DateSearchValue(prefix, day.Low, day.High)]));
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(CountedCriteria))]
+    public async Task The_planners_counts_read_a_bounded_stretch_of_an_index(SearchCriterion criterion)
+    {
+        await WriteAsync(Create("Patient", "a"));
+        var p = new SqlParams();
+        var sql = SearchSqlBuilder.CappedRows(criterion, 2000, SqliteDialect.Instance, p);
+        Assert.NotNull(sql);
+
+        var plan = await PlanAsync(sql, p);
+
+        Assert.DoesNotContain(plan, line => line.StartsWith("SCAN i", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, line => line.EndsWith("(code=?)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_planner_does_not_count_what_it_cannot_bound()
+    {
+        var p = new SqlParams();
+        Assert.Null(SearchSqlBuilder.CappedRows(new SearchCriterion("code", SearchParamType.Token, "not", [new TokenSearchValue(null, "1", false)]), 10, SqliteDialect.Instance, p));
+        Assert.Null(SearchSqlBuilder.CappedRows(new SearchCriterion("date", SearchParamType.Date, null,
+            [new DateSearchValue(SearchPrefix.Ne, DateTime.UnixEpoch, DateTime.UnixEpoch)]), 10, SqliteDialect.Instance, p));
+        Assert.Null(SearchSqlBuilder.CappedRows(new SearchCriterion("name", SearchParamType.String, "contains", [new StringSearchValue("mi")]), 10, SqliteDialect.Instance, p));
+    }
+
     private async Task<List<string>> PlanAsync(string sql, SqlParams p)
     {
         await using var connection = new SqliteConnection(Options.ConnectionString + ";Pooling=False");

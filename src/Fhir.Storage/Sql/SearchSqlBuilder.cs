@@ -74,26 +74,118 @@ internal sealed partial class SearchSqlBuilder
     }
 
     /// <summary>
-    /// The number of index rows <paramref name="c"/> (an indexed criterion) matches, counted up to
-    /// <paramref name="cap"/>: a bounded read of its (code, value...) index, which tells a criterion that names a
-    /// few resources from one that names tens of thousands without the statistics neither database keeps across
-    /// index tables. Null when the criterion is of a kind this cannot count.
+    /// About how many index rows <paramref name="c"/> matches, counted up to <paramref name="cap"/>: one bounded read
+    /// of the (code, value...) index per value, which tells a criterion that names a few resources from one that
+    /// names tens of thousands. An estimate: a range is read on the one column that bounds it (a date `ge` as its
+    /// end at or after the start). Null when the criterion has no such read (negations, :contains, `ne`, `ap`...):
+    /// an unbounded count could cost more than the search.
     /// </summary>
     public static string? CappedRows(SearchCriterion c, int cap, SqlDialect dialect, SqlParams parameters)
     {
-        if (c.Type is SearchParamType.Special or SearchParamType.Composite || c.Modifier is "not" or "missing" or "text" or "contains") return null;
-        if (c.Values.Count == 0 || c.Values.Any(v => v is MissingSearchValue or ChainSearchValue)) return null;
+        if (c.Values.Count == 0 || c.Type is SearchParamType.Special or SearchParamType.Composite || IndexTables.For(c.Type) is not { } table) return null;
+        if (c.Modifier is not null && !(c.Type == SearchParamType.Reference && char.IsAsciiLetterUpper(c.Modifier[0])) && !(c.Type == SearchParamType.Uri && c.Modifier == "below")) return null;
         var b = new SearchSqlBuilder(dialect, parameters);
-        b.sql.Append("SELECT COUNT(*) FROM (SELECT 1 FROM ").Append(IndexTables.For(c.Type)!.Name).Append(" i WHERE i.code = ").Append(parameters.Add(c.Code)).Append(" AND (");
-        for (var i = 0; i < c.Values.Count; i++)
+        var code = parameters.Add(c.Code);
+        b.sql.Append("SELECT COUNT(*) FROM (");
+        var branches = 0;
+        bool Branch()
         {
-            if (i > 0) b.sql.Append(" OR ");
-            b.sql.Append('(');
-            b.AppendValue(c, c.Values[i], "i");
-            b.sql.Append(')');
+            b.sql.Append(branches++ == 0 ? "" : " UNION ALL ").Append("SELECT 1 FROM ").Append(table.Name).Append(" i WHERE i.code = ").Append(code).Append(" AND ");
+            return true;
         }
-        b.sql.Append(") LIMIT ").Append(parameters.Add((long)cap)).Append(") n");
+        foreach (var value in c.Values)
+        {
+            var bounded = value switch
+            {
+                TokenSearchValue { Code: not null } t => Branch() && b.Estimate(t),
+                ReferenceSearchValue r => (r.TargetId is null || (Branch() && b.Estimate(c.Modifier, r with { Url = null })))
+                    && (r.Url is null || (Branch() && b.Estimate(c.Modifier, r with { TargetId = null }))),
+                StringSearchValue { Value.Length: > 0 } str => Branch() && b.Estimate(str),
+                UriSearchValue u => Branch() && b.Estimate(c.Modifier, u),
+                DateSearchValue d => Branch() && b.EstimateRange(d.Prefix, "i.low", "i.high", true, dialect.Instant(SqlDialect.AsUtc(d.LowUtc)), dialect.Instant(SqlDialect.AsUtc(d.HighUtc))),
+                NumberSearchValue n => Branch() && b.EstimateRange(n.Prefix, "i.low", "i.high", false, dialect.Number(n.Low), dialect.Number(n.High)),
+                QuantitySearchValue q => Branch() && b.Estimate(q),
+                _ => false,
+            };
+            if (!bounded) return null;
+        }
+        b.sql.Append(" LIMIT ").Append(parameters.Add((long)cap)).Append(") n");
         return b.sql.ToString();
+    }
+
+    private bool Estimate(TokenSearchValue t)
+    {
+        AppendToken(null, t, "i");
+        return true;
+    }
+
+    private bool Estimate(string? modifier, ReferenceSearchValue r)
+    {
+        AppendReference(modifier, r, "i");
+        return true;
+    }
+
+    private bool Estimate(StringSearchValue s)
+    {
+        AppendPrefix("i.norm", s.Value);
+        return true;
+    }
+
+    private bool Estimate(string? modifier, UriSearchValue u)
+    {
+        if (modifier == "below") AppendPrefix("i.uri", u.Uri);
+        else sql.Append("i.uri = ").Append(p.Add(u.Uri));
+        return true;
+    }
+
+    private bool Estimate(QuantitySearchValue q)
+    {
+        if (q.CanonicalUnit is not null && q.CanonicalValue is { } cv)
+        {
+            var (lo, hi) = IndexTables.CanonicalRange(q.Value, q.Low, q.High, cv);
+            sql.Append("i.canonical_unit = ").Append(p.Add(q.CanonicalUnit)).Append(" AND ");
+            return EstimateRange(q.Prefix, "i.canonical_low", "i.canonical_high", false, dialect.Number(lo), dialect.Number(hi));
+        }
+        return EstimateRange(q.Prefix, "i.low", "i.high", false, dialect.Number(q.Low), dialect.Number(q.High));
+    }
+
+    // The range comparison on the one column an index bounds it by (a superset where the end has an index of its own,
+    // as dates do; numbers and quantities, whose ranges are a precision wide, are read by their start); false for ne
+    // and ap.
+    private bool EstimateRange(SearchPrefix prefix, string low, string high, bool highIndexed, object searchLow, object searchHigh)
+    {
+        if (!highIndexed)
+        {
+            switch (prefix)
+            {
+                case SearchPrefix.Gt or SearchPrefix.Ge:
+                    sql.Append(low).Append(" >= ").Append(p.Add(searchLow));
+                    return true;
+                case SearchPrefix.Eb:
+                    sql.Append(low).Append(" < ").Append(p.Add(searchLow));
+                    return true;
+            }
+        }
+        switch (prefix)
+        {
+            case SearchPrefix.Eq:
+                sql.Append(low).Append(" >= ").Append(p.Add(searchLow)).Append(" AND ").Append(low).Append(" <= ").Append(p.Add(searchHigh));
+                return true;
+            case SearchPrefix.Gt or SearchPrefix.Ge:
+                sql.Append(high).Append(" >= ").Append(p.Add(searchLow));
+                return true;
+            case SearchPrefix.Sa:
+                sql.Append(low).Append(" > ").Append(p.Add(searchHigh));
+                return true;
+            case SearchPrefix.Lt or SearchPrefix.Le:
+                sql.Append(low).Append(" <= ").Append(p.Add(searchHigh));
+                return true;
+            case SearchPrefix.Eb:
+                sql.Append(high).Append(" < ").Append(p.Add(searchLow));
+                return true;
+            default:
+                return false;
+        }
     }
 
     /// <summary>The ids of at most <paramref name="limit"/> matches.</summary>
