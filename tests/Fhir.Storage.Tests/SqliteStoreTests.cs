@@ -59,6 +59,9 @@ public sealed class SqliteStoreTests : StoreTests
             // The code drives; the others are probes per candidate, on the (res_key, code) indexes.
             { "code and date range", new SearchQuery("Observation", [code, Date(SearchPrefix.Ge), Date(SearchPrefix.Lt)]) },
             { "date range then code", new SearchQuery("Observation", [Date(SearchPrefix.Ge), code]) },
+            // A date that drives reads each half of ge/le from its own index.
+            { "date ge alone", new SearchQuery("Observation", [Date(SearchPrefix.Ge)]) },
+            { "date le alone", new SearchQuery("Observation", [Date(SearchPrefix.Le)]) },
             { "code and quantity", new SearchQuery("Observation", [code,
                 new SearchCriterion("value-quantity", SearchParamType.Quantity, null, [new QuantitySearchValue(SearchPrefix.Ge, 8, 7.5m, 8.5m, null, null)])]) },
             { "code and composite", new SearchQuery("Observation", [code, composite]) },

@@ -48,10 +48,13 @@ internal static class SearchPlanner
     {
         var candidates = criteria.Where(c => SearchSqlBuilder.Selectivity(c) < SearchSqlBuilder.NeverDrives)
             .OrderBy(SearchSqlBuilder.Selectivity).ToList();
-        if (candidates.Count < 2 || candidates[0].Code == "_id") return null;
+        if (candidates.Count < 2) return null;
+        // What the shape would pick, when it is not one a count could compare (an id list, a composite, a chain)
+        // and is selective by kind, stays.
+        if (!SearchSqlBuilder.DrivesBounded(candidates[0]) && SearchSqlBuilder.Selectivity(candidates[0]) <= 2) return null;
         SearchCriterion? best = null;
         var bestRows = long.MaxValue;
-        foreach (var c in candidates)
+        foreach (var c in candidates.Where(SearchSqlBuilder.DrivesBounded))
         {
             var rows = await CountAsync(lease, c, Cap, ct);
             if (rows is not { } n || n >= bestRows) continue;

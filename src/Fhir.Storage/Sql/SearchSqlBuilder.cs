@@ -389,6 +389,11 @@ internal sealed partial class SearchSqlBuilder
             first = false;
             AppendReferenceBranches(c, code, a);
         }
+        else if (positives > 0 && c.Type == SearchParamType.Date && c.Modifier is null && !probe && dialect.SplitsOrBranches)
+        {
+            first = false;
+            AppendDateBranches(c, code, a);
+        }
         else if (positives > 0)
         {
             first = false;
@@ -527,6 +532,56 @@ internal sealed partial class SearchSqlBuilder
         }
         sql.Append(')');
     }
+
+    // A date criterion that drives, as one UNION ALL branch per value and per half of ge/le: `ge` is "ends after the
+    // range, or lies within it", and SQLite read every date row of the code for the OR; each half alone is a
+    // bounded stretch of the (code, high) or the (code, low) index. SQLite only (SqlDialect.SplitsOrBranches).
+    private void AppendDateBranches(SearchCriterion c, string code, string a)
+    {
+        sql.Append(a).Append(".res_key IN (");
+        var first = true;
+        void Branch(DateSearchValue d)
+        {
+            sql.Append(first ? "" : " UNION ALL ").Append("SELECT i.res_key FROM ").Append(IndexTables.Date.Name).Append(" i WHERE i.code = ").Append(code).Append(" AND ");
+            first = false;
+            AppendDate(d, "i.low", "i.high");
+        }
+        for (var v = 0; v < c.Values.Count; v++)
+        {
+            if (c.Values[v] is MissingSearchValue) continue;
+            if (c.Values[v] is not DateSearchValue d) throw WrongValue(c, v);
+            switch (d.Prefix)
+            {
+                case SearchPrefix.Ge:
+                    Branch(d with { Prefix = SearchPrefix.Gt });
+                    Branch(d with { Prefix = SearchPrefix.Eq });
+                    break;
+                case SearchPrefix.Le:
+                    Branch(d with { Prefix = SearchPrefix.Lt });
+                    Branch(d with { Prefix = SearchPrefix.Eq });
+                    break;
+                default:
+                    Branch(d);
+                    break;
+            }
+        }
+        sql.Append(')');
+    }
+
+    /// <summary>
+    /// True when <paramref name="c"/>, driving, reads a bounded stretch of an index, so that a small count
+    /// (SearchPlanner) makes it a good driver. Number and quantity ranges have no index on their end, and a
+    /// quantity compares canonically or as written (an OR): as drivers they may read every row of their code.
+    /// </summary>
+    internal static bool DrivesBounded(SearchCriterion c) => c.Modifier is null && c.Values.Count > 0 && c.Type switch
+    {
+        SearchParamType.Token => c.Values.All(v => v is TokenSearchValue { Code: not null }),
+        SearchParamType.Reference => c.Values.All(v => v is ReferenceSearchValue),
+        SearchParamType.String => c.Values.All(v => v is StringSearchValue { Value.Length: > 0 }),
+        SearchParamType.Uri => true,
+        SearchParamType.Date => c.Values.All(v => v is DateSearchValue { Prefix: not (SearchPrefix.Ne or SearchPrefix.Ap) }),
+        _ => false,
+    };
 
     private void AppendReference(string? modifier, ReferenceSearchValue r, string i)
     {
