@@ -62,7 +62,7 @@ internal sealed partial class SearchSqlBuilder
                     .Append(ps).Append(".res_key = ").Append(px).Append(".res_key AND ").Append(ps).Append(".deleted = FALSE AND ")
                     .Append(dialect.Unindexed(ps + ".res_type")).Append(" = ").Append(p.Add(has.SourceType));
                 AppendCriteria([has.Inner], ps, has.SourceType, driven: true);
-                sql.Append(')');
+                sql.Append(dialect.ProbeFence).Append(')');
                 continue;
             }
             var x = "x" + aliases;
@@ -118,6 +118,6 @@ internal sealed partial class SearchSqlBuilder
             }
             sql.Append(')');
         }
-        sql.Append("))");
+        sql.Append(')').Append(probe ? dialect.ProbeFence : "").Append(')');
     }
 }

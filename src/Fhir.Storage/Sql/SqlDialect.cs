@@ -80,6 +80,13 @@ internal abstract class SqlDialect
     /// </summary>
     public virtual string SkipLocked => "";
 
+    /// <summary>
+    /// What a probe (a correlated EXISTS checked per candidate) ends with so that it stays one: PostgreSQL turns an
+    /// EXISTS into a semi-join over every row it could match (a _has over a common code joined 93,000 Observations
+    /// to find 21 Patients: 281 ms, against 17 ms probing), unless the subquery has an OFFSET.
+    /// </summary>
+    public virtual string ProbeFence => "";
+
     /// <summary>Treats an unspecified <see cref="DateTime.Kind"/> as UTC, as the index and query models promise.</summary>
     public static DateTime AsUtc(DateTime value) =>
         value.Kind == DateTimeKind.Utc ? value
