@@ -118,6 +118,6 @@ internal sealed partial class SearchSqlBuilder
             }
             sql.Append(')');
         }
-        sql.Append(')').Append(probe ? dialect.ProbeFence : "").Append(')');
+        sql.Append("))");
     }
 }

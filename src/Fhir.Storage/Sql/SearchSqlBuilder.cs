@@ -411,7 +411,7 @@ internal sealed partial class SearchSqlBuilder
                 AppendValue(c, c.Values[i], "i");
                 sql.Append(')');
             }
-            sql.Append(')').Append(probe && c.Modifier != "not" ? dialect.ProbeFence : "").Append(')');
+            sql.Append("))");
         }
 
         for (var i = 0; i < c.Values.Count; i++)
@@ -420,7 +420,7 @@ internal sealed partial class SearchSqlBuilder
             if (!first) sql.Append(" OR ");
             first = false;
             sql.Append(m.Missing ? "NOT EXISTS (SELECT 1 FROM " + table.Name + " i WHERE i.res_key = " + a + ".res_key AND i.code = " + code + ")"
-                : probe ? "EXISTS (SELECT 1 FROM " + table.Name + " i WHERE i.res_key = " + a + ".res_key AND " + dialect.Unindexed("i.code") + " = " + code + dialect.ProbeFence + ")"
+                : probe ? "EXISTS (SELECT 1 FROM " + table.Name + " i WHERE i.res_key = " + a + ".res_key AND " + dialect.Unindexed("i.code") + " = " + code + ")"
                 : a + ".res_key IN (SELECT i.res_key FROM " + table.Name + " i WHERE i.code = " + code + ")");
         }
         sql.Append(')');

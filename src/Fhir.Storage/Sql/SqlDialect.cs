@@ -81,9 +81,11 @@ internal abstract class SqlDialect
     public virtual string SkipLocked => "";
 
     /// <summary>
-    /// What a probe (a correlated EXISTS checked per candidate) ends with so that it stays one: PostgreSQL turns an
-    /// EXISTS into a semi-join over every row it could match (a _has over a common code joined 93,000 Observations
-    /// to find 21 Patients: 281 ms, against 17 ms probing), unless the subquery has an OFFSET.
+    /// What a _has probe (a correlated EXISTS checked per candidate target) ends with so that it stays one:
+    /// PostgreSQL turns an EXISTS into a semi-join over every row it could match (a _has over a common code joined
+    /// 93,000 Observations to find 21 Patients: 281 ms, against 17 ms probing), unless the subquery has an OFFSET.
+    /// The probes of plain criteria go without it: there PostgreSQL's merge of the driver with the resources in
+    /// key order, stopping at the page, is the better plan (12 ms against 576 ms for a code and a year).
     /// </summary>
     public virtual string ProbeFence => "";
 
