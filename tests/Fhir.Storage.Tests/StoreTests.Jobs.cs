@@ -120,6 +120,31 @@ public abstract partial class StoreTests
     }
 
     [Fact]
+    public async Task Replacing_all_rows_keeps_what_is_unchanged_drops_what_is_gone_and_adds_what_is_new()
+    {
+        await WriteAsync(Create("Patient", "a", T0, Token("identifier", "urn:sys", "1"), Token("gene", null, "old"), Str("smith", "Smith")));
+        await WriteAsync(Create("Patient", "b", T0, Token("identifier", "urn:sys", "2")));
+        var read = await Store.ReadCurrentAsync("Patient", 0, 10);
+
+        Assert.True(await Store.ReplaceIndexAsync(
+        [
+            new ReindexedResource(read[0].Key, read[0].VersionSeq, [Token("identifier", "urn:sys", "1"), Token("gene", null, "new"), Token("gene", null, "new")]),
+            new ReindexedResource(read[1].Key, read[1].VersionSeq, [Token("identifier", "urn:sys", "2"), Str("jones", "Jones")]),
+        ], null, null, T0));
+
+        Assert.Equal(["a"], await SearchIdsAsync("Patient", TokenCriterion("identifier", null, new TokenSearchValue("urn:sys", "1", true))));
+        Assert.Equal(["b"], await SearchIdsAsync("Patient", TokenCriterion("identifier", null, new TokenSearchValue("urn:sys", "2", true))));
+        Assert.Equal(["a"], await SearchIdsAsync("Patient", TokenCriterion("gene", null, new TokenSearchValue(null, "new", false))));
+        Assert.Empty(await SearchIdsAsync("Patient", TokenCriterion("gene", null, new TokenSearchValue(null, "old", false))));
+        Assert.Empty(await SearchIdsAsync("Patient", Name("smith")));
+        Assert.Equal(["b"], await SearchIdsAsync("Patient", Name("jones")));
+        // The duplicate row went in twice, and both go when the value goes.
+        Assert.True(await Store.ReplaceIndexAsync([new ReindexedResource(read[0].Key, read[0].VersionSeq, [])], ["gene"], null, T0));
+        Assert.Empty(await SearchIdsAsync("Patient", TokenCriterion("gene", null, new TokenSearchValue(null, "new", false))));
+        Assert.Equal(["a"], await SearchIdsAsync("Patient", TokenCriterion("identifier", null, new TokenSearchValue("urn:sys", "1", true))));
+    }
+
+    [Fact]
     public async Task Replacing_all_rows_of_a_resource_whose_version_moved_on_leaves_it_alone()
     {
         await WriteAsync(Create("Patient", "a", T0, Token("identifier", "urn:sys", "1")));

@@ -13,8 +13,9 @@ internal sealed partial class SqliteFhirStore
     private const int MaxReindexRows = 16;
 
     private static readonly string[] SelectSeqSql = ["SELECT res_key, version_seq FROM resource WHERE res_key IN (SELECT value FROM json_each(@p0))"];
-    private static readonly string[] DeleteAllRowsSql = [.. IndexTables.All.Select(t => $"DELETE FROM {t.Name} WHERE res_key IN (SELECT value FROM json_each(@p0))")];
-    private static readonly string[] DeleteCodeRowsSql = [.. IndexTables.All.Select(t => $"DELETE FROM {t.Name} WHERE res_key IN (SELECT value FROM json_each(@p0)) AND code IN (SELECT value FROM json_each(@p1))")];
+    private static readonly string[] SelectRowsSql = [.. IndexTables.All.Select(t => $"SELECT rowid, res_key, {string.Join(", ", t.Columns)} FROM {t.Name} WHERE res_key IN (SELECT value FROM json_each(@p0))")];
+    private static readonly string[] SelectCodeRowsSql = [.. IndexTables.All.Select(t => $"SELECT rowid, res_key, {string.Join(", ", t.Columns)} FROM {t.Name} WHERE res_key IN (SELECT value FROM json_each(@p0)) AND code IN (SELECT value FROM json_each(@p1))")];
+    private static readonly string[] DeleteRowsSql = [.. IndexTables.All.Select(t => $"DELETE FROM {t.Name} WHERE rowid IN (SELECT value FROM json_each(@p0))")];
     private static readonly Dictionary<(int Table, int Rows), string> ReindexInserts = CreateReindexInserts();
 
     protected override Task ReplaceIndexRowsAsync(
@@ -35,16 +36,9 @@ internal sealed partial class SqliteFhirStore
 
         var keys = JsonArray(keep.Select(r => r.Key.ToString(CultureInfo.InvariantCulture)));
         var codeList = codes is null ? null : JsonArray(codes.Select(c => System.Text.Json.JsonSerializer.Serialize(c)));
-        foreach (var table in IndexTables.All)
-        {
-            var delete = codeList is null ? link.Statement(DeleteAllRowsSql[table.Ordinal], 1) : link.Statement(DeleteCodeRowsSql[table.Ordinal], 2);
-            delete.Parameters[0].Value = keys;
-            if (codeList is not null) delete.Parameters[1].Value = codeList;
-            delete.ExecuteNonQuery();
-        }
 
-        // Rows by table: (key, column values).
-        var rows = new List<(long Key, object?[] Values)>[IndexTables.All.Length];
+        // The rows each resource should have, by table: (key, column values).
+        var wanted = new Dictionary<long, List<object?[]>>[IndexTables.All.Length];
         foreach (var resource in keep)
         {
             foreach (var value in resource.Index)
@@ -52,33 +46,72 @@ internal sealed partial class SqliteFhirStore
                 var table = IndexTables.For(value);
                 var row = new object?[table.Columns.Length];
                 IndexTables.Fill(value, SqliteDialect.Instance, row);
-                (rows[table.Ordinal] ??= []).Add((resource.Key, row));
+                var byKey = wanted[table.Ordinal] ??= [];
+                if (!byKey.TryGetValue(resource.Key, out var list)) byKey[resource.Key] = list = [];
+                list.Add(row);
             }
         }
+
+        // Only the difference is written, as updates do (SqliteWriteSession.ReplaceRows): the writer is a full
+        // reindex's bottleneck, and most rows come out as they were (a reindex of every parameter rewrote ~30 rows
+        // per Observation to change none). Reading the batch's rows back is cheap next to rewriting them.
         foreach (var table in IndexTables.All)
         {
-            var list = rows[table.Ordinal];
-            if (list is null) continue;
-            var width = table.Columns.Length + 1;
-            var at = 0;
-            while (at < list.Count)
+            var want = wanted[table.Ordinal];
+            var stale = new List<long>();
+            var read = codeList is null ? link.Statement(SelectRowsSql[table.Ordinal], 1) : link.Statement(SelectCodeRowsSql[table.Ordinal], 2);
+            read.Parameters[0].Value = keys;
+            if (codeList is not null) read.Parameters[1].Value = codeList;
+            var width = table.Columns.Length;
+            using (var reader = read.ExecuteReader())
             {
-                var n = MaxReindexRows;
-                while (n > list.Count - at) n >>= 1;
-                var cmd = link.Statement(ReindexInserts[(table.Ordinal, n)], n * width);
-                var p = cmd.Parameters;
-                var i = 0;
-                for (var r = at; r < at + n; r++)
+                var old = new object?[width];
+                while (reader.Read())
                 {
-                    var (key, values) = list[r];
-                    p[i++].Value = key;
-                    foreach (var v in values) p[i++].Value = v ?? DBNull.Value;
+                    for (var c = 0; c < width; c++) old[c] = reader.IsDBNull(c + 2) ? null : reader.GetValue(c + 2);
+                    var match = -1;
+                    if (want is not null && want.TryGetValue(reader.GetInt64(1), out var rows))
+                    {
+                        for (var w = 0; w < rows.Count && match < 0; w++)
+                        {
+                            if (SqliteWriteSession.SameRow(old, rows[w])) match = w;
+                        }
+                        if (match >= 0) rows.RemoveAt(match); // already there: neither deleted nor inserted
+                    }
+                    if (match < 0) stale.Add(reader.GetInt64(0));
                 }
-                cmd.ExecuteNonQuery();
-                at += n;
             }
+            if (stale.Count > 0)
+            {
+                var delete = link.Statement(DeleteRowsSql[table.Ordinal], 1);
+                delete.Parameters[0].Value = JsonArray(stale.Select(k => k.ToString(CultureInfo.InvariantCulture)));
+                delete.ExecuteNonQuery();
+            }
+            if (want is not null) InsertRows(link, table, [.. want.SelectMany(kv => kv.Value.Select(v => (kv.Key, v)))]);
         }
         return Task.CompletedTask;
+    }
+
+    private static void InsertRows(SqliteLink link, IndexTable table, List<(long Key, object?[] Values)> list)
+    {
+        var width = table.Columns.Length + 1;
+        var at = 0;
+        while (at < list.Count)
+        {
+            var n = MaxReindexRows;
+            while (n > list.Count - at) n >>= 1;
+            var cmd = link.Statement(ReindexInserts[(table.Ordinal, n)], n * width);
+            var p = cmd.Parameters;
+            var i = 0;
+            for (var r = at; r < at + n; r++)
+            {
+                var (key, values) = list[r];
+                p[i++].Value = key;
+                foreach (var v in values) p[i++].Value = v ?? DBNull.Value;
+            }
+            cmd.ExecuteNonQuery();
+            at += n;
+        }
     }
 
     private static string JsonArray(IEnumerable<string> items) => "[" + string.Join(",", items) + "]";

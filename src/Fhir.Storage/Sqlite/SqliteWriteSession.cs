@@ -175,7 +175,7 @@ internal sealed class SqliteWriteSession(SqliteFhirStore store, SqliteLink link)
     }
 
     // Column values as stored and as IndexTables.Fill makes them: strings, long (instants), double (numbers), null.
-    private static bool SameRow(object?[] stored, object?[] wanted)
+    internal static bool SameRow(object?[] stored, object?[] wanted)
     {
         for (var c = 0; c < stored.Length; c++)
         {
