@@ -68,7 +68,7 @@ internal sealed partial class SqliteFhirStore
                 var old = new object?[width];
                 while (reader.Read())
                 {
-                    for (var c = 0; c < width; c++) old[c] = reader.IsDBNull(c + 2) ? null : reader.GetValue(c + 2);
+                    for (var c = 0; c < width; c++) old[c] = reader.GetValue(c + 2) is var v and not DBNull ? v : null; // one type check per value, not two
                     var match = -1;
                     if (want is not null && want.TryGetValue(reader.GetInt64(1), out var rows))
                     {

@@ -155,7 +155,7 @@ internal sealed class SqliteWriteSession(SqliteFhirStore store, SqliteLink link)
             var old = new object?[width];
             while (reader.Read())
             {
-                for (var c = 0; c < width; c++) old[c] = reader.IsDBNull(c + 1) ? null : reader.GetValue(c + 1);
+                for (var c = 0; c < width; c++) old[c] = reader.GetValue(c + 1) is var v and not DBNull ? v : null; // one type check per value, not two
                 var match = -1;
                 for (var w = 0; w < wanted.Count && match < 0; w++)
                 {
