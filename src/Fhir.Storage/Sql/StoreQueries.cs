@@ -68,17 +68,19 @@ internal static class StoreQueries
     public static async Task<SearchPage> SearchAsync(DbLease lease, SearchQuery query, CancellationToken ct)
     {
         long? total = null;
+        // One plan for both statements: the count drives from the same criterion, but needs no probed _has.
+        var plan = await SearchPlanner.PlanAsync(lease, query, page: query.Count > 0, ct);
         if (query.Total != TotalMode.None)
         {
             var cp = new SqlParams();
-            var count = lease.Command(SearchSqlBuilder.Count(query, lease.Dialect, cp, await SearchPlanner.PlanAsync(lease, query, page: false, ct)));
+            var count = lease.Command(SearchSqlBuilder.Count(query, lease.Dialect, cp, plan is null ? null : plan with { ProbedHas = null }));
             cp.BindTo(count);
             total = Convert.ToInt64(await count.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
         }
         if (query.Count <= 0) return new SearchPage([], null, total);
 
         var p = new SqlParams();
-        var cmd = lease.Command(SearchSqlBuilder.Page(query, lease.Dialect, p, await SearchPlanner.PlanAsync(lease, query, page: true, ct)));
+        var cmd = lease.Command(SearchSqlBuilder.Page(query, lease.Dialect, p, plan));
         p.BindTo(cmd);
         var rows = new List<ResourceVersion>(Math.Min(query.Count, 64));
         var bounds = new List<SearchCursor>(Math.Min(query.Count, 64));
