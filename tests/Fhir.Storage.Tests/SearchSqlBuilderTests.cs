@@ -60,6 +60,26 @@ public sealed class SearchSqlBuilderTests
     }
 
     [Fact]
+    public void An_unsorted_PostgreSQL_page_reads_its_driver_in_key_order_and_probes_the_rest()
+    {
+        var code = new SearchCriterion("code", SearchParamType.Token, null, [new TokenSearchValue("L", "1", true)]);
+        var value = new SearchCriterion("value-quantity", SearchParamType.Quantity, null, [new QuantitySearchValue(SearchPrefix.Ge, 8, 7.5m, 8.5m, null, null)]);
+        var query = new SearchQuery("Observation", [value, code]);
+
+        var postgres = SearchSqlBuilder.Page(query, Fhir.Storage.Postgres.PostgresDialect.Instance, new SqlParams());
+        var sqlite = SearchSqlBuilder.Page(query, SqliteDialect.Instance, new SqlParams());
+
+        Assert.StartsWith("SELECT r.res_key, v.res_type, v.res_id, v.version, v.last_updated, v.method, v.json FROM (SELECT DISTINCT i.res_key FROM idx_token i", postgres, StringComparison.Ordinal);
+        Assert.Contains("EXISTS (SELECT 1 FROM idx_quantity", postgres, StringComparison.Ordinal);
+        Assert.Contains("ORDER BY d.res_key LIMIT", postgres, StringComparison.Ordinal);
+        Assert.DoesNotContain("idx_token i WHERE i.res_key", postgres, StringComparison.Ordinal); // the driver is not probed again
+        Assert.DoesNotContain("DISTINCT", sqlite, StringComparison.Ordinal);
+        // A sorted page or a compartment keeps the IN form.
+        Assert.DoesNotContain("DISTINCT", SearchSqlBuilder.Page(query with { Sort = [new SortKey("_id", SearchParamType.Special, SortDirection.Ascending)] },
+            Fhir.Storage.Postgres.PostgresDialect.Instance, new SqlParams()), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Only_SQLite_gets_the_index_hints()
     {
         var query = new SearchQuery("Patient", [new SearchCriterion("name", SearchParamType.String, null, [new StringSearchValue("a")])]);

@@ -14,6 +14,8 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override string ProbeFence => " OFFSET 0";
 
+    public override bool DrivesByJoin => true;
+
     public static readonly PostgresDialect Instance = new();
 
     private PostgresDialect()

@@ -36,7 +36,17 @@ internal sealed partial class SearchSqlBuilder
     {
         var b = new SearchSqlBuilder(dialect, parameters) { plan = plan };
         var backward = query.After?.Direction == PageDirection.Backward;
-        if (query.Sort.Count == 0)
+        if (b.JoinedDriver(query) is { } driver)
+        {
+            b.joinedDriver = driver;
+            b.sql.Append("SELECT r.res_key, ").Append(VersionColumns).Append(" FROM ");
+            b.AppendJoinedDriver(driver);
+            b.sql.Append(" JOIN resource r ON r.res_key = d.res_key JOIN resource_version v ON v.seq = r.version_seq WHERE ");
+            b.AppendWhere(query);
+            if (query.After is { } after) b.sql.Append(" AND d.res_key ").Append(backward ? "< " : "> ").Append(parameters.Add(after.Key));
+            b.sql.Append(" ORDER BY d.res_key").Append(backward ? " DESC" : "");
+        }
+        else if (query.Sort.Count == 0)
         {
             b.sql.Append("SELECT r.res_key, ").Append(VersionColumns)
                 .Append(" FROM resource r JOIN resource_version v ON v.seq = r.version_seq WHERE ");

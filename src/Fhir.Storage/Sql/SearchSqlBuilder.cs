@@ -66,6 +66,7 @@ internal sealed partial class SearchSqlBuilder
     private readonly DateTime nowUtc = DateTime.UtcNow;
     private int aliases;
     private SearchPlan? plan;
+    private SearchCriterion? joinedDriver;
 
     private SearchSqlBuilder(SqlDialect dialect, SqlParams parameters)
     {
@@ -234,9 +235,40 @@ internal sealed partial class SearchSqlBuilder
         var driver = driven ? -1 : Driver(criteria);
         for (var i = 0; i < criteria.Count; i++)
         {
+            if (ReferenceEquals(criteria[i], joinedDriver)) continue; // already the page's FROM (Page)
             sql.Append(" AND ");
             AppendCriterion(criteria[i], a, type, probe: (driven || criteria.Count > 1) && i != driver);
         }
+    }
+
+    /// <summary>
+    /// The criterion an unsorted page of <paramref name="query"/> reads as its joined driver
+    /// (<see cref="SqlDialect.DrivesByJoin"/>): a positive criterion on one index table; null for any other.
+    /// </summary>
+    private SearchCriterion? JoinedDriver(SearchQuery query)
+    {
+        if (!dialect.DrivesByJoin || query.Compartment is not null || query.Sort.Count > 0) return null;
+        var at = Driver(query.Criteria);
+        if (at < 0) return null;
+        var c = query.Criteria[at];
+        if (c.Type is SearchParamType.Special or SearchParamType.Composite || c.Modifier is "not" or "missing") return null;
+        if (c.Values.Count == 0 || c.Values.Any(v => v is MissingSearchValue or ChainSearchValue)) return null;
+        CheckModifier(c);
+        return c;
+    }
+
+    // FROM (SELECT DISTINCT i.res_key FROM idx_x i WHERE <the driver's values>) d
+    private void AppendJoinedDriver(SearchCriterion c)
+    {
+        sql.Append("(SELECT DISTINCT i.res_key FROM ").Append(IndexTables.For(c.Type)!.Name).Append(" i WHERE i.code = ").Append(p.Add(c.Code)).Append(" AND (");
+        for (var v = 0; v < c.Values.Count; v++)
+        {
+            if (v > 0) sql.Append(" OR ");
+            sql.Append('(');
+            AppendValue(c, c.Values[v], "i");
+            sql.Append(')');
+        }
+        sql.Append(")) d");
     }
 
     /// <summary>

@@ -75,6 +75,15 @@ internal abstract class SqlDialect
     public virtual bool SplitsOrBranches => false;
 
     /// <summary>
+    /// True when an unsorted page reads its driving criterion as a joined <c>SELECT DISTINCT res_key</c> in key
+    /// order rather than as <c>res_key IN (...)</c> (PostgreSQL): an index on (code, value..., res_key) then yields
+    /// the page in order and the plan stops after it, where PostgreSQL planned the IN as a hash of every match and
+    /// a sort whenever it underestimated the matches (a code with a value-quantity: 96-191 ms against 1.4 ms).
+    /// SQLite does not know a joined subquery's order and would sort it all.
+    /// </summary>
+    public virtual bool DrivesByJoin => false;
+
+    /// <summary>
     /// What a subquery that picks a row to claim ends with so that concurrent claimers take different
     /// rows (PostgreSQL: <c>FOR UPDATE SKIP LOCKED</c>); empty where writers are serialised anyway (SQLite).
     /// </summary>
