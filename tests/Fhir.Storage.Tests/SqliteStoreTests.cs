@@ -168,22 +168,6 @@ public sealed class SqliteStoreTests : StoreTests
         Assert.Null(SearchSqlBuilder.CappedRows(new SearchCriterion("name", SearchParamType.String, "contains", [new StringSearchValue("mi")]), 10, SqliteDialect.Instance, p));
     }
 
-    [Fact]
-    public async Task A_dense_chain_probes_each_candidates_own_reference_rows()
-    {
-        await WriteAsync(Create("Patient", "a"));
-        var name = new SearchCriterion("name", SearchParamType.String, null, [new StringSearchValue("smith")]);
-        var chain = new SearchCriterion("subject", SearchParamType.Reference, null, [new ChainSearchValue(["Patient"], name)]);
-        var p = new SqlParams();
-        var sql = SearchSqlBuilder.Page(new SearchQuery("Observation", [chain]), SqliteDialect.Instance, p, new SearchPlan(null, new HashSet<SearchCriterion> { chain }));
-
-        var plan = await PlanAsync(sql, p);
-
-        Assert.Contains(plan, line => line.Contains("ix_reference_res", StringComparison.Ordinal));
-        Assert.DoesNotContain(plan, line => line.Contains("ix_reference_key", StringComparison.Ordinal));
-        Assert.DoesNotContain(plan, line => line.EndsWith("(code=?)", StringComparison.Ordinal));
-    }
-
     private async Task<List<string>> PlanAsync(string sql, SqlParams p)
     {
         await using var connection = new SqliteConnection(Options.ConnectionString + ";Pooling=False");

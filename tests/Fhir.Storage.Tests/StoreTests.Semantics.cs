@@ -28,12 +28,9 @@ public abstract partial class StoreTests
         Assert.Equal(["ob1", "ob2"], await ObservationsAsync(new SearchCriterion(Cnv + "$0", SearchParamType.Token, "missing", [new MissingSearchValue(false)])));
     }
 
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)] // the form a page takes when the chain reaches many references: a probe per candidate
-    public async Task A_chain_matches_references_to_current_resources_that_satisfy_the_inner_criterion(bool dense)
+    [Fact]
+    public async Task A_chain_matches_references_to_current_resources_that_satisfy_the_inner_criterion()
     {
-        Fhir.Storage.Sql.SearchPlanner.DenseHasRowsForTests.Value = dense ? 1 : null;
         await WriteLinkedCorpusAsync();
 
         // pd is a Smith too, but deleted.
@@ -44,12 +41,9 @@ public abstract partial class StoreTests
         Assert.Equal(["ob1", "ob2"], await ObservationsAsync(Chain("subject", [], new SearchCriterion("_id", SearchParamType.Special, null, [new TokenSearchValue(null, "pa", false), new TokenSearchValue(null, "pb", false)]))));
     }
 
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task A_chain_of_several_levels_follows_every_reference(bool dense)
+    [Fact]
+    public async Task A_chain_of_several_levels_follows_every_reference()
     {
-        Fhir.Storage.Sql.SearchPlanner.DenseHasRowsForTests.Value = dense ? 1 : null;
         await WriteLinkedCorpusAsync();
 
         var acme = Chain("organization", ["Organization"], Name("acme"));

@@ -7,11 +7,8 @@ namespace Fhir.Storage.Sql;
 /// which <c>_has</c> to check per candidate.
 /// </summary>
 /// <param name="Driver">The top-level criterion to drive from, when counting chose one; null to go by shape alone.</param>
-/// <param name="Probed">
-/// Top-level <c>_has</c> and chain criteria that match many resources: checked per candidate, so a page stops after
-/// its first matches instead of collecting them all.
-/// </param>
-internal sealed record SearchPlan(SearchCriterion? Driver, IReadOnlySet<SearchCriterion>? Probed);
+/// <param name="ProbedHas">Top-level <c>_has</c> criteria whose inner criterion matches many resources.</param>
+internal sealed record SearchPlan(SearchCriterion? Driver, IReadOnlySet<SearchCriterion>? ProbedHas);
 
 /// <summary>
 /// Bounded index counts in place of the statistics neither database keeps across index tables. The shape of a
@@ -32,7 +29,7 @@ internal static class SearchPlanner
     // resources, 180 ms), checking the targets in order finds a page's worth after a few dozen.
     private const int DenseHasRows = 10_000;
 
-    // Tests lower the threshold (of _has and chains) for their own async flow, to run the dense forms on a small corpus.
+    // Tests lower the threshold for their own async flow, to run the dense form on a small corpus.
     internal static readonly AsyncLocal<int?> DenseHasRowsForTests = new();
 
     /// <summary>The plan of <paramref name="query"/>; null when counting has nothing to add.</summary>
@@ -43,8 +40,8 @@ internal static class SearchPlanner
     public static async Task<SearchPlan?> PlanAsync(DbLease lease, SearchQuery query, bool page, CancellationToken ct)
     {
         var driver = query.Compartment is null ? await DriverAsync(lease, query.Criteria, ct) : null;
-        var probed = page && query.Sort.Count == 0 ? await DenseJoinsAsync(lease, query.Criteria, ct) : null;
-        return driver is null && probed is null ? null : new SearchPlan(driver, probed);
+        var probedHas = page && query.Sort.Count == 0 ? await DenseHasAsync(lease, query.Criteria, ct) : null;
+        return driver is null && probedHas is null ? null : new SearchPlan(driver, probedHas);
     }
 
     private static async Task<SearchCriterion?> DriverAsync(DbLease lease, IReadOnlyList<SearchCriterion> criteria, CancellationToken ct)
@@ -68,32 +65,16 @@ internal static class SearchPlanner
         return bestRows < Cap ? best : null;
     }
 
-    // _has: dense when its inner criterion has many index rows. A chain: dense when it reaches many references (a
-    // family name shared by 46 Patients reached ~90,000 Observations, collected and sorted for a 20-row page).
-    private static async Task<IReadOnlySet<SearchCriterion>?> DenseJoinsAsync(DbLease lease, IReadOnlyList<SearchCriterion> criteria, CancellationToken ct)
+    private static async Task<IReadOnlySet<SearchCriterion>?> DenseHasAsync(DbLease lease, IReadOnlyList<SearchCriterion> criteria, CancellationToken ct)
     {
         HashSet<SearchCriterion>? dense = null;
         var threshold = DenseHasRowsForTests.Value ?? DenseHasRows;
         foreach (var c in criteria)
         {
-            if (c.Values.Count != 1) continue;
-            var rows = c.Values[0] switch
-            {
-                ReverseChainSearchValue has when c.Code == "_has" => await CountAsync(lease, has.Inner, threshold, ct),
-                ChainSearchValue => await CountChainAsync(lease, c, threshold, ct),
-                _ => null,
-            };
-            if (rows >= threshold) (dense ??= []).Add(c);
+            if (c.Code != "_has" || c.Values.Count != 1 || c.Values[0] is not ReverseChainSearchValue has) continue;
+            if (await CountAsync(lease, has.Inner, threshold, ct) >= threshold) (dense ??= []).Add(c);
         }
         return dense;
-    }
-
-    private static async Task<long?> CountChainAsync(DbLease lease, SearchCriterion chain, int cap, CancellationToken ct)
-    {
-        var p = new SqlParams();
-        var cmd = lease.Command(SearchSqlBuilder.CappedChainRows(chain, cap, lease.Dialect, p));
-        p.BindTo(cmd);
-        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static async Task<long?> CountAsync(DbLease lease, SearchCriterion c, int cap, CancellationToken ct)

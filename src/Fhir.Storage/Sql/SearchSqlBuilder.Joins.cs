@@ -10,69 +10,30 @@ internal sealed partial class SearchSqlBuilder
     // a.res_key IN (the owners of reference rows that point at a current target satisfying the inner criterion).
     // Written target first with CROSS JOIN, which SQLite takes as the join order (PostgreSQL reorders by cost):
     // the inner criterion is the selective part, and the (code, target_id, target_type) index leads back.
-    //
-    // As a probe (a chain that reaches many references, SearchPlanner): EXISTS a reference row of a.res_key whose
-    // current target satisfies the inner criterion, read from a's own (res_key, code) rows.
-    private void AppendChain(SearchCriterion c, string a, bool probe)
+    private void AppendChain(SearchCriterion c, string a)
     {
         sql.Append('(');
         for (var v = 0; v < c.Values.Count; v++)
         {
             if (c.Values[v] is not ChainSearchValue chain) throw WrongValue(c, v);
             if (v > 0) sql.Append(" OR ");
-            if (probe)
+            var x = "x" + aliases;
+            var t = "t" + aliases++;
+            sql.Append(a).Append(".res_key IN (SELECT ").Append(x).Append(".res_key FROM resource ").Append(t)
+                .Append(" CROSS JOIN idx_reference ").Append(x).Append(" WHERE ").Append(x).Append(".code = ").Append(p.Add(c.Code))
+                .Append(" AND ").Append(x).Append(".target_id = ").Append(t).Append(".res_id AND ")
+                .Append(x).Append(".target_type = ").Append(t).Append(".res_type AND ").Append(t).Append(".deleted = FALSE");
+            if (chain.TargetTypes.Count > 0)
             {
-                var px = "x" + aliases;
-                var pt = "t" + aliases++;
-                sql.Append("EXISTS (SELECT 1 FROM idx_reference ").Append(px).Append(" CROSS JOIN resource ").Append(pt)
-                    .Append(" WHERE ").Append(px).Append(".res_key = ").Append(a).Append(".res_key AND ")
-                    .Append(dialect.Unindexed(px + ".code")).Append(" = ").Append(p.Add(c.Code)).Append(" AND ")
-                    .Append(pt).Append(".res_type = ").Append(px).Append(".target_type AND ").Append(pt).Append(".res_id = ").Append(px).Append(".target_id AND ")
-                    .Append(pt).Append(".deleted = FALSE");
-                AppendTargetTypes(chain, pt, indexed: true);
-                AppendCriteria([chain.Inner], pt, chain.TargetTypes.Count == 1 ? chain.TargetTypes[0] : null, driven: true);
-                sql.Append(dialect.ProbeFence).Append(')');
-                continue;
+                // Hidden from SQLite's planner unless the inner criterion is on the id, which the (type, id) key serves.
+                sql.Append(" AND ").Append(chain.Inner.Code == "_id" ? t + ".res_type" : dialect.Unindexed(t + ".res_type")).Append(" IN (");
+                for (var i = 0; i < chain.TargetTypes.Count; i++) sql.Append(i == 0 ? "" : ", ").Append(p.Add(chain.TargetTypes[i]));
+                sql.Append(')');
             }
-            sql.Append(a).Append(".res_key IN (");
-            AppendChainSelect(c.Code, chain);
+            AppendCriteria([chain.Inner], t, chain.TargetTypes.Count == 1 ? chain.TargetTypes[0] : null);
             sql.Append(')');
         }
         sql.Append(')');
-    }
-
-    // SELECT x.res_key FROM resource t CROSS JOIN idx_reference x WHERE <x of the code points at a current t of the
-    // chain's types for which the inner criterion holds>
-    private void AppendChainSelect(string code, ChainSearchValue chain)
-    {
-        var x = "x" + aliases;
-        var t = "t" + aliases++;
-        sql.Append("SELECT ").Append(x).Append(".res_key FROM resource ").Append(t)
-            .Append(" CROSS JOIN idx_reference ").Append(x).Append(" WHERE ").Append(x).Append(".code = ").Append(p.Add(code))
-            .Append(" AND ").Append(x).Append(".target_id = ").Append(t).Append(".res_id AND ")
-            .Append(x).Append(".target_type = ").Append(t).Append(".res_type AND ").Append(t).Append(".deleted = FALSE");
-        // Hidden from SQLite's planner unless the inner criterion is on the id, which the (type, id) key serves.
-        AppendTargetTypes(chain, t, indexed: chain.Inner.Code == "_id");
-        AppendCriteria([chain.Inner], t, chain.TargetTypes.Count == 1 ? chain.TargetTypes[0] : null);
-    }
-
-    private void AppendTargetTypes(ChainSearchValue chain, string t, bool indexed)
-    {
-        if (chain.TargetTypes.Count == 0) return;
-        sql.Append(" AND ").Append(indexed ? t + ".res_type" : dialect.Unindexed(t + ".res_type")).Append(" IN (");
-        for (var i = 0; i < chain.TargetTypes.Count; i++) sql.Append(i == 0 ? "" : ", ").Append(p.Add(chain.TargetTypes[i]));
-        sql.Append(')');
-    }
-
-    /// <summary>How many reference rows a single-value chain reaches, counted up to <paramref name="cap"/>.</summary>
-    public static string CappedChainRows(SearchCriterion c, int cap, SqlDialect dialect, SqlParams parameters)
-    {
-        if (c.Values is not [ChainSearchValue chain]) throw new ArgumentException("A chain with one value is needed.", nameof(c));
-        var b = new SearchSqlBuilder(dialect, parameters);
-        b.sql.Append("SELECT COUNT(*) FROM (");
-        b.AppendChainSelect(c.Code, chain);
-        b.sql.Append(" LIMIT ").Append(parameters.Add((long)cap)).Append(") n");
-        return b.sql.ToString();
     }
 
     // a.res_key IN (the targets of reference rows whose current owner, of the source type, satisfies the inner

@@ -285,7 +285,7 @@ internal sealed partial class SearchSqlBuilder
         var bestRank = int.MaxValue;
         for (var i = 0; i < criteria.Count; i++)
         {
-            var rank = plan?.Probed?.Contains(criteria[i]) == true ? NeverDrives : Selectivity(criteria[i]);
+            var rank = plan?.ProbedHas?.Contains(criteria[i]) == true ? NeverDrives : Selectivity(criteria[i]);
             if (rank < bestRank)
             {
                 best = i;
@@ -348,12 +348,12 @@ internal sealed partial class SearchSqlBuilder
                 AppendLastUpdated(c, a);
                 break;
             case SearchParamType.Special when c.Code == "_has":
-                AppendHas(c, a, type, plan?.Probed?.Contains(c) == true);
+                AppendHas(c, a, type, plan?.ProbedHas?.Contains(c) == true);
                 break;
             case SearchParamType.Special:
                 throw new NotSupportedException($"Search parameter '{c.Code}' of type {c.Type} is not supported.");
             case SearchParamType.Reference when c.Values[0] is ChainSearchValue:
-                AppendChain(c, a, plan?.Probed?.Contains(c) == true);
+                AppendChain(c, a);
                 break;
             case SearchParamType.Composite when c.Modifier is null:
                 AppendComposite(c, a, probe);

@@ -73,7 +73,7 @@ internal static class StoreQueries
         if (query.Total != TotalMode.None)
         {
             var cp = new SqlParams();
-            var count = lease.Command(SearchSqlBuilder.Count(query, lease.Dialect, cp, plan is null ? null : plan with { Probed = null }));
+            var count = lease.Command(SearchSqlBuilder.Count(query, lease.Dialect, cp, plan is null ? null : plan with { ProbedHas = null }));
             cp.BindTo(count);
             total = Convert.ToInt64(await count.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
         }
