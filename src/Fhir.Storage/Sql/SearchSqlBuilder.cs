@@ -89,57 +89,57 @@ internal sealed partial class SearchSqlBuilder
         var code = parameters.Add(c.Code);
         b.sql.Append("SELECT COUNT(*) FROM (");
         var branches = 0;
-        bool Branch()
-        {
-            b.sql.Append(branches++ == 0 ? "" : " UNION ALL ").Append("SELECT 1 FROM ").Append(table.Name).Append(" i WHERE i.code = ").Append(code).Append(" AND ");
-            return true;
-        }
+        void Branch() => b.sql.Append(branches++ == 0 ? "" : " UNION ALL ").Append("SELECT 1 FROM ").Append(table.Name).Append(" i WHERE i.code = ").Append(code).Append(" AND ");
         foreach (var value in c.Values)
         {
-            var bounded = value switch
+            switch (value)
             {
-                TokenSearchValue { Code: not null } t => Branch() && b.Estimate(t),
-                ReferenceSearchValue r => (r.TargetId is null || (Branch() && b.Estimate(c.Modifier, r with { Url = null })))
-                    && (r.Url is null || (Branch() && b.Estimate(c.Modifier, r with { TargetId = null }))),
-                StringSearchValue { Value.Length: > 0 } str => Branch() && b.Estimate(str),
-                UriSearchValue u => Branch() && b.Estimate(c.Modifier, u),
-                DateSearchValue d => Branch() && b.EstimateRange(d.Prefix, "i.low", "i.high", true, dialect.Instant(SqlDialect.AsUtc(d.LowUtc)), dialect.Instant(SqlDialect.AsUtc(d.HighUtc))),
-                NumberSearchValue n => Branch() && b.EstimateRange(n.Prefix, "i.low", "i.high", false, dialect.Number(n.Low), dialect.Number(n.High)),
-                QuantitySearchValue q => Branch() && b.Estimate(q),
-                _ => false,
-            };
-            if (!bounded) return null;
+                case TokenSearchValue { Code: not null } t:
+                    Branch();
+                    b.AppendToken(null, t, "i");
+                    break;
+                case ReferenceSearchValue r:
+                    if (r.TargetId is not null)
+                    {
+                        Branch();
+                        b.AppendReference(c.Modifier, r with { Url = null }, "i");
+                    }
+                    if (r.Url is not null)
+                    {
+                        Branch();
+                        b.AppendReference(c.Modifier, r with { TargetId = null }, "i");
+                    }
+                    break;
+                case StringSearchValue { Value.Length: > 0 } str:
+                    Branch();
+                    b.AppendPrefix("i.norm", str.Value);
+                    break;
+                case UriSearchValue u:
+                    Branch();
+                    if (c.Modifier == "below") b.AppendPrefix("i.uri", u.Uri);
+                    else b.sql.Append("i.uri = ").Append(parameters.Add(u.Uri));
+                    break;
+                case DateSearchValue d:
+                    Branch();
+                    if (!b.EstimateRange(d.Prefix, "i.low", "i.high", true, dialect.Instant(SqlDialect.AsUtc(d.LowUtc)), dialect.Instant(SqlDialect.AsUtc(d.HighUtc)))) return null;
+                    break;
+                case NumberSearchValue n:
+                    Branch();
+                    if (!b.EstimateRange(n.Prefix, "i.low", "i.high", false, dialect.Number(n.Low), dialect.Number(n.High))) return null;
+                    break;
+                case QuantitySearchValue q:
+                    Branch();
+                    if (!b.EstimateQuantity(q)) return null;
+                    break;
+                default:
+                    return null;
+            }
         }
         b.sql.Append(" LIMIT ").Append(parameters.Add((long)cap)).Append(") n");
         return b.sql.ToString();
     }
 
-    private bool Estimate(TokenSearchValue t)
-    {
-        AppendToken(null, t, "i");
-        return true;
-    }
-
-    private bool Estimate(string? modifier, ReferenceSearchValue r)
-    {
-        AppendReference(modifier, r, "i");
-        return true;
-    }
-
-    private bool Estimate(StringSearchValue s)
-    {
-        AppendPrefix("i.norm", s.Value);
-        return true;
-    }
-
-    private bool Estimate(string? modifier, UriSearchValue u)
-    {
-        if (modifier == "below") AppendPrefix("i.uri", u.Uri);
-        else sql.Append("i.uri = ").Append(p.Add(u.Uri));
-        return true;
-    }
-
-    private bool Estimate(QuantitySearchValue q)
+    private bool EstimateQuantity(QuantitySearchValue q)
     {
         if (q.CanonicalUnit is not null && q.CanonicalValue is { } cv)
         {

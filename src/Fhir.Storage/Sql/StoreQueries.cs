@@ -67,6 +67,7 @@ internal static class StoreQueries
     /// </summary>
     public static async Task<SearchPage> SearchAsync(DbLease lease, SearchQuery query, CancellationToken ct)
     {
+        if (query.Total == TotalMode.None && query.Count <= 0) return new SearchPage([], null, null);
         long? total = null;
         // One plan for both statements: the count drives from the same criterion, but needs no probed _has.
         var plan = await SearchPlanner.PlanAsync(lease, query, page: query.Count > 0, ct);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Fhir.Storage.Sql;
 
 namespace Fhir.Storage.Sqlite;
@@ -7,16 +6,10 @@ namespace Fhir.Storage.Sqlite;
 /// <summary>SQLite's reindex rows: key and code lists travel as JSON arrays (<c>json_each</c>), rows in multi-row INSERTs.</summary>
 internal sealed partial class SqliteFhirStore
 {
-    // Rows per INSERT; a batch is cut into power-of-two pieces, so each table has few statement shapes.
-    // Microsoft.Data.Sqlite binds each parameter by looking its name up among the statement's, so binding costs
-    // the square of the parameters: at 64 rows (~450 parameters) binding was 40% of a full reindex.
-    private const int MaxReindexRows = 16;
-
-    private static readonly string[] SelectSeqSql = ["SELECT res_key, version_seq FROM resource WHERE res_key IN (SELECT value FROM json_each(@p0))"];
+    private const string SelectSeqSql = "SELECT res_key, version_seq FROM resource WHERE res_key IN (SELECT value FROM json_each(@p0))";
     private static readonly string[] SelectRowsSql = [.. IndexTables.All.Select(t => $"SELECT rowid, res_key, {string.Join(", ", t.Columns)} FROM {t.Name} WHERE res_key IN (SELECT value FROM json_each(@p0))")];
     private static readonly string[] SelectCodeRowsSql = [.. IndexTables.All.Select(t => $"SELECT rowid, res_key, {string.Join(", ", t.Columns)} FROM {t.Name} WHERE res_key IN (SELECT value FROM json_each(@p0)) AND code IN (SELECT value FROM json_each(@p1))")];
     private static readonly string[] DeleteRowsSql = [.. IndexTables.All.Select(t => $"DELETE FROM {t.Name} WHERE rowid IN (SELECT value FROM json_each(@p0))")];
-    private static readonly Dictionary<(int Table, int Rows), string> ReindexInserts = CreateReindexInserts();
 
     protected override Task ReplaceIndexRowsAsync(
         SqlWriteSession session, IReadOnlyList<ReindexedResource> resources, IReadOnlyCollection<string>? codes, CancellationToken ct)
@@ -25,7 +18,7 @@ internal sealed partial class SqliteFhirStore
         // The session holds the write gate, so the writer connection is this session's.
         var link = writer!;
         var current = new Dictionary<long, long>(resources.Count);
-        var select = link.Statement(SelectSeqSql[0], 1);
+        var select = link.Statement(SelectSeqSql, 1);
         select.Parameters[0].Value = JsonArray(resources.Select(r => r.Key.ToString(CultureInfo.InvariantCulture)));
         using (var reader = select.ExecuteReader())
         {
@@ -65,20 +58,12 @@ internal sealed partial class SqliteFhirStore
             var width = table.Columns.Length;
             using (var reader = read.ExecuteReader())
             {
-                var old = new object?[width];
+                var stored = new object?[width];
                 while (reader.Read())
                 {
-                    for (var c = 0; c < width; c++) old[c] = reader.GetValue(c + 2) is var v and not DBNull ? v : null; // one type check per value, not two
-                    var match = -1;
-                    if (want is not null && want.TryGetValue(reader.GetInt64(1), out var rows))
-                    {
-                        for (var w = 0; w < rows.Count && match < 0; w++)
-                        {
-                            if (SqliteWriteSession.SameRow(old, rows[w])) match = w;
-                        }
-                        if (match >= 0) rows.RemoveAt(match); // already there: neither deleted nor inserted
-                    }
-                    if (match < 0) stale.Add(reader.GetInt64(0));
+                    var rows = want is not null && want.TryGetValue(reader.GetInt64(1), out var r) ? r : null;
+                    // A row already there is neither deleted nor inserted.
+                    if (!SqliteIndexRows.TakeMatch(reader, 2, stored, rows)) stale.Add(reader.GetInt64(0));
                 }
             }
             if (stale.Count > 0)
@@ -87,54 +72,10 @@ internal sealed partial class SqliteFhirStore
                 delete.Parameters[0].Value = JsonArray(stale.Select(k => k.ToString(CultureInfo.InvariantCulture)));
                 delete.ExecuteNonQuery();
             }
-            if (want is not null) InsertRows(link, table, [.. want.SelectMany(kv => kv.Value.Select(v => (kv.Key, v)))]);
+            if (want is not null) SqliteIndexRows.Insert(link, table, [.. want.SelectMany(kv => kv.Value.Select(v => (kv.Key, v)))]);
         }
         return Task.CompletedTask;
     }
 
-    private static void InsertRows(SqliteLink link, IndexTable table, List<(long Key, object?[] Values)> list)
-    {
-        var width = table.Columns.Length + 1;
-        var at = 0;
-        while (at < list.Count)
-        {
-            var n = MaxReindexRows;
-            while (n > list.Count - at) n >>= 1;
-            var cmd = link.Statement(ReindexInserts[(table.Ordinal, n)], n * width);
-            var p = cmd.Parameters;
-            var i = 0;
-            for (var r = at; r < at + n; r++)
-            {
-                var (key, values) = list[r];
-                p[i++].Value = key;
-                foreach (var v in values) p[i++].Value = v ?? DBNull.Value;
-            }
-            cmd.ExecuteNonQuery();
-            at += n;
-        }
-    }
-
     private static string JsonArray(IEnumerable<string> items) => "[" + string.Join(",", items) + "]";
-
-    private static Dictionary<(int, int), string> CreateReindexInserts()
-    {
-        var sql = new Dictionary<(int, int), string>();
-        var text = new StringBuilder(8192);
-        foreach (var t in IndexTables.All)
-        {
-            var width = t.Columns.Length + 1;
-            for (var rows = 1; rows <= MaxReindexRows; rows <<= 1)
-            {
-                text.Clear().Append("INSERT INTO ").Append(t.Name).Append(" (").Append(t.InsertColumnList).Append(") VALUES ");
-                for (var r = 0; r < rows; r++)
-                {
-                    text.Append(r == 0 ? "(" : ", (");
-                    for (var c = 0; c < width; c++) text.Append(c == 0 ? "" : ", ").Append(SqlParams.Name(r * width + c));
-                    text.Append(')');
-                }
-                sql[(t.Ordinal, rows)] = text.ToString();
-            }
-        }
-        return sql;
-    }
 }

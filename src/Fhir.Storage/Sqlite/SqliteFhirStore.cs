@@ -282,7 +282,7 @@ internal sealed partial class SqliteFhirStore : SqlFhirStore
         }
         finally
         {
-            link.Execute("PRAGMA busy_timeout = 30000");
+            link.Execute("PRAGMA busy_timeout = " + SqliteLink.BusyTimeoutMs);
         }
     }
 

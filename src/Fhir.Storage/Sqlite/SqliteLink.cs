@@ -29,9 +29,12 @@ internal sealed class SqliteLink : DbLease
         // matters for restarting the WAL, so it runs every ~160 MB of WAL (40,000 pages) rather
         // than every ~40 MB: measured, creates +10-20% and p99 -40% against 10,000 (page sizes
         // other than 4 KiB were slower: fewer but larger frames, or more but smaller ones).
-        Execute("PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 40000;"
+        Execute("PRAGMA busy_timeout = " + BusyTimeoutMs + "; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 40000;"
             + " PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = OFF; PRAGMA mmap_size = " + MmapBytes);
     }
+
+    /// <summary>How long a statement waits for a lock held by another connection.</summary>
+    public const int BusyTimeoutMs = 30_000;
 
     // Reads go through a shared memory map of the database file rather than a private page cache
     // per connection (SQLite's default cache is 2 MB, far below a database of gigabytes). 2 GB is

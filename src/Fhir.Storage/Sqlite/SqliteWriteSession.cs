@@ -13,15 +13,9 @@ internal sealed class SqliteWriteSession(SqliteFhirStore store, SqliteLink link)
 {
     private const string UpsertCurrent = WriteSql.UpsertCurrentHead + "VALUES (@p0, @p1, @p2, @p3, @p4, @p5)" + WriteSql.UpsertCurrentTail;
 
-    // Index rows go in multi-row INSERTs of up to this many rows: each statement execution has a
-    // fixed cost (in Microsoft.Data.Sqlite more than in SQLite) that one row per statement paid ~20
-    // times per resource. Exact row counts keep the cached shapes few (at most this many per table).
-    private const int MaxRowsPerInsert = 16;
-
     private static readonly string[] DeleteAllSql = ForEachTable(t => "DELETE FROM " + t.Name + " WHERE res_key = @p0");
     private static readonly string[] DeleteRowSql = ForEachTable(t => "DELETE FROM " + t.Name + " WHERE rowid = @p0");
     private static readonly string[] SelectRowsSql = ForEachTable(t => "SELECT rowid, " + string.Join(", ", t.Columns) + " FROM " + t.Name + " WHERE res_key = @p0");
-    private static readonly string[][] InsertSql = CreateInserts();
 
     private bool turnEnded; // the gate has been given back: nothing here may touch the connection any more
 
@@ -63,7 +57,7 @@ internal sealed class SqliteWriteSession(SqliteFhirStore store, SqliteLink link)
             // Version 1 is new (its history insert just succeeded), so it has no index rows yet.
             if (write.VersionId == 1)
             {
-                if (wanted is not null) InsertRows(key, table, wanted);
+                if (wanted is not null) SqliteIndexRows.Insert(link, table, key, wanted);
             }
             else if (wanted is null)
             {
@@ -152,17 +146,11 @@ internal sealed class SqliteWriteSession(SqliteFhirStore store, SqliteLink link)
         select.Parameters[0].Value = key;
         using (var reader = select.ExecuteReader())
         {
-            var old = new object?[width];
+            var stored = new object?[width];
             while (reader.Read())
             {
-                for (var c = 0; c < width; c++) old[c] = reader.GetValue(c + 1) is var v and not DBNull ? v : null; // one type check per value, not two
-                var match = -1;
-                for (var w = 0; w < wanted.Count && match < 0; w++)
-                {
-                    if (SameRow(old, wanted[w])) match = w;
-                }
-                if (match < 0) stale.Add(reader.GetInt64(0));
-                else wanted.RemoveAt(match); // already there: neither deleted nor inserted
+                // A row already there is neither deleted nor inserted.
+                if (!SqliteIndexRows.TakeMatch(reader, 1, stored, wanted)) stale.Add(reader.GetInt64(0));
             }
         }
         for (var i = 0; i < stale.Count; i++)
@@ -171,37 +159,7 @@ internal sealed class SqliteWriteSession(SqliteFhirStore store, SqliteLink link)
             delete.Parameters[0].Value = stale[i];
             delete.ExecuteNonQuery();
         }
-        if (wanted.Count > 0) InsertRows(key, table, wanted);
-    }
-
-    // Column values as stored and as IndexTables.Fill makes them: strings, long (instants), double (numbers), null.
-    internal static bool SameRow(object?[] stored, object?[] wanted)
-    {
-        for (var c = 0; c < stored.Length; c++)
-        {
-            if (!Equals(stored[c], wanted[c])) return false;
-        }
-        return true;
-    }
-
-    // Inserts rows with as few statements as possible (multi-row INSERTs of up to MaxRowsPerInsert rows).
-    private void InsertRows(long key, IndexTable table, List<object?[]> rows)
-    {
-        var width = table.Columns.Length + 1;
-        for (var first = 0; first < rows.Count; first += MaxRowsPerInsert)
-        {
-            var count = Math.Min(rows.Count - first, MaxRowsPerInsert);
-            var cmd = link.Statement(InsertSql[table.Ordinal][count], count * width);
-            var p = cmd.Parameters;
-            var at = 0;
-            for (var r = first; r < first + count; r++)
-            {
-                var row = rows[r];
-                p[at++].Value = key;
-                for (var c = 0; c < row.Length; c++) p[at++].Value = row[c] ?? DBNull.Value;
-            }
-            cmd.ExecuteNonQuery();
-        }
+        if (wanted.Count > 0) SqliteIndexRows.Insert(link, table, key, wanted);
     }
 
     private static string[] ForEachTable(Func<IndexTable, string> sql)
@@ -209,29 +167,5 @@ internal sealed class SqliteWriteSession(SqliteFhirStore store, SqliteLink link)
         var texts = new string[IndexTables.All.Length];
         foreach (var t in IndexTables.All) texts[t.Ordinal] = sql(t);
         return texts;
-    }
-
-    // [table ordinal][rows]: INSERT INTO t (res_key, ...) VALUES (@p0, ...), (...) with `rows` rows.
-    private static string[][] CreateInserts()
-    {
-        var sql = new string[IndexTables.All.Length][];
-        var text = new System.Text.StringBuilder(2048);
-        foreach (var t in IndexTables.All)
-        {
-            var width = t.Columns.Length + 1;
-            sql[t.Ordinal] = new string[MaxRowsPerInsert + 1];
-            for (var rows = 1; rows <= MaxRowsPerInsert; rows++)
-            {
-                text.Clear().Append("INSERT INTO ").Append(t.Name).Append(" (").Append(t.InsertColumnList).Append(") VALUES ");
-                for (var r = 0; r < rows; r++)
-                {
-                    text.Append(r == 0 ? "(" : ", (");
-                    for (var c = 0; c < width; c++) text.Append(c == 0 ? "" : ", ").Append(SqlParams.Name(r * width + c));
-                    text.Append(')');
-                }
-                sql[t.Ordinal][rows] = text.ToString();
-            }
-        }
-        return sql;
     }
 }
