@@ -128,7 +128,7 @@ async Task SplitAsync(string provider, string connection, string studyId, byte[]
     // In-process on the same database, the same code path as the operation, phase by phase.
     await using var fhirStore = FhirStores.Open(new StorageOptions { Provider = Enum.Parse<StorageProvider>(provider), ConnectionString = connection });
     await fhirStore.InitializeAsync();
-    var loader = new TrialLoader(fhirStore);
+    var loader = new TrialLoader(fhirStore.Reader(Fhir.Storage.Access.ReadScope.Everything));
     var phases = new List<(double Store, double Map, double Compute, double Write)>();
     byte[] local = [];
     for (var i = 0; i < Math.Max(calls, 1); i++)

@@ -27,8 +27,15 @@ public interface IWriteSession : IAsyncDisposable
     /// <param name="ct">Cancels the wait for the lock.</param>
     Task LockConditionAsync(string key, CancellationToken ct = default);
 
-    /// <summary>Ids of current, non-deleted resources that match the query, as seen inside this session.</summary>
-    Task<IReadOnlyList<string>> SearchIdsAsync(SearchQuery query, int limit, CancellationToken ct = default);
+    /// <summary>Ids of current, non-deleted resources in <paramref name="scope"/> that match the query, as seen inside this session.</summary>
+    /// <exception cref="Access.ScopeViolationException">The query runs on or traverses a type the scope may not search.</exception>
+    Task<IReadOnlyList<string>> SearchIdsAsync(SearchQuery query, Access.ReadScope scope, int limit, CancellationToken ct = default);
+
+    /// <summary>
+    /// Whether the current version of a resource (or its tombstone) is inside <paramref name="scope"/>, as seen in
+    /// this session; false when there is none.
+    /// </summary>
+    Task<bool> InScopeAsync(string type, string id, Access.ReadScope scope, CancellationToken ct = default);
 
     /// <summary>
     /// Writes one new version: inserts it into history and makes it current, replacing the

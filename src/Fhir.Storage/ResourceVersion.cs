@@ -27,9 +27,13 @@ public sealed record ResourceVersion(
 /// <param name="Method">How this version came to be.</param>
 /// <param name="Json">The resource as canonical JSON (UTF-8); empty for a delete.</param>
 /// <param name="Index">The search index values extracted from the resource.</param>
+/// <param name="Patients">
+/// The patients whose compartment this version is in (a Patient is in its own), for reads held to one patient
+/// (<see cref="Access.ReadScope.Patient"/>). Ignored for deletes: a tombstone keeps the patients of the version it deletes.
+/// </param>
 public sealed record ResourceWrite(
     string Type, string Id, int VersionId, DateTimeOffset LastUpdated, WriteMethod Method,
-    ReadOnlyMemory<byte> Json, IReadOnlyList<Fhir.Search.Indexing.IndexValue> Index);
+    ReadOnlyMemory<byte> Json, IReadOnlyList<Fhir.Search.Indexing.IndexValue> Index, IReadOnlyList<string> Patients);
 
 /// <summary>History of one instance (<paramref name="Type"/> and <paramref name="Id"/>), one type, or the system (both null).</summary>
 /// <param name="Type">The resource type, or null for the whole system.</param>

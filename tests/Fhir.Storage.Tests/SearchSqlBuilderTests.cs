@@ -33,7 +33,7 @@ public sealed class SearchSqlBuilderTests
             new SearchCriterion("_id", SearchParamType.Special, null, [new TokenSearchValue(null, Evil, false)]),
         ]);
 
-        var sql = SearchSqlBuilder.Page(query, SqliteDialect.Instance, new SqlParams());
+        var sql = SearchSqlBuilder.Page(query, Fhir.Storage.Access.ReadScope.Everything, SqliteDialect.Instance, new SqlParams());
 
         Assert.DoesNotContain("DROP", sql, StringComparison.Ordinal);
         Assert.DoesNotContain("Patient", sql, StringComparison.Ordinal);
@@ -53,7 +53,7 @@ public sealed class SearchSqlBuilderTests
 
         foreach (SqlDialect dialect in (SqlDialect[])[SqliteDialect.Instance, Fhir.Storage.Postgres.PostgresDialect.Instance])
         {
-            var sql = SearchSqlBuilder.Page(query, dialect, new SqlParams());
+            var sql = SearchSqlBuilder.Page(query, Fhir.Storage.Access.ReadScope.Everything, dialect, new SqlParams());
 
             Assert.DoesNotContain("DROP", sql, StringComparison.Ordinal);
         }
@@ -66,8 +66,8 @@ public sealed class SearchSqlBuilderTests
         var value = new SearchCriterion("value-quantity", SearchParamType.Quantity, null, [new QuantitySearchValue(SearchPrefix.Ge, 8, 7.5m, 8.5m, null, null)]);
         var query = new SearchQuery("Observation", [value, code]);
 
-        var postgres = SearchSqlBuilder.Page(query, Fhir.Storage.Postgres.PostgresDialect.Instance, new SqlParams());
-        var sqlite = SearchSqlBuilder.Page(query, SqliteDialect.Instance, new SqlParams());
+        var postgres = SearchSqlBuilder.Page(query, Fhir.Storage.Access.ReadScope.Everything, Fhir.Storage.Postgres.PostgresDialect.Instance, new SqlParams());
+        var sqlite = SearchSqlBuilder.Page(query, Fhir.Storage.Access.ReadScope.Everything, SqliteDialect.Instance, new SqlParams());
 
         Assert.StartsWith("SELECT r.res_key, v.res_type, v.res_id, v.version, v.last_updated, v.method, v.json FROM (SELECT DISTINCT i.res_key FROM idx_token i", postgres, StringComparison.Ordinal);
         Assert.Contains("EXISTS (SELECT 1 FROM idx_quantity", postgres, StringComparison.Ordinal);
@@ -76,7 +76,7 @@ public sealed class SearchSqlBuilderTests
         Assert.DoesNotContain("DISTINCT", sqlite, StringComparison.Ordinal);
         // A sorted page or a compartment keeps the IN form.
         Assert.DoesNotContain("DISTINCT", SearchSqlBuilder.Page(query with { Sort = [new SortKey("_id", SearchParamType.Special, SortDirection.Ascending)] },
-            Fhir.Storage.Postgres.PostgresDialect.Instance, new SqlParams()), StringComparison.Ordinal);
+            Fhir.Storage.Access.ReadScope.Everything, Fhir.Storage.Postgres.PostgresDialect.Instance, new SqlParams()), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public sealed class SearchSqlBuilderTests
     {
         var query = new SearchQuery("Patient", [new SearchCriterion("name", SearchParamType.String, null, [new StringSearchValue("a")])]);
 
-        Assert.Contains("+r.res_type", SearchSqlBuilder.Page(query, SqliteDialect.Instance, new SqlParams()), StringComparison.Ordinal);
-        Assert.DoesNotContain("+", SearchSqlBuilder.Page(query, Fhir.Storage.Postgres.PostgresDialect.Instance, new SqlParams()), StringComparison.Ordinal);
+        Assert.Contains("+r.res_type", SearchSqlBuilder.Page(query, Fhir.Storage.Access.ReadScope.Everything, SqliteDialect.Instance, new SqlParams()), StringComparison.Ordinal);
+        Assert.DoesNotContain("+", SearchSqlBuilder.Page(query, Fhir.Storage.Access.ReadScope.Everything, Fhir.Storage.Postgres.PostgresDialect.Instance, new SqlParams()), StringComparison.Ordinal);
     }
 }

@@ -76,7 +76,7 @@ public sealed class SqliteStoreTests : StoreTests
     {
         await WriteAsync(Create("Patient", "a"));
         var p = new SqlParams();
-        var sql = SearchSqlBuilder.Page(query, SqliteDialect.Instance, p);
+        var sql = SearchSqlBuilder.Page(query, Fhir.Storage.Access.ReadScope.Everything, SqliteDialect.Instance, p);
 
         var plan = await PlanAsync(sql, p);
 
@@ -92,7 +92,7 @@ public sealed class SqliteStoreTests : StoreTests
         await WriteAsync(Create("Patient", "a"));
         var p = new SqlParams();
         var request = new IncludeRequest(IncludeDirection.Include, [new ResourceRef("Observation", "o1")], "Observation", ["subject"], null, 100);
-        var sql = IncludeSql.Include(request, ["o1", "o2"], 100, SqliteDialect.Instance, p);
+        var sql = IncludeSql.Include(request, ["o1", "o2"], 100, Fhir.Storage.Access.ReadScope.Everything, SqliteDialect.Instance, p);
 
         var plan = await PlanAsync(sql, p);
 
@@ -116,11 +116,11 @@ public sealed class SqliteStoreTests : StoreTests
         await using var link = new SqliteLink(Options.ConnectionString!, l => l.Close());
 
         // The code ranks first by shape, but the range names one resource.
-        var plan = await SearchPlanner.PlanAsync(link, new SearchQuery("Observation", [common, before1951]), page: true, default);
+        var plan = await SearchPlanner.PlanAsync(link, new SearchQuery("Observation", [common, before1951]), Fhir.Storage.Access.ReadScope.Everything, page: true, default);
         Assert.Same(before1951, plan?.Driver);
         Assert.Equal(["o7"], await SearchIdsAsync("Observation", common, before1951));
         // A rare code stays the driver.
-        plan = await SearchPlanner.PlanAsync(link, new SearchQuery("Observation", [before1951, rare]), page: true, default);
+        plan = await SearchPlanner.PlanAsync(link, new SearchQuery("Observation", [before1951, rare]), Fhir.Storage.Access.ReadScope.Everything, page: true, default);
         Assert.True(plan?.Driver is null || ReferenceEquals(plan.Driver, rare));
         Assert.Empty(await SearchIdsAsync("Observation", before1951, rare));
     }
@@ -208,7 +208,7 @@ public sealed class SqliteStoreTests : StoreTests
         // readers do not see a, and b (same transaction) does.
         var b = await bStarting;
         Assert.False(aCommitted.IsCompleted);
-        Assert.Null(await Store.ReadAsync("Patient", "a"));
+        Assert.Null(await Reader.ReadAsync("Patient", "a"));
         Assert.Equal(1, (await b.ReadForUpdateAsync("Patient", "a"))!.VersionId);
 
         // b rolls back to its savepoint; having read a, it waits for the group to end.
@@ -227,9 +227,9 @@ public sealed class SqliteStoreTests : StoreTests
         await a.DisposeAsync();
         await c.DisposeAsync();
 
-        Assert.NotNull(await Store.ReadAsync("Patient", "a"));
-        Assert.Null(await Store.ReadAsync("Patient", "b"));
-        Assert.NotNull(await Store.ReadAsync("Patient", "c"));
+        Assert.NotNull(await Reader.ReadAsync("Patient", "a"));
+        Assert.Null(await Reader.ReadAsync("Patient", "b"));
+        Assert.NotNull(await Reader.ReadAsync("Patient", "c"));
     }
 
     [Fact]
@@ -249,11 +249,11 @@ public sealed class SqliteStoreTests : StoreTests
 
         await Assert.ThrowsAsync<WriteConflictException>(() => aCommitted);
         await a.DisposeAsync();
-        Assert.Null(await Store.ReadAsync("Patient", "a"));
+        Assert.Null(await Reader.ReadAsync("Patient", "a"));
 
         // The retry runs in a new transaction.
         await WriteAsync(Create("Patient", "a"));
-        Assert.NotNull(await Store.ReadAsync("Patient", "a"));
+        Assert.NotNull(await Reader.ReadAsync("Patient", "a"));
     }
 
     [Fact]
@@ -270,11 +270,11 @@ public sealed class SqliteStoreTests : StoreTests
                     await session.WriteAsync(Create("Patient", id, index: Token("identifier", "urn:sys", id)));
                     await session.CommitAsync();
                 }
-                Assert.NotNull(await Store.ReadAsync("Patient", id));
+                Assert.NotNull(await Reader.ReadAsync("Patient", id));
             }
         })));
 
-        Assert.Equal(Writers * WritesEach, (await Store.SearchAsync(new SearchQuery("Patient", [], 1000))).Resources.Count);
+        Assert.Equal(Writers * WritesEach, (await Reader.SearchAsync(new SearchQuery("Patient", [], 1000))).Resources.Count);
     }
 
     private async Task WaitForWaitingSessionsAsync(int count)

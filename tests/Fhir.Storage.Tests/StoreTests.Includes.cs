@@ -16,10 +16,10 @@ public abstract partial class StoreTests
     {
         await WriteIncludeCorpusAsync();
 
-        var subjects = await Store.IncludeAsync(Include("Observation", ["subject"], null, "o1", "o2", "o1"));
+        var subjects = await Reader.IncludeAsync(Include("Observation", ["subject"], null, "o1", "o2", "o1"));
         Assert.Equal(["Patient/p1", "Patient/p2"], Keys(subjects));
 
-        var everything = await Store.IncludeAsync(Include("Observation", null, null, "o1", "o2"));
+        var everything = await Reader.IncludeAsync(Include("Observation", null, null, "o1", "o2"));
         Assert.Equal(["Patient/p1", "Patient/p2", "Practitioner/dr1", "Organization/org1"], Keys(everything));
         Assert.Equal(2, everything.Single(r => r.Id == "dr1").VersionId);
     }
@@ -29,8 +29,8 @@ public abstract partial class StoreTests
     {
         await WriteIncludeCorpusAsync();
 
-        Assert.Equal(["Patient/p1", "Patient/p2"], Keys(await Store.IncludeAsync(Include("Observation", null, "Patient", "o1", "o2"))));
-        Assert.Equal(["Organization/org1"], Keys(await Store.IncludeAsync(Include("Observation", ["performer"], "Organization", "o1", "o2"))));
+        Assert.Equal(["Patient/p1", "Patient/p2"], Keys(await Reader.IncludeAsync(Include("Observation", null, "Patient", "o1", "o2"))));
+        Assert.Equal(["Organization/org1"], Keys(await Reader.IncludeAsync(Include("Observation", ["performer"], "Organization", "o1", "o2"))));
     }
 
     [Fact]
@@ -38,8 +38,8 @@ public abstract partial class StoreTests
     {
         await WriteIncludeCorpusAsync();
 
-        Assert.Empty(await Store.IncludeAsync(Include("Observation", ["subject"], null, "o3")));
-        Assert.Empty(await Store.IncludeAsync(Include("Patient", null, null, "o1")));
+        Assert.Empty(await Reader.IncludeAsync(Include("Observation", ["subject"], null, "o3")));
+        Assert.Empty(await Reader.IncludeAsync(Include("Patient", null, null, "o1")));
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public abstract partial class StoreTests
         await WriteIncludeCorpusAsync();
         await WriteAsync(Update("Observation", "o2", 2, T0.AddMinutes(5), Ref("subject", "Patient", "p1")));
 
-        Assert.Equal(["Patient/p1"], Keys(await Store.IncludeAsync(Include("Observation", null, null, "o2"))));
+        Assert.Equal(["Patient/p1"], Keys(await Reader.IncludeAsync(Include("Observation", null, null, "o2"))));
     }
 
     [Fact]
@@ -56,13 +56,13 @@ public abstract partial class StoreTests
     {
         await WriteIncludeCorpusAsync();
 
-        var provenance = await Store.IncludeAsync(new IncludeRequest(IncludeDirection.RevInclude, [new("Observation", "o1")], "Provenance", ["target"], null, 100));
+        var provenance = await Reader.IncludeAsync(new IncludeRequest(IncludeDirection.RevInclude, [new("Observation", "o1")], "Provenance", ["target"], null, 100));
         Assert.Equal(["Provenance/prov1"], Keys(provenance));
 
-        var anyToP1 = await Store.IncludeAsync(new IncludeRequest(IncludeDirection.RevInclude, [new("Patient", "p1"), new("Practitioner", "dr1")], null, null, null, 100));
+        var anyToP1 = await Reader.IncludeAsync(new IncludeRequest(IncludeDirection.RevInclude, [new("Patient", "p1"), new("Practitioner", "dr1")], null, null, null, 100));
         Assert.Equal(["Patient/p1", "Observation/o1"], Keys(anyToP1));
 
-        var observationsOnly = await Store.IncludeAsync(new IncludeRequest(IncludeDirection.RevInclude, [new("Patient", "p1"), new("Patient", "p2")], "Observation", ["subject"], null, 100));
+        var observationsOnly = await Reader.IncludeAsync(new IncludeRequest(IncludeDirection.RevInclude, [new("Patient", "p1"), new("Patient", "p2")], "Observation", ["subject"], null, 100));
         Assert.Equal(["Observation/o1", "Observation/o2"], Keys(observationsOnly));
     }
 
@@ -71,7 +71,7 @@ public abstract partial class StoreTests
     {
         await WriteIncludeCorpusAsync();
 
-        var limited = await Store.IncludeAsync(Include("Observation", null, null, "o1", "o2") with { Limit = 3 });
+        var limited = await Reader.IncludeAsync(Include("Observation", null, null, "o1", "o2") with { Limit = 3 });
         Assert.Equal(["Patient/p1", "Patient/p2", "Practitioner/dr1"], Keys(limited));
     }
 
@@ -88,7 +88,7 @@ public abstract partial class StoreTests
         writes.Add(Create("Patient", "late", T0));
         await WriteAsync([.. writes]);
 
-        Assert.Equal(["Patient/shared", "Patient/late"], Keys(await Store.IncludeAsync(Include("Observation", ["subject"], null, [.. ids]))));
+        Assert.Equal(["Patient/shared", "Patient/late"], Keys(await Reader.IncludeAsync(Include("Observation", ["subject"], null, [.. ids]))));
     }
 
     [Fact]
@@ -96,9 +96,9 @@ public abstract partial class StoreTests
     {
         await WriteIncludeCorpusAsync();
 
-        Assert.Equal(3, await Store.CountAsync(new SearchQuery("Observation", [], Count: 1, After: new SearchCursor(2, []))));
-        Assert.Equal(2, await Store.CountAsync(Query("Patient")));
-        Assert.Equal(1, await Store.CountAsync(Query("Observation", new SearchCriterion("subject", SearchParamType.Reference, null, [new ReferenceSearchValue("Patient", "p2", null)]))));
+        Assert.Equal(3, await Reader.CountAsync(new SearchQuery("Observation", [], Count: 1, After: new SearchCursor(2, []))));
+        Assert.Equal(2, await Reader.CountAsync(Query("Patient")));
+        Assert.Equal(1, await Reader.CountAsync(Query("Observation", new SearchCriterion("subject", SearchParamType.Reference, null, [new ReferenceSearchValue("Patient", "p2", null)]))));
     }
 
     private async Task WriteIncludeCorpusAsync()

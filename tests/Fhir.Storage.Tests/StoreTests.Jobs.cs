@@ -116,7 +116,7 @@ public abstract partial class StoreTests
         Assert.Equal(["b"], await SearchIdsAsync("Patient", TokenCriterion("gene", null, new TokenSearchValue(null, "TP53", false))));
         Assert.Empty(await SearchIdsAsync("Patient", TokenCriterion("gene", null, new TokenSearchValue(null, "old", false))));
         Assert.Equal(["a"], await SearchIdsAsync("Patient", TokenCriterion("identifier", null, new TokenSearchValue("urn:sys", "1", true))));
-        Assert.Equal(1, (await Store.ReadAsync("Patient", "a"))!.VersionId);
+        Assert.Equal(1, (await Reader.ReadAsync("Patient", "a"))!.VersionId);
     }
 
     [Fact]

@@ -248,7 +248,7 @@ public abstract partial class StoreTests
         await WriteCorpusAsync();
         await WriteAsync(Update("Observation", "o5", 2, T0.AddDays(10), Token("status", null, "final")));
 
-        var page = await Store.SearchAsync(Query("Observation", TokenCriterion("status", null, new TokenSearchValue(null, "final", false))));
+        var page = await Reader.SearchAsync(Query("Observation", TokenCriterion("status", null, new TokenSearchValue(null, "final", false))));
 
         var o5 = Assert.Single(page.Resources, r => r.Id == "o5");
         Assert.Equal(2, o5.VersionId);
@@ -263,10 +263,10 @@ public abstract partial class StoreTests
         for (var i = 0; i < 7; i++) await WriteAsync(Create("Patient", "p" + i, index: Token("active", null, "true")));
         var criterion = TokenCriterion("active", null, new TokenSearchValue(null, "true", false));
 
-        var first = await Store.SearchAsync(new SearchQuery("Patient", [criterion], 3));
-        var second = await Store.SearchAsync(new SearchQuery("Patient", [criterion], 3, first.Next));
-        var third = await Store.SearchAsync(new SearchQuery("Patient", [criterion], 3, second.Next));
-        var exact = await Store.SearchAsync(new SearchQuery("Patient", [], 7));
+        var first = await Reader.SearchAsync(new SearchQuery("Patient", [criterion], 3));
+        var second = await Reader.SearchAsync(new SearchQuery("Patient", [criterion], 3, first.Next));
+        var third = await Reader.SearchAsync(new SearchQuery("Patient", [criterion], 3, second.Next));
+        var exact = await Reader.SearchAsync(new SearchQuery("Patient", [], 7));
 
         Assert.Equal(["p0", "p1", "p2"], first.Resources.Select(r => r.Id));
         Assert.Equal(["p3", "p4", "p5"], second.Resources.Select(r => r.Id));
@@ -365,7 +365,7 @@ public abstract partial class StoreTests
         // The session search must agree with the store search.
         await using (var session = await Store.BeginWriteAsync())
         {
-            Assert.Equal(ids, await session.SearchIdsAsync(Query("Observation", criteria), 1000));
+            Assert.Equal(ids, await session.SearchIdsAsync(Query("Observation", criteria), Fhir.Storage.Access.ReadScope.Everything, 1000));
         }
         return ids;
     }

@@ -162,14 +162,14 @@ public abstract partial class StoreTests
             await WriteAsync(Create("Patient", "q" + i, T0.AddMinutes(i % 4), [.. index]));
         }
         IReadOnlyList<SortKey> sort = sortCode is null ? [] : [new SortKey(sortCode, SortType(sortCode), direction)];
-        var all = (await Store.SearchAsync(new SearchQuery("Patient", [], 100) { Sort = sort })).Resources.Select(r => r.Id).ToList();
+        var all = (await Reader.SearchAsync(new SearchQuery("Patient", [], 100) { Sort = sort })).Resources.Select(r => r.Id).ToList();
         Assert.Equal(10, all.Count);
 
         var pages = new List<SearchPage>();
         SearchCursor? cursor = null;
         do
         {
-            var page = await Store.SearchAsync(new SearchQuery("Patient", [], 3, cursor) { Sort = sort });
+            var page = await Reader.SearchAsync(new SearchQuery("Patient", [], 3, cursor) { Sort = sort });
             pages.Add(page);
             cursor = page.Next;
         }
@@ -184,7 +184,7 @@ public abstract partial class StoreTests
         cursor = pages[^1].Previous;
         while (cursor is not null)
         {
-            var page = await Store.SearchAsync(new SearchQuery("Patient", [], 3, cursor) { Sort = sort });
+            var page = await Reader.SearchAsync(new SearchQuery("Patient", [], 3, cursor) { Sort = sort });
             back.InsertRange(0, page.Resources.Select(r => r.Id));
             Assert.NotNull(page.Next);
             cursor = page.Previous;
@@ -200,14 +200,14 @@ public abstract partial class StoreTests
             await WriteAsync(Create("Patient", id, T0, Str(name, name)));
         }
         var sort = new[] { new SortKey("name", SearchParamType.String, SortDirection.Ascending) };
-        var first = await Store.SearchAsync(new SearchQuery("Patient", [], 2) { Sort = sort });
+        var first = await Reader.SearchAsync(new SearchQuery("Patient", [], 2) { Sort = sort });
         Assert.Equal(["a", "c"], first.Resources.Select(r => r.Id));
 
         // Before the boundary (must not appear), after it (must), and the next row goes away.
         await WriteAsync(Create("Patient", "b", T0, Str("bravo", "bravo")), Create("Patient", "f", T0, Str("foxtrot", "foxtrot")));
         await WriteAsync(Delete("Patient", "e", 2, T0.AddMinutes(1)));
 
-        var second = await Store.SearchAsync(new SearchQuery("Patient", [], 2, first.Next) { Sort = sort });
+        var second = await Reader.SearchAsync(new SearchQuery("Patient", [], 2, first.Next) { Sort = sort });
         Assert.Equal(["f", "g"], second.Resources.Select(r => r.Id));
         Assert.Null(second.Next);
     }
@@ -218,9 +218,9 @@ public abstract partial class StoreTests
         await WriteLinkedCorpusAsync();
         var code1 = TokenCriterion("code", null, new TokenSearchValue("L", "1", true));
 
-        var accurate = await Store.SearchAsync(new SearchQuery("Observation", [code1], 1) { Total = TotalMode.Accurate });
-        var none = await Store.SearchAsync(new SearchQuery("Observation", [code1], 1));
-        var countOnly = await Store.SearchAsync(new SearchQuery("Observation", [], 0) { Total = TotalMode.Estimate });
+        var accurate = await Reader.SearchAsync(new SearchQuery("Observation", [code1], 1) { Total = TotalMode.Accurate });
+        var none = await Reader.SearchAsync(new SearchQuery("Observation", [code1], 1));
+        var countOnly = await Reader.SearchAsync(new SearchQuery("Observation", [], 0) { Total = TotalMode.Estimate });
 
         Assert.Equal((1, 3L), (accurate.Resources.Count, accurate.Total));
         Assert.Null(none.Total);
@@ -310,7 +310,7 @@ public abstract partial class StoreTests
 
     private async Task<string[]> SortedPatientsAsync(params SortKey[] sort)
     {
-        var page = await Store.SearchAsync(new SearchQuery("Patient", [], 100) { Sort = sort });
+        var page = await Reader.SearchAsync(new SearchQuery("Patient", [], 100) { Sort = sort });
         return [.. page.Resources.Select(r => r.Id)];
     }
 }

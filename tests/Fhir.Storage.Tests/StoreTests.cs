@@ -19,6 +19,9 @@ public abstract partial class StoreTests : IAsyncLifetime
     /// <summary>The store under test.</summary>
     protected IFhirStore Store { get; private set; } = null!;
 
+    /// <summary>Reads of the store that see everything (the access scopes have tests of their own).</summary>
+    protected IResourceReader Reader => Store.Reader(Fhir.Storage.Access.ReadScope.Everything);
+
     /// <summary>Creates an empty database and returns the options that open it.</summary>
     protected abstract Task<StorageOptions> CreateDatabaseAsync();
 
@@ -49,9 +52,9 @@ public abstract partial class StoreTests : IAsyncLifetime
     public async Task Write_then_read_returns_the_same_bytes()
     {
         var json = Encoding.UTF8.GetBytes("{\"resourceType\":\"Patient\",\"id\":\"a\",\"name\":[{\"family\":\"Müller ✓\"}]}");
-        await WriteAsync(new ResourceWrite("Patient", "a", 1, T0, WriteMethod.Create, json, []));
+        await WriteAsync(new ResourceWrite("Patient", "a", 1, T0, WriteMethod.Create, json, [], ["a"]));
 
-        var read = await Store.ReadAsync("Patient", "a");
+        var read = await Reader.ReadAsync("Patient", "a");
 
         Assert.NotNull(read);
         Assert.Equal(json, read.Json.ToArray());
@@ -64,8 +67,8 @@ public abstract partial class StoreTests : IAsyncLifetime
     {
         await WriteAsync(Create("Patient", "a"));
 
-        Assert.Null(await Store.ReadAsync("Patient", "b"));
-        Assert.Null(await Store.ReadAsync("Observation", "a"));
+        Assert.Null(await Reader.ReadAsync("Patient", "b"));
+        Assert.Null(await Reader.ReadAsync("Observation", "a"));
     }
 
     [Fact]
@@ -74,9 +77,9 @@ public abstract partial class StoreTests : IAsyncLifetime
         await WriteAsync(Create("Patient", "a"));
         await WriteAsync(Update("Patient", "a", 2, T0.AddMinutes(1)));
 
-        var v1 = await Store.ReadVersionAsync("Patient", "a", 1);
-        var v2 = await Store.ReadVersionAsync("Patient", "a", 2);
-        var current = await Store.ReadAsync("Patient", "a");
+        var v1 = await Reader.ReadVersionAsync("Patient", "a", 1);
+        var v2 = await Reader.ReadVersionAsync("Patient", "a", 2);
+        var current = await Reader.ReadAsync("Patient", "a");
 
         Assert.Equal(Json("Patient", "a", 1), v1!.Json.ToArray());
         Assert.Equal(WriteMethod.Create, v1.Method);
@@ -84,7 +87,7 @@ public abstract partial class StoreTests : IAsyncLifetime
         Assert.Equal(WriteMethod.Update, v2.Method);
         Assert.Equal(T0.AddMinutes(1), v2.LastUpdated);
         Assert.Equal(2, current!.VersionId);
-        Assert.Null(await Store.ReadVersionAsync("Patient", "a", 3));
+        Assert.Null(await Reader.ReadVersionAsync("Patient", "a", 3));
     }
 
     [Fact]
@@ -93,7 +96,7 @@ public abstract partial class StoreTests : IAsyncLifetime
         await WriteAsync(Create("Patient", "a", index: Token("identifier", "urn:sys", "1")));
         await WriteAsync(Delete("Patient", "a", 2, T0.AddMinutes(1)));
 
-        var read = await Store.ReadAsync("Patient", "a");
+        var read = await Reader.ReadAsync("Patient", "a");
 
         Assert.NotNull(read);
         Assert.True(read.IsDeleted);
@@ -101,7 +104,7 @@ public abstract partial class StoreTests : IAsyncLifetime
         Assert.Equal(0, read.Json.Length);
         Assert.Empty(await SearchIdsAsync("Patient"));
         Assert.Empty(await SearchIdsAsync("Patient", TokenCriterion("identifier", null, new TokenSearchValue("urn:sys", "1", true))));
-        Assert.Equal(Json("Patient", "a", 1), (await Store.ReadVersionAsync("Patient", "a", 1))!.Json.ToArray());
+        Assert.Equal(Json("Patient", "a", 1), (await Reader.ReadVersionAsync("Patient", "a", 1))!.Json.ToArray());
     }
 
     [Fact]
@@ -111,7 +114,7 @@ public abstract partial class StoreTests : IAsyncLifetime
         await WriteAsync(Delete("Patient", "a", 2, T0.AddMinutes(1)));
         await WriteAsync(Update("Patient", "a", 3, T0.AddMinutes(2), Token("identifier", "urn:sys", "2")));
 
-        Assert.Equal(3, (await Store.ReadAsync("Patient", "a"))!.VersionId);
+        Assert.Equal(3, (await Reader.ReadAsync("Patient", "a"))!.VersionId);
         Assert.Equal(["a"], await SearchIdsAsync("Patient", TokenCriterion("identifier", null, new TokenSearchValue("urn:sys", "2", true))));
         Assert.Empty(await SearchIdsAsync("Patient", TokenCriterion("identifier", null, new TokenSearchValue("urn:sys", "1", true))));
     }
@@ -134,13 +137,13 @@ public abstract partial class StoreTests : IAsyncLifetime
     {
         await WriteHistoryCorpusAsync();
 
-        Assert.Equal(["Patient/a/3", "Patient/a/2", "Patient/a/1"], Keys(await Store.HistoryAsync(new HistoryQuery("Patient", "a", null, 10))));
-        Assert.Equal(["Patient/a/3", "Patient/a/2", "Patient/b/1", "Patient/a/1"], Keys(await Store.HistoryAsync(new HistoryQuery("Patient", null, null, 10))));
+        Assert.Equal(["Patient/a/3", "Patient/a/2", "Patient/a/1"], Keys(await Reader.HistoryAsync(new HistoryQuery("Patient", "a", null, 10))));
+        Assert.Equal(["Patient/a/3", "Patient/a/2", "Patient/b/1", "Patient/a/1"], Keys(await Reader.HistoryAsync(new HistoryQuery("Patient", null, null, 10))));
         Assert.Equal(
             ["Patient/a/3", "Patient/a/2", "Observation/c/1", "Patient/b/1", "Patient/a/1"],
-            Keys(await Store.HistoryAsync(new HistoryQuery(null, null, null, 10))));
+            Keys(await Reader.HistoryAsync(new HistoryQuery(null, null, null, 10))));
 
-        var instance = await Store.HistoryAsync(new HistoryQuery("Patient", "a", null, 10));
+        var instance = await Reader.HistoryAsync(new HistoryQuery("Patient", "a", null, 10));
         Assert.Equal([WriteMethod.Delete, WriteMethod.Update, WriteMethod.Create], instance.Entries.Select(e => e.Method));
         Assert.Null(instance.Next);
         Assert.Equal(Json("Patient", "a", 2), instance.Entries[1].Json.ToArray());
@@ -151,8 +154,8 @@ public abstract partial class StoreTests : IAsyncLifetime
     {
         await WriteHistoryCorpusAsync();
 
-        var page = await Store.HistoryAsync(new HistoryQuery(null, null, T0.AddMinutes(2), 10));
-        var instance = await Store.HistoryAsync(new HistoryQuery("Patient", "a", T0.AddMinutes(3), 10));
+        var page = await Reader.HistoryAsync(new HistoryQuery(null, null, T0.AddMinutes(2), 10));
+        var instance = await Reader.HistoryAsync(new HistoryQuery("Patient", "a", T0.AddMinutes(3), 10));
 
         Assert.Equal(["Patient/a/3", "Patient/a/2", "Observation/c/1"], Keys(page));
         Assert.Equal(["Patient/a/3", "Patient/a/2"], Keys(instance));
@@ -163,11 +166,11 @@ public abstract partial class StoreTests : IAsyncLifetime
     {
         await WriteHistoryCorpusAsync();
 
-        var first = await Store.HistoryAsync(new HistoryQuery(null, null, null, 2));
-        var second = await Store.HistoryAsync(new HistoryQuery(null, null, null, 2, first.Next));
-        var third = await Store.HistoryAsync(new HistoryQuery(null, null, null, 2, second.Next));
-        var typePage = await Store.HistoryAsync(new HistoryQuery("Patient", null, null, 3));
-        var typeRest = await Store.HistoryAsync(new HistoryQuery("Patient", null, null, 3, typePage.Next));
+        var first = await Reader.HistoryAsync(new HistoryQuery(null, null, null, 2));
+        var second = await Reader.HistoryAsync(new HistoryQuery(null, null, null, 2, first.Next));
+        var third = await Reader.HistoryAsync(new HistoryQuery(null, null, null, 2, second.Next));
+        var typePage = await Reader.HistoryAsync(new HistoryQuery("Patient", null, null, 3));
+        var typeRest = await Reader.HistoryAsync(new HistoryQuery("Patient", null, null, 3, typePage.Next));
 
         Assert.Equal(["Patient/a/3", "Patient/a/2"], Keys(first));
         Assert.Equal(["Observation/c/1", "Patient/b/1"], Keys(second));
@@ -191,8 +194,8 @@ public abstract partial class StoreTests : IAsyncLifetime
             await session.WriteAsync(Create("Patient", "b"));
         }
 
-        Assert.Null(await Store.ReadAsync("Patient", "a"));
-        Assert.Empty((await Store.HistoryAsync(new HistoryQuery(null, null, null, 10))).Entries);
+        Assert.Null(await Reader.ReadAsync("Patient", "a"));
+        Assert.Empty((await Reader.HistoryAsync(new HistoryQuery(null, null, null, 10))).Entries);
         Assert.Empty(await SearchIdsAsync("Patient"));
 
         // Nothing half-written stands in the way of the same write later.
@@ -206,16 +209,16 @@ public abstract partial class StoreTests : IAsyncLifetime
         await using var session = await Store.BeginWriteAsync();
         await session.WriteAsync(Create("Patient", "a", index: Token("identifier", "urn:sys", "1")));
 
-        var inside = await session.SearchIdsAsync(Query("Patient", TokenCriterion("identifier", null, new TokenSearchValue("urn:sys", "1", true))), 2);
+        var inside = await session.SearchIdsAsync(Query("Patient", TokenCriterion("identifier", null, new TokenSearchValue("urn:sys", "1", true))), Fhir.Storage.Access.ReadScope.Everything, 2);
         var readInside = await session.ReadForUpdateAsync("Patient", "a");
-        var readOutside = await Store.ReadAsync("Patient", "a");
+        var readOutside = await Reader.ReadAsync("Patient", "a");
 
         Assert.Equal(["a"], inside);
         Assert.Equal(1, readInside!.VersionId);
         Assert.Null(readOutside);
 
         await session.CommitAsync();
-        Assert.NotNull(await Store.ReadAsync("Patient", "a"));
+        Assert.NotNull(await Reader.ReadAsync("Patient", "a"));
     }
 
     [Fact]
@@ -263,7 +266,7 @@ public abstract partial class StoreTests : IAsyncLifetime
             await session.WriteAsync(Create("Patient", "a"));
             await session.CommitAsync();
         }
-        Assert.NotNull(await many[2].ReadAsync("Patient", "a"));
+        Assert.NotNull(await many[2].Reader(Fhir.Storage.Access.ReadScope.Everything).ReadAsync("Patient", "a"));
     }
 
     // ---- concurrency --------------------------------------------------------------------
@@ -314,8 +317,8 @@ public abstract partial class StoreTests : IAsyncLifetime
 
         var successful = counts.Sum();
         Assert.Equal(Workers * UpdatesEach, successful);
-        Assert.Equal(successful + 1, (await Store.ReadAsync("Patient", "a"))!.VersionId);
-        Assert.Equal(successful + 1, (await Store.HistoryAsync(new HistoryQuery("Patient", "a", null, 1000))).Entries.Count);
+        Assert.Equal(successful + 1, (await Reader.ReadAsync("Patient", "a"))!.VersionId);
+        Assert.Equal(successful + 1, (await Reader.HistoryAsync(new HistoryQuery("Patient", "a", null, 1000))).Entries.Count);
     }
 
     // ---- helpers ------------------------------------------------------------------------
@@ -350,7 +353,7 @@ public abstract partial class StoreTests : IAsyncLifetime
         {
             await using var session = await targets[n % targets.Count].BeginWriteAsync();
             await session.LockConditionAsync("Patient?identifier=urn:sys|42");
-            if ((await session.SearchIdsAsync(query, 2)).Count > 0) return false;
+            if ((await session.SearchIdsAsync(query, Fhir.Storage.Access.ReadScope.Everything, 2)).Count > 0) return false;
             await session.WriteAsync(Create("Patient", Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow, Token("identifier", "urn:sys", "42")));
             await session.CommitAsync();
             return true;
@@ -395,7 +398,7 @@ public abstract partial class StoreTests : IAsyncLifetime
     /// <summary>Ids of all matches, in result order.</summary>
     protected async Task<string[]> SearchIdsAsync(string? type, params SearchCriterion[] criteria)
     {
-        var page = await Store.SearchAsync(new SearchQuery(type, criteria, 1000));
+        var page = await Reader.SearchAsync(new SearchQuery(type, criteria, 1000));
         return page.Resources.Select(r => r.Id).ToArray();
     }
 
@@ -410,11 +413,16 @@ public abstract partial class StoreTests : IAsyncLifetime
         Encoding.UTF8.GetBytes($"{{\"resourceType\":\"{type}\",\"id\":\"{id}\",\"meta\":{{\"versionId\":\"{version}\"}}}}");
 
     protected static ResourceWrite Create(string type, string id, DateTimeOffset? at = null, params IndexValue[] index) =>
-        new(type, id, 1, at ?? T0, WriteMethod.Create, Json(type, id, 1), index);
+        new(type, id, 1, at ?? T0, WriteMethod.Create, Json(type, id, 1), index, Patients(type, id, index));
 
     protected static ResourceWrite Update(string type, string id, int version, DateTimeOffset at, params IndexValue[] index) =>
-        new(type, id, version, at, WriteMethod.Update, Json(type, id, version), index);
+        new(type, id, version, at, WriteMethod.Update, Json(type, id, version), index, Patients(type, id, index));
 
     protected static ResourceWrite Delete(string type, string id, int version, DateTimeOffset at) =>
-        new(type, id, version, at, WriteMethod.Delete, ReadOnlyMemory<byte>.Empty, []);
+        new(type, id, version, at, WriteMethod.Delete, ReadOnlyMemory<byte>.Empty, [], []);
+
+    // As the server computes it: a Patient is in its own compartment, others through their subject/patient references.
+    private static string[] Patients(string type, string id, IndexValue[] index) =>
+        [.. (type == "Patient" ? [id] : Array.Empty<string>()).Concat(index.OfType<ReferenceIndexValue>()
+            .Where(r => r.TargetType == "Patient" && r.Code is "subject" or "patient" && r.TargetId is not null).Select(r => r.TargetId!)).Distinct()];
 }

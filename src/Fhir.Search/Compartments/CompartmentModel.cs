@@ -63,6 +63,32 @@ public sealed class CompartmentModel
     public IReadOnlyList<string>? Parameters(string compartment, string resourceType) =>
         _byCompartment.TryGetValue(compartment, out var types) && types.TryGetValue(resourceType, out var codes) ? codes : null;
 
+    /// <summary>
+    /// The ids of the <paramref name="compartment"/> resources whose compartment a resource is in, from its index values:
+    /// those a compartment parameter of its type refers to, and the resource itself when it is of the compartment's type.
+    /// </summary>
+    /// <param name="compartment">The compartment type (<c>Patient</c>).</param>
+    /// <param name="resourceType">The resource's type.</param>
+    /// <param name="resourceId">The resource's id.</param>
+    /// <param name="index">The resource's index values (ResourceIndexer.Extract).</param>
+    public IReadOnlyList<string> Members(string compartment, string resourceType, string resourceId, IReadOnlyList<Indexing.IndexValue> index)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        List<string>? members = resourceType == compartment ? [resourceId] : null;
+        if (Parameters(compartment, resourceType) is { Count: > 0 } codes)
+        {
+            foreach (var value in index)
+            {
+                if (value is Indexing.ReferenceIndexValue { TargetId: { } id } reference && reference.TargetType == compartment
+                    && codes.Contains(value.Code) && members?.Contains(id) != true)
+                {
+                    (members ??= []).Add(id);
+                }
+            }
+        }
+        return members ?? (IReadOnlyList<string>)[];
+    }
+
     /// <summary>The filter of <paramref name="compartment"/>/<paramref name="id"/> for a search on <paramref name="resourceType"/>, or null when that type is never in it.</summary>
     public CompartmentFilter? Filter(string compartment, string id, string resourceType) =>
         Parameters(compartment, resourceType) is { } codes ? new CompartmentFilter(compartment, id, codes) : null;

@@ -41,7 +41,7 @@ internal sealed class AuditLog : IAsyncDisposable
     /// Stores the request's AuditEvent in <paramref name="session"/>, the transaction of the write it
     /// describes; the caller marks it <see cref="AuditContext.Recorded"/> once that transaction commits.
     /// </summary>
-    public Task WriteInSessionAsync(IWriteSession session, AuditContext audit, int status, CancellationToken ct) =>
+    public Task WriteInSessionAsync(WriteSession session, AuditContext audit, int status, CancellationToken ct) =>
         !Enabled || audit.Recorded ? Task.CompletedTask : StoreAsync(session, audit, status, ct);
 
     /// <summary>Stores the request's AuditEvent on its own; returns once it is committed.</summary>
@@ -93,11 +93,11 @@ internal sealed class AuditLog : IAsyncDisposable
         }
     }
 
-    private async Task StoreAsync(IWriteSession session, AuditContext audit, int status, CancellationToken ct)
+    private async Task StoreAsync(WriteSession session, AuditContext audit, int status, CancellationToken ct)
     {
         var parsed = FhirJsonReader.Parse(BuildJson(audit, status, _context.Clock.GetUtcNow()), definitions: _context.Definitions);
         var resource = parsed.Resource ?? throw new InvalidOperationException("The server built an unreadable AuditEvent: " + string.Join("; ", parsed.Issues.Select(i => i.Message)));
-        await new ResourceWriter(_context).WriteAsync(session, resource, ServerContext.NewId(), 1, WriteMethod.Create, ct);
+        await new ResourceWriter(_context).WriteAuditAsync(session, resource, ct);
     }
 
     /// <summary>The AuditEvent of one request, as FHIR JSON.</summary>

@@ -80,6 +80,7 @@ internal static class EntryRequest
             BaseUrl = bundleRequest.BaseUrl,
             RelativeUrl = url,
             Access = bundleRequest.Access,
+            Gate = bundleRequest.Gate,
             Audit = bundleRequest.Audit,
             Conditions = new RequestConditions
             {

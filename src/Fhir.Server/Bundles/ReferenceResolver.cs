@@ -14,7 +14,7 @@ namespace Fhir.Server.Bundles;
 internal static class ReferenceResolver
 {
     public static async Task<FhirResponse?> RewriteAsync(
-        ElementNode resource, IReadOnlyDictionary<string, string> fullUrls, IWriteSession session, ServerContext context, CancellationToken ct)
+        ElementNode resource, IReadOnlyDictionary<string, string> fullUrls, WriteSession session, ServerContext context, CancellationToken ct)
     {
         foreach (var reference in References(resource))
         {

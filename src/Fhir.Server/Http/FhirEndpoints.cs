@@ -66,6 +66,6 @@ internal static class FhirEndpoints
 
     private static Task<FhirResponse> Write(
         ServerContext context, FhirRequest request,
-        Func<FhirRequest, ServerContext, Storage.IWriteSession, CancellationToken, Task<FhirResponse>> interaction, CancellationToken ct) =>
+        Func<FhirRequest, ServerContext, Pipeline.WriteSession, CancellationToken, Task<FhirResponse>> interaction, CancellationToken ct) =>
         WriteUnit.RunAsync(context, request, (session, token) => interaction(request, context, session, token), ct);
 }

@@ -32,7 +32,8 @@ internal static class FhirHttp
         }
         else
         {
-            request = request! with { Access = http.Features.Get<AccessGrant>() ?? AccessGrant.Nobody, Audit = audit };
+            var grant = http.Features.Get<AccessGrant>() ?? AccessGrant.Nobody;
+            request = request! with { Access = grant, Gate = AccessGate.For(grant, context), Audit = audit };
             if (audit is not null)
             {
                 audit.Interaction = InteractionName(request, body);

@@ -44,11 +44,11 @@ internal sealed record FhirRequest
     /// <summary>What the client may do (from its token); nothing unless the HTTP layer says otherwise.</summary>
     public Security.AccessGrant Access { get; init; } = Security.AccessGrant.Nobody;
 
-    /// <summary>How far <see cref="Access"/> reaches for this interaction, set by the access gate.</summary>
-    public Security.AccessDecision Decision { get; init; } = Security.AccessDecision.Denied;
+    /// <summary>The gate every read and write of this request passes (the grant's view of the stored data); closed unless the HTTP layer opened it.</summary>
+    public Security.AccessGate Gate { get; init; } = Security.AccessGate.Closed;
 
-    /// <summary>The compartment a patient-scoped grant confines searches to, or null.</summary>
-    public Fhir.Search.Compartments.CompartmentFilter? Confinement { get; init; }
+    /// <summary>The request's reads of stored data, through its <see cref="Gate"/>.</summary>
+    public Fhir.Storage.IResourceReader Reader => Gate.Reader;
 
     /// <summary>The request's audit record, shared by the entries of a Bundle; null when auditing is off.</summary>
     public Audit.AuditContext? Audit { get; init; }

@@ -11,7 +11,7 @@ namespace Fhir.Server.Interactions;
 /// </summary>
 internal static class Create
 {
-    public static async Task<FhirResponse> HandleAsync(FhirRequest request, ServerContext context, IWriteSession session, CancellationToken ct)
+    public static async Task<FhirResponse> HandleAsync(FhirRequest request, ServerContext context, WriteSession session, CancellationToken ct)
     {
         if (!ResourceBody.TryParse(request, context, request.ResourceType, out var resource, out var error))
         {
@@ -30,7 +30,7 @@ internal static class Create
     /// error (412 for several matches, 400 for a bad query), or neither when the create should go ahead.
     /// </summary>
     public static async Task<(FhirResponse? Existing, FhirResponse? Error)> FindExistingAsync(
-        IWriteSession session, ServerContext context, string type, string? ifNoneExist, CancellationToken ct)
+        WriteSession session, ServerContext context, string type, string? ifNoneExist, CancellationToken ct)
     {
         if (ifNoneExist is null)
         {
@@ -54,7 +54,7 @@ internal static class Create
     }
 
     /// <summary>Stores <paramref name="resource"/> as version 1 of a new resource with id <paramref name="id"/>.</summary>
-    public static async Task<FhirResponse> WriteNewAsync(IWriteSession session, ServerContext context, ElementNode resource, string id, CancellationToken ct)
+    public static async Task<FhirResponse> WriteNewAsync(WriteSession session, ServerContext context, ElementNode resource, string id, CancellationToken ct)
     {
         var writer = new ResourceWriter(context);
         if (writer.Validate(resource, out var notes) is { } invalid)

@@ -10,7 +10,7 @@ namespace Fhir.Server.Interactions;
 /// </summary>
 internal static class Delete
 {
-    public static async Task<FhirResponse> HandleAsync(FhirRequest request, ServerContext context, IWriteSession session, CancellationToken ct)
+    public static async Task<FhirResponse> HandleAsync(FhirRequest request, ServerContext context, WriteSession session, CancellationToken ct)
     {
         var type = request.ResourceType!;
         var id = request.Id!;
@@ -22,7 +22,7 @@ internal static class Delete
         return await DeleteCurrentAsync(session, context, current, request.Conditions.IfMatch, ct);
     }
 
-    public static async Task<FhirResponse> HandleConditionalAsync(FhirRequest request, ServerContext context, IWriteSession session, CancellationToken ct)
+    public static async Task<FhirResponse> HandleConditionalAsync(FhirRequest request, ServerContext context, WriteSession session, CancellationToken ct)
     {
         var type = request.ResourceType!;
         var condition = Update.ConditionText(request);
@@ -43,7 +43,7 @@ internal static class Delete
         return await DeleteCurrentAsync(session, context, current!, request.Conditions.IfMatch, ct);
     }
 
-    private static async Task<FhirResponse> DeleteCurrentAsync(IWriteSession session, ServerContext context, ResourceVersion current, string? ifMatch, CancellationToken ct)
+    private static async Task<FhirResponse> DeleteCurrentAsync(WriteSession session, ServerContext context, ResourceVersion current, string? ifMatch, CancellationToken ct)
     {
         if (ifMatch is not null && (current.IsDeleted || ifMatch != current.VersionId.ToString(System.Globalization.CultureInfo.InvariantCulture)))
         {

@@ -27,7 +27,7 @@ internal static class Everything
         {
             return FhirResponse.Error(404, IssueType.NotSupported, $"$everything is defined on the compartment types ({string.Join(", ", context.Compartments.CompartmentTypes)}), not on {compartment}.");
         }
-        var focal = await context.Store.ReadAsync(compartment, id, ct);
+        var focal = await request.Reader.ReadAsync(compartment, id, ct);
         if (focal is null)
         {
             return FhirResponse.NotFound(compartment, id);
@@ -114,7 +114,7 @@ internal static class Everything
             return list;
         }
 
-        var (page, next) = await CompartmentWalk.PageAsync(context, compartment, id, types, CriteriaOf, count, cursor, ct);
+        var (page, next) = await CompartmentWalk.PageAsync(request.Reader, context, compartment, id, types, CriteriaOf, count, cursor, ct);
         var url = $"{request.BaseUrl}/{compartment}/{id}/$everything";
         var links = new List<(string, string)> { ("self", SearchCompartment.Link(url, applied, cursorText)) };
         if (next is not null)
@@ -122,20 +122,15 @@ internal static class Everything
             links.Add(("next", SearchCompartment.Link(url, applied, next)));
         }
         using var bundle = new BundleWriter("searchset", request.BaseUrl, null, links);
+        // Both the compartment and what it references come through the gate: nothing the request may not read.
         foreach (var resource in page)
         {
-            if (Security.AccessControl.CanSee(request, resource, context))
-            {
-                bundle.AddSearchEntry(resource);
-            }
+            bundle.AddSearchEntry(resource);
         }
-        var (referenced, truncated) = await IncludeResolver.ResolveAsync(page, [ReferencedResources], context, ct);
+        var (referenced, truncated) = await IncludeResolver.ResolveAsync(request.Reader, page, [ReferencedResources], context, ct);
         foreach (var resource in referenced)
         {
-            if (Security.AccessControl.CanSee(request, resource, context))
-            {
-                bundle.AddSearchEntry(resource, "include");
-            }
+            bundle.AddSearchEntry(resource, "include");
         }
         if (truncated is not null)
         {

@@ -37,12 +37,17 @@ internal static class History
                     return FhirResponse.Error(400, IssueType.Invalid, $"'{name}={value}' is not a valid history parameter (_since takes an instant with a timezone, _count a positive integer).", name);
             }
         }
-        if (request.Id is not null && await context.Store.ReadAsync(request.ResourceType!, request.Id, ct) is null)
+        // Through the gate: an instance the request may not see has no history for it; each version is judged as written.
+        if (request.ResourceType is null && request.Gate.Scope.ReadTypes is { Count: 0 })
+        {
+            return Security.InteractionAccess.Forbidden(request.Access, "any resource type", Security.Permissions.Read);
+        }
+        if (request.Id is not null && await request.Reader.ReadAsync(request.ResourceType!, request.Id, ct) is null)
         {
             return FhirResponse.NotFound(request.ResourceType!, request.Id);
         }
 
-        var page = await context.Store.HistoryAsync(new HistoryQuery(request.ResourceType, request.Id, since, count, before), ct);
+        var page = await request.Reader.HistoryAsync(new HistoryQuery(request.ResourceType, request.Id, since, count, before), ct);
         var path = request.ResourceType is null ? "_history" : request.Id is null ? $"{request.ResourceType}/_history" : $"{request.ResourceType}/{request.Id}/_history";
         var common = $"{request.BaseUrl}/{path}?_count={count}" + (since is { } sinceValue ? "&_since=" + Uri.EscapeDataString(sinceValue.ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", CultureInfo.InvariantCulture)) : "");
         var links = new List<(string, string)> { ("self", before is null ? common : $"{common}&_cursor={before}") };

@@ -16,13 +16,13 @@ namespace Fhir.Server.Interactions;
 /// </summary>
 internal static class Patch
 {
-    public static async Task<FhirResponse> HandleAsync(FhirRequest request, ServerContext context, IWriteSession session, CancellationToken ct)
+    public static async Task<FhirResponse> HandleAsync(FhirRequest request, ServerContext context, WriteSession session, CancellationToken ct)
     {
         var current = await session.ReadForUpdateAsync(request.ResourceType!, request.Id!, ct);
         return await PatchCurrentAsync(request, context, session, current, request.ResourceType!, request.Id!, ct);
     }
 
-    public static async Task<FhirResponse> HandleConditionalAsync(FhirRequest request, ServerContext context, IWriteSession session, CancellationToken ct)
+    public static async Task<FhirResponse> HandleConditionalAsync(FhirRequest request, ServerContext context, WriteSession session, CancellationToken ct)
     {
         var type = request.ResourceType!;
         var condition = Update.ConditionText(request);
@@ -42,7 +42,7 @@ internal static class Patch
     }
 
     private static async Task<FhirResponse> PatchCurrentAsync(
-        FhirRequest request, ServerContext context, IWriteSession session, ResourceVersion? current, string type, string id, CancellationToken ct)
+        FhirRequest request, ServerContext context, WriteSession session, ResourceVersion? current, string type, string id, CancellationToken ct)
     {
         if (current is null)
         {

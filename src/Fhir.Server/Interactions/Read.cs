@@ -9,7 +9,7 @@ internal static class Read
     {
         var type = request.ResourceType!;
         var id = request.Id!;
-        var current = await context.Store.ReadAsync(type, id, ct);
+        var current = await request.Reader.ReadAsync(type, id, ct);
         if (current is null)
         {
             return FhirResponse.NotFound(type, id);

@@ -22,6 +22,12 @@ internal static class SearchCompartment
         {
             return FhirResponse.Error(404, IssueType.NotSupported, $"{compartment} has no compartment; the compartments are {string.Join(", ", context.Compartments.CompartmentTypes)}.");
         }
+        // Held to one patient, the focal resource must be one the request may see: another patient's compartment
+        // (or one whose focal resource is gone or never was) is no more there than the patient is.
+        if (request.Gate.ConfinedTo(compartment) is not null && await request.Reader.ReadAsync(compartment, id, ct) is null)
+        {
+            return FhirResponse.NotFound(compartment, id);
+        }
         var url = $"{request.BaseUrl}/{compartment}/{id}/{target}";
         if (target != "*")
         {
@@ -61,10 +67,10 @@ internal static class SearchCompartment
         var applied = parsed.SelfQuery.Concat(results.Self).ToList();
         if (results.Summary == SummaryChoice.Count)
         {
-            var total = await CompartmentWalk.CountAsync(context, compartment, id, types, _ => criteria, ct);
+            var total = await CompartmentWalk.CountAsync(request.Reader, context, compartment, id, types, _ => criteria, ct);
             return CountBundle(request, total, Link(url, applied, null), issues);
         }
-        var (page, next) = await CompartmentWalk.PageAsync(context, compartment, id, types, _ => criteria, parsed.Query.Count, cursor, ct);
+        var (page, next) = await CompartmentWalk.PageAsync(request.Reader, context, compartment, id, types, _ => criteria, parsed.Query.Count, cursor, ct);
         var links = new List<(string, string)> { ("self", Link(url, applied, cursorText)) };
         if (next is not null)
         {

@@ -16,17 +16,11 @@ internal static class SearchSystem
     {
         var (results, criteria, resultIssues, options) = SearchType.Begin(request, context);
         var parsed = SearchQueryParser.ParseSystem(criteria, context.SearchParameters, options);
-        var query = parsed.Query;
-        if (query.ResourceType is null && query.ResourceTypes is null)
+        // Without _type the search covers the types the gate lets the request search (the store applies its scope).
+        if (parsed.Query.ResourceType is null && parsed.Query.ResourceTypes is null && request.Gate.Scope.SearchTypes is { Count: 0 })
         {
-            // Without _type the search covers only the types the grant may search (AccessGate checked the listed ones).
-            var (readable, denied) = AccessGate.SystemSearchTypes(request.Access, context.Definitions.ResourceTypeNames);
-            if (denied is not null)
-            {
-                return denied;
-            }
-            query = query with { ResourceTypes = readable };
+            return InteractionAccess.Forbidden(request.Access, "any resource type", Permissions.Search);
         }
-        return await SearchType.AnswerAsync(request, context, request.BaseUrl, parsed, query, results, resultIssues, ct);
+        return await SearchType.AnswerAsync(request, context, request.BaseUrl, parsed, parsed.Query, results, resultIssues, ct);
     }
 }

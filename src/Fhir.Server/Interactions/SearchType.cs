@@ -21,9 +21,8 @@ internal static class SearchType
         var type = request.ResourceType!;
         var (results, criteria, resultIssues, options) = Begin(request, context);
         var parsed = SearchQueryParser.Parse(type, criteria, context.SearchParameters, options);
-        // A patient-scoped grant confines the search to its patient's compartment (AccessControl).
-        var compartment = scope?.Compartment ?? request.Confinement;
-        var query = compartment is null ? parsed.Query : parsed.Query with { Compartment = compartment };
+        // What the request may see is the gate's to apply (request.Reader), on top of the compartment asked for.
+        var query = scope is null ? parsed.Query : parsed.Query with { Compartment = scope.Compartment };
         return await AnswerAsync(request, context, scope?.Url ?? $"{request.BaseUrl}/{type}", parsed, query, results, resultIssues, ct);
     }
 
@@ -65,7 +64,7 @@ internal static class SearchType
         {
             return await SearchCount.HandleAsync(request, searchUrl, query, parsed.SelfQuery.Concat(results.Self), issues, context, ct);
         }
-        var page = await context.Store.SearchAsync(query, ct);
+        var page = await request.Reader.SearchAsync(query, ct);
         var links = SearchLinks.For(searchUrl, parsed with { SelfQuery = [.. parsed.SelfQuery, .. results.Self] }, page);
         using var bundle = new BundleWriter("searchset", request.BaseUrl, page.Total, links);
         await SearchEntries.AddAsync(bundle, page.Resources, results, issues, context, ct, request);

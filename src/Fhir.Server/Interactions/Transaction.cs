@@ -68,13 +68,9 @@ internal static class Transaction
                 }
                 else if (requests[i] is { } entry)
                 {
-                    // Each entry needs the permission it would need on its own.
-                    var (decision, denied) = AccessGate.Check(entry);
-                    if (decision == AccessDecision.PatientCompartment)
-                    {
-                        // The compartment checks of AccessControl work on single requests only.
-                        denied = FhirResponse.Error(403, IssueType.Forbidden, "Patient-scoped tokens cannot be used in batch or transaction Bundles.");
-                    }
+                    // Each entry needs the permission it would need on its own; what it reads and writes passes the
+                    // request's access gate like any other interaction.
+                    var denied = AccessControl.Check(entry, context);
                     if (denied is not null)
                     {
                         if (bundleType == "transaction")
@@ -83,10 +79,6 @@ internal static class Transaction
                         }
                         requests[i] = null;
                         deniedEntries[i] = denied;
-                    }
-                    else
-                    {
-                        requests[i] = entry with { Decision = decision };
                     }
                 }
             }
@@ -103,9 +95,9 @@ internal static class Transaction
         for (var i = 0; i < requests.Length; i++)
         {
             responses[i] = requests[i] is { } entry
-                ? entry.Method is "GET" or "HEAD"
-                    ? await DispatchReadAsync(entry, context, ct)
-                    : await WriteUnit.RunAsync(context, entry, (session, token) => DispatchWriteAsync(entry, context, session, token), ct)
+                ? await AccessControl.GuardAsync(entry.Gate, () => entry.Method is "GET" or "HEAD"
+                    ? DispatchReadAsync(entry, context, ct)
+                    : WriteUnit.RunAsync(context, entry, (session, token) => DispatchWriteAsync(entry, context, session, token), ct))
                 : denied[i] ?? FhirResponse.Error(400, entryErrors[i]!);
         }
         return Respond("batch-response", request, responses);
@@ -163,7 +155,8 @@ internal static class Transaction
                     {
                         continue;
                     }
-                    var response = await DispatchWriteAsync(work[i], context, session, token);
+                    var entry = work[i];
+                    var response = await AccessControl.GuardAsync(entry.Gate, () => DispatchWriteAsync(entry, context, session, token));
                     if (response.IsError)
                     {
                         return EntryFailed(i, response);
@@ -182,7 +175,8 @@ internal static class Transaction
         {
             if (requests[i]!.Method is "GET" or "HEAD")
             {
-                responses[i] = await DispatchReadAsync(requests[i]!, context, ct);
+                var entry = requests[i]!;
+                responses[i] = await AccessControl.GuardAsync(entry.Gate, () => DispatchReadAsync(entry, context, ct));
             }
         }
         return Respond("transaction-response", request, responses);
@@ -193,7 +187,7 @@ internal static class Transaction
     /// resolves conditional PUT targets, then points every reference at the ids found.
     /// </summary>
     private static async Task<FhirResponse?> ResolveIdsAsync(
-        IWriteSession session, ServerContext context, FhirRequest[] requests, string?[] fullUrls, FhirResponse?[] responses, CancellationToken ct)
+        WriteSession session, ServerContext context, FhirRequest[] requests, string?[] fullUrls, FhirResponse?[] responses, CancellationToken ct)
     {
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < requests.Length; i++)
@@ -258,7 +252,7 @@ internal static class Transaction
         return null;
     }
 
-    private static Task<FhirResponse> DispatchWriteAsync(FhirRequest entry, ServerContext context, IWriteSession session, CancellationToken ct) =>
+    private static Task<FhirResponse> DispatchWriteAsync(FhirRequest entry, ServerContext context, WriteSession session, CancellationToken ct) =>
         (entry.Method, entry.Id is not null) switch
         {
             ("POST", true) => WriteResolvedCreateAsync(entry, context, session, ct),
@@ -291,14 +285,14 @@ internal static class Transaction
         return entry.Id is null ? SearchType.HandleAsync(entry, context, ct) : Read.HandleAsync(entry, context, ct);
     }
 
-    private static async Task<FhirResponse> WriteResolvedCreateAsync(FhirRequest entry, ServerContext context, IWriteSession session, CancellationToken ct)
+    private static async Task<FhirResponse> WriteResolvedCreateAsync(FhirRequest entry, ServerContext context, WriteSession session, CancellationToken ct)
     {
         return ResourceBody.TryParse(entry, context, entry.ResourceType, out var resource, out var error)
             ? await Create.WriteNewAsync(session, context, resource, entry.Id!, ct)
             : error;
     }
 
-    private static async Task<FhirResponse> WriteWithUrlId(FhirRequest entry, ServerContext context, IWriteSession session, CancellationToken ct)
+    private static async Task<FhirResponse> WriteWithUrlId(FhirRequest entry, ServerContext context, WriteSession session, CancellationToken ct)
     {
         if (!ResourceBody.TryParse(entry, context, entry.ResourceType, out var resource, out var error))
         {

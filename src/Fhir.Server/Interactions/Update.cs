@@ -13,7 +13,7 @@ namespace Fhir.Server.Interactions;
 /// </summary>
 internal static class Update
 {
-    public static async Task<FhirResponse> HandleAsync(FhirRequest request, ServerContext context, IWriteSession session, CancellationToken ct)
+    public static async Task<FhirResponse> HandleAsync(FhirRequest request, ServerContext context, WriteSession session, CancellationToken ct)
     {
         if (!ResourceBody.TryParse(request, context, request.ResourceType, out var resource, out var error))
         {
@@ -31,7 +31,7 @@ internal static class Update
         return await WriteVersionAsync(session, context, resource, request.Id!, request.Conditions.IfMatch, WriteMethod.Update, ct);
     }
 
-    public static async Task<FhirResponse> HandleConditionalAsync(FhirRequest request, ServerContext context, IWriteSession session, CancellationToken ct)
+    public static async Task<FhirResponse> HandleConditionalAsync(FhirRequest request, ServerContext context, WriteSession session, CancellationToken ct)
     {
         if (!ResourceBody.TryParse(request, context, request.ResourceType, out var resource, out var error))
         {
@@ -69,7 +69,7 @@ internal static class Update
 
     /// <summary>Writes the next version of <paramref name="id"/> (or its first), checking If-Match against the current one.</summary>
     public static async Task<FhirResponse> WriteVersionAsync(
-        IWriteSession session, ServerContext context, ElementNode resource, string id, string? ifMatch, WriteMethod method, CancellationToken ct)
+        WriteSession session, ServerContext context, ElementNode resource, string id, string? ifMatch, WriteMethod method, CancellationToken ct)
     {
         var type = resource.Type.Name;
         var writer = new ResourceWriter(context);
@@ -78,7 +78,7 @@ internal static class Update
             return invalid;
         }
         // Prepare against the version seen now, outside the transaction; re-stamp in the rare case it moved on.
-        var expected = await context.Store.ReadAsync(type, id, ct);
+        var expected = await session.Gate.Reader.ReadAsync(type, id, ct);
         var prepared = writer.Prepare(resource, id, (expected?.VersionId ?? 0) + 1, method);
         var current = await session.ReadForUpdateAsync(type, id, ct);
         if (ifMatch is not null && (current is null || current.IsDeleted || ifMatch != current.VersionId.ToString(System.Globalization.CultureInfo.InvariantCulture)))

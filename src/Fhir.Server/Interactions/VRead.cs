@@ -14,7 +14,7 @@ internal static class VRead
         {
             return FhirResponse.Error(404, IssueType.NotFound, $"'{request.VersionId}' is not a version of {type}/{id}: versions are positive integers.");
         }
-        var version = await context.Store.ReadVersionAsync(type, id, versionId, ct);
+        var version = await request.Reader.ReadVersionAsync(type, id, versionId, ct);
         if (version is null)
         {
             return FhirResponse.Error(404, IssueType.NotFound, $"{type}/{id} has no version {versionId}.");

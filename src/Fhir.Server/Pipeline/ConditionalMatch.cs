@@ -6,7 +6,9 @@ using Fhir.Storage;
 namespace Fhir.Server.Pipeline;
 
 /// <summary>
-/// Evaluates the query of a conditional create, update, delete or reference inside a write session.
+/// Evaluates the query of a conditional create, update, delete or reference inside a write session, over what the
+/// session's access gate lets the request see (a match outside it is no match, and a query reaching a type the
+/// request may not search is refused before it runs).
 /// Sessions evaluating the same condition are serialised in the database (not in this process),
 /// so that parallel identical conditional creates, from any number of server processes, make one resource.
 /// </summary>
@@ -14,7 +16,7 @@ internal static class ConditionalMatch
 {
     /// <summary>Ids of the resources of <paramref name="type"/> matching <paramref name="query"/> (at most two: enough to tell one from many).</summary>
     public static async Task<(IReadOnlyList<string> Ids, FhirResponse? Error)> FindAsync(
-        IWriteSession session, ServerContext context, string type, string query, CancellationToken ct)
+        WriteSession session, ServerContext context, string type, string query, CancellationToken ct)
     {
         var parsed = SearchQueryParser.Parse(type, QueryParameters.Parse(query), context.SearchParameters, HandlingMode.Strict, context.Options.DefaultPageSize, context.Options.MaxPageSize);
         if (parsed.Issues.Any(i => i.IsError))

@@ -16,8 +16,8 @@ namespace Fhir.Server.Pipeline;
 /// </summary>
 internal sealed class ResourceWriter(ServerContext context)
 {
-    /// <summary>A version ready to store: its JSON and its index values.</summary>
-    public sealed record Prepared(ElementNode Resource, ResourceVersion Version, IReadOnlyList<IndexValue> Index);
+    /// <summary>A version ready to store: its JSON, its index values and the patients whose compartment it is in.</summary>
+    public sealed record Prepared(ElementNode Resource, ResourceVersion Version, IReadOnlyList<IndexValue> Index, IReadOnlyList<string> Patients);
 
     /// <summary>
     /// Validates a resource about to be written (base definition, declared and required profiles):
@@ -38,7 +38,8 @@ internal sealed class ResourceWriter(ServerContext context)
         StampMeta(resource, id, versionId, lastUpdated);
         var index = context.Indexer.Extract(resource);
         var json = FhirJsonWriter.Serialize(resource);
-        return new Prepared(resource, new ResourceVersion(resource.Type.Name, id, versionId, lastUpdated, method, json), index);
+        var patients = context.Compartments.Members("Patient", resource.Type.Name, id, index);
+        return new Prepared(resource, new ResourceVersion(resource.Type.Name, id, versionId, lastUpdated, method, json), index, patients);
     }
 
     /// <summary>The same prepared write as another version number (the index does not depend on it).</summary>
@@ -54,24 +55,33 @@ internal sealed class ResourceWriter(ServerContext context)
         return prepared with { Version = prepared.Version with { VersionId = versionId, LastUpdated = lastUpdated, Method = method, Json = json } };
     }
 
-    /// <summary>Stores a prepared version in the session.</summary>
-    public static async Task<ResourceVersion> StoreAsync(IWriteSession session, Prepared prepared, CancellationToken ct)
+    /// <summary>Stores a prepared version in the session, as far as the session's access gate allows.</summary>
+    public static async Task<ResourceVersion> StoreAsync(WriteSession session, Prepared prepared, CancellationToken ct)
     {
-        var v = prepared.Version;
-        await session.WriteAsync(new ResourceWrite(v.Type, v.Id, v.VersionId, v.LastUpdated, v.Method, v.Json, prepared.Index), ct);
-        return v;
+        await session.WriteAsync(ToWrite(prepared), prepared.Resource, ct);
+        return prepared.Version;
     }
 
     /// <summary>Prepares and stores in one step, for paths where the version is only known inside the session.</summary>
-    public Task<ResourceVersion> WriteAsync(IWriteSession session, ElementNode resource, string id, int versionId, WriteMethod method, CancellationToken ct) =>
+    public Task<ResourceVersion> WriteAsync(WriteSession session, ElementNode resource, string id, int versionId, WriteMethod method, CancellationToken ct) =>
         StoreAsync(session, Prepare(resource, id, versionId, method), ct);
 
+    /// <summary>Stores the server's own record of a request (its AuditEvent), which no client grant limits.</summary>
+    public async Task WriteAuditAsync(WriteSession session, ElementNode resource, CancellationToken ct) =>
+        await session.WriteAuditAsync(ToWrite(Prepare(resource, ServerContext.NewId(), 1, WriteMethod.Create)), ct);
+
     /// <summary>Writes the tombstone version <paramref name="versionId"/> that a delete leaves.</summary>
-    public async Task<ResourceVersion> DeleteAsync(IWriteSession session, string type, string id, int versionId, CancellationToken ct)
+    public async Task<ResourceVersion> DeleteAsync(WriteSession session, string type, string id, int versionId, CancellationToken ct)
     {
         var lastUpdated = Now();
-        await session.WriteAsync(new ResourceWrite(type, id, versionId, lastUpdated, WriteMethod.Delete, ReadOnlyMemory<byte>.Empty, []), ct);
+        await session.WriteAsync(new ResourceWrite(type, id, versionId, lastUpdated, WriteMethod.Delete, ReadOnlyMemory<byte>.Empty, [], []), null, ct);
         return new ResourceVersion(type, id, versionId, lastUpdated, WriteMethod.Delete, ReadOnlyMemory<byte>.Empty);
+    }
+
+    private static ResourceWrite ToWrite(Prepared prepared)
+    {
+        var v = prepared.Version;
+        return new ResourceWrite(v.Type, v.Id, v.VersionId, v.LastUpdated, v.Method, v.Json, prepared.Index, prepared.Patients);
     }
 
     // FHIR instants carry milliseconds at most here, so that what we store is what we report.

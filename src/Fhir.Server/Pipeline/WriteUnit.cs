@@ -1,5 +1,6 @@
 using Fhir.Core.Outcomes;
 using Fhir.Server.Http;
+using Fhir.Server.Security;
 using Fhir.Storage;
 
 namespace Fhir.Server.Pipeline;
@@ -18,14 +19,15 @@ internal static class WriteUnit
     /// request's AuditEvent is stored in the same transaction.
     /// </summary>
     public static async Task<FhirResponse> RunAsync(
-        ServerContext context, FhirRequest? request, Func<IWriteSession, CancellationToken, Task<FhirResponse>> work, CancellationToken ct)
+        ServerContext context, FhirRequest? request, Func<WriteSession, CancellationToken, Task<FhirResponse>> work, CancellationToken ct)
     {
         var audit = request?.Audit;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await using var session = new LazyWriteSession(context.Store);
+                // The server's own work (a batch of audit events) runs with no grant to limit it.
+                await using var session = new WriteSession(context.Store, request?.Gate ?? AccessGate.Server(context));
                 var response = await work(session, ct);
                 if (!response.IsError)
                 {

@@ -13,7 +13,7 @@ internal static class CompartmentWalk
 {
     /// <summary>One page of at most <paramref name="count"/> resources, and the cursor of the next page (null on the last).</summary>
     public static async Task<(List<ResourceVersion> Page, string? Next)> PageAsync(
-        ServerContext context, string compartment, string id, IReadOnlyList<string> types,
+        IResourceReader reader, ServerContext context, string compartment, string id, IReadOnlyList<string> types,
         Func<string, IReadOnlyList<SearchCriterion>> criteria, int count, Cursor start, CancellationToken ct)
     {
         var page = new List<ResourceVersion>();
@@ -24,11 +24,15 @@ internal static class CompartmentWalk
                 return (page, Cursor.Format(i, null));
             }
             var type = types[i];
+            if (!reader.Scope.MaySearch(type))
+            {
+                continue; // the walk searches each type: the ones the reader may not search hold nothing for it
+            }
             var query = new SearchQuery(type, criteria(type), count - page.Count, i == start.TypeIndex && start.After is { } after ? new SearchCursor(after, []) : null)
             {
                 Compartment = context.Compartments.Filter(compartment, id, type),
             };
-            var found = await context.Store.SearchAsync(query, ct);
+            var found = await reader.SearchAsync(query, ct);
             page.AddRange(found.Resources);
             if (found.Next is { } next)
             {
@@ -40,13 +44,13 @@ internal static class CompartmentWalk
 
     /// <summary>How many resources of the compartment match, over all <paramref name="types"/>.</summary>
     public static async Task<long> CountAsync(
-        ServerContext context, string compartment, string id, IReadOnlyList<string> types,
+        IResourceReader reader, ServerContext context, string compartment, string id, IReadOnlyList<string> types,
         Func<string, IReadOnlyList<SearchCriterion>> criteria, CancellationToken ct)
     {
         long total = 0;
-        foreach (var type in types)
+        foreach (var type in types.Where(reader.Scope.MaySearch))
         {
-            total += await context.Store.CountAsync(new SearchQuery(type, criteria(type)) { Compartment = context.Compartments.Filter(compartment, id, type) }, ct);
+            total += await reader.CountAsync(new SearchQuery(type, criteria(type)) { Compartment = context.Compartments.Filter(compartment, id, type) }, ct);
         }
         return total;
     }

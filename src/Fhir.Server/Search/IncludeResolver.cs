@@ -15,7 +15,7 @@ internal static class IncludeResolver
 {
     /// <summary>The included resources, in the order found, and a warning when the limit cut them short.</summary>
     public static async Task<(IReadOnlyList<ResourceVersion> Included, Issue? Truncated)> ResolveAsync(
-        IReadOnlyList<ResourceVersion> matches, IReadOnlyList<IncludeSpec> specs, ServerContext context, CancellationToken ct)
+        IResourceReader reader, IReadOnlyList<ResourceVersion> matches, IReadOnlyList<IncludeSpec> specs, ServerContext context, CancellationToken ct)
     {
         if (specs.Count == 0 || matches.Count == 0)
         {
@@ -41,7 +41,7 @@ internal static class IncludeResolver
                 }
                 foreach (var request in Requests(spec, frontier, context.SearchParameters, max - included.Count + 1))
                 {
-                    foreach (var resource in await context.Store.IncludeAsync(request, ct))
+                    foreach (var resource in await reader.IncludeAsync(request, ct))
                     {
                         var key = new ResourceRef(resource.Type, resource.Id);
                         if (!seen.Add(key))

@@ -12,7 +12,7 @@ internal static class SearchCount
         FhirRequest request, string searchUrl, SearchQuery query, IEnumerable<KeyValuePair<string, string>> applied,
         IEnumerable<Issue> issues, ServerContext context, CancellationToken ct)
     {
-        var total = await context.Store.CountAsync(query, ct);
+        var total = await request.Reader.CountAsync(query, ct);
         var selfQuery = string.Join("&", applied.Where(p => p.Key != "_count").Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value)));
         var self = searchUrl + (selfQuery.Length == 0 ? "" : (searchUrl.Contains('?') ? "&" : "?") + selfQuery);
         using var bundle = new BundleWriter("searchset", request.BaseUrl, total, [("self", self)]);

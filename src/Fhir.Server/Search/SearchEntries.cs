@@ -23,15 +23,11 @@ internal static class SearchEntries
         {
             bundle.AddSearchEntry(ResourceShaper.Shape(match, matchShape));
         }
-        var (included, truncated) = await IncludeResolver.ResolveAsync(matches, results.Includes, context, ct);
+        // Included resources the client may not read are left out by the gate, as if they did not exist.
+        var (included, truncated) = await IncludeResolver.ResolveAsync(request.Reader, matches, results.Includes, context, ct);
         var includeShape = results.IncludeShape;
         foreach (var resource in included)
         {
-            // Included resources the client may not read are left out, as if they did not exist.
-            if (!Security.AccessControl.CanSee(request, resource, context))
-            {
-                continue;
-            }
             bundle.AddSearchEntry(ResourceShaper.Shape(resource, includeShape), "include");
         }
         if (truncated is not null)

@@ -1,145 +1,138 @@
 using Fhir.Core.Outcomes;
 using Fhir.Server.Http;
+using Fhir.Storage;
+using Fhir.Storage.Access;
 
 namespace Fhir.Server.Security;
 
 /// <summary>
-/// The type-level check every interaction passes before it touches data, over HTTP and for each
-/// entry of a batch or transaction: which SMART permission the request needs on which type.
-/// What a <see cref="AccessDecision.PatientCompartment"/> grant may see is checked again on the
-/// resources themselves (<see cref="AccessControl"/>).
+/// The one gate every read of stored data passes, whatever asked for it: reads, version reads, history, searches
+/// (with what their chains and <c>_has</c> traverse), includes, compartments, <c>$everything</c>, the conditional
+/// matches of creates, updates, deletes, patches and references, Bundle entries and operations. It turns a request's
+/// grant into one <see cref="ReadScope"/> that the store applies inside the SQL of every statement
+/// (<see cref="Reader"/>, and the searches of <see cref="Pipeline.WriteSession"/>), and it judges what a write may put
+/// into, or take out of, a patient's compartment (<see cref="CheckWrite"/>).
 /// </summary>
-internal static class AccessGate
+/// <remarks>
+/// Type permissions per interaction are checked before an interaction runs (<see cref="InteractionAccess"/>); what the
+/// gate adds is the data side, which no interaction can bypass because the store has no other way in.
+/// </remarks>
+internal sealed class AccessGate
 {
-    // What the trial operations read: they compute from all of a study's participants' data.
-    private static readonly string[] TrialTypes = ["ResearchStudy", "ResearchSubject", "Patient", "Observation", "AdverseEvent", "MedicationAdministration"];
+    private readonly ServerContext? context;
+    private ReadScope? scope;
+    private IResourceReader? reader;
 
-    /// <summary>The decision for <paramref name="request"/>, or a 403 response when it is denied.</summary>
-    public static (AccessDecision Decision, FhirResponse? Denied) Check(FhirRequest request)
+    private AccessGate(AccessGrant grant, ServerContext? context)
     {
-        var grant = request.Access;
-        var decision = AccessDecision.Allowed;
-        foreach (var (type, permissions) in Required(request))
-        {
-            if (type == AccessGrant.AuditEventType && (permissions & (Permissions.Create | Permissions.Update | Permissions.Delete)) != 0)
-            {
-                return (AccessDecision.Denied, FhirResponse.Error(403, IssueType.Forbidden, "AuditEvents are written by the server only; they cannot be created, changed or deleted through the API."));
-            }
-            // "*" stands for every type, the audit trail included.
-            var decided = type == "*"
-                ? Min(grant.Decide("*", permissions), grant.Decide(AccessGrant.AuditEventType, permissions))
-                : grant.Decide(type, permissions);
-            if (decided == AccessDecision.Denied)
-            {
-                return (AccessDecision.Denied, Forbidden(grant, type == "*" ? "all resource types" : type, permissions));
-            }
-            decision = Min(decision, decided);
-        }
-        return (decision, null);
+        Grant = grant;
+        this.context = context;
     }
 
-    /// <summary>The permissions an interaction needs on each type, from its method, URL and conditions.</summary>
-    public static IReadOnlyList<(string Type, Permissions Permissions)> Required(FhirRequest request)
-    {
-        var segments = request.RelativeUrl.Split('?')[0].Split('/', StringSplitOptions.RemoveEmptyEntries);
-        var operation = segments.FirstOrDefault(s => s.StartsWith('$'));
-        if (operation is not null)
-        {
-            return operation switch
-            {
-                // The focal resource is read; what comes back is filtered to what the grant can read.
-                "$everything" => [(segments[0], Permissions.Read)],
-                "$eligibility" or "$endpoints" => [.. TrialTypes.Select(t => (t, Permissions.Read | Permissions.Search))],
-                // Reindexing rewrites the search index of the types it covers: an administrator's task.
-                "$reindex" => [("SearchParameter", Permissions.Update)],
-                // Validating stores nothing; at instance level it reads the stored resource.
-                "$validate" => [(segments[0], Permissions.Read)],
-                _ => [(request.ResourceType ?? "*", Permissions.All)],
-            };
-        }
-        if (IsSystemSearch(request))
-        {
-            // With _type every listed type is searched; without it the search covers what the grant
-            // may search (SystemSearchTypes), so nothing is required up front.
-            return [.. SystemSearchListedTypes(request).Select(t => (t, Permissions.Search))];
-        }
-        if (segments.Length > 0 && segments[0] == "_jobs")
-        {
-            return [("SearchParameter", request.Method == "DELETE" ? Permissions.Update : Permissions.Read)];
-        }
-        if (segments.Length >= 3 && segments[2] != "_history")
-        {
-            // A compartment search (Patient/1/Observation): the focal resource is read, the target searched.
-            return [(segments[0], Permissions.Read), (segments[2], Permissions.Search)];
-        }
-        var conditional = request.Query.Count > 0 || request.Conditions.IfNoneExist is not null;
-        var permissions = request.Method switch
-        {
-            "GET" or "HEAD" => request.Id is null ? Permissions.Search : Permissions.Read,
-            "POST" when request.RelativeUrl.EndsWith("/_search", StringComparison.Ordinal) => Permissions.Search,
-            "POST" => Permissions.Create | (request.Conditions.IfNoneExist is not null ? Permissions.Search : Permissions.None),
-            "PUT" or "PATCH" => Permissions.Update | (request.Id is null && conditional ? Permissions.Search : Permissions.None),
-            "DELETE" => Permissions.Delete | (request.Id is null && conditional ? Permissions.Search : Permissions.None),
-            _ => Permissions.All,
-        };
-        return [(request.ResourceType ?? "*", permissions)];
-    }
+    /// <summary>A gate for <paramref name="grant"/> on <paramref name="context"/>'s store.</summary>
+    public static AccessGate For(AccessGrant grant, ServerContext context) => new(grant, context);
 
-    /// <summary>Whether <paramref name="request"/> is a system-level search: <c>GET [base]?params</c> or <c>POST [base]/_search</c>.</summary>
-    public static bool IsSystemSearch(FhirRequest request) =>
-        request.ResourceType is null && request.Method switch
-        {
-            "GET" or "HEAD" => request.RelativeUrl.TrimEnd('/').Length == 0,
-            "POST" => request.RelativeUrl.TrimEnd('/') == "_search",
-            _ => false,
-        };
+    /// <summary>The gate of the server's own work (audit events, jobs): everything.</summary>
+    public static AccessGate Server(ServerContext context) => new(AccessGrant.Unrestricted("server"), context);
 
-    /// <summary>The types a system-level search names with <c>_type</c> (none: all).</summary>
-    public static IReadOnlyList<string> SystemSearchListedTypes(FhirRequest request) =>
-        [.. request.Query.Where(q => q.Key == "_type")
-            .SelectMany(q => q.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            .Distinct(StringComparer.Ordinal)];
+    /// <summary>The gate of a request nobody opened: any read through it is a bug and throws.</summary>
+    public static AccessGate Closed { get; } = new(AccessGrant.Nobody, null);
+
+    /// <summary>The grant behind the gate.</summary>
+    public AccessGrant Grant { get; }
+
+    /// <summary>What this grant may see, as the store applies it.</summary>
+    public ReadScope Scope => scope ??= BuildScope();
+
+    /// <summary>The reads this grant may make; nothing outside <see cref="Scope"/> exists for them.</summary>
+    public IResourceReader Reader => reader ??= (context ?? throw new InvalidOperationException("A read through a closed access gate.")).Store.Reader(Scope);
+
+    /// <summary>The patient this grant is confined to for <paramref name="type"/>, or null.</summary>
+    public string? ConfinedTo(string type) => Scope.Confines(type) ? Scope.Patient : null;
 
     /// <summary>
-    /// The types a system-level search without <c>_type</c> covers: null for every type, else those the grant may
-    /// search (the audit trail only with a scope that names it). A grant confined to a patient for some type is
-    /// refused: a search across types cannot be held to one patient's compartment type by type here.
+    /// Whether a version about to be written may be written under this grant (null) or the refusal: a grant confined to a
+    /// patient writes only resources whose patient compartment is exactly that patient and that refer to no other
+    /// Patient anywhere, and only over versions it could read (checked by the write session before it lets the
+    /// current version be replaced).
     /// </summary>
-    public static (IReadOnlyList<string>? Types, FhirResponse? Denied) SystemSearchTypes(AccessGrant grant, IReadOnlyList<string> allTypes)
+    /// <param name="type">The resource type.</param>
+    /// <param name="patients">The patients whose compartment the new version is in.</param>
+    /// <param name="referencedPatients">Every Patient id the new version refers to, compartment or not.</param>
+    public FhirResponse? CheckWrite(string type, IReadOnlyList<string> patients, IReadOnlyCollection<string> referencedPatients)
     {
-        var allowed = new List<string>(allTypes.Count);
-        foreach (var type in allTypes)
+        if (ConfinedTo(type) is not { } patient)
         {
-            switch (grant.Decide(type, Permissions.Search))
+            return null;
+        }
+        if (patients.Count != 1 || patients[0] != patient)
+        {
+            return FhirResponse.Error(403, IssueType.Forbidden,
+                $"The token is confined to Patient/{patient}: the {type} it writes must be in that patient's compartment, and in no other patient's.");
+        }
+        foreach (var other in referencedPatients)
+        {
+            if (other != patient)
             {
-                case AccessDecision.Allowed:
-                    allowed.Add(type);
-                    break;
-                case AccessDecision.PatientCompartment:
-                    return (null, PatientScopedSystemSearch(grant));
+                return FhirResponse.Error(403, IssueType.Forbidden,
+                    $"The token is confined to Patient/{patient}: the {type} it writes may not refer to another patient (Patient/{other}).");
             }
         }
-        if (allowed.Count == 0)
-        {
-            return (null, Forbidden(grant, "any resource type", Permissions.Search));
-        }
-        return (allowed.Count == allTypes.Count ? null : allowed, null);
+        return null;
     }
 
-    /// <summary>403 for a system-level search under patient scopes.</summary>
-    public static FhirResponse PatientScopedSystemSearch(AccessGrant grant) =>
-        FhirResponse.Error(403, IssueType.Forbidden,
-            $"System-level search is not available to tokens confined to a patient (Patient/{grant.PatientId}); search each type instead ([base]/[type]?params).");
+    // The types of each permission, from the grant's decisions on every resource type; the patient limit applies to the
+    // types the grant reaches only through patient/ scopes.
+    private ReadScope BuildScope()
+    {
+        if (context is null)
+        {
+            return new ReadScope { ReadTypes = new HashSet<string>(), SearchTypes = new HashSet<string>() };
+        }
+        var types = context.Definitions.ResourceTypeNames;
+        HashSet<string> read = new(StringComparer.Ordinal), search = new(StringComparer.Ordinal), free = new(StringComparer.Ordinal);
+        var confined = false;
+        foreach (var type in types)
+        {
+            var readDecision = Grant.Decide(type, Permissions.Read);
+            var searchDecision = Grant.Decide(type, Permissions.Search);
+            if (readDecision != AccessDecision.Denied) read.Add(type);
+            if (searchDecision != AccessDecision.Denied) search.Add(type);
+            if (readDecision == AccessDecision.PatientCompartment || searchDecision == AccessDecision.PatientCompartment)
+            {
+                confined = true;
+            }
+            else if (readDecision == AccessDecision.Allowed || searchDecision == AccessDecision.Allowed)
+            {
+                free.Add(type);
+            }
+        }
+        var everyType = read.Count == types.Count && search.Count == types.Count;
+        if (everyType && !confined)
+        {
+            return ReadScope.Everything;
+        }
+        return new ReadScope
+        {
+            ReadTypes = read.Count == types.Count ? null : read,
+            SearchTypes = search.Count == types.Count ? null : search,
+            Patient = confined ? Grant.PatientId : null,
+            UnconfinedTypes = confined && free.Count > 0 ? free : null,
+        };
+    }
 
-    private static AccessDecision Min(AccessDecision a, AccessDecision b) => a < b ? a : b;
+    /// <summary>The 403 for a search that reached a type the grant may not search.</summary>
+    public FhirResponse Refusal(ScopeViolationException violation) =>
+        InteractionAccess.Forbidden(Grant, $"{violation.Type} (reached by '{violation.Via}')", Permissions.Search);
+}
 
-    /// <summary>403 with what was missing; the message names the scopes, never data.</summary>
-    public static FhirResponse Forbidden(AccessGrant grant, string what, Permissions permissions) =>
-        FhirResponse.Error(403, IssueType.Forbidden,
-            $"The token's scopes ({(grant.ScopeText.Length == 0 ? "none" : grant.ScopeText)}) do not allow {Describe(permissions)} on {what}.");
-
-    private static string Describe(Permissions permissions) =>
-        string.Join(" and ", Enum.GetValues<Permissions>()
-            .Where(p => p is not (Permissions.None or Permissions.All) && permissions.HasFlag(p))
-            .Select(p => p.ToString().ToLowerInvariant()));
+/// <summary>
+/// A request touched stored data the gate does not let it see or change; the response says so (404 where the data
+/// must stay invisible, 403 otherwise). Thrown from deep inside an interaction (a write session's read of the current
+/// version, a write) and turned into its response where the interaction was started (<see cref="AccessControl.GuardAsync"/>).
+/// </summary>
+internal sealed class AccessDeniedException(FhirResponse response) : Exception(response.Issues.FirstOrDefault()?.Message)
+{
+    /// <summary>The answer to give.</summary>
+    public FhirResponse Response { get; } = response;
 }

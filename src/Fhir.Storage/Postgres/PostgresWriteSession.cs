@@ -23,8 +23,17 @@ namespace Fhir.Storage.Postgres;
 internal sealed class PostgresWriteSession(NpgsqlConnection connection, NpgsqlTransaction transaction)
     : SqlWriteSession(PostgresDialect.Instance)
 {
-    // @p0 type, @p1 id, @p2 version, @p3 last_updated, @p4 method, @p5 json, @p6 deleted; index arrays from @p7.
-    private const int FirstArray = 7;
+    // @p0 type, @p1 id, @p2 version, @p3 last_updated, @p4 method, @p5 json, @p6 deleted, @p7 patients; index arrays from @p8.
+    private const int FirstArray = 8;
+
+    // How a version gets its patient compartment rows: none, the list in @p7, or (a tombstone) a copy of the rows of
+    // the version it deletes, read from the statement's snapshot, which still sees the old current row.
+    private enum PatientRows { None, List, Copy }
+
+    private const string InsertPatients = ", pc AS (INSERT INTO patient_compartment (seq, patient_id) SELECT v.seq, u.p FROM v, unnest(@p7) AS u(p))";
+
+    private const string CopyPatients = ", pc AS (INSERT INTO patient_compartment (seq, patient_id) SELECT v.seq, o.patient_id FROM v, resource r0"
+        + " JOIN patient_compartment o ON o.seq = r0.version_seq WHERE r0.res_type = @p0 AND r0.res_id = @p1)";
 
     private const string WriteHead =
         "WITH v AS (" + WriteSql.InsertVersion + "), c AS ("
@@ -35,8 +44,8 @@ internal sealed class PostgresWriteSession(NpgsqlConnection connection, NpgsqlTr
     // statement of the same batch, whose fresh READ COMMITTED snapshot sees the latest commit.
     private const string LockRow = "SELECT 1 FROM resource WHERE res_type = @p0 AND res_id = @p1 FOR UPDATE";
 
-    // The statement for each combination of (tables with values, as bits by ordinal) x (clears old rows); built on first use.
-    private static readonly string?[] WriteStatements = new string?[2 << IndexTables.All.Length];
+    // The statement for each combination of (tables with values, as bits by ordinal) x (clears old rows) x (patient rows); built on first use.
+    private static readonly string?[] WriteStatements = new string?[(2 << IndexTables.All.Length) * 3];
 
     private bool ended;
 
@@ -80,7 +89,8 @@ internal sealed class PostgresWriteSession(NpgsqlConnection connection, NpgsqlTr
             for (var t = 0; t < columns.Length; t++) tables |= columns[t] is null ? 0 : 1 << t;
         }
 
-        await using var cmd = new NpgsqlCommand(WriteStatement(tables, clear), connection, transaction);
+        var patients = write.Method == WriteMethod.Delete ? PatientRows.Copy : write.Patients.Count > 0 ? PatientRows.List : PatientRows.None;
+        await using var cmd = new NpgsqlCommand(WriteStatement(tables, clear, patients), connection, transaction);
         var p = cmd.Parameters;
         p.Add(new NpgsqlParameter<string>("p0", write.Type));
         p.Add(new NpgsqlParameter<string>("p1", write.Id));
@@ -89,6 +99,7 @@ internal sealed class PostgresWriteSession(NpgsqlConnection connection, NpgsqlTr
         p.Add(new NpgsqlParameter<short>("p4", (short)write.Method));
         p.Add(new NpgsqlParameter("p5", PostgresDialect.Instance.Bytes(write.Json)));
         p.Add(new NpgsqlParameter<bool>("p6", write.Method == WriteMethod.Delete));
+        p.Add(new NpgsqlParameter<string[]>("p7", patients == PatientRows.List ? [.. write.Patients.Distinct(StringComparer.Ordinal)] : []));
         if (columns is not null)
         {
             var next = FirstArray;
@@ -121,16 +132,17 @@ internal sealed class PostgresWriteSession(NpgsqlConnection connection, NpgsqlTr
         }
     }
 
-    private static string WriteStatement(int tables, bool clear)
+    private static string WriteStatement(int tables, bool clear, PatientRows patients)
     {
-        var slot = tables << 1 | (clear ? 1 : 0);
+        var slot = (tables << 1 | (clear ? 1 : 0)) * 3 + (int)patients;
         // A benign race: two threads may build the same immutable text.
-        return WriteStatements[slot] ??= BuildWriteStatement(tables, clear);
+        return WriteStatements[slot] ??= BuildWriteStatement(tables, clear, patients);
     }
 
-    private static string BuildWriteStatement(int tables, bool clear)
+    private static string BuildWriteStatement(int tables, bool clear, PatientRows patients)
     {
         var sql = new System.Text.StringBuilder(WriteHead, 1024);
+        sql.Append(patients switch { PatientRows.List => InsertPatients, PatientRows.Copy => CopyPatients, _ => "" });
         if (clear)
         {
             foreach (var t in IndexTables.All)

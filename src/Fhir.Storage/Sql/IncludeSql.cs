@@ -22,7 +22,7 @@ internal static class IncludeSql
     /// from SQLite's planner, which otherwise read every reference row of the code (`subject`: 240 ms at a
     /// million resources, against 1 ms).
     /// </remarks>
-    public static string Include(IncludeRequest request, IReadOnlyList<string> sourceIds, int limit, SqlDialect dialect, SqlParams p)
+    public static string Include(IncludeRequest request, IReadOnlyList<string> sourceIds, int limit, Access.ReadScope scope, SqlDialect dialect, SqlParams p)
     {
         var sql = new StringBuilder(512);
         sql.Append("SELECT t.res_key, ").Append(Columns)
@@ -35,12 +35,15 @@ internal static class IncludeSql
         sql.Append(')');
         AppendCodes(sql, dialect.Unindexed("x.code"), request.Codes, p);
         if (request.TargetType is not null) sql.Append(" AND x.target_type = ").Append(p.Add(request.TargetType));
-        sql.Append(" AND s.deleted = FALSE AND t2.deleted = FALSE) ORDER BY t.res_key LIMIT ").Append(p.Add((long)limit));
+        sql.Append(" AND s.deleted = FALSE AND t2.deleted = FALSE");
+        // The sources are the reader's own matches; what they reference is returned only where the reader may read it.
+        ScopeSql.AppendReadable(sql, p, scope, "t2.version_seq", "t2.res_type", request.TargetType);
+        sql.Append(") ORDER BY t.res_key LIMIT ").Append(p.Add((long)limit));
         return sql.ToString();
     }
 
     /// <summary>The resources (of the request's source type, if any) that reference one of <paramref name="targets"/>.</summary>
-    public static string RevInclude(IncludeRequest request, IReadOnlyList<(string Type, List<string> Ids)> targets, int limit, SqlParams p)
+    public static string RevInclude(IncludeRequest request, IReadOnlyList<(string Type, List<string> Ids)> targets, int limit, Access.ReadScope scope, SqlParams p)
     {
         var sql = new StringBuilder(512);
         sql.Append("SELECT s.res_key, ").Append(Columns)
@@ -57,6 +60,7 @@ internal static class IncludeSql
         }
         sql.Append(")) AND s.deleted = FALSE");
         if (request.SourceType is not null) sql.Append(" AND s.res_type = ").Append(p.Add(request.SourceType));
+        ScopeSql.AppendReadable(sql, p, scope, "s.version_seq", "s.res_type", request.SourceType);
         sql.Append(" ORDER BY s.res_key LIMIT ").Append(p.Add((long)limit));
         return sql.ToString();
     }

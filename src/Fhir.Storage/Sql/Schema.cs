@@ -153,6 +153,15 @@ internal static class Schema
         CREATE INDEX ix_uri_key ON idx_uri (code, uri, res_key);
         DROP INDEX ix_uri;
         """,
+        // 5: the patient compartments of every version, for reads held to one patient (ReadScope.Patient): one row
+        // per (version, patient whose compartment holds it), written with the version (a tombstone copies the rows of
+        // the version it deletes). Per version, not per resource, so that history is judged as it was written.
+        // (seq, patient_id) serves the per-row check; (patient_id, seq) lets a patient's rows drive a search.
+        // A database that already holds versions gets them from the compartment backfill job.
+        """
+        CREATE TABLE patient_compartment (seq {bigint} NOT NULL, patient_id {text} NOT NULL, PRIMARY KEY (seq, patient_id));
+        CREATE INDEX ix_patient_compartment ON patient_compartment (patient_id, seq);
+        """,
     ];
 
     /// <summary>Creates the version table; run under the migration lock before reading it.</summary>

@@ -35,11 +35,13 @@ internal static class SearchPlanner
     /// <summary>The plan of <paramref name="query"/>; null when counting has nothing to add.</summary>
     /// <param name="lease">The connection to count on.</param>
     /// <param name="query">The search.</param>
+    /// <param name="scope">What the reader may see: a patient's compartment drives by itself.</param>
     /// <param name="page">True for a page (then a dense _has is probed), false for a count of all matches.</param>
     /// <param name="ct">Cancellation.</param>
-    public static async Task<SearchPlan?> PlanAsync(DbLease lease, SearchQuery query, bool page, CancellationToken ct)
+    public static async Task<SearchPlan?> PlanAsync(DbLease lease, SearchQuery query, Access.ReadScope scope, bool page, CancellationToken ct)
     {
-        var driver = query.Compartment is null ? await DriverAsync(lease, query.Criteria, ct) : null;
+        var confined = query.ResourceType is { } type ? scope.Confines(type) : scope.Patient is not null;
+        var driver = query.Compartment is null && !confined ? await DriverAsync(lease, query.Criteria, ct) : null;
         var probedHas = page && query.Sort.Count == 0 ? await DenseHasAsync(lease, query.Criteria, ct) : null;
         return driver is null && probedHas is null ? null : new SearchPlan(driver, probedHas);
     }

@@ -30,6 +30,8 @@ internal sealed partial class SearchSqlBuilder
                 for (var i = 0; i < chain.TargetTypes.Count; i++) sql.Append(i == 0 ? "" : ", ").Append(p.Add(chain.TargetTypes[i]));
                 sql.Append(')');
             }
+            // The target must be visible to the reader: a chain may not ask about what it cannot read.
+            ScopeSql.AppendPatient(sql, p, scope, t + ".version_seq", t + ".res_type", chain.TargetTypes.Count == 1 ? chain.TargetTypes[0] : null);
             AppendCriteria([chain.Inner], t, chain.TargetTypes.Count == 1 ? chain.TargetTypes[0] : null);
             sql.Append(')');
         }
@@ -61,6 +63,7 @@ internal sealed partial class SearchSqlBuilder
                     .Append(px).Append(".target_type = ").Append(a).Append(".res_type AND ")
                     .Append(ps).Append(".res_key = ").Append(px).Append(".res_key AND ").Append(ps).Append(".deleted = FALSE AND ")
                     .Append(dialect.Unindexed(ps + ".res_type")).Append(" = ").Append(p.Add(has.SourceType));
+                ScopeSql.AppendPatient(sql, p, scope, ps + ".version_seq", ps + ".res_type", has.SourceType);
                 AppendCriteria([has.Inner], ps, has.SourceType, driven: true);
                 sql.Append(dialect.ProbeFence).Append(')');
                 continue;
@@ -75,6 +78,8 @@ internal sealed partial class SearchSqlBuilder
                 .Append(h).Append(".res_type = ").Append(x).Append(".target_type AND ").Append(h).Append(".res_id = ").Append(x).Append(".target_id AND ")
                 .Append(s).Append(".deleted = FALSE AND ").Append(dialect.Unindexed(s + ".res_type")).Append(" = ").Append(p.Add(has.SourceType));
             if (type is not null) sql.Append(" AND ").Append(x).Append(".target_type = ").Append(p.Add(type));
+            // The referring resource must be visible to the reader, like a chain's target.
+            ScopeSql.AppendPatient(sql, p, scope, s + ".version_seq", s + ".res_type", has.SourceType);
             AppendCriteria([has.Inner], s, has.SourceType);
             sql.Append(')');
         }

@@ -29,12 +29,13 @@ internal sealed partial class SearchSqlBuilder
     /// one column per sort key.
     /// </summary>
     /// <param name="query">The search.</param>
+    /// <param name="scope">What the reader may see.</param>
     /// <param name="dialect">The database.</param>
     /// <param name="parameters">Receives the values.</param>
     /// <param name="plan">What counting found out about the criteria (SearchPlanner), if anything.</param>
-    public static string Page(SearchQuery query, SqlDialect dialect, SqlParams parameters, SearchPlan? plan = null)
+    public static string Page(SearchQuery query, Access.ReadScope scope, SqlDialect dialect, SqlParams parameters, SearchPlan? plan = null)
     {
-        var b = new SearchSqlBuilder(dialect, parameters) { plan = plan };
+        var b = new SearchSqlBuilder(dialect, parameters, scope) { plan = plan };
         var backward = query.After?.Direction == PageDirection.Backward;
         if (b.JoinedDriver(query) is { } driver)
         {

@@ -62,16 +62,18 @@ internal sealed partial class SearchSqlBuilder
 {
     private readonly SqlDialect dialect;
     private readonly SqlParams p;
+    private readonly Access.ReadScope scope;
     private readonly StringBuilder sql = new(256);
     private readonly DateTime nowUtc = DateTime.UtcNow;
     private int aliases;
     private SearchPlan? plan;
     private SearchCriterion? joinedDriver;
 
-    private SearchSqlBuilder(SqlDialect dialect, SqlParams parameters)
+    private SearchSqlBuilder(SqlDialect dialect, SqlParams parameters, Access.ReadScope? scope = null)
     {
         this.dialect = dialect;
         p = parameters;
+        this.scope = scope ?? Access.ReadScope.Everything;
     }
 
     /// <summary>
@@ -189,20 +191,20 @@ internal sealed partial class SearchSqlBuilder
         }
     }
 
-    /// <summary>The ids of at most <paramref name="limit"/> matches.</summary>
-    public static string Ids(SearchQuery query, int limit, SqlDialect dialect, SqlParams parameters)
+    /// <summary>The ids of at most <paramref name="limit"/> matches in <paramref name="scope"/>.</summary>
+    public static string Ids(SearchQuery query, Access.ReadScope scope, int limit, SqlDialect dialect, SqlParams parameters)
     {
-        var b = new SearchSqlBuilder(dialect, parameters);
+        var b = new SearchSqlBuilder(dialect, parameters, scope);
         b.sql.Append("SELECT r.res_id FROM resource r WHERE ");
         b.AppendWhere(query);
         b.sql.Append(" ORDER BY r.res_key LIMIT ").Append(parameters.Add(limit));
         return b.sql.ToString();
     }
 
-    /// <summary>The number of matches.</summary>
-    public static string Count(SearchQuery query, SqlDialect dialect, SqlParams parameters, SearchPlan? plan = null)
+    /// <summary>The number of matches in <paramref name="scope"/>.</summary>
+    public static string Count(SearchQuery query, Access.ReadScope scope, SqlDialect dialect, SqlParams parameters, SearchPlan? plan = null)
     {
-        var b = new SearchSqlBuilder(dialect, parameters) { plan = plan };
+        var b = new SearchSqlBuilder(dialect, parameters, scope) { plan = plan };
         b.sql.Append("SELECT COUNT(*) FROM resource r WHERE ");
         b.AppendWhere(query);
         return b.sql.ToString();
@@ -211,22 +213,28 @@ internal sealed partial class SearchSqlBuilder
     private void AppendWhere(SearchQuery query)
     {
         sql.Append("r.deleted = FALSE");
+        // A patient's compartment is small: it drives, and every criterion probes (as a compartment does).
+        var confined = Confined(query);
         if (query.ResourceType is not null)
         {
             // With nothing to drive from, the type's own index is the way in.
-            var driven = query.Compartment is not null || Driver(query.Criteria) >= 0;
+            var driven = query.Compartment is not null || confined || Driver(query.Criteria) >= 0;
             sql.Append(" AND ").Append(driven ? dialect.TypeTermWithCriteria : "r.res_type").Append(" = ").Append(p.Add(query.ResourceType));
         }
-        else if (query.ResourceTypes is { } types)
+        else if ((query.ResourceTypes ?? (scope.SearchTypes is { } searchable ? [.. searchable.Order(StringComparer.Ordinal)] : null)) is { } types)
         {
-            // A system-level search restricted to some types (_type, or what the client may read).
-            sql.Append(" AND ").Append(query.Criteria.Count > 0 ? dialect.TypeTermWithCriteria : "r.res_type").Append(" IN (");
+            // A system-level search restricted to some types (_type, or what the reader may search).
+            sql.Append(" AND ").Append(query.Criteria.Count > 0 || confined ? dialect.TypeTermWithCriteria : "r.res_type").Append(" IN (");
             for (var i = 0; i < types.Count; i++) sql.Append(i > 0 ? ", " : "").Append(p.Add(types[i]));
             sql.Append(types.Count == 0 ? "NULL)" : ")");
         }
         if (query.Compartment is { } compartment) CompartmentSql.Append(sql, p, compartment, query.ResourceType);
-        AppendCriteria(query.Criteria, "r", query.ResourceType, driven: query.Compartment is not null);
+        ScopeSql.AppendPatient(sql, p, scope, "r.version_seq", "r.res_type", query.ResourceType, drive: true);
+        AppendCriteria(query.Criteria, "r", query.ResourceType, driven: query.Compartment is not null || confined);
     }
+
+    /// <summary>Whether the scope holds the matches of <paramref name="query"/> to one patient's compartment.</summary>
+    internal bool Confined(SearchQuery query) => query.ResourceType is { } type ? scope.Confines(type) : scope.Patient is not null;
 
     // Each criterion as " AND (...)" on the resource alias `a`, whose type is `type` when known. When
     // `driven`, something else (a compartment) already narrows the candidates, so every criterion probes.
@@ -247,7 +255,7 @@ internal sealed partial class SearchSqlBuilder
     /// </summary>
     private SearchCriterion? JoinedDriver(SearchQuery query)
     {
-        if (!dialect.DrivesByJoin || query.Compartment is not null || query.Sort.Count > 0) return null;
+        if (!dialect.DrivesByJoin || query.Compartment is not null || Confined(query) || query.Sort.Count > 0) return null;
         var at = Driver(query.Criteria);
         if (at < 0) return null;
         var c = query.Criteria[at];

@@ -1,17 +1,22 @@
+using Fhir.Storage.Access;
+
 namespace Fhir.Storage.Sql;
 
 // What a search returns beyond its page of matches: included resources and counts.
 internal abstract partial class SqlFhirStore
 {
+  private sealed partial class ScopedReader
+  {
     public async Task<long> CountAsync(Fhir.Search.Queries.SearchQuery query, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var lease = await LeaseForReadAsync(ct);
+        ScopeCheck.Search(query, scope);
+        var lease = await store.LeaseForReadAsync(ct);
         await using (lease)
         {
             var p = new SqlParams();
             // The criteria only: no sort, no cursor, no page.
-            var cmd = lease.Command(SearchSqlBuilder.Count(query, lease.Dialect, p, await SearchPlanner.PlanAsync(lease, query, page: false, ct)));
+            var cmd = lease.Command(SearchSqlBuilder.Count(query, scope, lease.Dialect, p, await SearchPlanner.PlanAsync(lease, query, scope, page: false, ct)));
             p.BindTo(cmd);
             return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
         }
@@ -28,15 +33,15 @@ internal abstract partial class SqlFhirStore
 
         // Large inputs go in several statements; a resource reached from two of them is kept once.
         var found = new SortedDictionary<long, ResourceVersion>();
-        var lease = await LeaseForReadAsync(ct);
+        var lease = await store.LeaseForReadAsync(ct);
         await using (lease)
         {
             foreach (var chunk in Chunks(request))
             {
                 var p = new SqlParams();
                 var sql = request.Direction == IncludeDirection.Include
-                    ? IncludeSql.Include(request, chunk.SelectMany(g => g.Ids).ToList(), request.Limit, Dialect, p)
-                    : IncludeSql.RevInclude(request, chunk, request.Limit, p);
+                    ? IncludeSql.Include(request, chunk.SelectMany(g => g.Ids).ToList(), request.Limit, scope, store.Dialect, p)
+                    : IncludeSql.RevInclude(request, chunk, request.Limit, scope, p);
                 var cmd = lease.Command(sql);
                 p.BindTo(cmd);
                 await using var reader = await cmd.ExecuteReaderAsync(ct);
@@ -49,6 +54,7 @@ internal abstract partial class SqlFhirStore
         }
         return [.. found.Values.Take(request.Limit)];
     }
+  }
 
     // The request's resources grouped by type (only the source type for an include), in statements
     // of at most IncludeSql.MaxIdsPerStatement ids.

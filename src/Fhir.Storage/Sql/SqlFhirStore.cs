@@ -1,4 +1,5 @@
 using Fhir.Search.Queries;
+using Fhir.Storage.Access;
 
 namespace Fhir.Storage.Sql;
 
@@ -17,29 +18,41 @@ internal abstract partial class SqlFhirStore(SqlDialect dialect) : IFhirStore
 
     public abstract ValueTask DisposeAsync();
 
-    public async Task<ResourceVersion?> ReadAsync(string type, string id, CancellationToken ct = default)
+    public IResourceReader Reader(ReadScope scope)
     {
-        var lease = await LeaseForReadAsync(ct);
-        await using (lease) return await StoreQueries.ReadCurrentAsync(lease, type, id, ct);
+        ArgumentNullException.ThrowIfNull(scope);
+        return new ScopedReader(this, scope);
     }
 
-    public async Task<ResourceVersion?> ReadVersionAsync(string type, string id, int versionId, CancellationToken ct = default)
+    /// <summary>The reads of one scope: every statement carries its limits (ScopeSql, ScopeCheck).</summary>
+    private sealed partial class ScopedReader(SqlFhirStore store, ReadScope scope) : IResourceReader
     {
-        var lease = await LeaseForReadAsync(ct);
-        await using (lease) return await StoreQueries.ReadVersionAsync(lease, type, id, versionId, ct);
-    }
+        public ReadScope Scope => scope;
 
-    public async Task<HistoryPage> HistoryAsync(HistoryQuery query, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        var lease = await LeaseForReadAsync(ct);
-        await using (lease) return await StoreQueries.HistoryAsync(lease, query, ct);
-    }
+        public async Task<ResourceVersion?> ReadAsync(string type, string id, CancellationToken ct = default)
+        {
+            var lease = await store.LeaseForReadAsync(ct);
+            await using (lease) return await StoreQueries.ReadCurrentAsync(lease, type, id, scope, ct);
+        }
 
-    public async Task<SearchPage> SearchAsync(SearchQuery query, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        var lease = await LeaseForReadAsync(ct);
-        await using (lease) return await StoreQueries.SearchAsync(lease, query, ct);
+        public async Task<ResourceVersion?> ReadVersionAsync(string type, string id, int versionId, CancellationToken ct = default)
+        {
+            var lease = await store.LeaseForReadAsync(ct);
+            await using (lease) return await StoreQueries.ReadVersionAsync(lease, type, id, versionId, scope, ct);
+        }
+
+        public async Task<HistoryPage> HistoryAsync(HistoryQuery query, CancellationToken ct = default)
+        {
+            ArgumentNullException.ThrowIfNull(query);
+            var lease = await store.LeaseForReadAsync(ct);
+            await using (lease) return await StoreQueries.HistoryAsync(lease, query, scope, ct);
+        }
+
+        public async Task<SearchPage> SearchAsync(SearchQuery query, CancellationToken ct = default)
+        {
+            ArgumentNullException.ThrowIfNull(query);
+            var lease = await store.LeaseForReadAsync(ct);
+            await using (lease) return await StoreQueries.SearchAsync(lease, query, scope, ct);
+        }
     }
 }

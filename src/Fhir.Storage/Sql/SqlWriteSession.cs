@@ -31,10 +31,19 @@ internal abstract class SqlWriteSession(SqlDialect dialect) : DbLease(dialect), 
     public Task<ResourceVersion?> ReadForUpdateAsync(string type, string id, CancellationToken ct = default) =>
         RunAsync(() => ReadCurrentForUpdateAsync(type, id, ct));
 
-    public Task<IReadOnlyList<string>> SearchIdsAsync(SearchQuery query, int limit, CancellationToken ct = default)
+    public Task<IReadOnlyList<string>> SearchIdsAsync(SearchQuery query, Access.ReadScope scope, int limit, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return RunAsync(() => StoreQueries.SearchIdsAsync(this, query, limit, ct));
+        ArgumentNullException.ThrowIfNull(scope);
+        // Checked before the step: a refusal is not a failure of the transaction.
+        Access.ScopeCheck.Search(query, scope);
+        return RunAsync(() => StoreQueries.SearchIdsAsync(this, query, scope, limit, ct));
+    }
+
+    public Task<bool> InScopeAsync(string type, string id, Access.ReadScope scope, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        return RunAsync(() => StoreQueries.InScopeAsync(this, type, id, scope, ct));
     }
 
     public Task WriteAsync(ResourceWrite write, CancellationToken ct = default)

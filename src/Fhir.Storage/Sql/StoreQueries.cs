@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text;
 using Fhir.Search.Queries;
+using Fhir.Storage.Access;
 
 namespace Fhir.Storage.Sql;
 
@@ -18,31 +19,55 @@ internal static class StoreQueries
     private const string ReadVersionSql =
         "SELECT v.seq, " + VersionColumns + " FROM resource_version v WHERE v.res_type = @p0 AND v.res_id = @p1 AND v.version = @p2";
 
-    /// <summary>The current version (or tombstone) of a resource.</summary>
-    public static async Task<ResourceVersion?> ReadCurrentAsync(DbLease lease, string type, string id, CancellationToken ct)
+    /// <summary>The current version (or tombstone) of a resource, whatever scope: for writes, which must know the truth.</summary>
+    public static Task<ResourceVersion?> ReadCurrentAsync(DbLease lease, string type, string id, CancellationToken ct) =>
+        ReadCurrentAsync(lease, type, id, ReadScope.Everything, ct);
+
+    /// <summary>The current version (or tombstone) of a resource, when it is in <paramref name="scope"/>.</summary>
+    public static async Task<ResourceVersion?> ReadCurrentAsync(DbLease lease, string type, string id, ReadScope scope, CancellationToken ct)
     {
-        var cmd = lease.Command(ReadCurrentSql);
         var p = new SqlParams();
         p.Add(type);
         p.Add(id);
+        var cmd = lease.Command(Scoped(ReadCurrentSql, scope, "v", type, p));
         p.BindTo(cmd);
         return await ReadSingleAsync(lease.Dialect, cmd, ct);
     }
 
-    /// <summary>One version of a resource.</summary>
-    public static async Task<ResourceVersion?> ReadVersionAsync(DbLease lease, string type, string id, int version, CancellationToken ct)
+    /// <summary>One version of a resource, when that version is in <paramref name="scope"/>.</summary>
+    public static async Task<ResourceVersion?> ReadVersionAsync(DbLease lease, string type, string id, int version, ReadScope scope, CancellationToken ct)
     {
-        var cmd = lease.Command(ReadVersionSql);
         var p = new SqlParams();
         p.Add(type);
         p.Add(id);
         p.Add(version);
+        var cmd = lease.Command(Scoped(ReadVersionSql, scope, "v", type, p));
         p.BindTo(cmd);
         return await ReadSingleAsync(lease.Dialect, cmd, ct);
     }
 
-    /// <summary>A page of history, newest first, keyset-paged on <c>seq</c>.</summary>
-    public static async Task<HistoryPage> HistoryAsync(DbLease lease, HistoryQuery query, CancellationToken ct)
+    /// <summary>Whether the current version (or tombstone) of a resource is in <paramref name="scope"/>.</summary>
+    public static async Task<bool> InScopeAsync(DbLease lease, string type, string id, ReadScope scope, CancellationToken ct)
+    {
+        var p = new SqlParams();
+        p.Add(type);
+        p.Add(id);
+        var cmd = lease.Command(Scoped("SELECT 1 FROM resource r WHERE r.res_type = @p0 AND r.res_id = @p1", scope, "r", type, p, seqColumn: "r.version_seq"));
+        p.BindTo(cmd);
+        return await cmd.ExecuteScalarAsync(ct) is not null and not DBNull;
+    }
+
+    // A single-resource read with the scope's limits on its version row.
+    private static string Scoped(string sql, ReadScope scope, string alias, string type, SqlParams p, string? seqColumn = null)
+    {
+        if (scope.IsEverything) return sql;
+        var text = new StringBuilder(sql, sql.Length + 128);
+        ScopeSql.AppendReadable(text, p, scope, seqColumn ?? alias + ".seq", alias + ".res_type", type);
+        return text.ToString();
+    }
+
+    /// <summary>A page of history in <paramref name="scope"/>, newest first, keyset-paged on <c>seq</c>.</summary>
+    public static async Task<HistoryPage> HistoryAsync(DbLease lease, HistoryQuery query, ReadScope scope, CancellationToken ct)
     {
         if (query.Id is not null && query.Type is null) throw new ArgumentException("An instance history needs the resource type.", nameof(query));
         if (query.Count <= 0) return new HistoryPage([], null);
@@ -53,6 +78,8 @@ internal static class StoreQueries
         if (query.Id is not null) sql.Append(" AND v.res_id = ").Append(p.Add(query.Id));
         if (query.Since is DateTimeOffset since) sql.Append(" AND v.last_updated >= ").Append(p.Add(lease.Dialect.Instant(since.UtcDateTime)));
         if (query.Before is long before) sql.Append(" AND v.seq < ").Append(p.Add(before));
+        // Each version judged as it was written: an older version may have been another patient's.
+        ScopeSql.AppendReadable(sql, p, scope, "v.seq", "v.res_type", query.Type);
         sql.Append(" ORDER BY v.seq DESC LIMIT ").Append(p.Add((long)query.Count + 1));
 
         var cmd = lease.Command(sql.ToString());
@@ -65,23 +92,24 @@ internal static class StoreQueries
     /// A page of current, non-deleted matches in the query's order (its sort keys, then <c>res_key</c>), with the
     /// cursors of the neighbouring pages and, when asked for, the number of all matches.
     /// </summary>
-    public static async Task<SearchPage> SearchAsync(DbLease lease, SearchQuery query, CancellationToken ct)
+    public static async Task<SearchPage> SearchAsync(DbLease lease, SearchQuery query, ReadScope scope, CancellationToken ct)
     {
+        ScopeCheck.Search(query, scope);
         if (query.Total == TotalMode.None && query.Count <= 0) return new SearchPage([], null, null);
         long? total = null;
         // One plan for both statements: the count drives from the same criterion, but needs no probed _has.
-        var plan = await SearchPlanner.PlanAsync(lease, query, page: query.Count > 0, ct);
+        var plan = await SearchPlanner.PlanAsync(lease, query, scope, page: query.Count > 0, ct);
         if (query.Total != TotalMode.None)
         {
             var cp = new SqlParams();
-            var count = lease.Command(SearchSqlBuilder.Count(query, lease.Dialect, cp, plan is null ? null : plan with { ProbedHas = null }));
+            var count = lease.Command(SearchSqlBuilder.Count(query, scope, lease.Dialect, cp, plan is null ? null : plan with { ProbedHas = null }));
             cp.BindTo(count);
             total = Convert.ToInt64(await count.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
         }
         if (query.Count <= 0) return new SearchPage([], null, total);
 
         var p = new SqlParams();
-        var cmd = lease.Command(SearchSqlBuilder.Page(query, lease.Dialect, p, plan));
+        var cmd = lease.Command(SearchSqlBuilder.Page(query, scope, lease.Dialect, p, plan));
         p.BindTo(cmd);
         var rows = new List<ResourceVersion>(Math.Min(query.Count, 64));
         var bounds = new List<SearchCursor>(Math.Min(query.Count, 64));
@@ -121,12 +149,13 @@ internal static class StoreQueries
         return new SearchPage(rows, next, total) { Previous = previous };
     }
 
-    /// <summary>The ids of at most <paramref name="limit"/> current, non-deleted matches.</summary>
-    public static async Task<IReadOnlyList<string>> SearchIdsAsync(DbLease lease, SearchQuery query, int limit, CancellationToken ct)
+    /// <summary>The ids of at most <paramref name="limit"/> current, non-deleted matches in <paramref name="scope"/>.</summary>
+    public static async Task<IReadOnlyList<string>> SearchIdsAsync(DbLease lease, SearchQuery query, ReadScope scope, int limit, CancellationToken ct)
     {
+        ScopeCheck.Search(query, scope);
         if (limit <= 0) return [];
         var p = new SqlParams();
-        var cmd = lease.Command(SearchSqlBuilder.Ids(query, limit, lease.Dialect, p));
+        var cmd = lease.Command(SearchSqlBuilder.Ids(query, scope, limit, lease.Dialect, p));
         p.BindTo(cmd);
         var ids = new List<string>(Math.Min(limit, 16));
         await using var reader = await cmd.ExecuteReaderAsync(ct);

@@ -17,4 +17,15 @@ internal static class WriteSql
     public const string UpsertCurrentTail =
         " ON CONFLICT (res_type, res_id) DO UPDATE SET version = excluded.version, last_updated = excluded.last_updated,"
         + " deleted = excluded.deleted, version_seq = excluded.version_seq WHERE excluded.version > resource.version RETURNING res_key";
+
+    /// <summary>One patient compartment row of a version: @p0 seq, @p1 patient id.</summary>
+    public const string InsertPatient = "INSERT INTO patient_compartment (seq, patient_id) VALUES (@p0, @p1)";
+
+    /// <summary>
+    /// A tombstone's compartment rows: those of the version it deletes (@p0 the tombstone's seq, @p1 type, @p2 id),
+    /// run before the current row moves to the tombstone.
+    /// </summary>
+    public const string CopyPatients =
+        "INSERT INTO patient_compartment (seq, patient_id) SELECT @p0, o.patient_id FROM resource r JOIN patient_compartment o ON o.seq = r.version_seq"
+        + " WHERE r.res_type = @p1 AND r.res_id = @p2";
 }

@@ -39,6 +39,7 @@ internal sealed class SqliteWriteSession(SqliteFhirStore store, SqliteLink link)
         p[4].Value = (int)write.Method;
         p[5].Value = dialect.Bytes(write.Json);
         var seq = (long)insert.ExecuteScalar()!;
+        WritePatients(write, seq);
 
         var upsert = link.Statement(UpsertCurrent, 6);
         p = upsert.Parameters;
@@ -71,6 +72,27 @@ internal sealed class SqliteWriteSession(SqliteFhirStore store, SqliteLink link)
             }
         }
         return Task.CompletedTask;
+    }
+
+    // Before the current row moves: a tombstone copies the rows of the version it deletes.
+    private void WritePatients(ResourceWrite write, long seq)
+    {
+        if (write.Method == WriteMethod.Delete)
+        {
+            var copy = link.Statement(WriteSql.CopyPatients, 3);
+            copy.Parameters[0].Value = seq;
+            copy.Parameters[1].Value = write.Type;
+            copy.Parameters[2].Value = write.Id;
+            copy.ExecuteNonQuery();
+            return;
+        }
+        foreach (var patient in write.Patients.Distinct(StringComparer.Ordinal))
+        {
+            var insert = link.Statement(WriteSql.InsertPatient, 2);
+            insert.Parameters[0].Value = seq;
+            insert.Parameters[1].Value = patient;
+            insert.ExecuteNonQuery();
+        }
     }
 
     protected override async Task CommitCoreAsync(CancellationToken ct)

@@ -12,7 +12,7 @@ namespace Fhir.Trials.Loading;
 /// the study, then their patients and drug administrations in batches of ids, the response observations
 /// by code, and the study's adverse events in one search. Never one query per patient.
 /// </summary>
-public sealed class TrialLoader(IFhirStore store)
+public sealed class TrialLoader(IResourceReader store)
 {
     // Ids per OR-list: few round trips, yet below SQLite's expression depth limit of 1000 (each OR nests one level).
     private const int BatchSize = 200;

@@ -23,11 +23,13 @@ public abstract class ScopeMatrixTests(ServerFixture server) : IAsyncLifetime
 
     public static TheoryData<string, string[]> Roles => new()
     {
-        { TestClients.Ehr, ["read", "read-observation", "vread", "search", "search-patient", "history-instance", "history-type", "create-observation", "create-patient", "update", "patch", "batch-entry-read", "transaction-create", "everything", "validate"] },
-        { TestClients.Researcher, ["read", "read-observation", "vread", "search", "search-patient", "history-instance", "history-type", "batch-entry-read", "everything", "endpoints", "validate"] },
-        { TestClients.Admin, ["create-valueset"] },
-        { TestClients.Auditor, ["search-auditevent"] },
-        { TestClients.PatientApp, ["read", "read-observation", "vread", "search", "search-patient", "history-instance", "everything"] },
+        { TestClients.Ehr, ["read", "read-observation", "vread", "search", "search-patient", "history-instance", "history-type", "history-system", "create-observation", "create-patient", "update", "patch", "batch-entry-read", "transaction-create", "everything", "validate"] },
+        { TestClients.Researcher, ["read", "read-observation", "vread", "search", "search-patient", "history-instance", "history-type", "history-system", "batch-entry-read", "everything", "endpoints", "validate"] },
+        { TestClients.Admin, ["create-valueset", "history-system"] },
+        { TestClients.Auditor, ["search-auditevent", "history-system"] },
+        // Held to its patient's compartment by the access gate, a patient app has every read-side interaction (type history
+        // and Bundle reads included: their rows are filtered like a search's) and $validate, which reads nothing stored.
+        { TestClients.PatientApp, ["read", "read-observation", "vread", "search", "search-patient", "history-instance", "history-type", "history-system", "batch-entry-read", "everything", "validate"] },
     };
 
     public async Task InitializeAsync()

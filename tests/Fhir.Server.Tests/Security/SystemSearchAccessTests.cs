@@ -7,7 +7,8 @@ namespace Fhir.Server.Tests.Security;
 
 /// <summary>
 /// System-level search under SMART scopes: without <c>_type</c> it covers only the types the token may search; with
-/// <c>_type</c> every listed type (and every type a chain reaches) needs search; patient-scoped tokens are refused.
+/// <c>_type</c> every listed type (and every type a chain reaches) needs search; patient-scoped tokens see their
+/// patient's compartment only.
 /// </summary>
 public abstract class SystemSearchAccessTests(ServerFixture server) : IAsyncLifetime
 {
@@ -67,24 +68,28 @@ public abstract class SystemSearchAccessTests(ServerFixture server) : IAsyncLife
     [Fact]
     public async Task A_chain_from_a_listed_type_into_an_unsearchable_type_is_refused()
     {
-        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(TestClients.Ehr, $"?_type=Observation,Patient&performer:Practitioner.name=Who"));
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(TestClients.Ehr, $"?_type=Observation&performer:Practitioner.name=Who"));
         using var observationsOnly = await _client.SendAsync(await _client.TokenAsync(TestClients.Researcher, "system/Observation.rs"), HttpMethod.Get, $"?_type=Observation&subject:Patient._id={_run}-p");
         Assert.Equal(HttpStatusCode.Forbidden, observationsOnly.StatusCode);
         Assert.Equal([$"Observation/{_run}-o"], await RefsAsync(TestClients.Researcher, $"?_type=Observation&performer:Practitioner.name=Who&_tag={Tag}"));
     }
 
     [Fact]
-    public async Task Patient_scoped_tokens_are_refused_system_level_search()
+    public async Task Patient_scoped_tokens_search_the_system_within_their_patients_compartment()
     {
-        foreach (var query in new[] { $"?_tag={Tag}", "?_type=Observation", "?_type=Observation,Patient&_summary=count" })
+        var own = $$$"""{"resourceType":"Observation","id":"{{{_run}}}-own","meta":{"tag":[{"system":"urn:sys-access","code":"{{{_run}}}"}]},"status":"final","code":{"text":"x"},"subject":{"reference":"Patient/{{{TestClients.LaunchPatient}}}"}}""";
+        using (var seeded = await _client.SendAsAsync(TestClients.Seeder, HttpMethod.Put, $"Observation/{_run}-own", own))
         {
-            var refused = await BodyAsync(await _client.SendAsAsync(TestClients.PatientApp, HttpMethod.Get, query), HttpStatusCode.Forbidden);
-            Assert.Contains("System-level search", refused.GetRawText(), StringComparison.Ordinal);
+            Assert.True(seeded.IsSuccessStatusCode);
         }
+        Assert.Equal([$"Observation/{_run}-own"], await RefsAsync(TestClients.PatientApp, $"?_tag={Tag}"));
+        Assert.Equal([$"Observation/{_run}-own"], await RefsAsync(TestClients.PatientApp, $"?_type=Observation,Patient&_tag={Tag}"));
+        Assert.Equal(1, await TotalAsync(TestClients.PatientApp, $"?_type=Observation,Patient&_tag={Tag}&_summary=count"));
         using var form = new StringContent($"_tag={Uri.EscapeDataString(Tag)}", Encoding.UTF8, "application/x-www-form-urlencoded");
         using var request = new HttpRequestMessage(HttpMethod.Post, "_search") { Content = form };
         request.Headers.Authorization = new("Bearer", await _client.TokenAsync(TestClients.PatientApp));
-        Assert.Equal(HttpStatusCode.Forbidden, (await server.Client.SendAsync(request)).StatusCode);
+        var posted = await BodyAsync(await server.Client.SendAsync(request), HttpStatusCode.OK);
+        Assert.Equal([$"{_run}-own"], posted.EntryResources().Select(r => r.Id()).ToArray());
     }
 
     [Fact]

@@ -15,7 +15,7 @@ internal static class EligibilityOperation
 {
     public static async Task<FhirResponse> HandleAsync(FhirRequest request, ServerContext context, CancellationToken ct)
     {
-        var loader = new TrialLoader(context.Store);
+        var loader = new TrialLoader(request.Reader);
         var study = await loader.LoadStudyAsync(request.Id!, ct);
         if (study is null)
         {
@@ -31,7 +31,7 @@ internal static class EligibilityOperation
         {
             return FhirResponse.Error(400, IssueType.Invalid, $"'{patient}' is not a Patient reference (Patient/[id]).", "patient");
         }
-        if (await context.Store.ReadAsync("Patient", id, ct) is not { IsDeleted: false })
+        if (await request.Reader.ReadAsync("Patient", id, ct) is not { IsDeleted: false })
         {
             return FhirResponse.Error(400, IssueType.NotFound, $"Patient/{id} is not known.", "patient");
         }

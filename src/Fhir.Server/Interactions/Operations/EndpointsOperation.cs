@@ -25,7 +25,7 @@ internal static class EndpointsOperation
             }
             cutoff = date;
         }
-        var data = await new TrialLoader(context.Store).LoadAsync(request.Id!, ct);
+        var data = await new TrialLoader(request.Reader).LoadAsync(request.Id!, ct);
         if (data is null)
         {
             return FhirResponse.NotFound("ResearchStudy", request.Id!);

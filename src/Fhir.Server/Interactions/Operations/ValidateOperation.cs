@@ -63,7 +63,7 @@ internal static class ValidateOperation
             {
                 return FhirResponse.Error(400, IssueType.Required, "mode=delete validates a stored resource: use [type]/[id]/$validate.");
             }
-            var current = await context.Store.ReadAsync(type, request.Id, ct);
+            var current = await request.Reader.ReadAsync(type, request.Id, ct);
             if (current is null || current.IsDeleted)
             {
                 return FhirResponse.NotFound(type, request.Id);

@@ -1,0 +1,97 @@
+using Fhir.Search.Queries;
+using Fhir.Server.Http;
+using Fhir.Server.Security;
+using Fhir.Storage;
+
+namespace Fhir.Server.Pipeline;
+
+/// <summary>
+/// The server's write session: one database transaction (opened only when first used, so that parsing, indexing and
+/// serialising happen before it is taken — on SQLite, the single writer's lock), seen through the request's
+/// <see cref="AccessGate"/>. Conditional matches search only what the gate lets the request see; the current version
+/// of a resource a confined grant may not read cannot be read, replaced or deleted through it (404, as for a read);
+/// every version written passes <see cref="AccessGate.CheckWrite"/>.
+/// </summary>
+internal sealed class WriteSession(IFhirStore store, AccessGate gate) : IAsyncDisposable
+{
+    private IWriteSession? _inner;
+    private List<ResourceWrite>? _searchParameterWrites;
+    private List<ResourceWrite>? _conformanceWrites;
+
+    /// <summary>The gate of the request the session writes for.</summary>
+    public AccessGate Gate => gate;
+
+    /// <summary>The SearchParameter resources written in this session: they change the search parameters once committed.</summary>
+    public IReadOnlyList<ResourceWrite> SearchParameterWrites => _searchParameterWrites ?? [];
+
+    /// <summary>The StructureDefinitions, ValueSets and CodeSystems written in this session: validation uses them once committed.</summary>
+    public IReadOnlyList<ResourceWrite> ConformanceWrites => _conformanceWrites ?? [];
+
+    private async ValueTask<IWriteSession> InnerAsync(CancellationToken ct) => _inner ??= await store.BeginWriteAsync(ct);
+
+    /// <summary>
+    /// The current version of a resource (a tombstone when deleted), locked against concurrent writers; null when
+    /// it never existed. Outside the gate's scope it throws <see cref="AccessDeniedException"/> (404).
+    /// </summary>
+    public async Task<ResourceVersion?> ReadForUpdateAsync(string type, string id, CancellationToken ct = default)
+    {
+        var inner = await InnerAsync(ct);
+        var current = await inner.ReadForUpdateAsync(type, id, ct);
+        if (current is not null && gate.ConfinedTo(type) is not null && !await inner.InScopeAsync(type, id, gate.Scope, ct))
+        {
+            throw new AccessDeniedException(FhirResponse.NotFound(type, id));
+        }
+        return current;
+    }
+
+    /// <summary>Serialises sessions that evaluate the same condition, across every process sharing the database.</summary>
+    public async Task LockConditionAsync(string key, CancellationToken ct = default) =>
+        await (await InnerAsync(ct)).LockConditionAsync(key, ct);
+
+    /// <summary>Ids of current resources the gate lets this request search that match <paramref name="query"/>, as seen in this session.</summary>
+    public async Task<IReadOnlyList<string>> SearchIdsAsync(SearchQuery query, int limit, CancellationToken ct = default) =>
+        await (await InnerAsync(ct)).SearchIdsAsync(query, gate.Scope, limit, ct);
+
+    /// <summary>Writes one version the gate allows (see <see cref="AccessGate.CheckWrite"/>); <paramref name="resource"/> is the version's content (null for a delete).</summary>
+    public async Task WriteAsync(ResourceWrite write, Fhir.Core.Model.ElementNode? resource, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        var inner = await InnerAsync(ct);
+        if (gate.ConfinedTo(write.Type) is not null)
+        {
+            // What is there now must be the grant's to replace, whichever interaction got here.
+            if (write.VersionId > 1 && !await inner.InScopeAsync(write.Type, write.Id, gate.Scope, ct))
+            {
+                throw new AccessDeniedException(FhirResponse.NotFound(write.Type, write.Id));
+            }
+            if (write.Method != WriteMethod.Delete && resource is not null
+                && gate.CheckWrite(write.Type, write.Patients, PatientReferences.In(resource)) is { } refused)
+            {
+                throw new AccessDeniedException(refused);
+            }
+        }
+        await WriteUncheckedAsync(inner, write, ct);
+    }
+
+    /// <summary>Writes the request's AuditEvent: the server's own record, outside what the client may write.</summary>
+    public async Task WriteAuditAsync(ResourceWrite write, CancellationToken ct = default) =>
+        await WriteUncheckedAsync(await InnerAsync(ct), write, ct);
+
+    private async Task WriteUncheckedAsync(IWriteSession inner, ResourceWrite write, CancellationToken ct)
+    {
+        await inner.WriteAsync(write, ct);
+        if (write.Type == "SearchParameter")
+        {
+            (_searchParameterWrites ??= []).Add(write);
+        }
+        else if (Validation.ServerValidation.ChangesValidation(write.Type) && write.Method != WriteMethod.Delete)
+        {
+            (_conformanceWrites ??= []).Add(write);
+        }
+    }
+
+    /// <summary>Commits the transaction (nothing to do when nothing was read or written).</summary>
+    public Task CommitAsync(CancellationToken ct = default) => _inner?.CommitAsync(ct) ?? Task.CompletedTask;
+
+    public ValueTask DisposeAsync() => _inner?.DisposeAsync() ?? ValueTask.CompletedTask;
+}
