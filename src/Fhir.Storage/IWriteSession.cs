@@ -32,10 +32,10 @@ public interface IWriteSession : IAsyncDisposable
     Task<IReadOnlyList<string>> SearchIdsAsync(SearchQuery query, Access.ReadScope scope, int limit, CancellationToken ct = default);
 
     /// <summary>
-    /// Whether the current version of a resource (or its tombstone) is inside <paramref name="scope"/>, as seen in
-    /// this session; false when there is none.
+    /// The patients whose compartment the current version of a resource (or its tombstone) is in, as seen in this
+    /// session (<see cref="ResourceWrite.Patients"/>); empty when there is none.
     /// </summary>
-    Task<bool> InScopeAsync(string type, string id, Access.ReadScope scope, CancellationToken ct = default);
+    Task<IReadOnlyList<string>> CurrentPatientsAsync(string type, string id, CancellationToken ct = default);
 
     /// <summary>
     /// Writes one new version: inserts it into history and makes it current, replacing the

@@ -9,8 +9,8 @@ namespace Fhir.Server.Pipeline;
 /// The server's write session: one database transaction (opened only when first used, so that parsing, indexing and
 /// serialising happen before it is taken — on SQLite, the single writer's lock), seen through the request's
 /// <see cref="AccessGate"/>. Conditional matches search only what the gate lets the request see; the current version
-/// of a resource a confined grant may not read cannot be read, replaced or deleted through it (404, as for a read);
-/// every version written passes <see cref="AccessGate.CheckWrite"/>.
+/// of a resource a confined grant may not read cannot be read, replaced or deleted through it (404, as for a read), and
+/// one it shares with other patients only read (403); every version written passes <see cref="AccessGate.CheckWrite"/>.
 /// </summary>
 internal sealed class WriteSession(IFhirStore store, AccessGate gate) : IAsyncDisposable
 {
@@ -37,7 +37,7 @@ internal sealed class WriteSession(IFhirStore store, AccessGate gate) : IAsyncDi
     {
         var inner = await InnerAsync(ct);
         var current = await inner.ReadForUpdateAsync(type, id, ct);
-        if (current is not null && gate.ConfinedTo(type) is not null && !await inner.InScopeAsync(type, id, gate.Scope, ct))
+        if (current is not null && gate.ConfinedTo(type) is { } patient && !(await inner.CurrentPatientsAsync(type, id, ct)).Contains(patient))
         {
             throw new AccessDeniedException(FhirResponse.NotFound(type, id));
         }
@@ -57,12 +57,15 @@ internal sealed class WriteSession(IFhirStore store, AccessGate gate) : IAsyncDi
     {
         ArgumentNullException.ThrowIfNull(write);
         var inner = await InnerAsync(ct);
-        if (gate.ConfinedTo(write.Type) is not null)
+        if (gate.ConfinedTo(write.Type) is { } patient)
         {
-            // What is there now must be the grant's to replace, whichever interaction got here.
-            if (write.VersionId > 1 && !await inner.InScopeAsync(write.Type, write.Id, gate.Scope, ct))
+            // What is there now must be the grant's alone to replace or delete, whichever interaction got here: another
+            // patient's resource does not exist for it, and one shared with other patients is theirs too.
+            if (write.VersionId > 1 && await inner.CurrentPatientsAsync(write.Type, write.Id, ct) is var current && !(current.Count == 1 && current[0] == patient))
             {
-                throw new AccessDeniedException(FhirResponse.NotFound(write.Type, write.Id));
+                throw new AccessDeniedException(current.Contains(patient)
+                    ? FhirResponse.Error(403, Fhir.Core.Outcomes.IssueType.Forbidden, $"{write.Type}/{write.Id} is in other patients' compartments too: a token confined to Patient/{patient} may read it, not change it.")
+                    : FhirResponse.NotFound(write.Type, write.Id));
             }
             if (write.Method != WriteMethod.Delete && resource is not null
                 && gate.CheckWrite(write.Type, write.Patients, PatientReferences.In(resource)) is { } refused)

@@ -65,10 +65,15 @@ internal sealed class AccessGate
         {
             return null;
         }
-        if (patients.Count != 1 || patients[0] != patient)
+        if (!patients.Contains(patient))
         {
             return FhirResponse.Error(403, IssueType.Forbidden,
-                $"The token is confined to Patient/{patient}: the {type} it writes must be in that patient's compartment, and in no other patient's.");
+                $"The token is confined to Patient/{patient}: the {type} it writes must be in that patient's compartment.");
+        }
+        if (patients.FirstOrDefault(p => p != patient) is { } another)
+        {
+            return FhirResponse.Error(403, IssueType.Forbidden,
+                $"The token is confined to Patient/{patient}: the {type} it writes may not be in another patient's compartment (Patient/{another}).");
         }
         foreach (var other in referencedPatients)
         {

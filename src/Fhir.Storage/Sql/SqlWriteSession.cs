@@ -40,11 +40,8 @@ internal abstract class SqlWriteSession(SqlDialect dialect) : DbLease(dialect), 
         return RunAsync(() => StoreQueries.SearchIdsAsync(this, query, scope, limit, ct));
     }
 
-    public Task<bool> InScopeAsync(string type, string id, Access.ReadScope scope, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(scope);
-        return RunAsync(() => StoreQueries.InScopeAsync(this, type, id, scope, ct));
-    }
+    public Task<IReadOnlyList<string>> CurrentPatientsAsync(string type, string id, CancellationToken ct = default) =>
+        RunAsync(() => StoreQueries.CurrentPatientsAsync(this, type, id, ct));
 
     public Task WriteAsync(ResourceWrite write, CancellationToken ct = default)
     {

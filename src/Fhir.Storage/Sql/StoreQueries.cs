@@ -46,23 +46,26 @@ internal static class StoreQueries
         return await ReadSingleAsync(lease.Dialect, cmd, ct);
     }
 
-    /// <summary>Whether the current version (or tombstone) of a resource is in <paramref name="scope"/>.</summary>
-    public static async Task<bool> InScopeAsync(DbLease lease, string type, string id, ReadScope scope, CancellationToken ct)
+    /// <summary>The patients whose compartment the current version (or tombstone) of a resource is in.</summary>
+    public static async Task<IReadOnlyList<string>> CurrentPatientsAsync(DbLease lease, string type, string id, CancellationToken ct)
     {
+        var cmd = lease.Command("SELECT pc.patient_id FROM resource r JOIN patient_compartment pc ON pc.seq = r.version_seq WHERE r.res_type = @p0 AND r.res_id = @p1 ORDER BY pc.patient_id");
         var p = new SqlParams();
         p.Add(type);
         p.Add(id);
-        var cmd = lease.Command(Scoped("SELECT 1 FROM resource r WHERE r.res_type = @p0 AND r.res_id = @p1", scope, "r", type, p, seqColumn: "r.version_seq"));
         p.BindTo(cmd);
-        return await cmd.ExecuteScalarAsync(ct) is not null and not DBNull;
+        var patients = new List<string>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) patients.Add(reader.GetString(0));
+        return patients;
     }
 
     // A single-resource read with the scope's limits on its version row.
-    private static string Scoped(string sql, ReadScope scope, string alias, string type, SqlParams p, string? seqColumn = null)
+    private static string Scoped(string sql, ReadScope scope, string alias, string type, SqlParams p)
     {
         if (scope.IsEverything) return sql;
         var text = new StringBuilder(sql, sql.Length + 128);
-        ScopeSql.AppendReadable(text, p, scope, seqColumn ?? alias + ".seq", alias + ".res_type", type);
+        ScopeSql.AppendReadable(text, p, scope, alias + ".seq", alias + ".res_type", type);
         return text.ToString();
     }
 
