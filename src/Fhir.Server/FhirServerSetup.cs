@@ -54,6 +54,7 @@ public static class FhirServerSetup
         services.AddSingleton<JobSignal>();
         services.AddSingleton<JobQueue>();
         services.AddSingleton<ReindexJob>();
+        services.AddSingleton<PatientCompartmentJob>();
         services.AddHostedService<StoredSearchParameters>();
         services.AddHostedService<JobWorker>();
         services.Configure<Microsoft.AspNetCore.Routing.RouteOptions>(o => o.ConstraintMap[ResourceTypeConstraint.Name] = typeof(ResourceTypeConstraint));

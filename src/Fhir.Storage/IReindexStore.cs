@@ -28,7 +28,33 @@ public interface IReindexStore
     Task<bool> ReplaceIndexAsync(
         IReadOnlyList<ReindexedResource> resources, IReadOnlyCollection<string>? codes, JobCheckpoint? checkpoint, DateTimeOffset now,
         CancellationToken ct = default);
+
+    /// <summary>Up to <paramref name="limit"/> stored versions (history rows, tombstones included) after <paramref name="afterSeq"/>, in write order.</summary>
+    Task<IReadOnlyList<StoredVersion>> ReadVersionsAsync(long afterSeq, int limit, CancellationToken ct = default);
+
+    /// <summary>
+    /// Records the patient compartments of versions written before the store kept them (the backfill after the
+    /// schema gained them): the given rows, then the rows of every tombstone after <paramref name="afterSeq"/> up to
+    /// <paramref name="throughSeq"/> from the version it deleted; rows already there stay. With a
+    /// <paramref name="checkpoint"/> as in <see cref="ReplaceIndexAsync"/>.
+    /// </summary>
+    /// <returns>False when the checkpoint did not hold (nothing was written).</returns>
+    Task<bool> WritePatientsAsync(
+        IReadOnlyList<VersionPatients> rows, long afterSeq, long throughSeq, JobCheckpoint? checkpoint, DateTimeOffset now, CancellationToken ct = default);
 }
+
+/// <summary>One stored version as the compartment backfill reads it.</summary>
+/// <param name="Seq">Its history row: the backfill's cursor.</param>
+/// <param name="Type">The resource type.</param>
+/// <param name="Id">The logical id.</param>
+/// <param name="Method">How it was written (a delete is a tombstone, with no JSON).</param>
+/// <param name="Json">Its JSON.</param>
+public sealed record StoredVersion(long Seq, string Type, string Id, WriteMethod Method, ReadOnlyMemory<byte> Json);
+
+/// <summary>The patients whose compartment the version <paramref name="Seq"/> is in.</summary>
+/// <param name="Seq">The version's history row.</param>
+/// <param name="Patients">The patients.</param>
+public sealed record VersionPatients(long Seq, IReadOnlyList<string> Patients);
 
 /// <summary>A current resource as read for reindexing.</summary>
 /// <param name="Key">Its surrogate key: the reindex cursor.</param>

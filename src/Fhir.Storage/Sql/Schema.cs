@@ -195,6 +195,28 @@ internal static class Schema
             p.Add(v + 1);
             p.BindTo(insert);
             await insert.ExecuteNonQueryAsync(ct);
+            if (v + 1 == PatientCompartments)
+            {
+                await QueueCompartmentBackfillAsync(lease, ct);
+            }
         }
+    }
+
+    /// <summary>The version that added the patient compartments of versions (<c>patient_compartment</c>).</summary>
+    private const int PatientCompartments = 5;
+
+    // Versions already stored have no compartment rows, so reads held to a patient see none of them (closed, not open)
+    // until the job has gone through them.
+    private static async Task QueueCompartmentBackfillAsync(DbLease lease, CancellationToken ct)
+    {
+        if (await lease.Command("SELECT 1 FROM resource_version LIMIT 1").ExecuteScalarAsync(ct) is null or DBNull)
+        {
+            return;
+        }
+        var p = new SqlParams();
+        var sql = $"INSERT INTO job (id, kind, status, request, done, created) VALUES ({p.Add(Guid.CreateVersion7().ToString("N"))}, {p.Add(Jobs.StoreJobKinds.PatientCompartments)}, 'queued', '{{}}', 0, {p.Add(lease.Dialect.Instant(DateTime.UtcNow))})";
+        var insert = lease.Command(sql);
+        p.BindTo(insert);
+        await insert.ExecuteNonQueryAsync(ct);
     }
 }

@@ -56,6 +56,62 @@ internal abstract partial class SqlFhirStore
         }
     }
 
+    public async Task<IReadOnlyList<StoredVersion>> ReadVersionsAsync(long afterSeq, int limit, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var lease = await LeaseForReadAsync(ct);
+        await using (lease)
+        {
+            var cmd = lease.Command("SELECT seq, res_type, res_id, method, json FROM resource_version WHERE seq > @p0 ORDER BY seq LIMIT @p1");
+            var p = new SqlParams();
+            p.Add(afterSeq);
+            p.Add(limit);
+            p.BindTo(cmd);
+            var list = new List<StoredVersion>(limit);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                list.Add(new StoredVersion(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), (WriteMethod)reader.GetInt16(3), reader.GetFieldValue<byte[]>(4)));
+            }
+            return list;
+        }
+    }
+
+    // A tombstone's rows are those of the version it deleted (the one before it), as a delete writes them.
+    private const string TombstonePatientsSql =
+        "INSERT INTO patient_compartment (seq, patient_id) SELECT t.seq, pc.patient_id FROM resource_version t"
+        + " JOIN resource_version d ON d.res_type = t.res_type AND d.res_id = t.res_id AND d.version = t.version - 1"
+        + " JOIN patient_compartment pc ON pc.seq = d.seq WHERE t.method = @p0 AND t.seq > @p1 AND t.seq <= @p2 ON CONFLICT DO NOTHING";
+
+    public Task<bool> WritePatientsAsync(
+        IReadOnlyList<VersionPatients> rows, long afterSeq, long throughSeq, JobCheckpoint? checkpoint, DateTimeOffset now, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        return InWriteSessionAsync(async session =>
+        {
+            if (checkpoint is not null && !await CheckpointAsync(session, checkpoint, now, ct))
+            {
+                return false;
+            }
+            foreach (var chunk in rows.SelectMany(r => r.Patients.Distinct(StringComparer.Ordinal).Select(patient => (r.Seq, patient))).Chunk(200))
+            {
+                var p = new SqlParams();
+                var sql = new System.Text.StringBuilder("INSERT INTO patient_compartment (seq, patient_id) VALUES ");
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    sql.Append(i == 0 ? "(" : ", (").Append(p.Add(chunk[i].Seq)).Append(", ").Append(p.Add(chunk[i].patient)).Append(')');
+                }
+                await ExecuteAsync(session, sql.Append(" ON CONFLICT DO NOTHING").ToString(), p, ct);
+            }
+            var tombstones = new SqlParams();
+            tombstones.Add((short)WriteMethod.Delete);
+            tombstones.Add(afterSeq);
+            tombstones.Add(throughSeq);
+            await ExecuteAsync(session, TombstonePatientsSql, tombstones, ct);
+            return true;
+        }, ct);
+    }
+
     public Task<bool> ReplaceIndexAsync(
         IReadOnlyList<ReindexedResource> resources, IReadOnlyCollection<string>? codes, JobCheckpoint? checkpoint, DateTimeOffset now,
         CancellationToken ct = default)
