@@ -31,7 +31,7 @@ internal static partial class ValidatorSuite
     {
         lock (Outcomes)
         {
-            if (Outcomes.TryGetValue(step.Key, out var done))
+            if (Outcomes.TryGetValue(step.Id, out var done))
             {
                 return done;
             }
@@ -39,7 +39,7 @@ internal static partial class ValidatorSuite
         var outcome = Execute(step);
         lock (Outcomes)
         {
-            Outcomes[step.Key] = outcome;
+            Outcomes[step.Id] = outcome;
         }
         return outcome;
     }
