@@ -27,12 +27,20 @@ internal sealed partial class ValidationRun
                 if (node.GetString("reference") is { } reference)
                 {
                     LiteralReference(node, reference);
+                    if (!Options.AllowExampleUrls)
+                    {
+                        NotAnExample(node.Child("reference")!, reference);
+                    }
                 }
                 break;
             case "uri" or "url" or "canonical":
                 if (node.Value is string uri)
                 {
                     Uri(node, uri);
+                    if (node.Type.Name == "url" && !Options.AllowExampleUrls)
+                    {
+                        NotAnExample(node, uri);
+                    }
                 }
                 break;
         }
@@ -105,6 +113,18 @@ internal sealed partial class ValidationRun
         {
             Add(IssueSeverity.Error, IssueType.Invalid, $"The reference '{reference}' names '{type}', which is not a resource type.", node);
         }
+    }
+
+    private void NotAnExample(ElementNode node, string url)
+    {
+        if (System.Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Host is { Length: > 0 } host
+            && (IsExampleDomain(host, "example.org") || IsExampleDomain(host, "example.com") || IsExampleDomain(host, "example.net")))
+        {
+            Add(IssueSeverity.Error, IssueType.Value, $"Example URLs are not allowed here ('{url}').", node);
+        }
+
+        static bool IsExampleDomain(string host, string domain) =>
+            host.Equals(domain, StringComparison.OrdinalIgnoreCase) || host.EndsWith("." + domain, StringComparison.OrdinalIgnoreCase);
     }
 
     private void Uri(ElementNode node, string uri)

@@ -64,12 +64,14 @@ internal static partial class ValidatorSuite
             var definitions = Strings(c["supporting"]).Concat(Strings(c["profiles"])).ToList();
             var packages = Strings(c["packages"]).ToList();
             var file = c["file"]!.GetValue<string>();
-            steps.Add(new SuiteStep(key, "base", root, file, definitions, packages, null, Expected(root, expected["base"]!)));
+            // The reference's options that this validator has too.
+            var options = new ValidationOptions { AllowExampleUrls = c["examples"]?.GetValue<bool>() ?? true };
+            steps.Add(new SuiteStep(key, "base", root, file, definitions, packages, null, Expected(root, expected["base"]!)) { Options = options });
             if (c["profile"] is JsonObject profile && expected["profile"] is { } profileExpected)
             {
                 var profileDefinitions = definitions.Concat(Strings(profile["supporting"])).Append(profile["source"]!.GetValue<string>()).ToList();
                 steps.Add(new SuiteStep(key, "profile", root, file, profileDefinitions, packages, profile["source"]!.GetValue<string>(),
-                    Expected(root, profileExpected)));
+                    Expected(root, profileExpected)) { Options = options });
             }
         }
         return steps;
@@ -130,7 +132,7 @@ internal static partial class ValidatorSuite
                     : File.ReadAllText(System.IO.Path.Combine(files, profileFile));
                 extra = [JsonNode.Parse(profileJson)!["url"]!.GetValue<string>()];
             }
-            issues.AddRange(new ResourceValidator(set).Validate(resource, extra).Issues);
+            issues.AddRange(new ResourceValidator(set, step.Options).Validate(resource, extra).Issues);
         }
         else if (!issues.Any(i => i.IsError))
         {
@@ -179,6 +181,9 @@ internal sealed record SuiteStep(string Key, string Name, string Root, string Fi
     IReadOnlyList<string> Packages, string? Profile, ReferenceOutcome Expected)
 {
     public string Id => $"{Key} {Name}";
+
+    /// <summary>The validator's options as the case sets the reference's.</summary>
+    public ValidationOptions Options { get; init; } = ValidationOptions.Default;
 
     public override string ToString() => Id;
 }
