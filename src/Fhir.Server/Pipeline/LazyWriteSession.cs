@@ -18,7 +18,7 @@ internal sealed class LazyWriteSession(IFhirStore store) : IWriteSession
 
     private List<ResourceWrite>? _conformanceWrites;
 
-    /// <summary>The StructureDefinitions, ValueSets and CodeSystems written in this session: validation uses them once committed.</summary>
+    /// <summary>The StructureDefinitions, ValueSets, CodeSystems and Questionnaires written in this session: validation uses them once committed.</summary>
     public IReadOnlyList<ResourceWrite> ConformanceWrites => _conformanceWrites ?? [];
 
     private async ValueTask<IWriteSession> InnerAsync(CancellationToken ct) => _inner ??= await store.BeginWriteAsync(ct);
