@@ -41,9 +41,21 @@ internal static class Verdicts
     private static string? SuiteRoot()
     {
         var configured = Environment.GetEnvironmentVariable("FHIR_SUITES");
-        var root = string.IsNullOrWhiteSpace(configured) ? System.IO.Path.Combine(Repository.Root, "..", "shared", "suites") : configured;
-        var folder = System.IO.Path.Combine(root, "validator");
-        return File.Exists(System.IO.Path.Combine(folder, "manifest.json")) ? folder : null;
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            var given = System.IO.Path.Combine(configured, "validator");
+            return File.Exists(System.IO.Path.Combine(given, "manifest.json")) ? given : null;
+        }
+        // As the tests find it: the first shared/suites above the repository.
+        for (var dir = new DirectoryInfo(Repository.Root); dir is not null; dir = dir.Parent)
+        {
+            var folder = System.IO.Path.Combine(dir.FullName, "shared", "suites", "validator");
+            if (File.Exists(System.IO.Path.Combine(folder, "manifest.json")))
+            {
+                return folder;
+            }
+        }
+        return null;
     }
 
     private static List<Case> Suite()
