@@ -4,10 +4,12 @@ using System.Text;
 using Fhir.Bench.Validation;
 using Fhir.Core.Json;
 
-// Validation throughput, this validator and Medplum's validateResource side by side on the same inputs in one run:
-// the official R4 examples, trial-like Observations, and one 100-entry transaction Bundle.
-// Usage: dotnet run -c Release --project bench/Fhir.Bench.Validation [-- [--no-medplum] [<r4-examples.zip>]]
+// Validation throughput, this validator, Medplum's validateResource and Firely's validator side by side on the same
+// inputs in one run: the official R4 examples, trial-like Observations, and one 100-entry transaction Bundle; then the
+// verdicts of this validator and Firely's on HL7's validator test cases and the trial profiles' examples.
+// Usage: dotnet run -c Release --project bench/Fhir.Bench.Validation [-- [--no-medplum] [--no-firely] [<r4-examples.zip>]]
 var withMedplum = !args.Contains("--no-medplum");
+var withFirely = !args.Contains("--no-firely");
 var zipPath = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal))
     ?? System.IO.Path.Combine(Repository.Root, "tests", "Fhir.Core.Tests", "Data", "r4-examples.zip");
 if (withMedplum && MedplumJs.Problem() is { } problem)
@@ -119,6 +121,46 @@ if (theirs is not null)
     var total = Enumerable.Range(0, n).Sum(theirs.Examples.MedianMilliseconds);
     var part = definitional.Sum(theirs.Examples.MedianMilliseconds);
     Console.WriteLine($"Medplum: the {definitional.Count} definitional Bundles take {part:F0} of {total:F0} ms per pass ({100 * part / total:F0}%)");
+}
+
+// Firely: the same sets, one timed round on the examples (it is much slower on the definitional Bundles), as many as ours on the rest.
+if (withFirely)
+{
+    var firely = new FirelyRunner();
+    var f = new
+    {
+        Examples = firely.Run(sets.Examples, 1),
+        Declared = firely.Run(sets.Declared, sets.Declared.Rounds),
+        BaseOnly = firely.Run(sets.BaseOnly, sets.BaseOnly.Rounds),
+        Bundle = firely.Run(sets.Bundle, sets.Bundle.Rounds),
+    };
+    Console.WriteLine();
+    Console.WriteLine("Firely.Fhir.Validation.R4 3.6.0 (Hl7.Fhir.R4 6.8.0), same inputs, same process:");
+    Console.WriteLine("| input | this validator (resources/s) | Firely (resources/s) | ratio | accepted: this / Firely |");
+    Console.WriteLine("|---|---|---|---|---|");
+    string FirelyAccepted(SetTimings us, SetTimings them, Func<int, bool> include, int count) =>
+        $"{count - us.Rejected.Count(r => include(r.Index))} / {count - them.Rejected.Count(r => include(r.Index))} of {count}";
+    void FirelyRow(string name, SetTimings us, SetTimings them, Func<int, bool> include, int count)
+    {
+        var a = us.PerSecond(include);
+        var b = them.PerSecond(include);
+        Console.WriteLine($"| {name} | {Rate(a)} | {Rate(b)} | {Ratio(a, b)} | {FirelyAccepted(us, them, include, count)} |");
+    }
+    FirelyRow($"{n} R4 examples, all", ours.Examples, f.Examples, All, n);
+    FirelyRow($"{m} R4 examples, without the {definitional.Count} definitional Bundles", ours.Examples, f.Examples, Ordinary, m);
+    FirelyRow("1,000 trial Observations, base only", ours.BaseOnly, f.BaseOnly, All, 1000);
+    FirelyRow("1,000 trial Observations, declared profiles", ours.Declared, f.Declared, All, 1000);
+    var bundleFirely = f.Bundle.MedianMilliseconds(0);
+    Console.WriteLine($"| 100-entry transaction Bundle (entries/s from the median) | {Rate(100 / bundleOurs * 1e3)} | {Rate(100 / bundleFirely * 1e3)} | {Ratio(bundleFirely, bundleOurs)} | {FirelyAccepted(ours.Bundle, f.Bundle, All, 1)} |");
+    Console.WriteLine($"100-entry transaction Bundle: Firely median {bundleFirely:F2} ms, max {f.Bundle.MaxMilliseconds(0):F2} ms");
+    var ourRejected = ours.Examples.Rejected.Select(r => r.Index).ToHashSet();
+    var theirRejected = f.Examples.Rejected.ToDictionary(r => r.Index, r => r.Error);
+    Console.WriteLine("R4 examples where the verdicts differ (ours / Firely):");
+    foreach (var i in Enumerable.Range(0, n).Where(i => ourRejected.Contains(i) != theirRejected.ContainsKey(i)))
+    {
+        Console.WriteLine($"  {examples[i].Name}: {(ourRejected.Contains(i) ? "errors" : "none")} / {(theirRejected.TryGetValue(i, out var e) ? "errors: " + e : "none")}");
+    }
+    Verdicts.Print();
 }
 
 void Rejections(string who, SetTimings t, InputSet set)

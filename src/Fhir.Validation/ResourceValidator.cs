@@ -1,3 +1,4 @@
+using Fhir.Core.Outcomes;
 using Fhir.Core.Model;
 using Fhir.Path;
 using Fhir.Validation.Conformance;
@@ -51,7 +52,26 @@ public sealed class ResourceValidator
         ArgumentNullException.ThrowIfNull(resource);
         var run = new ValidationRun(_core);
         run.Resource(resource, container: null, extraProfiles);
-        return new ValidationResult(run.Issues);
+        return new ValidationResult(Distinct(run.Issues));
+    }
+
+    // The same finding reached twice (a profile named by a slice and by its element) is reported once.
+    private static List<Issue> Distinct(List<Issue> issues)
+    {
+        if (issues.Count < 2)
+        {
+            return issues;
+        }
+        var seen = new HashSet<Issue>(issues.Count);
+        var result = new List<Issue>(issues.Count);
+        foreach (var issue in issues)
+        {
+            if (seen.Add(issue))
+            {
+                result.Add(issue);
+            }
+        }
+        return result;
     }
 
     /// <summary>

@@ -27,6 +27,13 @@ public sealed class ValidationOptions
     /// </summary>
     public IReferenceResolver? ReferenceResolver { get; init; }
 
+    /// <summary>
+    /// Whether URLs at example domains (<c>example.org</c>, <c>example.com</c>, <c>example.net</c> and their subdomains) are
+    /// accepted where a real location is given (url elements, attachment URLs, literal references): true by default (test
+    /// data and the specification's examples use them); false makes each one an error, for production feeds.
+    /// </summary>
+    public bool AllowExampleUrls { get; init; } = true;
+
     /// <summary>How codes are checked against bindings; <see cref="TerminologyMode.Local"/> by default.</summary>
     public TerminologyMode Terminology { get; init; } = TerminologyMode.Local;
 }

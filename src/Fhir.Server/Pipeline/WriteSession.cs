@@ -24,7 +24,7 @@ internal sealed class WriteSession(IFhirStore store, AccessGate gate) : IAsyncDi
     /// <summary>The SearchParameter resources written in this session: they change the search parameters once committed.</summary>
     public IReadOnlyList<ResourceWrite> SearchParameterWrites => _searchParameterWrites ?? [];
 
-    /// <summary>The StructureDefinitions, ValueSets and CodeSystems written in this session: validation uses them once committed.</summary>
+    /// <summary>The StructureDefinitions, ValueSets, CodeSystems and Questionnaires written in this session: validation uses them once committed.</summary>
     public IReadOnlyList<ResourceWrite> ConformanceWrites => _conformanceWrites ?? [];
 
     private async ValueTask<IWriteSession> InnerAsync(CancellationToken ct) => _inner ??= await store.BeginWriteAsync(ct);

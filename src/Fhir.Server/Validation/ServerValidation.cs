@@ -63,8 +63,11 @@ internal sealed class ServerValidation
         return Validator.Validate(resource, profiles);
     }
 
-    /// <summary>True for the resource types that change what validation checks.</summary>
-    public static bool ChangesValidation(string type) => type is "StructureDefinition" or "ValueSet" or "CodeSystem";
+    /// <summary>
+    /// True for the resource types that change what validation checks: profiles, terminology, and questionnaires (a
+    /// QuestionnaireResponse is validated against the Questionnaire its <c>questionnaire</c> names).
+    /// </summary>
+    public static bool ChangesValidation(string type) => type is "StructureDefinition" or "ValueSet" or "CodeSystem" or "Questionnaire";
 
     /// <summary>
     /// Takes committed conformance resources into use. One that cannot be used (a StructureDefinition

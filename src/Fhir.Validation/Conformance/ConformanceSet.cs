@@ -14,11 +14,15 @@ namespace Fhir.Validation.Conformance;
 /// </summary>
 public sealed class ConformanceSet : IConformanceSource
 {
-    /// <summary>The resource types the set holds (anything else in a definitions folder, such as an example instance, is skipped).</summary>
+    /// <summary>
+    /// The resource types the set holds (anything else in a definitions folder, such as an example instance, is skipped).
+    /// Questionnaires are among them: a QuestionnaireResponse is validated against the one its <c>questionnaire</c> names.
+    /// </summary>
     public static readonly IReadOnlySet<string> ConformanceTypes = new HashSet<string>(StringComparer.Ordinal)
     {
         "StructureDefinition", "ValueSet", "CodeSystem", "SearchParameter", "ConceptMap", "NamingSystem", "OperationDefinition",
         "CapabilityStatement", "CompartmentDefinition", "ImplementationGuide", "StructureMap", "GraphDefinition", "MessageDefinition",
+        "Questionnaire",
     };
 
     private readonly CoreConformanceSource _core;

@@ -64,6 +64,11 @@ internal static class ElementMerger
                     break;
             }
         }
+        if (diff["binding"] is not null && target["type"] is JsonArray { Count: > 0 } bound
+            && bound.OfType<JsonObject>().Select(t => t["code"]?.GetValue<string>()).All(code => code is not null && !Bindable.Contains(code)))
+        {
+            context.Error($"a binding on an element of type {string.Join(", ", bound.OfType<JsonObject>().Select(t => t["code"]?.GetValue<string>()))} means nothing: only coded types can be bound");
+        }
         if (Cardinality(target["min"]) is { } min && MaxOf(target["max"]) is { } max && min > max)
         {
             context.Error($"min {min} is greater than max {max}");
@@ -142,6 +147,12 @@ internal static class ElementMerger
         }
         return false;
     }
+
+    /// <summary>The types a binding applies to (ElementDefinition eld-11 and the spec's "Terminology binding" section).</summary>
+    private static readonly HashSet<string> Bindable = new(StringComparer.Ordinal)
+    {
+        "code", "Coding", "CodeableConcept", "Quantity", "string", "uri", "url", "canonical", "Element", "BackboneElement", "Extension",
+    };
 
     private static readonly string[] Strengths = ["example", "preferred", "extensible", "required"];
 

@@ -9,6 +9,7 @@ internal sealed partial class SnapshotGenerator
     private sealed class Run(SnapshotGenerator generator, string url, List<Issue> issues)
     {
         private SnapshotNode _root = null!;
+        private (List<int> Position, string Id)? _previous;
 
         /// <summary>Applies one differential element: finds (or creates) its node and constrains it.</summary>
         public void Apply(SnapshotNode root, JsonObject diff, string id, string expression)
@@ -20,13 +21,25 @@ internal sealed partial class SnapshotGenerator
                 Error(IssueType.Structure, id, expression, $"the element is not inside '{root.Name}'");
                 return;
             }
+            if (segments.Count == 1 && diff["slicing"] is not null)
+            {
+                Error(IssueType.Structure, id, expression, "the root element cannot be sliced");
+                return;
+            }
             var node = root;
+            var position = new List<int>(segments.Count);
             for (var s = 1; s < segments.Count && node is not null; s++)
             {
-                node = Step(node, segments[s], isLast: s == segments.Count - 1, id, expression);
+                var next = Step(node, segments[s], isLast: s == segments.Count - 1, id, expression);
+                if (next is not null && !Locate(node, next, position))
+                {
+                    position.Add(SliceOffset - 1); // a node the tree does not list (cannot happen after Step): compare it last
+                }
+                node = next;
             }
             if (node is not null)
             {
+                InOrder(position, node, id, expression);
                 ElementMerger.Apply(node, diff, this.Context(id, expression));
                 if (diff["type"] is JsonArray types)
                 {
@@ -111,6 +124,78 @@ internal sealed partial class SnapshotGenerator
             created.Element["sliceName"] = segment.Slice;
             owner.Slices.Add(created);
             return created;
+        }
+
+        /// <summary>
+        /// A differential lists its elements in the snapshot's order (children in the base's order, a sliced element's slices
+        /// after it in the base's order, new slices after the inherited ones): HL7's generator refuses an element that comes
+        /// back before one named earlier, and other validators then read an out-of-order slice as a new slice without the
+        /// base's constraints. Positions are compared as paths of indexes through the tree.
+        /// </summary>
+        private void InOrder(List<int> position, SnapshotNode node, string id, string expression)
+        {
+            if (_previous is { } previous && Compare(position, previous.Position) < 0)
+            {
+                Error(IssueType.Structure, id, expression,
+                    $"{(node.SliceName is null ? "the element" : $"slice '{node.SliceName}'")} is out of order: the snapshot has it before '{previous.Id}', which the differential names earlier");
+                return;
+            }
+            _previous = (position, id);
+        }
+
+        private static int Compare(List<int> a, List<int> b)
+        {
+            for (var i = 0; i < a.Count && i < b.Count; i++)
+            {
+                if (a[i] != b[i])
+                {
+                    return a[i].CompareTo(b[i]);
+                }
+            }
+            return a.Count.CompareTo(b.Count);
+        }
+
+        // Slices sort after every child of the element they slice.
+        private const int SliceOffset = 1_000_000;
+
+        /// <summary>Appends the position of <paramref name="target"/> under <paramref name="parent"/> (a child, or a slice of a child, at any depth of re-slicing).</summary>
+        private static bool Locate(SnapshotNode parent, SnapshotNode target, List<int> position)
+        {
+            var children = parent.Children ?? [];
+            for (var i = 0; i < children.Count; i++)
+            {
+                if (ReferenceEquals(children[i], target))
+                {
+                    position.Add(i);
+                    return true;
+                }
+            }
+            for (var i = 0; i < children.Count; i++)
+            {
+                var mark = position.Count;
+                position.Add(i);
+                if (LocateSlice(children[i], target, position))
+                {
+                    return true;
+                }
+                position.RemoveRange(mark, position.Count - mark);
+            }
+            return false;
+        }
+
+        private static bool LocateSlice(SnapshotNode sliced, SnapshotNode target, List<int> position)
+        {
+            for (var k = 0; k < sliced.Slices.Count; k++)
+            {
+                var mark = position.Count;
+                position.Add(SliceOffset + k);
+                if (ReferenceEquals(sliced.Slices[k], target) || LocateSlice(sliced.Slices[k], target, position))
+                {
+                    return true;
+                }
+                position.RemoveRange(mark, position.Count - mark);
+            }
+            return false;
         }
 
         /// <summary>

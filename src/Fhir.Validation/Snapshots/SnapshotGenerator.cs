@@ -22,15 +22,17 @@ internal sealed partial class SnapshotGenerator(Func<string, JsonObject?> findSt
         var url = structureDefinition["url"]?.GetValue<string>() ?? "(no url)";
         var issues = new List<Issue>();
         var baseUrl = structureDefinition["baseDefinition"]?.GetValue<string>();
-        if (structureDefinition["derivation"]?.GetValue<string>() is "specialization")
-        {
-            issues.Add(Issue.Error(IssueType.NotSupported, $"{url}: snapshots of specialisations (new types) are not generated; only constraints (profiles)."));
-            return new SnapshotResult(null, issues);
-        }
         if (baseUrl is null || findStructure(baseUrl) is not { } baseDefinition || Elements(baseDefinition, "snapshot") is not { Count: > 0 } baseElements)
         {
             issues.Add(Issue.Error(IssueType.NotFound, $"{url}: the base definition '{baseUrl}' is not available (or has no snapshot).",
                 "StructureDefinition.baseDefinition"));
+            return new SnapshotResult(null, issues);
+        }
+        // A "specialisation" of the very type its base defines adds no type: HL7's tools read it as the constraint it is.
+        if (structureDefinition["derivation"]?.GetValue<string>() is "specialization"
+            && structureDefinition["type"]?.GetValue<string>() != baseDefinition["type"]?.GetValue<string>())
+        {
+            issues.Add(Issue.Error(IssueType.NotSupported, $"{url}: snapshots of specialisations (new types) are not generated; only constraints (profiles)."));
             return new SnapshotResult(null, issues);
         }
         var run = new Run(this, url, issues);
@@ -41,7 +43,15 @@ internal sealed partial class SnapshotGenerator(Func<string, JsonObject?> findSt
         {
             if (differential[i] is JsonObject diff)
             {
-                run.Apply(root, diff, ids.IdOf(diff), $"StructureDefinition.differential.element[{i}]");
+                var id = ids.IdOf(diff);
+                var expression = $"StructureDefinition.differential.element[{i}]";
+                var path = diff["path"]?.GetValue<string>();
+                if (path is not null && diff["id"] is not null && string.Join('.', ElementIds.Split(id, path).Select(x => x.Name)) != path)
+                {
+                    issues.Add(Issue.Error(IssueType.Structure, $"{url}: differential element '{id}': its path '{path}' does not match its id.", expression));
+                    continue;
+                }
+                run.Apply(root, diff, id, expression);
             }
         }
         if (issues.Any(x => x.IsError))

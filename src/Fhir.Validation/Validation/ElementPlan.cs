@@ -72,7 +72,11 @@ internal sealed class ElementPlan
 }
 
 /// <summary>One allowed type of an element: its code (<c>Quantity</c>, <c>System.String</c>), profiles and target profiles.</summary>
-internal sealed record TypeRule(string Code, string[] Profiles, string[] TargetProfiles);
+internal sealed record TypeRule(string Code, string[] Profiles, string[] TargetProfiles)
+{
+    /// <summary>For a Reference: where the target may be (<c>contained</c>, <c>referenced</c>, <c>bundled</c>); empty when anywhere.</summary>
+    public string[] Aggregation { get; init; } = [];
+}
 
 /// <summary>A binding: strength and value set.</summary>
 internal sealed record BindingPlan(BindingStrength Strength, string ValueSet);

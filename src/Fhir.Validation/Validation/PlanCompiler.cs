@@ -25,7 +25,10 @@ internal static class PlanCompiler
             return null;
         }
         var url = definition.GetString("url") ?? CoreBase + type;
-        var isConstraint = definition.GetString("derivation") == "constraint";
+        // A "specialisation" that names a core type other than its own definition is a constraint of that type (as HL7 reads it).
+        var derivation = definition.GetString("derivation");
+        var isConstraint = derivation == "constraint"
+            || (derivation == "specialization" && url != CoreBase + type && Core.Definitions.FhirDefinitions.R4.FindType(type) is not null);
         var byId = new Dictionary<string, ElementPlan>(StringComparer.Ordinal);
         var children = new Dictionary<ElementPlan, List<ElementPlan>>(ReferenceEqualityComparer.Instance);
         ElementPlan? root = null;
@@ -163,7 +166,7 @@ internal static class PlanCompiler
                     hasTypeProfiles = true;
                 }
             }
-            types.Add(new TypeRule(code, profiles, Strings(type, "targetProfile")));
+            types.Add(new TypeRule(code, profiles, Strings(type, "targetProfile")) { Aggregation = Strings(type, "aggregation") });
         }
         var plan = new ElementPlan
         {

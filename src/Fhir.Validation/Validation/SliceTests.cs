@@ -22,7 +22,8 @@ internal static class SliceTests
     {
         var steps = Steps(discriminator.Path);
         // The elements along the path, with the path prefix that reaches each one.
-        var visited = new List<(ElementPlan Element, string Prefix)> { (slice, "$this") };
+        var visited = new List<(ElementPlan Element, string Prefix, int Consumed)> { (slice, "$this", 0) };
+        var consumed = 0;
         var current = slice;
         var resolved = false;
         var prefix = "";
@@ -31,6 +32,7 @@ internal static class SliceTests
         var nextAlternatives = new List<ElementPlan>();
         foreach (var step in steps)
         {
+            consumed++;
             if (step == "$this" || step.StartsWith("ofType(", StringComparison.Ordinal) || step.StartsWith("as(", StringComparison.Ordinal))
             {
                 prefix = Append(prefix, step);
@@ -52,7 +54,7 @@ internal static class SliceTests
                     break;
                 }
                 current = next;
-                visited.Add((current, prefix));
+                visited.Add((current, prefix, consumed));
                 continue;
             }
             if (step == "url" && current.Children.Length == 0 && current.Types.Length == 1 && current.Types[0].Code == "Extension"
@@ -91,7 +93,7 @@ internal static class SliceTests
             {
                 break;
             }
-            visited.Add((current, prefix));
+            visited.Add((current, prefix, consumed));
         }
         if (current is not null && current.Fixed is null && current.Pattern is null)
         {
@@ -118,9 +120,15 @@ internal static class SliceTests
                 // The value may be given on an ancestor (a patternCodeableConcept for the path code.coding.code).
                 for (var i = visited.Count - 1; i >= 0; i--)
                 {
-                    var (element, at) = visited[i];
+                    var (element, at, used) = visited[i];
                     if ((element.Fixed ?? element.Pattern) is { } ancestorValue)
                     {
+                        // The part of the ancestor's value at the rest of the path (fixedContactPoint.use for the path use),
+                        // compared like a value fixed there.
+                        if (Descend(ancestorValue, steps, used) is { } inner)
+                        {
+                            return new SliceTest { Discriminator = discriminator, Expected = inner, IsFixed = element.Fixed is not null };
+                        }
                         return new SliceTest
                         {
                             Discriminator = discriminator,
@@ -175,6 +183,39 @@ internal static class SliceTests
                 }
                 return new SliceTest { Discriminator = discriminator, MustExist = current.Min > 0 };
         }
+    }
+
+    /// <summary>The single node reached from <paramref name="value"/> by the simple child steps after the first <paramref name="from"/>; null otherwise.</summary>
+    private static Fhir.Core.Model.ElementNode? Descend(Fhir.Core.Model.ElementNode value, List<string> steps, int from)
+    {
+        if (from >= steps.Count)
+        {
+            return null; // nothing left to descend: the ancestor comparison applies
+        }
+        var node = value;
+        for (var i = from; i < steps.Count; i++)
+        {
+            var step = steps[i];
+            if (step.Contains('(', StringComparison.Ordinal) || step == "$this")
+            {
+                return null;
+            }
+            Fhir.Core.Model.ElementNode? only = null;
+            foreach (var child in node.ChildrenNamed(step))
+            {
+                if (only is not null)
+                {
+                    return null;
+                }
+                only = child;
+            }
+            if (only is null)
+            {
+                return null;
+            }
+            node = only;
+        }
+        return node;
     }
 
     private static ElementPlan? FindExtensionSlice(ElementPlan parent, string url)

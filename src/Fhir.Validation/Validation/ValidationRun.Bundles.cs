@@ -26,6 +26,10 @@ internal sealed partial class ValidationRun
             var duplicate = false;
             if (fullUrl is not null)
             {
+                if (!IsAbsoluteUrl(fullUrl))
+                {
+                    Add(IssueSeverity.Error, IssueType.Invalid, $"The fullUrl must be an absolute URL or a URN, not '{fullUrl}'.", entry.Child("fullUrl")!);
+                }
                 if (fullUrls.TryGetValue(fullUrl, out var otherVersion) && (otherVersion == version || !isHistory))
                 {
                     duplicate = true;
@@ -58,6 +62,23 @@ internal sealed partial class ValidationRun
                     $"The resource {resource.Type.Name}/{id} appears in more than one entry.", resource.Child("id")!);
             }
         }
+    }
+
+    private static bool IsAbsoluteUrl(string url)
+    {
+        var colon = url.IndexOf(':');
+        if (colon <= 0 || !char.IsAsciiLetter(url[0]))
+        {
+            return false;
+        }
+        for (var i = 1; i < colon; i++)
+        {
+            if (!char.IsAsciiLetterOrDigit(url[i]) && url[i] is not ('+' or '.' or '-'))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>The entry of the Bundle enclosing the scope's resource that a reference names, or null.</summary>

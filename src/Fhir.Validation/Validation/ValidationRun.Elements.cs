@@ -40,6 +40,7 @@ internal sealed partial class ValidationRun
                 Resource(node, node.Name == "contained" ? scope.Container : null, extraProfiles: null);
                 return;
             }
+            DataType(node);
             if (node.Type.Kind != Core.Definitions.TypeKind.System && Plans.Type(node.Type.Name) is { } typePlan)
             {
                 var root = typePlan.Root;
@@ -190,7 +191,7 @@ internal sealed partial class ValidationRun
         {
             rule = types[0];
         }
-        if (rule.TargetProfiles.Length > 0 && node.Type.Name == "Reference")
+        if ((rule.TargetProfiles.Length > 0 || rule.Aggregation.Length > 0) && node.Type.Name == "Reference")
         {
             Reference(node, rule, plan, scope);
         }
@@ -252,6 +253,12 @@ internal sealed partial class ValidationRun
                 {
                     Element(node, only.Root, Mode.Profile, scope, typeConstraintsDone: null);
                 }
+            }
+            else if (!fits && known < type.Profiles.Length)
+            {
+                // A profile that cannot be read might be the one the value was made for: it cannot be held against it.
+                Add(Options.UnknownProfileSeverity, IssueType.NotSupported,
+                    $"The value of '{element.Path}' conforms to none of the known profiles among {string.Join(", ", type.Profiles)}; the others are not known, so it was not checked against them.", node);
             }
             else if (!fits)
             {

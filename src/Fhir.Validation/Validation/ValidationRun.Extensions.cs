@@ -21,6 +21,12 @@ internal sealed partial class ValidationRun
         {
             return; // a part of a complex extension, checked by the parent's definition
         }
+        if (url.Contains('|', StringComparison.Ordinal))
+        {
+            Add(IssueSeverity.Error, IssueType.Invalid,
+                $"The extension URL '{url}' must not carry a version: an extension is identified by its URL alone.", extension);
+            url = url[..url.IndexOf('|', StringComparison.Ordinal)];
+        }
         var plan = Plans.Get(url);
         if (plan is null || plan.Type != "Extension")
         {

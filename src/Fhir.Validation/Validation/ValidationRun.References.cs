@@ -37,6 +37,11 @@ internal sealed partial class ValidationRun
                 target = InBundle(scope, reference) ?? Options.ReferenceResolver?.Resolve(reference, node);
             }
             targetType = target?.Type.Name ?? TypeOf(reference);
+            if (rule.Aggregation.Length > 0 && !Aggregated(rule.Aggregation, reference, target, scope))
+            {
+                Add(IssueSeverity.Error, IssueType.Structure,
+                    $"The reference '{reference}' must point to a resource {string.Join(" or ", rule.Aggregation.Select(a => a switch { "contained" => "contained in this one", "bundled" => "in the same Bundle", _ => "elsewhere" }))} (aggregation of '{plan.Path}'), and it does not.", node);
+            }
         }
         targetType ??= node.GetString("type");
         if (targetType is null)
@@ -84,6 +89,24 @@ internal sealed partial class ValidationRun
             Add(IssueSeverity.Error, IssueType.Structure,
                 $"The referenced {targetType} does not conform to the target profile '{profileToCheck.Url}'.", node);
         }
+    }
+
+    /// <summary>Whether a reference's target is where the element's aggregation modes allow.</summary>
+    private bool Aggregated(string[] modes, string reference, ElementNode? target, ResourceScope scope)
+    {
+        foreach (var mode in modes)
+        {
+            switch (mode)
+            {
+                case "referenced":
+                    return true;
+                case "contained" when reference.StartsWith('#') && target is not null:
+                    return true;
+                case "bundled" when !reference.StartsWith('#') && InBundle(scope, reference) is not null:
+                    return true;
+            }
+        }
+        return false;
     }
 
     private bool AnyKnown(string[] urls)

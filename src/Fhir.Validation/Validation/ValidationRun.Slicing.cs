@@ -71,9 +71,10 @@ internal sealed partial class ValidationRun
             }
             else if (perSlice[s] > slice.Max)
             {
-                expression ??= parent.Location + "." + (plan.IsChoice ? plan.Name + "[x]" : plan.Name);
+                // At the first element too many: that names the type of a choice (Observation.valueQuantity).
+                var over = FirstOver(children, start, assigned, s, slice.Max);
                 Add(IssueSeverity.Error, IssueType.Structure,
-                    $"Slice '{slice.SliceName}' of '{plan.Path}': maximum allowed = {slice.Max}, but found {perSlice[s]}.", expression);
+                    $"Slice '{slice.SliceName}' of '{plan.Path}': maximum allowed = {slice.Max}, but found {perSlice[s]}.", over);
             }
         }
         for (var k = 0; k < count; k++)
@@ -83,6 +84,19 @@ internal sealed partial class ValidationRun
             Type(node, target, scope);
             Element(node, target, mode, scope, typeConstraintsDone: null);
         }
+    }
+
+    private static ElementNode FirstOver(IReadOnlyList<ElementNode> children, int start, Span<int> assigned, int slice, int max)
+    {
+        var seen = 0;
+        for (var k = 0; k < assigned.Length; k++)
+        {
+            if (assigned[k] == slice && ++seen > max)
+            {
+                return children[start + k];
+            }
+        }
+        return children[start];
     }
 
     private bool InSlice(ElementNode node, ElementPlan slice, ResourceScope scope)

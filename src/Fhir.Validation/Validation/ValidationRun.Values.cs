@@ -12,8 +12,7 @@ internal sealed partial class ValidationRun
     {
         if (element.Fixed is { } fixedValue && !PatternMatcher.Matches(node, fixedValue, exact: true))
         {
-            Add(IssueSeverity.Error, IssueType.Value,
-                $"The value must be exactly {PatternMatcher.Describe(fixedValue)} (fixed by '{element.Id}').", node);
+            FixedMismatch(node, fixedValue, element);
         }
         if (element.Pattern is { } pattern && !PatternMatcher.Matches(node, pattern, exact: false))
         {
@@ -32,6 +31,32 @@ internal sealed partial class ValidationRun
         {
             Add(IssueSeverity.Error, IssueType.Value,
                 $"The value is {text.Length} characters long, more than the maximum length {element.MaxLength} of '{element.Id}'.", node);
+        }
+    }
+
+    /// <summary>
+    /// A complex value that is not exactly the fixed one: each element the fixed value does not have is reported where it
+    /// is; what the fixed value has and the instance lacks or differs in is reported on the value itself.
+    /// </summary>
+    private void FixedMismatch(ElementNode node, ElementNode fixedValue, ElementPlan element)
+    {
+        var extra = false;
+        if (node.Value is null && fixedValue.Value is null)
+        {
+            foreach (var child in node.Children)
+            {
+                if (child.Name != "id" && fixedValue.Child(child.Name) is null)
+                {
+                    extra = true;
+                    Add(IssueSeverity.Error, IssueType.Value,
+                        $"'{child.JsonName}' is present, but the value fixed by '{element.Id}' ({PatternMatcher.Describe(fixedValue)}) does not have it.", child);
+                }
+            }
+        }
+        if (!extra || !PatternMatcher.Matches(node, fixedValue, exact: false))
+        {
+            Add(IssueSeverity.Error, IssueType.Value,
+                $"The value must be exactly {PatternMatcher.Describe(fixedValue)} (fixed by '{element.Id}').", node);
         }
     }
 

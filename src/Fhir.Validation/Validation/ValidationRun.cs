@@ -59,9 +59,17 @@ internal sealed partial class ValidationRun
                 Profile(resource, url, scope, declaredAt: null);
             }
         }
-        if (resource.Type.Name == "Bundle")
+        switch (resource.Type.Name)
         {
-            Bundle(resource);
+            case "Bundle":
+                Bundle(resource);
+                break;
+            case "QuestionnaireResponse":
+                QuestionnaireResponse(resource);
+                break;
+            case "StructureDefinition":
+                StructureDefinition(resource);
+                break;
         }
     }
 

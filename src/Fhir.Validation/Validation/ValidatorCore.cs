@@ -12,6 +12,7 @@ internal sealed class ValidatorCore : IProfileValidator
     public ValidatorCore(IConformanceSource source, ValidationOptions options)
     {
         Options = options;
+        Source = source;
         Plans = new PlanCache(source);
         Terminology = new LocalTerminology(source);
         // resolve() in invariants and discriminators: the server's store when given, otherwise the referenced type only.
@@ -19,6 +20,9 @@ internal sealed class ValidatorCore : IProfileValidator
     }
 
     public ValidationOptions Options { get; }
+
+    /// <summary>The conformance resources (questionnaires are read from here as they are).</summary>
+    public IConformanceSource Source { get; }
 
     public PlanCache Plans { get; }
 

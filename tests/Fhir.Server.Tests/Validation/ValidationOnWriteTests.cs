@@ -116,6 +116,40 @@ public abstract class ValidationOnWriteTests(ServerFixture server)
         await (await Client.PostAsync("Patient", Json("{\"resourceType\":\"Patient\"," + declared + ",\"birthDate\":\"1970-01-01\"}"))).ExpectAsync(HttpStatusCode.Created);
     }
 
+    [Fact]
+    public async Task Issue_19_a_questionnaire_response_is_validated_against_the_trial_questionnaire_on_write_and_by_validate()
+    {
+        var valid = QuestionnaireExample("valid", "QuestionnaireResponse-pro-p001-wk8.json");
+        var invalid = QuestionnaireExample("invalid", "QuestionnaireResponse-pro-severity-not-enabled.json");
+        await (await Client.PostAsync("QuestionnaireResponse", Json(valid))).ExpectAsync(HttpStatusCode.Created);
+        var refused = await (await Client.PostAsync("QuestionnaireResponse", Json(invalid))).ExpectAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("QuestionnaireResponse.item[2].item[1]", refused.IssueExpressions());
+        var validated = await (await Client.PostAsync("QuestionnaireResponse/$validate", Json(invalid))).ExpectAsync(HttpStatusCode.OK);
+        Assert.Contains(validated.GetProperty("issue").EnumerateArray(), i =>
+            i.GetProperty("severity").GetString() == "error" && i.GetProperty("expression")[0].GetString() == "QuestionnaireResponse.item[2].item[1]");
+    }
+
+    [Fact]
+    public async Task Issue_19_a_questionnaire_written_to_the_server_checks_the_next_response()
+    {
+        const string url = "http://example.org/fhir/Questionnaire/written-at-run-time";
+        const string response = $$$"""{"resourceType":"QuestionnaireResponse","questionnaire":"{{{url}}}","status":"completed","item":[{"linkId":"weight","answer":[{"valueString":"heavy"}]}]}""";
+        using (var before = new HttpRequestMessage(HttpMethod.Post, "QuestionnaireResponse") { Content = Json(response) })
+        {
+            before.Headers.Add("Prefer", "return=OperationOutcome");
+            var unknown = await (await Client.SendAsync(before)).ExpectAsync(HttpStatusCode.Created);
+            Assert.Contains(unknown.GetProperty("issue").EnumerateArray(), i => i.GetRawText().Contains(url, StringComparison.Ordinal));
+        }
+        await (await Client.PostAsync("Questionnaire", Json($$$"""
+            {"resourceType":"Questionnaire","url":"{{{url}}}","status":"active","item":[{"linkId":"weight","type":"decimal","required":true}]}
+            """))).ExpectAsync(HttpStatusCode.Created);
+        var outcome = await (await Client.PostAsync("QuestionnaireResponse", Json(response))).ExpectAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("QuestionnaireResponse.item[0].answer[0].valueString", outcome.IssueExpressions());
+    }
+
+    private static string QuestionnaireExample(string kind, string file) =>
+        File.ReadAllText(System.IO.Path.Combine(Repository.Profiles, "examples", "questionnaire-responses", kind, file));
+
     private static string Example(string kind, string file) =>
         File.ReadAllText(System.IO.Path.Combine(Repository.Profiles, "examples", kind, file));
 }

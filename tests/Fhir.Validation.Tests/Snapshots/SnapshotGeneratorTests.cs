@@ -104,7 +104,7 @@ public sealed class SnapshotGeneratorTests
     [Fact]
     public void Elements_keep_base_order_and_unconstrained_ones_are_inherited()
     {
-        var result = Generate("""[{"id":"Observation.note","path":"Observation.note","max":"1"},{"id":"Observation.status","path":"Observation.status","short":"final only"}]""");
+        var result = Generate("""[{"id":"Observation.status","path":"Observation.status","short":"final only"},{"id":"Observation.note","path":"Observation.note","max":"1"}]""");
         var ids = Ids(result);
         var elements = Elements(result);
 
@@ -114,6 +114,19 @@ public sealed class SnapshotGeneratorTests
         Assert.Equal("final only", elements["Observation.status"]["short"]!.GetValue<string>());
         Assert.Equal("required", elements["Observation.status"]["binding"]!["strength"]!.GetValue<string>()); // inherited
         Assert.Equal("Observation.note", elements["Observation.note"]["base"]!["path"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Issue_19_a_differential_out_of_the_base_order_is_refused()
+    {
+        var sd = (JsonObject)JsonNode.Parse(Profiles.ObsA)!;
+        sd["differential"]!["element"] = JsonNode.Parse("""
+            [{"id":"Observation.note","path":"Observation.note","max":"1"},{"id":"Observation.status","path":"Observation.status","short":"final only"}]
+            """);
+        var result = new SnapshotGenerator(CoreStructures.Find).Generate(sd);
+        var error = Assert.Single(result.Issues, i => i.IsError);
+        Assert.Contains("out of order", error.Message, StringComparison.Ordinal);
+        Assert.Equal("StructureDefinition.differential.element[1]", error.Expression);
     }
 
     [Fact]
@@ -327,7 +340,40 @@ public sealed class SnapshotGeneratorTests
     {
         var sd = (JsonObject)JsonNode.Parse(Profiles.ObsA)!;
         sd["derivation"] = "specialization";
+        sd["type"] = "GenomicFinding";
         var result = new SnapshotGenerator(CoreStructures.Find).Generate(sd);
         Assert.Contains(result.Issues, i => i.IsError && i.Message.Contains("specialisations", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Issue_19_a_specialisation_of_its_base_type_is_generated_as_the_constraint_it_is()
+    {
+        var sd = (JsonObject)JsonNode.Parse(Profiles.ObsA)!;
+        sd["derivation"] = "specialization";
+        var result = new SnapshotGenerator(CoreStructures.Find).Generate(sd);
+        Assert.False(result.HasErrors, string.Join("; ", result.Issues.Select(i => i.Message)));
+        Assert.Equal(1, Profiles.SnapshotById(result.StructureDefinition!)["Observation.subject"]["min"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void Issue_19_named_slices_out_of_the_base_order_are_refused()
+    {
+        // A base with slices 'other' then 'copyNumber', and a profile of it that names copyNumber first.
+        var sd = (JsonObject)JsonNode.Parse(Profiles.ObsA)!;
+        var elements = (JsonArray)sd["differential"]!["element"]!;
+        elements.Insert(3, JsonNode.Parse("""{"id":"Observation.component:other","path":"Observation.component","sliceName":"other","max":"1"}"""));
+        elements.Insert(4, JsonNode.Parse("""{"id":"Observation.component:other.code","path":"Observation.component.code","patternCodeableConcept":{"text":"other"}}"""));
+        var first = new SnapshotGenerator(CoreStructures.Find).Generate(sd);
+        Assert.False(first.HasErrors, string.Join("; ", first.Issues.Select(i => i.Message)));
+        var derived = (JsonObject)JsonNode.Parse("""
+            {"resourceType":"StructureDefinition","url":"http://example.org/fhir/StructureDefinition/obs-c","name":"ObsC","status":"active",
+             "kind":"resource","abstract":false,"type":"Observation","derivation":"constraint","baseDefinition":"http://example.org/fhir/StructureDefinition/obs-a",
+             "differential":{"element":[
+               {"id":"Observation.component:copyNumber","path":"Observation.component","sliceName":"copyNumber","min":1},
+               {"id":"Observation.component:other","path":"Observation.component","sliceName":"other","min":1}]}}
+            """)!;
+        JsonObject? Find(string url) => url.StartsWith("http://example.org/fhir/StructureDefinition/obs-a", StringComparison.Ordinal) ? first.StructureDefinition : CoreStructures.Find(url);
+        var result = new SnapshotGenerator(Find).Generate(derived);
+        Assert.Contains(result.Issues, i => i.IsError && i.Message.Contains("out of order", StringComparison.Ordinal));
     }
 }

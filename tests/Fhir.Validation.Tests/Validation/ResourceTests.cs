@@ -40,8 +40,8 @@ public class ResourceTests
     public void Each_Bundle_entry_is_validated_with_its_position_in_the_expression()
     {
         var result = V.Validate(Bundle($$$"""
-            {"fullUrl":"urn:uuid:a","resource":{"resourceType":"Observation","status":"final","code":{"text":"x"}},{{{Post}}}},
-            {"fullUrl":"urn:uuid:b","resource":{"resourceType":"Observation","code":{"text":"x"}},{{{Post}}}}
+            {"fullUrl":"urn:uuid:9a4f4a3e-0000-4000-8000-00000000000a","resource":{"resourceType":"Observation","status":"final","code":{"text":"x"}},{{{Post}}}},
+            {"fullUrl":"urn:uuid:9a4f4a3e-0000-4000-8000-00000000000b","resource":{"resourceType":"Observation","code":{"text":"x"}},{{{Post}}}}
             """));
         var issue = result.Problems().Single(i => i.IsError);
         Assert.Equal((IssueType.Required, "Bundle.entry[1].resource.status"), (issue.Code, issue.Expression));
@@ -60,7 +60,7 @@ public class ResourceTests
     [Fact]
     public void A_duplicate_fullUrl_is_an_error()
     {
-        var entry = $$$"""{"fullUrl":"urn:uuid:a","resource":{"resourceType":"Observation","status":"final","code":{"text":"x"}},{{{Post}}}}""";
+        var entry = $$$"""{"fullUrl":"urn:uuid:9a4f4a3e-0000-4000-8000-00000000000a","resource":{"resourceType":"Observation","status":"final","code":{"text":"x"}},{{{Post}}}}""";
         var result = V.Validate(Bundle(entry + "," + entry));
         result.AssertIssue(IssueSeverity.Error, IssueType.Duplicate, "Bundle.entry[1].fullUrl");
     }

@@ -42,7 +42,8 @@ public class SlicingTests
     public void Two_systolic_components_exceed_the_slice_maximum()
     {
         var result = V.Validate(BloodPressure(Component("8480-6", 120), Component("8480-6", 121), Component("8462-4", 80)));
-        result.AssertIssue(IssueSeverity.Error, IssueType.Structure, "Observation.component", "SystolicBP");
+        // At the component one too many, the second systolic one.
+        result.AssertIssue(IssueSeverity.Error, IssueType.Structure, "Observation.component[1]", "SystolicBP");
     }
 
     [Fact]

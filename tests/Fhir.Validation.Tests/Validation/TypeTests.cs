@@ -60,9 +60,9 @@ public class TypeTests
         var validator = new ResourceValidator(source);
         var bundle = """
             {"resourceType":"Bundle","type":"collection","entry":[
-              {"fullUrl":"urn:uuid:1","resource":{"resourceType":"Observation","meta":{"profile":["http://example.org/sd/member-is-weight"]},
-                "status":"final","code":{"text":"panel"},"hasMember":[{"reference":"urn:uuid:2"}]}},
-              {"fullUrl":"urn:uuid:2","resource":{"resourceType":"Observation","status":"final","code":{"text":"not a weight"}}}]}
+              {"fullUrl":"urn:uuid:9a4f4a3e-0000-4000-8000-000000000001","resource":{"resourceType":"Observation","meta":{"profile":["http://example.org/sd/member-is-weight"]},
+                "status":"final","code":{"text":"panel"},"hasMember":[{"reference":"urn:uuid:9a4f4a3e-0000-4000-8000-000000000002"}]}},
+              {"fullUrl":"urn:uuid:9a4f4a3e-0000-4000-8000-000000000002","resource":{"resourceType":"Observation","status":"final","code":{"text":"not a weight"}}}]}
             """;
         var result = V.Validate(bundle, validator: validator);
         result.AssertIssue(IssueSeverity.Error, IssueType.Structure, "Bundle.entry[0].resource.hasMember[0]", "does not conform to the target profile");
