@@ -2,6 +2,7 @@ using System.Text.Json;
 using Fhir.Core.Outcomes;
 using Fhir.Path;
 using Fhir.Views.Definition;
+using Fhir.Views.Input;
 
 namespace Fhir.Views;
 
@@ -13,7 +14,8 @@ public sealed class ViewDefinition
 {
     internal ViewDefinition(
         string resource, string? name, IReadOnlyList<ViewColumn> columns, SelectPlan root,
-        IReadOnlyList<(CompiledExpression Path, string Location)> where, IReadOnlyDictionary<string, object?> constants, bool usesRowIndex)
+        IReadOnlyList<(CompiledExpression Path, string Location)> where, IReadOnlyDictionary<string, object?> constants, bool usesRowIndex,
+        IReadOnlyList<string> expressions)
     {
         Resource = resource;
         Name = name;
@@ -22,6 +24,7 @@ public sealed class ViewDefinition
         Where = where;
         Constants = constants;
         UsesRowIndex = usesRowIndex;
+        Projection = ElementProjection.For(expressions);
     }
 
     /// <summary>The resource type the view reads (<c>resource</c>).</summary>
@@ -40,6 +43,9 @@ public sealed class ViewDefinition
     internal IReadOnlyDictionary<string, object?> Constants { get; }
 
     internal bool UsesRowIndex { get; }
+
+    /// <summary>The top-level elements the paths can reach, so that the others are not parsed; null for all.</summary>
+    internal ElementProjection? Projection { get; }
 
     /// <summary>Reads and compiles a ViewDefinition from UTF-8 JSON.</summary>
     public static ViewParseResult Parse(ReadOnlySpan<byte> utf8Json)

@@ -233,8 +233,12 @@ public static class ViewRunner
         private readonly byte[] _type = Encoding.UTF8.GetBytes(view.Resource);
         private readonly ConcurrentBag<ViewEvaluator> _evaluators = [];
 
+        [ThreadStatic]
+        private static System.Buffers.ArrayBufferWriter<byte>? _projected;
+
         public ChunkResult Evaluate(Chunk chunk)
         {
+            var projected = _projected ??= new System.Buffers.ArrayBufferWriter<byte>(1 << 14);
             var evaluator = _evaluators.TryTake(out var pooled) ? pooled : new ViewEvaluator(view);
             var rows = new List<object?[]>(chunk.Count);
             var issues = new List<Issue>();
@@ -249,7 +253,8 @@ public static class ViewRunner
                     {
                         continue;
                     }
-                    var parsed = match == ResourceTypeSniffer.Match.Same ? FhirJsonReader.Parse(json) : null;
+                    var parsed = match != ResourceTypeSniffer.Match.Same ? null
+                        : FhirJsonReader.Parse(view.Projection is { } projection ? projection.Apply(json, projected) : json);
                     if (parsed?.Resource is not { } resource)
                     {
                         unreadable++;

@@ -21,6 +21,7 @@ internal sealed partial class ViewReader
     private readonly List<ViewColumn> _columns = [];
     private readonly Dictionary<string, object?> _constants = new(StringComparer.Ordinal);
     private readonly FhirDefinitions _definitions = FhirDefinitions.R4;
+    private readonly List<string> _expressions = [];
     private bool _usesRowIndex;
 
     public static ViewParseResult Read(JsonElement root)
@@ -86,7 +87,7 @@ internal sealed partial class ViewReader
         var rootPlan = new SelectPlan { Selects = topSelects, AllIndexes = [.. Enumerable.Range(0, _columns.Count)], Location = at };
         return new ViewDefinition(
             resource, root.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString() : null,
-            _columns, rootPlan, where, _constants, _usesRowIndex);
+            _columns, rootPlan, where, _constants, _usesRowIndex, _expressions);
     }
 
     private SelectPlan? ReadSelect(JsonElement select, string at, string? contextType)
@@ -313,6 +314,7 @@ internal sealed partial class ViewReader
 
     private CompiledExpression? CompileText(string text, string at, string? contextType)
     {
+        _expressions.Add(text);
         foreach (var variable in VariableNames.In(text))
         {
             _usesRowIndex |= variable == ViewEvaluator.RowIndex;
