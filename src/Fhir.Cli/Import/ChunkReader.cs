@@ -69,7 +69,7 @@ internal sealed class ChunkReader(int batchSize, Action<Rejection> reject)
         catch (JsonException e)
         {
             reject(new Rejection(file, 0, null, null, $"not well-formed JSON: {e.Message}", null));
-            return [new ImportChunk(file, file, [], Transaction: false, json.Length)];
+            return [new ImportChunk(Key(file), file, [], Transaction: false, json.Length)];
         }
         using (document)
         {
@@ -77,7 +77,7 @@ internal sealed class ChunkReader(int batchSize, Action<Rejection> reject)
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("resourceType", out var type) || type.ValueKind != JsonValueKind.String)
             {
                 reject(new Rejection(file, 0, null, null, "not a JSON object with a resourceType", null));
-                return [new ImportChunk(file, file, [], Transaction: false, json.Length)];
+                return [new ImportChunk(Key(file), file, [], Transaction: false, json.Length)];
             }
             var bundleType = type.ValueEquals("Bundle") && root.TryGetProperty("type", out var t) ? t.GetString() : null;
             if (bundleType is "transaction" or "batch")
@@ -94,7 +94,7 @@ internal sealed class ChunkReader(int batchSize, Action<Rejection> reject)
                             resource.ValueKind == JsonValueKind.Object && resource.TryGetProperty("id", out var id) ? id.GetString() : null, ReadOnlyMemory<byte>.Empty));
                     }
                 }
-                return [new ImportChunk(file, file, entries, Transaction: bundleType == "transaction", json.Length, json)];
+                return [new ImportChunk(Key(file), file, entries, Transaction: bundleType == "transaction", json.Length, json)];
             }
             var resources = ResourceFiles.JsonResources(json).ToList();
             var chunks = new List<ImportChunk>();
@@ -118,8 +118,11 @@ internal sealed class ChunkReader(int batchSize, Action<Rejection> reject)
         }
     }
 
+    /// <summary>A batch of a file; its key names the file with its length, so that a changed file is not taken for the one a state file speaks of.</summary>
     private static ImportChunk Batch(string file, List<ImportEntry> entries, long bytes) =>
-        new($"{file}:{(entries.Count == 0 ? 0 : entries[0].Line)}+{entries.Count}", file, entries, Transaction: false, bytes);
+        new($"{Key(file)}:{(entries.Count == 0 ? 0 : entries[0].Line)}+{entries.Count}", file, entries, Transaction: false, bytes);
+
+    private static string Key(string file) => $"{file}@{new FileInfo(file).Length}";
 
     /// <summary>The type and id of a resource, reading the whole object to be sure it is well-formed JSON; null when it is not a resource.</summary>
     internal static (string Type, string? Id)? Describe(ReadOnlySpan<byte> json)

@@ -61,7 +61,8 @@ internal static class ColumnValues
             ColumnKind.Integer when value is long l && l is >= int.MinValue and <= int.MaxValue => (int)l,
             ColumnKind.Integer64 when value is int or long => System.Convert.ToInt64(value, CultureInfo.InvariantCulture),
             ColumnKind.Decimal when value is decimal or int or long => System.Convert.ToDecimal(value, CultureInfo.InvariantCulture),
-            ColumnKind.Decimal when value is double d => (decimal)d,
+            // A decimal beyond System.Decimal's range (kept as a double by the reader) has no exact column value.
+            ColumnKind.Decimal when value is double d && Math.Abs(d) < 7.9e28 => (decimal)d,
             _ => throw new ViewEvaluationException(
                 $"The column '{plan.Column.Name}' is {plan.Column.Type} but its path gave '{Text(value)}'", plan.Location + ".path"),
         };
