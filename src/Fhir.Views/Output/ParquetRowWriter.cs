@@ -1,3 +1,4 @@
+using System.Buffers;
 using Parquet;
 using Parquet.Schema;
 
@@ -97,42 +98,58 @@ internal sealed class ParquetRowWriter(Stream output) : RowWriter
         _pending.Clear();
     }
 
-    private Task WriteColumnAsync(ParquetRowGroupWriter group, int column, CancellationToken cancellationToken)
+    // Column arrays are rented: a row group's are large, and fresh ones each time would fragment the large object heap.
+    private async Task WriteColumnAsync(ParquetRowGroupWriter group, int column, CancellationToken cancellationToken)
     {
         var field = _fields[column];
         switch (Columns[column].Kind)
         {
             case ColumnKind.Boolean:
-                return group.WriteAsync(field, Values<bool>(column), cancellationToken: cancellationToken);
+                await WriteValuesAsync<bool>(group, field, column, v => v as bool?, cancellationToken).ConfigureAwait(false);
+                return;
             case ColumnKind.Integer:
-                return group.WriteAsync(field, Values<int>(column), cancellationToken: cancellationToken);
+                await WriteValuesAsync<int>(group, field, column, v => v as int?, cancellationToken).ConfigureAwait(false);
+                return;
             case ColumnKind.Integer64:
-                return group.WriteAsync(field, Values<long>(column), cancellationToken: cancellationToken);
+                await WriteValuesAsync<long>(group, field, column, v => v as long?, cancellationToken).ConfigureAwait(false);
+                return;
             case ColumnKind.Decimal:
-                var doubles = new double?[_pending.Count];
-                for (var r = 0; r < doubles.Length; r++)
-                {
-                    doubles[r] = _pending[r][column] is decimal m ? (double)m : null;
-                }
-                return group.WriteAsync(field, new ReadOnlyMemory<double?>(doubles), cancellationToken: cancellationToken);
+                await WriteValuesAsync<double>(group, field, column, v => v is decimal m ? (double)m : null, cancellationToken).ConfigureAwait(false);
+                return;
             default:
-                var strings = new string[_pending.Count];
-                for (var r = 0; r < strings.Length; r++)
+                var strings = ArrayPool<string>.Shared.Rent(_pending.Count);
+                try
                 {
-                    strings[r] = (_pending[r][column] as string)!;
+                    for (var r = 0; r < _pending.Count; r++)
+                    {
+                        strings[r] = (_pending[r][column] as string)!;
+                    }
+                    await group.WriteAsync(field, new ArraySegment<string>(strings, 0, _pending.Count), null).ConfigureAwait(false);
                 }
-                return group.WriteAsync(field, strings, null);
+                finally
+                {
+                    ArrayPool<string>.Shared.Return(strings, clearArray: true);
+                }
+                return;
         }
     }
 
-    private ReadOnlyMemory<T?> Values<T>(int column) where T : struct
+    private async Task WriteValuesAsync<T>(ParquetRowGroupWriter group, DataField field, int column, Func<object?, T?> value, CancellationToken cancellationToken)
+        where T : struct
     {
-        var values = new T?[_pending.Count];
-        for (var r = 0; r < values.Length; r++)
+        var values = ArrayPool<T?>.Shared.Rent(_pending.Count);
+        try
         {
-            values[r] = _pending[r][column] is T value ? value : null;
+            for (var r = 0; r < _pending.Count; r++)
+            {
+                values[r] = value(_pending[r][column]);
+            }
+            await group.WriteAsync(field, new ReadOnlyMemory<T?>(values, 0, _pending.Count), cancellationToken: cancellationToken).ConfigureAwait(false);
         }
-        return values;
+        finally
+        {
+            ArrayPool<T?>.Shared.Return(values);
+        }
     }
 
     /// <summary>
