@@ -51,19 +51,20 @@ internal static class ImportCommand
             await stderr.WriteLineAsync($"--server must be an http(s) URL, not '{serverUrl}'.");
             return ExitCodes.UnusableArguments;
         }
+        var first = System.IO.Path.GetFullPath(inputs[0]);
+        statePath = System.IO.Path.GetFullPath(statePath ?? System.IO.Path.Combine(Directory.Exists(first) ? first : System.IO.Path.GetDirectoryName(first)!, StateFileName));
+        reportPath = System.IO.Path.GetFullPath(reportPath ?? System.IO.Path.Combine(System.IO.Path.GetDirectoryName(statePath)!, ReportFileName));
         IReadOnlyList<string> files;
         try
         {
-            files = ResourceFiles.Find(inputs).Select(System.IO.Path.GetFullPath).ToList();
+            // The state file and the report may sit among the inputs: they are not resources.
+            files = ResourceFiles.Find(inputs).Select(System.IO.Path.GetFullPath).Where(f => f != statePath && f != reportPath).ToList();
         }
         catch (FileNotFoundException e)
         {
             await stderr.WriteLineAsync(e.Message);
             return ExitCodes.UnusableArguments;
         }
-        var first = System.IO.Path.GetFullPath(inputs[0]);
-        statePath ??= System.IO.Path.Combine(Directory.Exists(first) ? first : System.IO.Path.GetDirectoryName(first)!, StateFileName);
-        reportPath ??= System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(statePath))!, ReportFileName);
         var settings = new ImportSettings(files, statePath, reportPath, batchSize, parallel, restart);
         var progress = new ImportProgress { TotalBytes = files.Sum(f => new FileInfo(f).Length) };
 

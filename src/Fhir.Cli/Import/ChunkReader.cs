@@ -7,9 +7,9 @@ namespace Fhir.Cli.Import;
 /// <summary>
 /// Cuts the input files into chunks, in file order and flat memory: NDJSON lines into batches of <c>batchSize</c>; a
 /// transaction or batch Bundle file into one chunk posted as it is; another Bundle's entries or a single resource into
-/// batches. Lines that are not a JSON object with a resourceType are rejected here, without a request.
+/// batches. Lines that are not a JSON object with a resourceType travel with their chunk as <see cref="ImportChunk.Unreadable"/>.
 /// </summary>
-internal sealed class ChunkReader(int batchSize, Action<Rejection> reject)
+internal sealed class ChunkReader(int batchSize)
 {
     public async IAsyncEnumerable<ImportChunk> ReadAsync(IReadOnlyList<string> files, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -35,6 +35,7 @@ internal sealed class ChunkReader(int batchSize, Action<Rejection> reject)
     private async IAsyncEnumerable<ImportChunk> ReadNdjsonAsync(string file, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var entries = new List<ImportEntry>(batchSize);
+        var unreadable = new List<Rejection>();
         long bytes = 0;
         await using var stream = NdjsonReader.Open(file);
         await foreach (var (line, number) in NdjsonReader.ReadLinesAsync(stream, cancellationToken).ConfigureAwait(false))
@@ -42,20 +43,21 @@ internal sealed class ChunkReader(int batchSize, Action<Rejection> reject)
             bytes += line.Length + 1;
             if (Describe(line.Span) is not { } described)
             {
-                reject(new Rejection(file, number, null, null, "not a JSON object with a resourceType", null));
+                unreadable.Add(new Rejection(file, number, null, null, "not a JSON object with a resourceType", null));
                 continue;
             }
             entries.Add(new ImportEntry(number, described.Type, described.Id, line.ToArray()));
             if (entries.Count == batchSize)
             {
-                yield return Batch(file, entries, bytes);
+                yield return Batch(file, entries, bytes, unreadable);
                 entries = new List<ImportEntry>(batchSize);
+                unreadable = [];
                 bytes = 0;
             }
         }
-        if (entries.Count > 0 || bytes > 0)
+        if (entries.Count > 0 || unreadable.Count > 0)
         {
-            yield return Batch(file, entries, bytes);
+            yield return Batch(file, entries, bytes, unreadable);
         }
     }
 
@@ -68,16 +70,20 @@ internal sealed class ChunkReader(int batchSize, Action<Rejection> reject)
         }
         catch (JsonException e)
         {
-            reject(new Rejection(file, 0, null, null, $"not well-formed JSON: {e.Message}", null));
-            return [new ImportChunk(Key(file), file, [], Transaction: false, json.Length)];
+            return [new ImportChunk(Key(file), file, [], Transaction: false, json.Length)
+            {
+                Unreadable = [new Rejection(file, 0, null, null, $"not well-formed JSON: {e.Message}", null)],
+            }];
         }
         using (document)
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("resourceType", out var type) || type.ValueKind != JsonValueKind.String)
             {
-                reject(new Rejection(file, 0, null, null, "not a JSON object with a resourceType", null));
-                return [new ImportChunk(Key(file), file, [], Transaction: false, json.Length)];
+                return [new ImportChunk(Key(file), file, [], Transaction: false, json.Length)
+                {
+                    Unreadable = [new Rejection(file, 0, null, null, "not a JSON object with a resourceType", null)],
+                }];
             }
             var bundleType = type.ValueEquals("Bundle") && root.TryGetProperty("type", out var t) ? t.GetString() : null;
             if (bundleType is "transaction" or "batch")
@@ -101,6 +107,7 @@ internal sealed class ChunkReader(int batchSize, Action<Rejection> reject)
             for (var start = 0; start < resources.Count; start += batchSize)
             {
                 var batch = new List<ImportEntry>();
+                var unreadable = new List<Rejection>();
                 for (var i = start; i < Math.Min(resources.Count, start + batchSize); i++)
                 {
                     if (Describe(resources[i].Span) is { } described)
@@ -109,18 +116,21 @@ internal sealed class ChunkReader(int batchSize, Action<Rejection> reject)
                     }
                     else
                     {
-                        reject(new Rejection(file, i, null, null, "not a JSON object with a resourceType", null));
+                        unreadable.Add(new Rejection(file, i, null, null, "not a JSON object with a resourceType", null));
                     }
                 }
-                chunks.Add(Batch(file, batch, start == 0 ? json.Length : 0));
+                chunks.Add(Batch(file, batch, start == 0 ? json.Length : 0, unreadable));
             }
             return chunks;
         }
     }
 
     /// <summary>A batch of a file; its key names the file with its length, so that a changed file is not taken for the one a state file speaks of.</summary>
-    private static ImportChunk Batch(string file, List<ImportEntry> entries, long bytes) =>
-        new($"{Key(file)}:{(entries.Count == 0 ? 0 : entries[0].Line)}+{entries.Count}", file, entries, Transaction: false, bytes);
+    private static ImportChunk Batch(string file, List<ImportEntry> entries, long bytes, List<Rejection> unreadable) =>
+        new($"{Key(file)}:{(entries.Count == 0 ? unreadable[0].Line : entries[0].Line)}+{entries.Count}", file, entries, Transaction: false, bytes)
+        {
+            Unreadable = unreadable,
+        };
 
     private static string Key(string file) => $"{file}@{new FileInfo(file).Length}";
 

@@ -10,7 +10,11 @@ namespace Fhir.Cli.Import;
 /// <param name="Transaction">True for a transaction Bundle file: all its entries are accepted or none.</param>
 /// <param name="Bytes">How much of the input it covers, for the progress bar.</param>
 /// <param name="Body">The Bundle to post; null when it is built from <see cref="Entries"/>.</param>
-internal sealed record ImportChunk(string Key, string File, IReadOnlyList<ImportEntry> Entries, bool Transaction, long Bytes, byte[]? Body = null);
+internal sealed record ImportChunk(string Key, string File, IReadOnlyList<ImportEntry> Entries, bool Transaction, long Bytes, byte[]? Body = null)
+{
+    /// <summary>What the chunk's part of the input held that is not a resource (reported once, with the chunk).</summary>
+    public IReadOnlyList<Rejection> Unreadable { get; init; } = [];
+}
 
 /// <summary>One resource of a chunk.</summary>
 /// <param name="Line">Its line in an NDJSON file, or its entry index (from 0) in a Bundle file.</param>

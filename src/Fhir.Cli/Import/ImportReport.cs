@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace Fhir.Cli.Import;
 
 /// <summary>
-/// The report of rejected resources: one JSON line each (<c>file</c>, <c>line</c>, <c>resourceType</c>, <c>id</c>,
+/// The report of rejected resources: one JSON line each (<c>file</c>, <c>line</c>, <c>type</c>, <c>id</c>,
 /// <c>status</c>, <c>reason</c> and the server's <c>outcome</c>), appended as they are found and kept across resumed runs.
 /// </summary>
 internal sealed class ImportReport(string path) : IDisposable
@@ -22,7 +22,8 @@ internal sealed class ImportReport(string path) : IDisposable
         {
             ["file"] = rejection.File,
             ["line"] = rejection.Line,
-            ["resourceType"] = rejection.ResourceType,
+            // Not "resourceType": a report left in an input folder must not pass for a resource.
+            ["type"] = rejection.ResourceType,
             ["id"] = rejection.Id,
             ["status"] = rejection.Status,
             ["reason"] = rejection.Reason,

@@ -23,11 +23,7 @@ internal static class ImportRunner
         var poster = new ChunkPoster(server);
         var retries = new List<(ImportChunk Chunk, List<int> Accepted, List<(int Index, Rejection Rejection)> Rejected)>();
         var retained = 0;
-        var reader = new ChunkReader(settings.BatchSize, rejection =>
-        {
-            report.Add(rejection);
-            progress.AddRejected(1);
-        });
+        var reader = new ChunkReader(settings.BatchSize);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var queue = Channel.CreateBounded<(ImportChunk Chunk, IReadOnlyList<int> Indexes)>(
             new BoundedChannelOptions(settings.Parallel * 2) { SingleWriter = true });
@@ -38,10 +34,23 @@ internal static class ImportRunner
             {
                 await foreach (var chunk in reader.ReadAsync(settings.Files, stop.Token).ConfigureAwait(false))
                 {
+                    var known = state.Knows(chunk);
+                    if (!known)
+                    {
+                        foreach (var rejection in chunk.Unreadable)
+                        {
+                            report.Add(rejection);
+                        }
+                        progress.AddRejected(chunk.Unreadable.Count);
+                    }
                     var remaining = state.Remaining(chunk);
                     progress.AddSkipped(chunk.Entries.Count - remaining.Count);
                     if (remaining.Count == 0 || (chunk.Body is not null && remaining.Count < chunk.Entries.Count))
                     {
+                        if (!known)
+                        {
+                            state.Record(chunk); // nothing to send: only input that is not a resource
+                        }
                         progress.AddBytes(chunk.Bytes);
                         continue;
                     }

@@ -44,6 +44,9 @@ internal sealed class ImportState : IDisposable
 
     public int SettledChunks => _done.Count;
 
+    /// <summary>True when an earlier run settled (part of) the chunk.</summary>
+    public bool Knows(ImportChunk chunk) => _done.ContainsKey(chunk.Key);
+
     /// <summary>The entries of a chunk still to send: all of them, some, or none when it is done.</summary>
     public IReadOnlyList<int> Remaining(ImportChunk chunk)
     {

@@ -98,6 +98,11 @@ public abstract class ImportCommandTests(ServerFixture server) : IDisposable
         Assert.Equal(2L, (long)invalid["line"]!);
         Assert.Equal("OperationOutcome", (string)invalid["outcome"]!["resourceType"]!);
         Assert.Contains("rejected", output);
+
+        // The report sits among the inputs: a second run does not take it for resources, and sends nothing again.
+        (exit, output, _) = await Import([_folder], batch: 10);
+        Assert.Equal(0, exit);
+        Assert.Equal(2, File.ReadAllLines(System.IO.Path.Combine(_folder, ImportCommand.ReportFileName)).Length);
     }
 
     [Fact]
