@@ -57,6 +57,9 @@ public abstract class ServerFixture : IAsyncLifetime
     /// <summary>An HTTP client for the server's root (<c>http://localhost/</c>), outside the FHIR base.</summary>
     public HttpClient CreateRootClient() => _factory!.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("http://localhost/") });
 
+    /// <summary>A client of the FHIR base whose requests pass through <paramref name="handlers"/> first (to fail some on purpose, say).</summary>
+    public HttpClient CreateClient(params DelegatingHandler[] handlers) => _factory!.CreateDefaultClient(new Uri("http://localhost/fhir/"), handlers);
+
     /// <summary>Extra configuration for this server.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string>> Settings => [];
 
