@@ -15,6 +15,12 @@ public sealed class FhirServerOptions
     /// <summary>Largest accepted request body, in bytes; larger ones get 413. Default 16 MiB.</summary>
     public long MaxRequestBodyBytes { get; set; } = 16 * 1024 * 1024;
 
+    /// <summary>
+    /// Most JSON values (objects, arrays, primitives) a patch may leave in a resource, checked as its operations apply;
+    /// more gets 413. Default 500,000. The request body limit applies to the patched resource too.
+    /// </summary>
+    public int MaxPatchElements { get; set; } = 500_000;
+
     /// <summary>Deepest JSON nesting accepted in a body; deeper gets 400. Default 64.</summary>
     public int MaxJsonDepth { get; set; } = 64;
 
@@ -68,10 +74,10 @@ public sealed class FhirServerOptions
     /// <summary>Fails start-up when a limit is not usable.</summary>
     public void Validate()
     {
-        if (MaxRequestBodyBytes < 1024 || MaxJsonDepth < 8 || MaxBundleEntries < 1 || DefaultPageSize < 1 || MaxPageSize < DefaultPageSize || MaxIncludedResources < 1)
+        if (MaxRequestBodyBytes < 1024 || MaxJsonDepth < 8 || MaxBundleEntries < 1 || DefaultPageSize < 1 || MaxPageSize < DefaultPageSize || MaxIncludedResources < 1 || MaxPatchElements < 1000)
         {
             throw new InvalidOperationException(
-                "Fhir options out of range: MaxRequestBodyBytes >= 1024, MaxJsonDepth >= 8, MaxBundleEntries >= 1, 1 <= DefaultPageSize <= MaxPageSize, MaxIncludedResources >= 1.");
+                "Fhir options out of range: MaxRequestBodyBytes >= 1024, MaxJsonDepth >= 8, MaxBundleEntries >= 1, 1 <= DefaultPageSize <= MaxPageSize, MaxIncludedResources >= 1, MaxPatchElements >= 1000.");
         }
     }
 }
