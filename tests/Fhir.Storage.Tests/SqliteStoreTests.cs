@@ -37,6 +37,15 @@ public sealed class SqliteStoreTests : StoreTests
         await cmd.ExecuteNonQueryAsync();
     }
 
+    protected override async Task<long> ScalarAsync(StorageOptions database, string sql)
+    {
+        await using var connection = new SqliteConnection(database.ConnectionString + ";Pooling=False");
+        await connection.OpenAsync();
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     // SQLite plans without statistics: these shapes once walked a whole index (a chain scanned every reference
     // row of its code, a date sort read the (code, high) index for each resource: seconds at 25,000 resources).
     public static TheoryData<string, SearchQuery> PlanShapes()

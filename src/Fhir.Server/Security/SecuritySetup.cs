@@ -31,7 +31,7 @@ internal static class SecuritySetup
         services.AddSingleton(audit);
         services.AddSingleton(_ => SigningKey.LoadOrCreate(auth.SigningKeyPath));
         services.AddSingleton(sp => new AccessTokens(auth, sp.GetRequiredService<SigningKey>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new ClientAssertions(sp.GetRequiredService<TimeProvider>(), auth.ClockSkewSeconds));
+        services.AddSingleton(sp => new ClientAssertions(sp.GetRequiredService<TimeProvider>(), auth.ClockSkewSeconds, sp.GetRequiredService<Fhir.Storage.IFhirStore>()));
         services.AddSingleton<TokenEndpoint>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<LoopbackCheck>();

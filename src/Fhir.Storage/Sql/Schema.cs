@@ -153,6 +153,15 @@ internal static class Schema
         CREATE INDEX ix_uri_key ON idx_uri (code, uri, res_key);
         DROP INDEX ix_uri;
         """,
+        // 5: single-use keys (the jti of client assertions) until they expire, shared by every server process and
+        // kept across restarts; expired rows are deleted as new keys come (ix_single_use_expires).
+        """
+        CREATE TABLE single_use (
+            use_key {text} PRIMARY KEY,
+            expires {instant} NOT NULL
+        );
+        CREATE INDEX ix_single_use_expires ON single_use (expires);
+        """,
     ];
 
     /// <summary>Creates the version table; run under the migration lock before reading it.</summary>

@@ -23,21 +23,27 @@ public abstract class ServerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         ConnectionString = await CreateStoreAsync();
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        _factory = CreateServer();
+        Client = _factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("http://localhost/fhir/") });
+    }
+
+    /// <summary>
+    /// Another server with this one's settings on the same database (a second node, or this one after a restart);
+    /// the caller disposes it. <paramref name="more"/> settings are added last.
+    /// </summary>
+    public WebApplicationFactory<Program> CreateServer(params KeyValuePair<string, string>[] more) =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseSetting("Storage:Provider", Provider);
             web.UseSetting("Storage:ConnectionString", ConnectionString);
-            foreach (var (key, value) in TestDefaults)
-            {
-                web.UseSetting(key, value);
-            }
-            foreach (var (key, value) in Settings)
+            foreach (var (key, value) in TestDefaults.Concat(Settings).Concat(more))
             {
                 web.UseSetting(key, value);
             }
         });
-        Client = _factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("http://localhost/fhir/") });
-    }
+
+    /// <summary>The in-memory test server (for requests that need their connection's remote address set).</summary>
+    public Microsoft.AspNetCore.TestHost.TestServer TestServer => _factory!.Server;
 
     /// <summary>
     /// Settings every test server starts from: tests of REST behaviour run without tokens or audit
