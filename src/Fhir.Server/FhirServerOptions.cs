@@ -7,8 +7,10 @@ public sealed class FhirServerOptions
     public const string Section = "Fhir";
 
     /// <summary>
-    /// The public base URL (<c>https://example.org/fhir</c>) used in Location headers and Bundle links;
-    /// when unset, taken from each request (scheme, host and the <c>/fhir</c> path).
+    /// The public base URL (<c>https://example.org/fhir</c>) used in Location headers, Bundle links, the SMART
+    /// configuration and as the audience of client assertions (its origin's <c>/auth/token</c>). Required in the
+    /// Production environment; elsewhere, when unset, taken from each request whose Host is allowed
+    /// (<c>AllowedHosts</c>, or the loopback names).
     /// </summary>
     public string? BaseUrl { get; set; }
 
@@ -74,6 +76,11 @@ public sealed class FhirServerOptions
     /// <summary>Fails start-up when a limit is not usable.</summary>
     public void Validate()
     {
+        if (BaseUrl is not null
+            && (!Uri.TryCreate(BaseUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https") || url.Query.Length > 0 || url.Fragment.Length > 0))
+        {
+            throw new InvalidOperationException($"Fhir:BaseUrl must be an absolute http or https URL without query or fragment (such as https://example.org/fhir), not '{BaseUrl}'.");
+        }
         if (MaxRequestBodyBytes < 1024 || MaxJsonDepth < 8 || MaxBundleEntries < 1 || DefaultPageSize < 1 || MaxPageSize < DefaultPageSize || MaxIncludedResources < 1 || MaxPatchElements < 1000)
         {
             throw new InvalidOperationException(

@@ -8,14 +8,15 @@ using Microsoft.Extensions.Logging;
 namespace Fhir.Server.Security;
 
 /// <summary>
-/// The front door of every request, in this order: security headers; an audit context; the size
+/// The front door of every request, in this order: security headers; an audit context; the Host header (400 unless
+/// allowed, <see cref="Http.PublicUrls"/>); the size
 /// limit (before any authentication work is spent); the bearer token (401 without a valid one,
 /// except on the public endpoints); the client's rate limit (429); then the request; and finally
 /// the AuditEvent of a request that no interaction recorded itself (401s, unknown routes...).
 /// </summary>
 internal sealed class SecurityMiddleware(
     RequestDelegate next, AuthOptions auth, FhirServerOptions fhir, AccessTokens tokens, AuditLog audit, SecuritySetup.LoopbackCheck loopback,
-    TimeProvider clock, ILogger<SecurityMiddleware> logger)
+    Http.PublicUrls urls, TimeProvider clock, ILogger<SecurityMiddleware> logger)
 {
     private readonly PartitionedRateLimiter<string>? _limiter = auth.RequestsPerMinute <= 0 ? null :
         PartitionedRateLimiter.Create<string, string>(client => RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
@@ -57,6 +58,13 @@ internal sealed class SecurityMiddleware(
 
     private async Task AuthoriseAndRunAsync(HttpContext http, AuditContext? context)
     {
+        if (!urls.IsAllowed(http))
+        {
+            // Nothing may echo a Host header the server does not answer to (Location, links, token audience).
+            await FhirServerSetup.WriteOutcome(http, 400, IssueType.Invalid,
+                $"This server does not answer to the host '{http.Request.Host}' (AllowedHosts, or set Fhir:BaseUrl).");
+            return;
+        }
         if (http.Request.ContentLength > fhir.MaxRequestBodyBytes)
         {
             await FhirServerSetup.WriteOutcome(http, 413, IssueType.TooCostly, $"The request body is larger than the limit of {fhir.MaxRequestBodyBytes} bytes.");

@@ -55,14 +55,14 @@ internal static class SecuritySetup
     {
         app.MapPost(TokenEndpoint.Path, (HttpContext h, TokenEndpoint token) => token.HandleAsync(h));
         app.MapGet("/auth/jwks", (SigningKey key) => Results.Text(key.PublicJwks(), "application/json"));
-        app.MapGet("/.well-known/smart-configuration", (HttpContext h, AuthOptions auth) => Results.Text(SmartConfiguration(h, auth), "application/json"));
+        app.MapGet("/.well-known/smart-configuration", (HttpContext h, AuthOptions auth, Http.PublicUrls urls) => Results.Text(SmartConfiguration(h, auth, urls), "application/json"));
         return app;
     }
 
     // What a SMART client needs to find and use the token endpoint (SMART App Launch 2.0 §2.0.10).
-    private static string SmartConfiguration(HttpContext http, AuthOptions auth)
+    private static string SmartConfiguration(HttpContext http, AuthOptions auth, Http.PublicUrls urls)
     {
-        var origin = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
+        var origin = urls.Origin(http);
         return JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["issuer"] = auth.Issuer,

@@ -12,7 +12,7 @@ namespace Fhir.Server.Security;
 /// <c>client_secret_post</c> or SMART Backend Services <c>private_key_jwt</c>. The token carries the
 /// requested scopes that the client is allowed (all of them when none are asked for).
 /// </summary>
-internal sealed class TokenEndpoint(AuthOptions options, AccessTokens tokens, ClientAssertions assertions)
+internal sealed class TokenEndpoint(AuthOptions options, AccessTokens tokens, ClientAssertions assertions, Http.PublicUrls urls)
 {
     /// <summary>The path of the endpoint.</summary>
     public const string Path = "/auth/token";
@@ -83,7 +83,8 @@ internal sealed class TokenEndpoint(AuthOptions options, AccessTokens tokens, Cl
             {
                 return (null, "Unsupported client_assertion_type.", false);
             }
-            var endpoint = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{Path}";
+            // From Fhir:BaseUrl when set: an assertion made for another server, sent with that server's Host header, fails.
+            var endpoint = urls.TokenEndpoint(http);
             var (clientId, error) = await assertions.ValidateAsync(form["client_assertion"].ToString(), options.Clients.ToList(), [endpoint]);
             return clientId is null ? (null, error, false) : (options.Clients.First(c => c.ClientId == clientId), null, false);
         }

@@ -42,6 +42,9 @@ public abstract class ServerFixture : IAsyncLifetime
             }
         });
 
+    /// <summary>A client of this server whose requests go to <paramref name="root"/> (its host is the request's Host header).</summary>
+    public HttpClient CreateServerClient(string root) => _factory!.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri(root) });
+
     /// <summary>The in-memory test server (for requests that need their connection's remote address set).</summary>
     public Microsoft.AspNetCore.TestHost.TestServer TestServer => _factory!.Server;
 
