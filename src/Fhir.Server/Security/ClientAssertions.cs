@@ -20,6 +20,20 @@ internal sealed class ClientAssertions(TimeProvider clock, int clockSkewSeconds,
     private static readonly TimeSpan MaxLifetime = TimeSpan.FromMinutes(5);
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
 
+    /// <summary>The <c>iss</c> of an assertion, unverified (to know which client it claims to be); null when it is not a readable JWT.</summary>
+    public static string? UnverifiedIssuer(string assertion)
+    {
+        try
+        {
+            var handler = new JsonWebTokenHandler();
+            return handler.CanReadToken(assertion) ? handler.ReadJsonWebToken(assertion).Issuer : null;
+        }
+        catch (Exception e) when (e is ArgumentException or SecurityTokenException or System.Text.Json.JsonException or FormatException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The client id the assertion authenticates, or an error description.</summary>
     public async Task<(string? ClientId, string? Error)> ValidateAsync(string assertion, IReadOnlyList<ClientOptions> clients, IReadOnlyList<string> audiences)
     {

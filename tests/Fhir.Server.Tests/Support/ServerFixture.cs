@@ -57,6 +57,8 @@ public abstract class ServerFixture : IAsyncLifetime
         new("Auth:Mode", "None"),
         new("Audit:Enabled", "false"),
         new("Auth:RequestsPerMinute", "0"),
+        new("Auth:AnonymousRequestsPerMinute", "0"),
+        new("Auth:TokenFailuresBeforeBackoff", "1000"),
         new("Auth:SigningKeyPath", System.IO.Path.Combine(System.IO.Path.GetTempPath(), "fhir-test-keys", "token-signing-key.pem")),
     ];
 
