@@ -41,6 +41,14 @@ public sealed class FhirServerOptions
     /// </summary>
     public int MaxIncludedResources { get; set; } = 1_000;
 
+    /// <summary>
+    /// Most bytes one response Bundle may take (a search or history page with its includes, a whole batch or
+    /// transaction response). A search page stops adding matches at it (a page may hold fewer than <c>_count</c>;
+    /// its next link goes on after the last match, and an OperationOutcome entry says so) and includes are cut short;
+    /// batch entries beyond it get 413 without being processed. Default 32 MiB; at least <see cref="MaxRequestBodyBytes"/>.
+    /// </summary>
+    public long MaxResponseBytes { get; set; } = 32 * 1024 * 1024;
+
     /// <summary>The folder of the trial's conformance resources (profiles, value sets, search parameters).</summary>
     public string ProfilesPath { get; set; } = "profiles";
 
@@ -81,10 +89,10 @@ public sealed class FhirServerOptions
         {
             throw new InvalidOperationException($"Fhir:BaseUrl must be an absolute http or https URL without query or fragment (such as https://example.org/fhir), not '{BaseUrl}'.");
         }
-        if (MaxRequestBodyBytes < 1024 || MaxJsonDepth < 8 || MaxBundleEntries < 1 || DefaultPageSize < 1 || MaxPageSize < DefaultPageSize || MaxIncludedResources < 1 || MaxPatchElements < 1000)
+        if (MaxRequestBodyBytes < 1024 || MaxJsonDepth < 8 || MaxBundleEntries < 1 || DefaultPageSize < 1 || MaxPageSize < DefaultPageSize || MaxIncludedResources < 1 || MaxPatchElements < 1000 || MaxResponseBytes < MaxRequestBodyBytes)
         {
             throw new InvalidOperationException(
-                "Fhir options out of range: MaxRequestBodyBytes >= 1024, MaxJsonDepth >= 8, MaxBundleEntries >= 1, 1 <= DefaultPageSize <= MaxPageSize, MaxIncludedResources >= 1, MaxPatchElements >= 1000.");
+                "Fhir options out of range: MaxRequestBodyBytes >= 1024, MaxJsonDepth >= 8, MaxBundleEntries >= 1, 1 <= DefaultPageSize <= MaxPageSize, MaxIncludedResources >= 1, MaxPatchElements >= 1000, MaxResponseBytes >= MaxRequestBodyBytes.");
         }
     }
 }

@@ -140,6 +140,7 @@ internal static class FhirHttp
             ContentType = mediaType,
             Conditions = ReadConditions(httpRequest.Headers),
             BaseUrl = baseUrl,
+            MaxResponseBytes = context.Options.MaxResponseBytes,
             RelativeUrl = httpRequest.Path.Value is { } path && path.StartsWith("/fhir/", StringComparison.Ordinal) ? path[6..] : "",
         }, null);
     }

@@ -114,8 +114,15 @@ internal static class Everything
             return list;
         }
 
-        var (page, next) = await CompartmentWalk.PageAsync(context, compartment, id, types, CriteriaOf, count, cursor, ct);
+        var limit = request.MaxResponseBytes;
         var url = $"{request.BaseUrl}/{compartment}/{id}/$everything";
+        var overhead = ResponseLimits.EntryOverhead(request.BaseUrl);
+        var (page, next, limited) = await CompartmentWalk.PageAsync(context, compartment, id, types, CriteriaOf, count, cursor, ct,
+            ResponseLimits.ForResources(limit, url, request.Query), overhead);
+        if (limited)
+        {
+            issues.Add(ResponseLimits.PageCut(page.Count, count, limit));
+        }
         var links = new List<(string, string)> { ("self", SearchCompartment.Link(url, applied, cursorText)) };
         if (next is not null)
         {
@@ -129,7 +136,7 @@ internal static class Everything
                 bundle.AddSearchEntry(resource);
             }
         }
-        var (referenced, truncated) = await IncludeResolver.ResolveAsync(page, [ReferencedResources], context, ct);
+        var (referenced, truncated) = await IncludeResolver.ResolveAsync(page, [ReferencedResources], context, ct, limit - bundle.Length - ResponseLimits.OutcomeReserve, overhead);
         foreach (var resource in referenced)
         {
             if (Security.AccessControl.CanSee(request, resource, context))
@@ -145,7 +152,7 @@ internal static class Everything
         {
             bundle.AddOutcomeEntry(issues);
         }
-        return new FhirResponse(200) { Body = bundle.ToArray() };
+        return bundle.Length > limit ? ResponseLimits.TooLarge(bundle.Length, limit) : new FhirResponse(200) { Body = bundle.Finish() };
     }
 
     // A FHIR date, dateTime or instant, as the search parser reads date values.

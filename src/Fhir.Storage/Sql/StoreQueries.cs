@@ -57,8 +57,8 @@ internal static class StoreQueries
 
         var cmd = lease.Command(sql.ToString());
         p.BindTo(cmd);
-        var (entries, next) = await ReadPageAsync(lease.Dialect, cmd, query.Count, ct);
-        return new HistoryPage(entries, next);
+        var (entries, next, limited) = await ReadPageAsync(lease.Dialect, cmd, query.Count, query.MaxBytes, query.EntryOverheadBytes, ct);
+        return new HistoryPage(entries, next) { LimitedByBytes = limited };
     }
 
     /// <summary>
@@ -86,6 +86,8 @@ internal static class StoreQueries
         var rows = new List<ResourceVersion>(Math.Min(query.Count, 64));
         var bounds = new List<SearchCursor>(Math.Min(query.Count, 64));
         var more = false;
+        var limited = false;
+        long bytes = 0;
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
@@ -95,7 +97,15 @@ internal static class StoreQueries
                     more = true;
                     break;
                 }
-                rows.Add(ReadVersion(lease.Dialect, reader));
+                var row = ReadVersion(lease.Dialect, reader);
+                bytes += row.Json.Length + query.EntryOverheadBytes;
+                if (bytes > query.MaxBytes && rows.Count > 0)
+                {
+                    // The byte budget ends the page here; keyset paging goes on after the last row kept.
+                    more = limited = true;
+                    break;
+                }
+                rows.Add(row);
                 var values = new object?[query.Sort.Count];
                 for (var k = 0; k < values.Length; k++) values[k] = lease.Dialect.ReadSortValue(reader, SearchSqlBuilder.FirstSortColumn + k, query.Sort[k]);
                 bounds.Add(new SearchCursor(reader.GetInt64(0), values));
@@ -118,7 +128,7 @@ internal static class StoreQueries
             // A page reached through a cursor has rows before it (or had: a previous link may come back empty).
             previous = after is null ? null : bounds.Count > 0 ? bounds[0] with { Direction = PageDirection.Backward } : after with { Direction = PageDirection.Backward };
         }
-        return new SearchPage(rows, next, total) { Previous = previous };
+        return new SearchPage(rows, next, total) { Previous = previous, LimitedByBytes = limited };
     }
 
     /// <summary>The ids of at most <paramref name="limit"/> current, non-deleted matches.</summary>
@@ -140,12 +150,15 @@ internal static class StoreQueries
         return await reader.ReadAsync(ct) ? ReadVersion(dialect, reader) : null;
     }
 
-    // Reads up to count rows; a row beyond them means another page, whose cursor is the last key read.
-    private static async Task<(List<ResourceVersion> Rows, long? Next)> ReadPageAsync(SqlDialect dialect, DbCommand cmd, int count, CancellationToken ct)
+    // Reads up to count rows (and up to maxBytes of JSON, at least one row); a row beyond them means another page,
+    // whose cursor is the last key kept.
+    private static async Task<(List<ResourceVersion> Rows, long? Next, bool LimitedByBytes)> ReadPageAsync(
+        SqlDialect dialect, DbCommand cmd, int count, long? maxBytes, int overhead, CancellationToken ct)
     {
         var rows = new List<ResourceVersion>(Math.Min(count, 64));
         long lastKey = 0;
         long? next = null;
+        long bytes = 0;
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
@@ -154,10 +167,16 @@ internal static class StoreQueries
                 next = lastKey;
                 break;
             }
+            var row = ReadVersion(dialect, reader);
+            bytes += row.Json.Length + overhead;
+            if (bytes > maxBytes && rows.Count > 0)
+            {
+                return (rows, lastKey, true);
+            }
             lastKey = reader.GetInt64(0);
-            rows.Add(ReadVersion(dialect, reader));
+            rows.Add(row);
         }
-        return (rows, next);
+        return (rows, next, false);
     }
 
     /// <summary>Maps a row whose columns 1..6 are the version columns (column 0 is a key).</summary>
