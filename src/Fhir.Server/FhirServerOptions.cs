@@ -19,9 +19,9 @@ public sealed class FhirServerOptions
 
     /// <summary>
     /// Most JSON values (objects, arrays, primitives) a patch may leave in a resource, checked as its operations apply;
-    /// more gets 413. Default 500,000. The request body limit applies to the patched resource too.
+    /// more gets 413. Default 200,000. The request body limit applies to the patched resource too.
     /// </summary>
-    public int MaxPatchElements { get; set; } = 500_000;
+    public int MaxPatchElements { get; set; } = 200_000;
 
     /// <summary>Deepest JSON nesting accepted in a body; deeper gets 400. Default 64.</summary>
     public int MaxJsonDepth { get; set; } = 64;

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Fhir.Core.Outcomes;
@@ -15,13 +14,22 @@ namespace Fhir.Server.Bundles;
 /// </summary>
 internal sealed class BundleWriter : IDisposable
 {
-    private readonly ArrayBufferWriter<byte> _buffer = new(4096);
+    private readonly BundleBuffer _buffer;
     private readonly Utf8JsonWriter _json;
     private readonly string _baseUrl;
     private bool _entriesOpen;
 
-    public BundleWriter(string type, string baseUrl, long? total = null, IReadOnlyList<(string Relation, string Url)>? links = null)
+    /// <param name="type">The Bundle type.</param>
+    /// <param name="baseUrl">The FHIR base, for full URLs.</param>
+    /// <param name="total">The total of a searchset, when counted.</param>
+    /// <param name="links">The paging links.</param>
+    /// <param name="sizeHint">The expected size: a page of known resources is written into one buffer of about that
+    /// size rather than one that doubles its way there (tens of megabytes of discarded buffers for a large page).</param>
+    /// <param name="sizeLimit">The size the Bundle should stay within (its buffer does not double past it).</param>
+    public BundleWriter(
+        string type, string baseUrl, long? total = null, IReadOnlyList<(string Relation, string Url)>? links = null, long sizeHint = 4096, long sizeLimit = long.MaxValue)
     {
+        _buffer = new BundleBuffer((int)Math.Clamp(sizeHint, 4096, Array.MaxLength), sizeLimit);
         _baseUrl = baseUrl;
         _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
         _json.WriteStartObject();

@@ -14,6 +14,10 @@ internal static class ResponseLimits
     /// </summary>
     public static int EntryOverhead(string baseUrl) => baseUrl.Length + 400;
 
+    /// <summary>The size to expect of a Bundle of <paramref name="resources"/> (for <see cref="Bundles.BundleWriter"/>'s buffer).</summary>
+    public static long SizeHint(IEnumerable<Storage.ResourceVersion> resources, string baseUrl) =>
+        resources.Sum(r => (long)r.Json.Length + EntryOverhead(baseUrl)) + 16 * 1024;
+
     /// <summary>
     /// What to keep free of resources in a Bundle of at most <paramref name="limit"/> bytes: its own members, up to four
     /// links naming <paramref name="url"/> (and a cursor), and an OperationOutcome entry of warnings.

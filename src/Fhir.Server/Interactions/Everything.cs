@@ -128,7 +128,7 @@ internal static class Everything
         {
             links.Add(("next", SearchCompartment.Link(url, applied, next)));
         }
-        using var bundle = new BundleWriter("searchset", request.BaseUrl, null, links);
+        using var bundle = new BundleWriter("searchset", request.BaseUrl, null, links, ResponseLimits.SizeHint(page, request.BaseUrl));
         foreach (var resource in page)
         {
             if (Security.AccessControl.CanSee(request, resource, context))

@@ -59,7 +59,7 @@ internal static class History
         {
             links.Add(("next", $"{common}&_cursor={next}"));
         }
-        using var bundle = new BundleWriter("history", request.BaseUrl, links: links);
+        using var bundle = new BundleWriter("history", request.BaseUrl, links: links, sizeHint: ResponseLimits.SizeHint(page.Entries, request.BaseUrl));
         foreach (var version in page.Entries)
         {
             bundle.AddHistoryEntry(version);

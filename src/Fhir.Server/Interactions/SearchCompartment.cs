@@ -76,7 +76,7 @@ internal static class SearchCompartment
         {
             links.Add(("next", Link(url, applied, next)));
         }
-        using var bundle = new BundleWriter("searchset", request.BaseUrl, null, links);
+        using var bundle = new BundleWriter("searchset", request.BaseUrl, null, links, ResponseLimits.SizeHint(page, request.BaseUrl));
         await SearchEntries.AddAsync(bundle, page, results, issues, context, ct, request);
         return bundle.Length > limit ? ResponseLimits.TooLarge(bundle.Length, limit) : new FhirResponse(200) { Body = bundle.Finish() };
     }

@@ -77,7 +77,7 @@ internal static class SearchType
             issues.Add(ResponseLimits.PageCut(page.Resources.Count, query.Count, limit));
         }
         var links = SearchLinks.For(searchUrl, parsed with { SelfQuery = [.. parsed.SelfQuery, .. results.Self] }, page);
-        using var bundle = new BundleWriter("searchset", request.BaseUrl, page.Total, links);
+        using var bundle = new BundleWriter("searchset", request.BaseUrl, page.Total, links, ResponseLimits.SizeHint(page.Resources, request.BaseUrl));
         await SearchEntries.AddAsync(bundle, page.Resources, results, issues, context, ct, request);
         return bundle.Length > limit ? ResponseLimits.TooLarge(bundle.Length, limit) : new FhirResponse(200) { Body = bundle.Finish() };
     }

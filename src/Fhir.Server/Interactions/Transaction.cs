@@ -107,7 +107,7 @@ internal static class Transaction
         FhirRequest request, ServerContext context, FhirRequest?[] requests, List<Issue>?[] entryErrors, FhirResponse?[] denied, CancellationToken ct)
     {
         var limit = request.MaxResponseBytes;
-        using var bundle = new BundleWriter("batch-response", request.BaseUrl);
+        using var bundle = new BundleWriter("batch-response", request.BaseUrl, sizeLimit: limit);
         var full = false;
         for (var i = 0; i < requests.Length; i++)
         {
@@ -203,7 +203,7 @@ internal static class Transaction
         // Reads run last, after the writes are committed, so that they see them; each when its entry is written, with
         // the room the response has left.
         var limit = request.MaxResponseBytes;
-        using var bundle = new BundleWriter("transaction-response", request.BaseUrl);
+        using var bundle = new BundleWriter("transaction-response", request.BaseUrl, sizeLimit: limit);
         for (var i = 0; i < requests.Length; i++)
         {
             var read = IsRead(requests[i]!);

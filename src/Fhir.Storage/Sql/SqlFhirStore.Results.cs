@@ -46,9 +46,8 @@ internal abstract partial class SqlFhirStore
                 {
                     var key = reader.GetInt64(0);
                     if (found.ContainsKey(key)) continue;
-                    var version = StoreQueries.ReadVersion(lease.Dialect, reader);
-                    found[key] = version;
-                    bytes += version.Json.Length;
+                    found[key] = StoreQueries.ReadVersion(lease.Dialect, reader);
+                    bytes += StoreQueries.JsonLength(reader);
                     // Enough bytes read: what a response can hold is bounded, whatever the number of resources.
                     if (bytes >= request.MaxBytes) break;
                 }

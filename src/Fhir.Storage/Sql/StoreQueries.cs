@@ -97,15 +97,15 @@ internal static class StoreQueries
                     more = true;
                     break;
                 }
-                var row = ReadVersion(lease.Dialect, reader);
-                bytes += row.Json.Length + query.EntryOverheadBytes;
+                bytes += JsonLength(reader) + query.EntryOverheadBytes;
                 if (bytes > query.MaxBytes && rows.Count > 0)
                 {
-                    // The byte budget ends the page here; keyset paging goes on after the last row kept.
+                    // The byte budget ends the page here (before this row's JSON is read); keyset paging goes on after
+                    // the last row kept.
                     more = limited = true;
                     break;
                 }
-                rows.Add(row);
+                rows.Add(ReadVersion(lease.Dialect, reader));
                 var values = new object?[query.Sort.Count];
                 for (var k = 0; k < values.Length; k++) values[k] = lease.Dialect.ReadSortValue(reader, SearchSqlBuilder.FirstSortColumn + k, query.Sort[k]);
                 bounds.Add(new SearchCursor(reader.GetInt64(0), values));
@@ -167,17 +167,19 @@ internal static class StoreQueries
                 next = lastKey;
                 break;
             }
-            var row = ReadVersion(dialect, reader);
-            bytes += row.Json.Length + overhead;
+            bytes += JsonLength(reader) + overhead;
             if (bytes > maxBytes && rows.Count > 0)
             {
                 return (rows, lastKey, true);
             }
             lastKey = reader.GetInt64(0);
-            rows.Add(row);
+            rows.Add(ReadVersion(dialect, reader));
         }
         return (rows, next, false);
     }
+
+    /// <summary>The length of the JSON of a row read by <see cref="ReadVersion"/>, without reading it (both providers answer GetBytes without a buffer with the length).</summary>
+    public static long JsonLength(DbDataReader r) => r.IsDBNull(6) ? 0 : r.GetBytes(6, 0, null, 0, 0);
 
     /// <summary>Maps a row whose columns 1..6 are the version columns (column 0 is a key).</summary>
     public static ResourceVersion ReadVersion(SqlDialect dialect, DbDataReader r) => new(
