@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -31,6 +32,10 @@ public static class FhirServerSetup
         configuration.GetSection("Storage").Bind(storage);
 
         services.AddSingleton(options);
+        services.AddSingleton(new PublicUrls(options, configuration["AllowedHosts"]));
+        // The allow-list is enforced by SecurityMiddleware, which answers with an OperationOutcome; ASP.NET Core's own
+        // host filter (same setting) would answer first, with an HTML page.
+        services.PostConfigure<Microsoft.AspNetCore.HostFiltering.HostFilteringOptions>(o => o.AllowedHosts = ["*"]);
         services.AddSingleton(storage);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(_ => FhirDefinitions.R4);
@@ -82,6 +87,12 @@ public static class FhirServerSetup
     /// </summary>
     public static WebApplication UseFhirServer(this WebApplication app)
     {
+        if (app.Environment.IsProduction() && app.Services.GetRequiredService<FhirServerOptions>().BaseUrl is null)
+        {
+            // Without it, the public URLs would come from each request's Host header, which any client chooses.
+            throw new InvalidOperationException(
+                "Fhir:BaseUrl is required in the Production environment: set it to the server's public FHIR base (for example Fhir__BaseUrl=https://fhir.example.org/fhir).");
+        }
         app.UseExceptionHandler(error => error.Run(async http =>
         {
             var exception = http.Features.Get<IExceptionHandlerFeature>()?.Error;

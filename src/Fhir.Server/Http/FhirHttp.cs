@@ -5,6 +5,7 @@ using Fhir.Server.Audit;
 using Fhir.Server.Outcomes;
 using Fhir.Server.Security;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Fhir.Server.Http;
 
@@ -140,6 +141,7 @@ internal static class FhirHttp
             ContentType = mediaType,
             Conditions = ReadConditions(httpRequest.Headers),
             BaseUrl = baseUrl,
+            MaxResponseBytes = context.Options.MaxResponseBytes,
             RelativeUrl = httpRequest.Path.Value is { } path && path.StartsWith("/fhir/", StringComparison.Ordinal) ? path[6..] : "",
         }, null);
     }
@@ -222,9 +224,9 @@ internal static class FhirHttp
         await httpResponse.Body.WriteAsync(body, http.RequestAborted);
     }
 
-    /// <summary>The base URL: configured, or this request's scheme, host and <c>/fhir</c>.</summary>
+    /// <summary>The base URL: configured, or this (allowed) request's scheme, host and <c>/fhir</c> (<see cref="PublicUrls"/>).</summary>
     public static string BaseUrl(HttpContext http, ServerContext context) =>
-        context.Options.BaseUrl?.TrimEnd('/') ?? $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/fhir";
+        http.RequestServices.GetRequiredService<PublicUrls>().FhirBase(http);
 
     private static RequestConditions ReadConditions(IHeaderDictionary headers)
     {

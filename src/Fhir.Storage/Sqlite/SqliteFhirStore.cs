@@ -41,6 +41,7 @@ internal sealed partial class SqliteFhirStore : SqlFhirStore
 
     private readonly string connectionString;
     private readonly string? folder;
+    private readonly string? file;
     private readonly ConcurrentBag<SqliteLink> idleReaders = [];
     private readonly SemaphoreSlim writeGate = new(1, 1);
     private readonly Action<SqliteLink> returnReader;
@@ -60,6 +61,7 @@ internal sealed partial class SqliteFhirStore : SqlFhirStore
         var builder = new SqliteConnectionStringBuilder(connectionString) { Pooling = false };
         this.connectionString = builder.ToString();
         folder = FolderOf(builder);
+        file = folder is null ? null : System.IO.Path.GetFullPath(builder.DataSource);
         returnReader = ReturnReader;
     }
 
@@ -78,7 +80,7 @@ internal sealed partial class SqliteFhirStore : SqlFhirStore
     public override async Task InitializeAsync(CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
-        if (folder is not null) Directory.CreateDirectory(folder);
+        if (folder is not null) OwnerOnlyFiles.Create(folder, file!);
         var link = Open();
         bool wal;
         try
