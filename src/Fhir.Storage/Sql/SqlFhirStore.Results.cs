@@ -9,7 +9,7 @@ internal abstract partial class SqlFhirStore
         var lease = await LeaseForReadAsync(ct);
         await using (lease)
         {
-            var p = new SqlParams();
+            var p = new SqlParams { ReusesValues = true };
             // The criteria only: no sort, no cursor, no page.
             var cmd = lease.Command(SearchSqlBuilder.Count(query, lease.Dialect, p, await SearchPlanner.PlanAsync(lease, query, page: false, ct)));
             p.BindTo(cmd);

@@ -33,7 +33,7 @@ public class SearchLimitsTests
     {
         var parsed = Parse("Patient", SearchLimits.Default, [("_id", string.Join(",", Enumerable.Range(0, 100_000).Select(i => "id" + i)))]);
         var error = Refused(parsed, IssueType.TooCostly, "_id");
-        Assert.Contains("1,000 values", error.Message, StringComparison.Ordinal);
+        Assert.Contains("at most 500 values", error.Message, StringComparison.Ordinal);
     }
 
     // One criterion of each kind, with the number of criteria it counts as (links of chains and _has count too).
