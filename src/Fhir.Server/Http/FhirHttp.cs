@@ -214,7 +214,7 @@ internal static class FhirHttp
         }
         if (http.Request.Query.TryGetValue("_pretty", out var pretty) && pretty == "true")
         {
-            body = Indent(body);
+            body = Fhir.Core.Json.FhirJsonWriter.Indent(body.Span);
         }
         httpResponse.ContentType = JsonContentType;
         httpResponse.ContentLength = body.Length;
@@ -291,14 +291,4 @@ internal static class FhirHttp
         return true;
     }
 
-    private static byte[] Indent(ReadOnlyMemory<byte> json)
-    {
-        using var doc = JsonDocument.Parse(json);
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-        {
-            doc.WriteTo(writer);
-        }
-        return stream.ToArray();
-    }
 }
