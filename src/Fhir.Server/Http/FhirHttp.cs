@@ -107,7 +107,11 @@ internal static class FhirHttp
             if (body == Body.Form)
             {
                 // Without a form body (POST _search with every parameter in the URL) there is nothing to read.
-                var form = httpRequest.HasFormContentType ? await httpRequest.ReadFormAsync(ct) : FormCollection.Empty;
+                var (form, status, refusal) = httpRequest.HasFormContentType ? await Forms.ReadAsync(httpRequest, Forms.Search(context.Options), null, ct) : (FormCollection.Empty, 200, null);
+                if (form is null)
+                {
+                    return (null, FhirResponse.Error(status, status == 413 ? IssueType.TooCostly : IssueType.Invalid, refusal!));
+                }
                 foreach (var (key, values) in form)
                 {
                     foreach (var value in values)
