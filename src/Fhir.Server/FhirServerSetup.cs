@@ -89,6 +89,12 @@ public static class FhirServerSetup
                 await WriteOutcome(http, bad.StatusCode, IssueType.Invalid, bad.StatusCode == 413 ? "The request body is too large." : "The request could not be read.");
                 return;
             }
+            if (exception is not null && StoreFailures.Classify(exception) is { } failure)
+            {
+                // Outside the FHIR interactions (FhirHttp answers its own): the same 507 or 503 with Retry-After.
+                await FhirHttp.WriteAsync(http, FhirHttp.StoreFailed(failure, FhirHttp.Stage.Request), ReturnPreference.Representation, "");
+                return;
+            }
             await WriteOutcome(http, 500, IssueType.Exception, "The server failed to process the request; the error has been logged.");
         }));
         app.UseFhirSecurity();
