@@ -126,7 +126,7 @@ internal static class FhirHttp
                 var (form, status, refusal) = httpRequest.HasFormContentType ? await Forms.ReadAsync(httpRequest, Forms.Search(context.Options), null, ct) : (FormCollection.Empty, 200, null);
                 if (form is null)
                 {
-                    return (null, FhirResponse.Error(status, status == 413 ? IssueType.TooCostly : IssueType.Invalid, refusal!));
+                    return (null, FhirResponse.Error(status, KestrelRejections.CodeOf(status), refusal!));
                 }
                 foreach (var (key, values) in form)
                 {
@@ -138,7 +138,18 @@ internal static class FhirHttp
             }
             else
             {
-                var read = await ReadBodyAsync(httpRequest, context.Options.MaxRequestBodyBytes, ct);
+                byte[]? read;
+                try
+                {
+                    read = await ReadBodyAsync(httpRequest, context.Options.MaxRequestBodyBytes, ct);
+                }
+                catch (IOException e) when (e is not BadHttpRequestException { StatusCode: 413 })
+                {
+                    // Framing Kestrel cannot read (a chunk size beyond 64 bits is an IOException, not a bad request).
+                    var status = e is BadHttpRequestException bad ? bad.StatusCode : 400;
+                    return (null, FhirResponse.Error(status, KestrelRejections.CodeOf(status),
+                        status == 400 ? "The request body could not be read: its framing is malformed." : KestrelRejections.MessageOf(status)));
+                }
                 if (read is null)
                 {
                     return (null, TooLarge(context));

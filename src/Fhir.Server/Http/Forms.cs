@@ -7,7 +7,7 @@ namespace Fhir.Server.Http;
 /// Reads URL-encoded forms (<c>POST _search</c>, the token endpoint) within limits of their own: fields, name and value
 /// lengths, and the bytes read. A form beyond them is a refusal with the limits named, not an exception: the reader
 /// reports it by throwing <see cref="InvalidDataException"/>, and Kestrel a body it cannot read (too large, a chunk size
-/// that is not one) by throwing <see cref="BadHttpRequestException"/>.
+/// that is not one) by throwing <see cref="BadHttpRequestException"/> or, for a chunk size beyond 64 bits, <see cref="IOException"/>.
 /// </summary>
 internal static class Forms
 {
@@ -49,7 +49,17 @@ internal static class Forms
         }
         catch (BadHttpRequestException e)
         {
-            return (null, e.StatusCode, e.StatusCode == 413 ? "The form is larger than this server reads." : "The form could not be read: the request body is malformed.");
+            return (null, e.StatusCode, e.StatusCode switch
+            {
+                413 => "The form is larger than this server reads.",
+                400 => "The form could not be read: the request body is malformed.",
+                var other => KestrelRejections.MessageOf(other),
+            });
+        }
+        catch (IOException)
+        {
+            // Kestrel reports some malformed framing (a chunk size beyond 64 bits) as a plain IOException.
+            return (null, 400, "The form could not be read: the request body is malformed.");
         }
     }
 }
