@@ -99,6 +99,13 @@ public sealed class FhirServerOptions
             throw new InvalidOperationException(
                 "Fhir options out of range: MaxRequestBodyBytes >= 1024, MaxJsonDepth >= 8, MaxBundleEntries >= 1, 1 <= DefaultPageSize <= MaxPageSize, MaxIncludedResources >= 1.");
         }
-        ToSearchLimits().Validate();
+        try
+        {
+            ToSearchLimits().Validate();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidOperationException("Fhir:MaxSearchCriteria, Fhir:MaxSearchValuesPerParameter, Fhir:MaxSearchValues, Fhir:MaxSearchValueLength: " + e.Message, e);
+        }
     }
 }
