@@ -1,3 +1,5 @@
+using Fhir.Search.Queries;
+
 namespace Fhir.Server;
 
 /// <summary>Server behaviour and limits, bound from the <c>Fhir</c> configuration section.</summary>
@@ -49,6 +51,30 @@ public sealed class FhirServerOptions
     /// </summary>
     public long MaxResponseBytes { get; set; } = 32 * 1024 * 1024;
 
+    /// <summary>
+    /// Most criteria in one search, conditional operations included: each parameter, each further link of a chain or
+    /// <c>_has</c>, and each <c>_sort</c> key counts one; more gets 400 (too-costly). Default 32, at most 64.
+    /// </summary>
+    public int MaxSearchCriteria { get; set; } = SearchLimits.Default.MaxCriteria;
+
+    /// <summary>Most alternatives of one search parameter (<c>code=a,b,c</c>, a <c>:in</c> expansion); more gets 400. Default 500, at most 1,000.</summary>
+    public int MaxSearchValuesPerParameter { get; set; } = SearchLimits.Default.MaxValuesPerCriterion;
+
+    /// <summary>Most values in one search; more gets 400. Default 1,000, at most 1,000.</summary>
+    public int MaxSearchValues { get; set; } = SearchLimits.Default.MaxValues;
+
+    /// <summary>Longest search value, in characters; longer gets 400 (too-long). Default 4,096, at most 16,000.</summary>
+    public int MaxSearchValueLength { get; set; } = SearchLimits.Default.MaxValueLength;
+
+    /// <summary>The search limits these options set.</summary>
+    public SearchLimits ToSearchLimits() => new()
+    {
+        MaxCriteria = MaxSearchCriteria,
+        MaxValuesPerCriterion = MaxSearchValuesPerParameter,
+        MaxValues = MaxSearchValues,
+        MaxValueLength = MaxSearchValueLength,
+    };
+
     /// <summary>The folder of the trial's conformance resources (profiles, value sets, search parameters).</summary>
     public string ProfilesPath { get; set; } = "profiles";
 
@@ -93,6 +119,14 @@ public sealed class FhirServerOptions
         {
             throw new InvalidOperationException(
                 "Fhir options out of range: MaxRequestBodyBytes >= 1024, MaxJsonDepth >= 8, MaxBundleEntries >= 1, 1 <= DefaultPageSize <= MaxPageSize, MaxIncludedResources >= 1, MaxPatchElements >= 1000, MaxResponseBytes >= MaxRequestBodyBytes.");
+        }
+        try
+        {
+            ToSearchLimits().Validate();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidOperationException("Fhir:MaxSearchCriteria, Fhir:MaxSearchValuesPerParameter, Fhir:MaxSearchValues, Fhir:MaxSearchValueLength: " + e.Message, e);
         }
     }
 }

@@ -63,7 +63,12 @@ public static class FhirServerSetup
         services.AddHostedService<StoredSearchParameters>();
         services.AddHostedService<JobWorker>();
         services.Configure<Microsoft.AspNetCore.Routing.RouteOptions>(o => o.ConstraintMap[ResourceTypeConstraint.Name] = typeof(ResourceTypeConstraint));
-        services.Configure<KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes + 1024 * 1024);
+        services.Configure<KestrelServerOptions>(k =>
+        {
+            k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes + 1024 * 1024;
+            // Kestrel's own rejections (a request it cannot parse) get an OperationOutcome too.
+            k.ConfigureEndpointDefaults(listen => listen.Use(KestrelRejections.Use));
+        });
         return services;
     }
 
@@ -101,17 +106,28 @@ public static class FhirServerSetup
                 await WriteOutcome(http, bad.StatusCode, IssueType.Invalid, bad.StatusCode == 413 ? "The request body is too large." : "The request could not be read.");
                 return;
             }
+            if (exception is not null && StoreFailures.Classify(exception) is { } failure)
+            {
+                // Outside the FHIR interactions (FhirHttp answers its own): the same 507 or 503 with Retry-After.
+                await FhirHttp.WriteAsync(http, FhirHttp.StoreFailed(failure, FhirHttp.Stage.Request), ReturnPreference.Representation, "");
+                return;
+            }
             await WriteOutcome(http, 500, IssueType.Exception, "The server failed to process the request; the error has been logged.");
         }));
         app.UseFhirSecurity();
         app.UseStatusCodePages(async context =>
         {
+            // Any error answered without a body (unknown routes, wrong methods, a middleware's bare status) gets one.
             var http = context.HttpContext;
             if (http.Response.ContentLength is null or 0 && !http.Response.HasStarted && http.Response.ContentType is null)
             {
                 var status = http.Response.StatusCode;
-                await WriteOutcome(http, status, status == 405 ? IssueType.NotSupported : IssueType.NotFound,
-                    status == 405 ? $"{http.Request.Method} is not supported on {http.Request.Path}." : $"{http.Request.Path} is not a FHIR endpoint of this server.");
+                await WriteOutcome(http, status, KestrelRejections.CodeOf(status), status switch
+                {
+                    404 => $"{http.Request.Path} is not a FHIR endpoint of this server.",
+                    405 => $"{http.Request.Method} is not supported on {http.Request.Path}.",
+                    _ => KestrelRejections.MessageOf(status),
+                });
             }
         });
         return app;

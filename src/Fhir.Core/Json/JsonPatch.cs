@@ -26,6 +26,11 @@ public static class JsonPatch
     public static JsonPatchResult Apply(JsonNode? document, ReadOnlySpan<byte> patchUtf8, PatchLimits? limits = null)
     {
         JsonNode? patch;
+        if (JsonEscapes.IndexOfUnpairedSurrogate(patchUtf8) >= 0)
+        {
+            // System.Text.Json would parse it, then throw when a string of it is read.
+            return JsonPatchResult.Failure(JsonPatchErrorKind.InvalidPatch, -1, "The patch holds an unpaired UTF-16 surrogate (\\uD800-\\uDFFF without its pair), which is not Unicode text.");
+        }
         try
         {
             patch = JsonNode.Parse(patchUtf8, documentOptions: PatchParseOptions);

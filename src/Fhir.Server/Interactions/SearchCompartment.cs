@@ -52,7 +52,7 @@ internal static class SearchCompartment
         var issues = new List<Issue>();
         var results = ResultParameters.Split(request.Query, context.SearchParameters, context.Definitions, handling, issues, out var rest);
         var cursorText = rest.Where(p => p.Key == "_cursor").Select(p => p.Value).LastOrDefault();
-        var parsed = SearchQueryParser.Parse("Resource", [.. rest.Where(p => p.Key != "_cursor")], context.SearchParameters, handling, context.Options.DefaultPageSize, context.Options.MaxPageSize);
+        var parsed = SearchQueryParser.Parse("Resource", [.. rest.Where(p => p.Key != "_cursor")], context.SearchParameters, context.ParseOptions(handling));
         issues.AddRange(parsed.Issues);
         if (!CompartmentWalk.Cursor.TryParse(cursorText, out var cursor))
         {

@@ -36,11 +36,8 @@ internal static class SearchType
         var handling = request.Conditions.Handling == HandlingPreference.Strict ? HandlingMode.Strict : HandlingMode.Lenient;
         var issues = new List<Issue>();
         var results = ResultParameters.Split(request.Query, context.SearchParameters, context.Definitions, handling, issues, out var criteria);
-        var options = new SearchParseOptions
+        var options = context.ParseOptions(handling) with
         {
-            Handling = handling,
-            DefaultCount = context.Options.DefaultPageSize,
-            MaxCount = context.Options.MaxPageSize,
             BaseUrl = request.BaseUrl,
             CodeSets = context.CodeSets,
         };

@@ -37,12 +37,11 @@ internal sealed class ClientAssertions(TimeProvider clock, int clockSkewSeconds,
     /// <summary>The client id the assertion authenticates, or an error description.</summary>
     public async Task<(string? ClientId, string? Error)> ValidateAsync(string assertion, IReadOnlyList<ClientOptions> clients, IReadOnlyList<string> audiences)
     {
-        if (!_handler.CanReadToken(assertion))
+        if (!UnverifiedJwt.TryReadIssuer(_handler, assertion, out var issuer))
         {
             return (null, "client_assertion is not a JWT.");
         }
-        var unverified = _handler.ReadJsonWebToken(assertion);
-        var client = clients.FirstOrDefault(c => c.ClientId == unverified.Issuer && c.Jwks is not null);
+        var client = clients.FirstOrDefault(c => c.ClientId == issuer && c.Jwks is not null);
         if (client is null)
         {
             return (null, "The assertion's issuer is not a client registered with a JWKS.");

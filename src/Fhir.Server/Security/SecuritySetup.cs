@@ -48,6 +48,8 @@ internal static class SecuritySetup
         {
             Timeout = TimeSpan.FromSeconds(auth.RequestTimeoutSeconds),
             TimeoutStatusCode = StatusCodes.Status503ServiceUnavailable,
+            WriteTimeoutResponse = http => FhirServerSetup.WriteOutcome(http, StatusCodes.Status503ServiceUnavailable, Fhir.Core.Outcomes.IssueType.Timeout,
+                $"The request took longer than {auth.RequestTimeoutSeconds} s and was cancelled; nothing it was writing was stored."),
         });
         return services;
     }

@@ -27,7 +27,12 @@ internal sealed class TokenEndpoint(AuthOptions options, AccessTokens tokens, Cl
             await Error(http, 400, "invalid_request", "The token request must be form-encoded (application/x-www-form-urlencoded).");
             return;
         }
-        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var (form, status, refusal) = await Http.Forms.ReadAsync(http.Request, Http.Forms.TokenRequest, Http.Forms.MaxTokenRequestBytes, http.RequestAborted);
+        if (form is null)
+        {
+            await Error(http, status is 413 ? 413 : 400, "invalid_request", refusal!);
+            return;
+        }
         var audit = AuditContext.Of(http);
         if (form["grant_type"] != "client_credentials")
         {

@@ -14,7 +14,7 @@ internal abstract partial class SqlFhirStore
         var lease = await store.LeaseForReadAsync(ct);
         await using (lease)
         {
-            var p = new SqlParams();
+            var p = new SqlParams { ReusesValues = true };
             // The criteria only: no sort, no cursor, no page.
             var cmd = lease.Command(SearchSqlBuilder.Count(query, scope, lease.Dialect, p, await SearchPlanner.PlanAsync(lease, query, scope, page: false, ct)));
             p.BindTo(cmd);

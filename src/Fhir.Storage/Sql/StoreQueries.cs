@@ -104,14 +104,14 @@ internal static class StoreQueries
         var plan = await SearchPlanner.PlanAsync(lease, query, scope, page: query.Count > 0, ct);
         if (query.Total != TotalMode.None)
         {
-            var cp = new SqlParams();
+            var cp = new SqlParams { ReusesValues = true };
             var count = lease.Command(SearchSqlBuilder.Count(query, scope, lease.Dialect, cp, plan is null ? null : plan with { ProbedHas = null }));
             cp.BindTo(count);
             total = Convert.ToInt64(await count.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
         }
         if (query.Count <= 0) return new SearchPage([], null, total);
 
-        var p = new SqlParams();
+        var p = new SqlParams { ReusesValues = true };
         var cmd = lease.Command(SearchSqlBuilder.Page(query, scope, lease.Dialect, p, plan));
         p.BindTo(cmd);
         var rows = new List<ResourceVersion>(Math.Min(query.Count, 64));
@@ -167,7 +167,7 @@ internal static class StoreQueries
     {
         ScopeCheck.Search(query, scope);
         if (limit <= 0) return [];
-        var p = new SqlParams();
+        var p = new SqlParams { ReusesValues = true };
         var cmd = lease.Command(SearchSqlBuilder.Ids(query, scope, limit, lease.Dialect, p));
         p.BindTo(cmd);
         var ids = new List<string>(Math.Min(limit, 16));

@@ -65,6 +65,9 @@ internal sealed partial class SqliteFhirStore : SqlFhirStore
         returnReader = ReturnReader;
     }
 
+    /// <summary>The most bytes the database file may hold (<see cref="StorageOptions.MaxSizeBytes"/>), or null.</summary>
+    public long? MaxSizeBytes { get; init; }
+
     /// <summary><see cref="MaxGroupTime"/> in <see cref="Stopwatch"/> ticks; tests that step through a group lift it.</summary>
     internal long MaxGroupTicks { get; set; } = (long)(MaxGroupTime.TotalSeconds * Stopwatch.Frequency);
 
@@ -267,7 +270,7 @@ internal sealed partial class SqliteFhirStore : SqlFhirStore
         if (outcome is not null) await outcome.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    private SqliteLink Open() => new(connectionString, returnReader);
+    private SqliteLink Open() => new(connectionString, returnReader, MaxSizeBytes);
 
     // Under the gate, between transactions: copies every frame back and makes the next transaction write the
     // WAL from its beginning (journal_size_limit then trims the file). Waits at most briefly for readers
