@@ -43,6 +43,11 @@ internal static class FhirHttp
             }
             try
             {
+                if (AuditIndexer.Concerns(request) && http.RequestServices.GetService(typeof(AuditIndexer)) is AuditIndexer indexer)
+                {
+                    // The audit trail as it stands: every event of every request answered before this one.
+                    await indexer.CatchUpAsync(ct);
+                }
                 response = await AccessControl.RunAsync(request, context, interaction, ct);
             }
             catch (Exception e) when (StoreFailures.Classify(e) is { } failure)

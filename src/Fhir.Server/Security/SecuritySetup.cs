@@ -40,6 +40,8 @@ internal static class SecuritySetup
         services.AddSingleton(sp => new ClientLockout(auth, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<TokenEndpoint>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<AuditIndexer>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditIndexer>());
         services.AddSingleton<FailureAudit>();
         services.AddHostedService(sp => sp.GetRequiredService<FailureAudit>());
         services.AddSingleton<LoopbackCheck>();
