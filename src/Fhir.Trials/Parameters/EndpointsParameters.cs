@@ -49,9 +49,13 @@ public static class EndpointsParameters
         var p = Add(parent, name);
         AddInteger(p, "numerator", proportion.Numerator);
         AddInteger(p, "denominator", proportion.Denominator);
-        AddDecimal(p, "proportion", Round(proportion.Estimate, 4));
-        AddDecimal(p, "ciLower", Round(proportion.Lower, 4));
-        AddDecimal(p, "ciUpper", Round(proportion.Upper, 4));
+        // 0/0 is undefined: numerator and denominator only.
+        if (proportion is { Estimate: { } estimate, Lower: { } lower, Upper: { } upper })
+        {
+            AddDecimal(p, "proportion", Round(estimate, 4));
+            AddDecimal(p, "ciLower", Round(lower, 4));
+            AddDecimal(p, "ciUpper", Round(upper, 4));
+        }
     }
 
     private static void AddTimeToEvent(ElementNode parent, string name, TimeToEvent endpoint)

@@ -176,6 +176,21 @@ public abstract class TrialOperationsTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Issue13_bug3_an_arm_without_evaluable_patients_gives_numerator_and_denominator_without_a_proportion()
+    {
+        await LoadAsync();
+        // Before the first scan nobody is evaluable: every rate is 0/0, which has no proportion and no interval.
+        var text = Flatten(await (await Client.GetAsync("ResearchStudy/trial-1/$endpoints?arm=all&cutoff=2024-01-15")).ExpectAsync(HttpStatusCode.OK));
+        foreach (var rate in new[] { "orr", "bor", "dcr" })
+        {
+            Assert.Contains($"all.{rate}.numerator = 0\nall.{rate}.denominator = 0\n", text, StringComparison.Ordinal);
+            Assert.DoesNotContain($"all.{rate}.proportion", text, StringComparison.Ordinal);
+            Assert.DoesNotContain($"all.{rate}.ciLower", text, StringComparison.Ordinal);
+            Assert.DoesNotContain($"all.{rate}.ciUpper", text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Endpoints_of_one_arm_give_only_that_arm()
     {
         await LoadAsync();

@@ -101,7 +101,7 @@ public sealed class EndpointCalculatorTests
     {
         var b = EndpointCalculator.Compute(Trial(Subject("a1", "A", assessments: ["56:SD"])), arm: "B").Single();
         Assert.Equal(0, b.Enrolled);
-        Assert.Equal(new Proportion(0, 0, 0, 0, 1), b.Orr);
+        Assert.Equal(new Proportion(0, 0, null, null, null), b.Orr);
         Assert.Null(b.Pfs.Median.Median);
         Assert.Empty(b.Safety);
     }
