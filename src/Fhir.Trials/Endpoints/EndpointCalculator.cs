@@ -12,8 +12,7 @@ public static class EndpointCalculator
     /// <summary>
     /// The endpoints of <paramref name="data"/> with data up to <paramref name="cutoff"/> (the study's
     /// cut-off when null; all data when both are null): the whole study first, then each arm in the
-    /// study's order; only <paramref name="arm"/> when given. Participants whose first dose is after
-    /// the cut-off are not counted.
+    /// study's order; only <paramref name="arm"/> when given. Participants enrolled after the cut-off are not counted.
     /// </summary>
     public static IReadOnlyList<ArmEndpoints> Compute(TrialData data, string? arm = null, DateOnly? cutoff = null)
     {
@@ -22,7 +21,7 @@ public static class EndpointCalculator
         var outcomes = new List<SubjectOutcome>(data.Subjects.Count);
         foreach (var subject in data.Subjects)
         {
-            if (at is null || subject.FirstDose <= at)
+            if (at is null || subject.Enrolled <= at)
             {
                 outcomes.Add(ResponseRules.Evaluate(subject, at));
             }

@@ -26,8 +26,8 @@ public static class ResponseRules
     /// </summary>
     public static SubjectOutcome Evaluate(TrialSubject subject, DateOnly? cutoff)
     {
-        var start = subject.FirstDose;
-        var assessments = Counted(subject, cutoff);
+        var start = Exposure.Of(subject, cutoff).FirstDose ?? subject.Enrolled;
+        var assessments = Counted(subject, start, cutoff);
         var death = subject.Death is { } d && (cutoff is null || d <= cutoff) ? d : (DateOnly?)null;
 
         var progression = assessments.Count > 0 && assessments[^1].Value == Response.PD ? assessments[^1].Date : (DateOnly?)null;
@@ -51,12 +51,12 @@ public static class ResponseRules
 
     // Post-baseline assessments up to the cut-off, in date order, ending at the first PD:
     // RECIST stops counting responses at progression.
-    private static List<ResponseAssessment> Counted(TrialSubject subject, DateOnly? cutoff)
+    private static List<ResponseAssessment> Counted(TrialSubject subject, DateOnly start, DateOnly? cutoff)
     {
         var list = new List<ResponseAssessment>();
         foreach (var a in subject.Assessments)
         {
-            if (a.Date > subject.FirstDose && (cutoff is null || a.Date <= cutoff))
+            if (a.Date > start && (cutoff is null || a.Date <= cutoff))
             {
                 list.Add(a);
             }

@@ -58,13 +58,13 @@ public sealed class TrialLoader(IFhirStore store)
         {
             return null;
         }
-        var subjects = new List<(string Id, string PatientId, string? Arm, DateOnly FirstDose)>();
+        var subjects = new List<(string Id, string PatientId, string? Arm, DateOnly Start, DateOnly? End)>();
         foreach (var version in await SearchAllAsync("ResearchSubject", [Reference("study", "ResearchStudy", [studyId])], ct))
         {
             // The profile requires the patient and the start; a participant without them cannot be placed on the time axis.
-            if (Map(version, TrialMapper.Subject) is var (patient, arm, start))
+            if (Map(version, TrialMapper.Subject) is var (patient, arm, start, end))
             {
-                subjects.Add((version.Id, patient, arm, start));
+                subjects.Add((version.Id, patient, arm, start, end));
             }
         }
         var patientIds = subjects.Select(s => s.PatientId).Distinct().Order(StringComparer.Ordinal).ToList();
@@ -72,7 +72,7 @@ public sealed class TrialLoader(IFhirStore store)
         var deaths = new Dictionary<string, DateOnly>();
         var assessments = new Dictionary<string, List<ResponseAssessment>>();
         var priorTtp = new Dictionary<string, double>();
-        var firstDoses = new Dictionary<string, DateOnly>();
+        var doses = new Dictionary<string, List<DoseRecord>>();
         foreach (var batch in patientIds.Chunk(BatchSize))
         {
             foreach (var version in await SearchAllAsync("Patient", [new SearchCriterion("_id", SearchParamType.Special, null, [.. batch.Select(id => new TokenSearchValue(null, id, SystemGiven: false))])], ct))
@@ -105,12 +105,13 @@ public sealed class TrialLoader(IFhirStore store)
             }
         }
 
-        // Administrations have no study search parameter and an OR-list of subjects is slow: read them all once.
-        foreach (var version in await SearchAllAsync("MedicationAdministration", [], ct))
+        // Administrations have no study search parameter: those of the participants' patients, in one search
+        // (subject:Patient._has:ResearchSubject:individual:study=ResearchStudy/[id]); only the study drug is kept.
+        foreach (var version in await SearchAllAsync("MedicationAdministration", [OfParticipants("subject", studyId)], ct))
         {
-            if (Map(version, TrialMapper.Administration) is var (p, d) && enrolled.Contains(p) && (!firstDoses.TryGetValue(p, out var known) || d < known))
+            if (Map(version, json => TrialMapper.Administration(json, version.Id, study.Drug)) is var (p, dose) && enrolled.Contains(p))
             {
-                firstDoses[p] = d;
+                (doses.TryGetValue(p, out var list) ? list : doses[p] = []).Add(dose);
             }
         }
 
@@ -135,11 +136,15 @@ public sealed class TrialLoader(IFhirStore store)
                 s.Id,
                 s.PatientId,
                 s.Arm,
-                firstDoses.TryGetValue(s.PatientId, out var dose) && dose < s.FirstDose ? dose : s.FirstDose,
+                s.Start,
                 deaths.TryGetValue(s.PatientId, out var death) ? death : null,
                 assessments.TryGetValue(s.PatientId, out var a) ? a : [],
                 priorTtp.TryGetValue(s.PatientId, out var ttp) ? ttp : null,
-                aesBySubject.TryGetValue(s.Id, out var aes) ? aes : []))
+                aesBySubject.TryGetValue(s.Id, out var aes) ? aes : [])
+            {
+                OffStudy = s.End,
+                Doses = doses.TryGetValue(s.PatientId, out var d) ? d : [],
+            })
             .ToList();
         return new TrialData(study, result);
     }
@@ -162,6 +167,12 @@ public sealed class TrialLoader(IFhirStore store)
         }
         return results;
     }
+
+    // A reference to a Patient who participates in the study: code:Patient._has:ResearchSubject:individual:study=ResearchStudy/[id].
+    private static SearchCriterion OfParticipants(string code, string studyId) =>
+        new(code, SearchParamType.Reference, null,
+            [new ChainSearchValue(["Patient"], new SearchCriterion("_has", SearchParamType.Special, null,
+                [new ReverseChainSearchValue("ResearchSubject", "individual", Reference("study", "ResearchStudy", [studyId]))]))]);
 
     private static SearchCriterion Reference(string code, string type, IEnumerable<string> ids) =>
         new(code, SearchParamType.Reference, null, [.. ids.Select(id => new ReferenceSearchValue(type, id, null))]);

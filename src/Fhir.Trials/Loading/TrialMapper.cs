@@ -28,26 +28,68 @@ internal static class TrialMapper
             }
         }
         var cutoff = FhirDates.Date(study.Extension(TrialCodes.DataCutoff).ChoiceText("value"));
-        return new TrialStudy(id, arms, thresholds, cutoff);
+        var drug = study.Extension(TrialCodes.StudyDrug).Choice("value", "CodeableConcept") is { } concept
+            ? new StudyDrug(Codings(concept), concept.Text("text"))
+            : null;
+        return new TrialStudy(id, arms, thresholds, cutoff) { Drug = drug };
     }
 
-    /// <summary>A participant's patient, arm and start, or null when it lacks the patient or the start.</summary>
-    public static (string PatientId, string? Arm, DateOnly Start)? Subject(JsonElement subject)
+    /// <summary>A participant's patient, arm, start and end, or null when it lacks the patient or the start.</summary>
+    public static (string PatientId, string? Arm, DateOnly Start, DateOnly? End)? Subject(JsonElement subject)
     {
         var patient = subject.Child("individual").ReferenceId("Patient");
         var start = FhirDates.Date(subject.Text("period.start"));
-        return patient is null || start is null ? null : (patient, subject.Text("actualArm") ?? subject.Text("assignedArm"), start.Value);
+        return patient is null || start is null
+            ? null
+            : (patient, subject.Text("actualArm") ?? subject.Text("assignedArm"), start.Value, FhirDates.Date(subject.Text("period.end")));
     }
 
     /// <summary>The date of death of a Patient (<c>deceasedDateTime</c>), or null.</summary>
     public static DateOnly? Death(JsonElement patient) => FhirDates.Date(patient.Choice("deceased", "DateTime")?.GetString());
 
-    /// <summary>The patient and date of a MedicationAdministration, or null.</summary>
-    public static (string PatientId, DateOnly Date)? Administration(JsonElement administration)
+    /// <summary>
+    /// A MedicationAdministration of the study drug with its patient, or null when it is another drug (or given as a
+    /// <c>medicationReference</c>, which names no drug here), has no patient or no start.
+    /// </summary>
+    public static (string PatientId, DoseRecord Dose)? Administration(JsonElement administration, string id, StudyDrug? drug)
     {
+        if (drug is null || administration.Choice("medication", "CodeableConcept") is not { } medication
+            || !drug.Matches(Codings(medication), medication.Text("text")))
+        {
+            return null;
+        }
         var patient = administration.Child("subject").ReferenceId("Patient");
-        var date = FhirDates.Date(EffectiveText(administration));
-        return patient is null || date is null ? null : (patient, date.Value);
+        DateOnly? start, end;
+        if (administration.Choice("effective", "Period") is { } period)
+        {
+            start = FhirDates.Date(period.Text("start"));
+            end = FhirDates.Date(period.Text("end"));
+        }
+        else
+        {
+            start = end = FhirDates.Date(administration.ChoiceText("effective"));
+        }
+        var status = administration.Text("status") switch
+        {
+            "completed" => DoseStatus.Completed,
+            "in-progress" => DoseStatus.InProgress,
+            "entered-in-error" => DoseStatus.EnteredInError,
+            _ => DoseStatus.Other,
+        };
+        return patient is null || start is null ? null : (patient, new DoseRecord(id, start.Value, end, status));
+    }
+
+    private static List<DrugCoding> Codings(JsonElement concept)
+    {
+        var codings = new List<DrugCoding>();
+        foreach (var coding in concept.Children("coding"))
+        {
+            if (coding.Text("code") is { } code)
+            {
+                codings.Add(new DrugCoding(coding.Text("system"), code));
+            }
+        }
+        return codings;
     }
 
     /// <summary>A time-point response, or null when the Observation is another kind or unusable.</summary>

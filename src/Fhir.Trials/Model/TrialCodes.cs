@@ -12,6 +12,9 @@ public static class TrialCodes
     /// <summary>Extension on ResearchStudy with the data cut-off date.</summary>
     public const string DataCutoff = Base + "/StructureDefinition/data-cutoff";
 
+    /// <summary>Extension on ResearchStudy with the study drug (valueCodeableConcept).</summary>
+    public const string StudyDrug = Base + "/StructureDefinition/study-drug";
+
     /// <summary>Extension on AdverseEvent with the CTCAE grade.</summary>
     public const string CtcaeGrade = Base + "/StructureDefinition/ctcae-grade";
 

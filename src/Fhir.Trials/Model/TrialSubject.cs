@@ -4,7 +4,7 @@ namespace Fhir.Trials.Model;
 /// <param name="Id">The ResearchSubject's logical id.</param>
 /// <param name="PatientId">The Patient's logical id.</param>
 /// <param name="Arm">The arm name (actual arm when given, else assigned), or null.</param>
-/// <param name="FirstDose">The first-dose date: the origin of every time.</param>
+/// <param name="Enrolled">The start of participation (<c>ResearchSubject.period.start</c>); doses before it do not count.</param>
 /// <param name="Death">The date of death, or null.</param>
 /// <param name="Assessments">Time-point RECIST assessments, any order.</param>
 /// <param name="PriorLineTtpDays">Time to progression on the most recent prior line, in days, or null.</param>
@@ -13,11 +13,18 @@ public sealed record TrialSubject(
     string Id,
     string PatientId,
     string? Arm,
-    DateOnly FirstDose,
+    DateOnly Enrolled,
     DateOnly? Death,
     IReadOnlyList<ResponseAssessment> Assessments,
     double? PriorLineTtpDays,
-    IReadOnlyList<AdverseEventRecord> AdverseEvents);
+    IReadOnlyList<AdverseEventRecord> AdverseEvents)
+{
+    /// <summary>The end of participation (<c>ResearchSubject.period.end</c>), or null.</summary>
+    public DateOnly? OffStudy { get; init; }
+
+    /// <summary>The participant's administrations of the study drug (any status), any order.</summary>
+    public IReadOnlyList<DoseRecord> Doses { get; init; } = [];
+}
 
 /// <summary>A RECIST 1.1 response category.</summary>
 public enum Response

@@ -27,7 +27,8 @@ internal static class TrialBundle
                {"url":"{{{B}}}/StructureDefinition/eligibility-criteria","extension":[
                  {"url":"mdm2CopyNumberMin","valueDecimal":8},
                  {"url":"tp53Required","valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"LA9634-2"}]}}]},
-               {"url":"{{{B}}}/StructureDefinition/data-cutoff","valueDate":"2024-12-31"}],
+               {"url":"{{{B}}}/StructureDefinition/data-cutoff","valueDate":"2024-12-31"},
+               {"url":"{{{B}}}/StructureDefinition/study-drug","valueCodeableConcept":{{{Drug}}}}],
              "arm":[{"name":"A"},{"name":"B"}]}
             """));
         (string Patient, string Arm, string? Died)[] people = [("p1", "A", null), ("p2", "A", "2024-07-19"), ("p3", "B", null), ("p4", "B", null)];
@@ -39,6 +40,7 @@ internal static class TrialBundle
                 patient["deceasedDateTime"] = died;
             }
             Put(patient);
+            Put(Administration($"ma-{p}", p, Drug, "completed", """{"effectivePeriod":{"start":"2024-01-01","end":"2024-01-17"}}"""));
             Put(Parse($$$"""
                 {"resourceType":"ResearchSubject","id":"s-{{{p}}}","status":"on-study","period":{"start":"2024-01-01"},
                  "study":{"reference":"ResearchStudy/trial-1"},"individual":{"reference":"Patient/{{{p}}}"},"assignedArm":"{{{arm}}}"}
@@ -84,6 +86,52 @@ internal static class TrialBundle
         Put(Variant("m-p3b", "p3", "2023-12-05", "HGNC:6973", """{"valueQuantity":{"value":6,"system":"http://unitsofmeasure.org","code":"1"}}"""));
 
         return new JsonObject { ["resourceType"] = "Bundle", ["type"] = "transaction", ["entry"] = entries }.ToJsonString();
+    }
+
+    /// <summary>
+    /// Administrations that must not move anyone's first dose: another drug (a prior line of chemotherapy), the study
+    /// drug entered in error, not done, or given before enrolment (matched by text only), and a non-participant's dose.
+    /// </summary>
+    public static string Noise()
+    {
+        var entries = new JsonArray();
+        void Put(JsonObject resource) =>
+            entries.Add(new JsonObject { ["resource"] = resource, ["request"] = new JsonObject { ["method"] = "PUT", ["url"] = $"{resource["resourceType"]}/{resource["id"]}" } });
+        Put(new JsonObject { ["resourceType"] = "Patient", ["id"] = "p9" });
+        Put(Administration("ma-chemo-p1", "p1", """{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"3639"}],"text":"doxorubicin"}""", "completed",
+            """{"effectivePeriod":{"start":"2023-06-01","end":"2023-06-02"}}"""));
+        Put(Administration("ma-error-p2", "p2", Drug, "entered-in-error", """{"effectiveDateTime":"2023-12-20"}"""));
+        Put(Administration("ma-notdone-p3", "p3", Drug, "not-done", """{"effectiveDateTime":"2023-12-28"}"""));
+        Put(Administration("ma-before-p4", "p4", """{"text":"MILADEMETAN"}""", "completed", """{"effectiveDateTime":"2023-11-15"}"""));
+        Put(Administration("ma-other-p9", "p9", Drug, "completed", """{"effectiveDateTime":"2023-10-01"}"""));
+        return new JsonObject { ["resourceType"] = "Bundle", ["type"] = "transaction", ["entry"] = entries }.ToJsonString();
+    }
+
+    /// <summary>A transaction that deletes every resource the transaction <paramref name="bundle"/> puts.</summary>
+    public static string Deleting(string bundle)
+    {
+        var entries = new JsonArray();
+        foreach (var entry in Parse(bundle)["entry"]!.AsArray())
+        {
+            entries.Add(new JsonObject { ["request"] = new JsonObject { ["method"] = "DELETE", ["url"] = entry!["request"]!["url"]!.DeepClone() } });
+        }
+        return new JsonObject { ["resourceType"] = "Bundle", ["type"] = "transaction", ["entry"] = entries }.ToJsonString();
+    }
+
+    /// <summary>The study drug as the study declares it.</summary>
+    private const string Drug = """{"coding":[{"system":"http://trials.example.org/fhir/CodeSystem/investigational-product","code":"milademetan"}],"text":"milademetan"}""";
+
+    private static JsonObject Administration(string id, string patient, string medication, string status, string effective)
+    {
+        var resource = Parse($$$"""
+            {"resourceType":"MedicationAdministration","id":"{{{id}}}","status":"{{{status}}}",
+             "medicationCodeableConcept":{{{medication}}},"subject":{"reference":"Patient/{{{patient}}}"}}
+            """);
+        foreach (var (key, value) in Parse(effective))
+        {
+            resource[key] = value!.DeepClone();
+        }
+        return resource;
     }
 
     private static JsonObject AdverseEvent(string id, string patient, string code, string display, string date, string grade, bool serious, string action) => Parse($$$"""

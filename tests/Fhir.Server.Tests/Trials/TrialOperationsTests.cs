@@ -176,6 +176,27 @@ public abstract class TrialOperationsTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Issue13_bug1_the_first_dose_counts_only_the_study_drug_completed_or_in_progress_on_or_after_enrolment()
+    {
+        await LoadAsync();
+        var before = await (await Client.GetAsync("ResearchStudy/trial-1/$endpoints")).Content.ReadAsStringAsync();
+        // Another drug before enrolment, the study drug entered in error, not done or before enrolment, a non-participant's dose.
+        await (await Client.PostAsync("", Json(TrialBundle.Noise()))).ExpectAsync(HttpStatusCode.OK);
+        string after;
+        try
+        {
+            after = await (await Client.GetAsync("ResearchStudy/trial-1/$endpoints")).Content.ReadAsStringAsync();
+        }
+        finally
+        {
+            // The class shares one store: leave it as the other tests expect it.
+            await (await Client.PostAsync("", Json(TrialBundle.Deleting(TrialBundle.Noise())))).ExpectAsync(HttpStatusCode.OK);
+        }
+        Assert.Equal(before, after);
+        Assert.Contains("all.pfs.median = {\"value\":6.57,", Flatten(JsonDocument.Parse(after).RootElement), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Issue13_bug3_an_arm_without_evaluable_patients_gives_numerator_and_denominator_without_a_proportion()
     {
         await LoadAsync();

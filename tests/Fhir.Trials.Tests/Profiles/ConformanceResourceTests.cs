@@ -122,7 +122,7 @@ public class ConformanceResourceTests
     public void Every_extension_definition_says_where_it_may_be_used_and_fixes_its_url()
     {
         var extensions = StructureDefinitions().Where(p => p.Value.GetProperty("type").GetString() == "Extension").ToList();
-        Assert.Equal(6, extensions.Count);
+        Assert.Equal(7, extensions.Count);
         foreach (var (url, sd) in extensions)
         {
             var contexts = sd.GetProperty("context").EnumerateArray().Select(c => c.GetProperty("expression").GetString()!).ToList();
