@@ -45,7 +45,8 @@ public static class ResponseRules
             longStable |= a.Value is Response.CR or Response.PR or Response.SD && Days(start, a.Date) >= DiseaseControlDays;
         }
 
-        double? gmi = subject.PriorLineTtpDays is > 0 && assessments.Count > 0 ? pfs.Time / subject.PriorLineTtpDays.Value : null;
+        var prior = PriorLine.MostRecent(subject.PriorLines, start);
+        double? gmi = prior is { Days: > 0 } && assessments.Count > 0 ? pfs.Time / prior.Days : null;
         return new SubjectOutcome(subject, assessments.Count > 0, confirmed, anyResponse, confirmed is not null || longStable, pfs, dor, gmi);
     }
 

@@ -8,14 +8,13 @@ using Fhir.Trials.Model;
 namespace Fhir.Trials.Loading;
 
 /// <summary>
-/// Reads a study's data from the store with a handful of set-based searches: the participants of
-/// the study, then their patients and drug administrations in batches of ids, the response observations
-/// by code, and the study's adverse events in one search. Never one query per patient.
+/// Reads a study's data from the store with a handful of set-based searches, each restricted to the patients who
+/// take part in the study (<c>_has:ResearchSubject:individual:study</c>, directly or through a chain): their
+/// participations in every study, the patients, the response observations by code, the study drug's administrations,
+/// and the study's adverse events. Never one query per patient; facts go to the participation they belong to.
 /// </summary>
 public sealed class TrialLoader(IFhirStore store)
 {
-    // Ids per OR-list: few round trips, yet below SQLite's expression depth limit of 1000 (each OR nests one level).
-    private const int BatchSize = 200;
     private const int PageSize = 2000;
 
     private TrialLoadTimings? timings;
@@ -58,50 +57,62 @@ public sealed class TrialLoader(IFhirStore store)
         {
             return null;
         }
-        var subjects = new List<(string Id, string PatientId, string? Arm, DateOnly Start, DateOnly? End)>();
-        foreach (var version in await SearchAllAsync("ResearchSubject", [Reference("study", "ResearchStudy", [studyId])], ct))
+
+        // Every participation, in any study, of the patients who take part in this one: facts are placed with them.
+        var participations = new Participations();
+        var subjects = new List<(Participation Participation, string? Arm)>();
+        foreach (var version in await SearchAllAsync("ResearchSubject", [OfParticipants("individual", studyId)], ct))
         {
             // The profile requires the patient and the start; a participant without them cannot be placed on the time axis.
-            if (Map(version, TrialMapper.Subject) is var (patient, arm, start, end))
+            if (Map(version, json => TrialMapper.Subject(json, version.Id)) is var (participation, arm))
             {
-                subjects.Add((version.Id, patient, arm, start, end));
-            }
-        }
-        var patientIds = subjects.Select(s => s.PatientId).Distinct().Order(StringComparer.Ordinal).ToList();
-
-        var deaths = new Dictionary<string, DateOnly>();
-        var assessments = new Dictionary<string, List<ResponseAssessment>>();
-        var priorTtp = new Dictionary<string, double>();
-        var doses = new Dictionary<string, List<DoseRecord>>();
-        foreach (var batch in patientIds.Chunk(BatchSize))
-        {
-            foreach (var version in await SearchAllAsync("Patient", [new SearchCriterion("_id", SearchParamType.Special, null, [.. batch.Select(id => new TokenSearchValue(null, id, SystemGiven: false))])], ct))
-            {
-                if (Map(version, TrialMapper.Death) is { } died)
+                participations.Add(participation);
+                if (participation.StudyId == studyId)
                 {
-                    deaths[version.Id] = died;
+                    subjects.Add((participation, arm));
                 }
             }
         }
+        var mine = subjects.Select(s => s.Participation.SubjectId).ToHashSet(StringComparer.Ordinal);
+        var facts = new Dictionary<string, SubjectFacts>(StringComparer.Ordinal);
+        foreach (var id in mine)
+        {
+            facts[id] = new SubjectFacts();
+        }
+        // The participation of this study a fact belongs to, or null.
+        SubjectFacts? Owner(string patientId, string? focus, DateOnly? date) =>
+            participations.Owner(patientId, focus, date).SubjectId is { } owner && facts.TryGetValue(owner, out var f) ? f : null;
 
-        // One search by code for all response observations: the token index answers it directly, where an
-        // OR-list of a thousand subject references costs far more; other studies' rows are dropped here.
-        var enrolled = patientIds.ToHashSet(StringComparer.Ordinal);
+        var deaths = new Dictionary<string, DateOnly>(StringComparer.Ordinal);
+        foreach (var version in await SearchAllAsync("Patient", [HasParticipation(studyId)], ct))
+        {
+            if (Map(version, TrialMapper.Death) is { } died)
+            {
+                deaths[version.Id] = died;
+            }
+        }
+
+        // The response observations of the participants' patients, by code; each goes to the participation it belongs to.
         var codes = new SearchCriterion("code", SearchParamType.Token, null,
             [new TokenSearchValue(TrialCodes.ResponseAssessment, TrialCodes.TimepointResponse, SystemGiven: true), new TokenSearchValue(TrialCodes.ResponseAssessment, TrialCodes.PriorLineTtp, SystemGiven: true)]);
-        foreach (var version in await SearchAllAsync("Observation", [codes], ct))
+        foreach (var version in await SearchAllAsync("Observation", [codes, OfParticipants("subject", studyId)], ct))
         {
             using var json = JsonDocument.Parse(version.Json);
-            if (TrialMapper.Assessment(json.RootElement) is var (patient, assessment))
+            if (TrialMapper.Assessment(json.RootElement) is var (patient, focus, assessment))
             {
-                if (enrolled.Contains(patient))
-                {
-                    (assessments.TryGetValue(patient, out var list) ? list : assessments[patient] = []).Add(assessment);
-                }
+                Owner(patient, focus, assessment.Date)?.Assessments.Add(assessment);
             }
-            else if (TrialMapper.PriorLineTtp(json.RootElement) is var (p, days) && enrolled.Contains(p))
+            else if (TrialMapper.PriorLineTtp(json.RootElement, version.Id) is var (p, lineFocus, line))
             {
-                priorTtp[p] = days;
+                // A prior line is the patient's history: without focus every participation may use it (each takes the
+                // most recent one that ended before its own first dose); with focus only that participation.
+                foreach (var participation in participations.Of(p))
+                {
+                    if ((lineFocus is null || lineFocus == participation.SubjectId) && facts.TryGetValue(participation.SubjectId, out var f))
+                    {
+                        f.PriorLines.Add(line);
+                    }
+                }
             }
         }
 
@@ -109,44 +120,58 @@ public sealed class TrialLoader(IFhirStore store)
         // (subject:Patient._has:ResearchSubject:individual:study=ResearchStudy/[id]); only the study drug is kept.
         foreach (var version in await SearchAllAsync("MedicationAdministration", [OfParticipants("subject", studyId)], ct))
         {
-            if (Map(version, json => TrialMapper.Administration(json, version.Id, study.Drug)) is var (p, dose) && enrolled.Contains(p))
+            if (Map(version, json => TrialMapper.Administration(json, version.Id, study.Drug)) is var (p, dose))
             {
-                (doses.TryGetValue(p, out var list) ? list : doses[p] = []).Add(dose);
+                Owner(p, null, dose.Start)?.Doses.Add(dose);
             }
         }
 
-        var aesBySubject = new Dictionary<string, List<AdverseEventRecord>>();
-        var subjectByPatient = new Dictionary<string, string>();
-        foreach (var s in subjects)
+        var subjectByPatient = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (participation, _) in subjects)
         {
-            subjectByPatient.TryAdd(s.PatientId, s.Id);
+            subjectByPatient.TryAdd(participation.PatientId, participation.SubjectId);
         }
         foreach (var version in await SearchAllAsync("AdverseEvent", [Reference("study", "ResearchStudy", [studyId])], ct))
         {
             if (Map(version, TrialMapper.AdverseEvent) is var (subjectId, patientId, record)
-                && (subjectId ?? (patientId is null ? null : subjectByPatient.GetValueOrDefault(patientId))) is { } owner)
+                && (subjectId ?? (patientId is null ? null : subjectByPatient.GetValueOrDefault(patientId))) is { } owner
+                && facts.TryGetValue(owner, out var f))
             {
-                (aesBySubject.TryGetValue(owner, out var list) ? list : aesBySubject[owner] = []).Add(record);
+                f.AdverseEvents.Add(record);
             }
         }
 
         var result = subjects
-            .OrderBy(s => s.Id, StringComparer.Ordinal)
-            .Select(s => new TrialSubject(
-                s.Id,
-                s.PatientId,
-                s.Arm,
-                s.Start,
-                deaths.TryGetValue(s.PatientId, out var death) ? death : null,
-                assessments.TryGetValue(s.PatientId, out var a) ? a : [],
-                priorTtp.TryGetValue(s.PatientId, out var ttp) ? ttp : null,
-                aesBySubject.TryGetValue(s.Id, out var aes) ? aes : [])
+            .OrderBy(s => s.Participation.SubjectId, StringComparer.Ordinal)
+            .Select(s =>
             {
-                OffStudy = s.End,
-                Doses = doses.TryGetValue(s.PatientId, out var d) ? d : [],
+                var (participation, arm) = s;
+                var f = facts[participation.SubjectId];
+                return new TrialSubject(
+                    participation.SubjectId,
+                    participation.PatientId,
+                    arm,
+                    participation.Start,
+                    deaths.TryGetValue(participation.PatientId, out var death) ? death : null,
+                    f.Assessments,
+                    f.PriorLines,
+                    f.AdverseEvents)
+                {
+                    OffStudy = participation.End,
+                    Doses = f.Doses,
+                };
             })
             .ToList();
         return new TrialData(study, result);
+    }
+
+    // What the searches find for one participation.
+    private sealed class SubjectFacts
+    {
+        public List<ResponseAssessment> Assessments { get; } = [];
+        public List<PriorLine> PriorLines { get; } = [];
+        public List<DoseRecord> Doses { get; } = [];
+        public List<AdverseEventRecord> AdverseEvents { get; } = [];
     }
 
     /// <summary>The Variant Observations (LOINC 69548-6) of one patient.</summary>
@@ -170,9 +195,12 @@ public sealed class TrialLoader(IFhirStore store)
 
     // A reference to a Patient who participates in the study: code:Patient._has:ResearchSubject:individual:study=ResearchStudy/[id].
     private static SearchCriterion OfParticipants(string code, string studyId) =>
-        new(code, SearchParamType.Reference, null,
-            [new ChainSearchValue(["Patient"], new SearchCriterion("_has", SearchParamType.Special, null,
-                [new ReverseChainSearchValue("ResearchSubject", "individual", Reference("study", "ResearchStudy", [studyId]))]))]);
+        new(code, SearchParamType.Reference, null, [new ChainSearchValue(["Patient"], HasParticipation(studyId))]);
+
+    // A Patient who participates in the study: _has:ResearchSubject:individual:study=ResearchStudy/[id].
+    private static SearchCriterion HasParticipation(string studyId) =>
+        new("_has", SearchParamType.Special, null,
+            [new ReverseChainSearchValue("ResearchSubject", "individual", Reference("study", "ResearchStudy", [studyId]))]);
 
     private static SearchCriterion Reference(string code, string type, IEnumerable<string> ids) =>
         new(code, SearchParamType.Reference, null, [.. ids.Select(id => new ReferenceSearchValue(type, id, null))]);

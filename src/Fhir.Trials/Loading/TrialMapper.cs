@@ -34,14 +34,15 @@ internal static class TrialMapper
         return new TrialStudy(id, arms, thresholds, cutoff) { Drug = drug };
     }
 
-    /// <summary>A participant's patient, arm, start and end, or null when it lacks the patient or the start.</summary>
-    public static (string PatientId, string? Arm, DateOnly Start, DateOnly? End)? Subject(JsonElement subject)
+    /// <summary>A participation with its arm, or null when it lacks the patient or the start.</summary>
+    public static (Participation Participation, string? Arm)? Subject(JsonElement subject, string id)
     {
         var patient = subject.Child("individual").ReferenceId("Patient");
         var start = FhirDates.Date(subject.Text("period.start"));
         return patient is null || start is null
             ? null
-            : (patient, subject.Text("actualArm") ?? subject.Text("assignedArm"), start.Value, FhirDates.Date(subject.Text("period.end")));
+            : (new Participation(id, patient, subject.Child("study").ReferenceId("ResearchStudy"), start.Value, FhirDates.Date(subject.Text("period.end"))),
+                subject.Text("actualArm") ?? subject.Text("assignedArm"));
     }
 
     /// <summary>The date of death of a Patient (<c>deceasedDateTime</c>), or null.</summary>
@@ -92,8 +93,8 @@ internal static class TrialMapper
         return codings;
     }
 
-    /// <summary>A time-point response, or null when the Observation is another kind or unusable.</summary>
-    public static (string PatientId, ResponseAssessment Assessment)? Assessment(JsonElement observation)
+    /// <summary>A time-point response with its patient and focus, or null when the Observation is another kind or unusable.</summary>
+    public static (string PatientId, string? Focus, ResponseAssessment Assessment)? Assessment(JsonElement observation)
     {
         if (observation.Child("code").Code(TrialCodes.ResponseAssessment) != TrialCodes.TimepointResponse || IsWithdrawn(observation))
         {
@@ -106,11 +107,11 @@ internal static class TrialMapper
         {
             return null;
         }
-        return (patient, new ResponseAssessment(date.Value, response));
+        return (patient, Focus(observation), new ResponseAssessment(date.Value, response));
     }
 
-    /// <summary>The prior-line time to progression in days, or null when the Observation is another kind or unusable.</summary>
-    public static (string PatientId, double Days)? PriorLineTtp(JsonElement observation)
+    /// <summary>A prior line's time to progression with its patient and focus, or null when the Observation is another kind or unusable.</summary>
+    public static (string PatientId, string? Focus, PriorLine Line)? PriorLineTtp(JsonElement observation, string id)
     {
         if (observation.Child("code").Code(TrialCodes.ResponseAssessment) != TrialCodes.PriorLineTtp || IsWithdrawn(observation))
         {
@@ -130,7 +131,10 @@ internal static class TrialMapper
             "a" => 365.25,
             _ => null,
         };
-        return factor is { } f ? (patient, (double)amount.GetDecimal() * f) : null;
+        var ended = observation.Choice("effective", "Period") is { } period
+            ? FhirDates.Date(period.Text("end") ?? period.Text("start"))
+            : FhirDates.Date(observation.ChoiceText("effective"));
+        return factor is { } f ? (patient, Focus(observation), new PriorLine(id, ended, (double)amount.GetDecimal() * f)) : null;
     }
 
     /// <summary>An adverse event with the ids of its ResearchSubject (extension) and Patient.</summary>
@@ -192,6 +196,19 @@ internal static class TrialMapper
         return resource.Choice("effective") is ({ } value, var type)
             ? type == "Period" ? value.Text("start") : value.ValueKind == JsonValueKind.String ? value.GetString() : null
             : null;
+    }
+
+    // The ResearchSubject an Observation's focus names (the participation it belongs to), or null.
+    private static string? Focus(JsonElement observation)
+    {
+        foreach (var focus in observation.Children("focus"))
+        {
+            if (((JsonElement?)focus).ReferenceId("ResearchSubject") is { } id)
+            {
+                return id;
+            }
+        }
+        return null;
     }
 
     private static bool IsWithdrawn(JsonElement observation) => observation.Text("status") is "entered-in-error" or "cancelled";

@@ -7,7 +7,7 @@ namespace Fhir.Trials.Model;
 /// <param name="Enrolled">The start of participation (<c>ResearchSubject.period.start</c>); doses before it do not count.</param>
 /// <param name="Death">The date of death, or null.</param>
 /// <param name="Assessments">Time-point RECIST assessments, any order.</param>
-/// <param name="PriorLineTtpDays">Time to progression on the most recent prior line, in days, or null.</param>
+/// <param name="PriorLines">The prior lines' times to progression that may belong to this participation, any order.</param>
 /// <param name="AdverseEvents">The subject's adverse events.</param>
 public sealed record TrialSubject(
     string Id,
@@ -16,7 +16,7 @@ public sealed record TrialSubject(
     DateOnly Enrolled,
     DateOnly? Death,
     IReadOnlyList<ResponseAssessment> Assessments,
-    double? PriorLineTtpDays,
+    IReadOnlyList<PriorLine> PriorLines,
     IReadOnlyList<AdverseEventRecord> AdverseEvents)
 {
     /// <summary>The end of participation (<c>ResearchSubject.period.end</c>), or null.</summary>

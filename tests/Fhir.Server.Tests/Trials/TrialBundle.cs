@@ -107,6 +107,76 @@ internal static class TrialBundle
         return new JsonObject { ["resourceType"] = "Bundle", ["type"] = "transaction", ["entry"] = entries }.ToJsonString();
     }
 
+    /// <summary>
+    /// A second study, trial-2, sharing patients with trial-1: p1 took part in it before trial-1 (2023-03-01 to 2023-09-30)
+    /// and p3 joins it on 2024-09-01 while still in trial-1. Facts of trial-2 must never reach trial-1: a PD of p3 focused on
+    /// trial-2's participant, a PD of p3 without focus dated when p3 is in both studies (it belongs to neither), a prior line of
+    /// p1 focused on trial-2, a prior line of p4 that ended after p4's first dose in trial-1, an AE of trial-2.
+    /// </summary>
+    public static string SecondStudy()
+    {
+        var entries = new JsonArray();
+        void Put(JsonObject resource) =>
+            entries.Add(new JsonObject { ["resource"] = resource, ["request"] = new JsonObject { ["method"] = "PUT", ["url"] = $"{resource["resourceType"]}/{resource["id"]}" } });
+        Put(Parse($$$"""
+            {"resourceType":"ResearchStudy","id":"trial-2","status":"active",
+             "extension":[{"url":"{{{B}}}/StructureDefinition/study-drug","valueCodeableConcept":{{{Drug}}}}],
+             "arm":[{"name":"IS"}]}
+            """));
+        foreach (var (p, start, end) in new[] { ("p1", "2023-03-01", "\"end\":\"2023-09-30\","), ("p3", "2024-09-01", "") })
+        {
+            Put(Parse($$$"""
+                {"resourceType":"ResearchSubject","id":"s2-{{{p}}}","status":"on-study","period":{{{{end}}}"start":"{{{start}}}"},
+                 "study":{"reference":"ResearchStudy/trial-2"},"individual":{"reference":"Patient/{{{p}}}"},"assignedArm":"IS"}
+                """));
+        }
+        Put(Response("r2-1", "p3", "2024-10-15", "PD", focus: "s2-p3"));
+        Put(Response("r2-2", "p3", "2024-10-01", "PD", focus: null));
+        Put(PriorLine("ttp2-p1", "p1", 10, "d", "2023-02-01", focus: "s2-p1"));
+        Put(PriorLine("ttp2-p4", "p4", 1, "d", "2024-06-01", focus: null));
+        var ae = AdverseEvent("ae2-1", "p3", "10035528", "Platelet count decreased", "2024-09-20", "C41337", serious: true, action: "drug-withdrawn");
+        ae["extension"]![1]!["valueReference"]!["reference"] = "ResearchSubject/s2-p3";
+        ae["study"]![0]!["reference"] = "ResearchStudy/trial-2";
+        Put(ae);
+        return new JsonObject { ["resourceType"] = "Bundle", ["type"] = "transaction", ["entry"] = entries }.ToJsonString();
+    }
+
+    private static JsonObject Response(string id, string patient, string date, string value, string? focus)
+    {
+        var o = Parse($$$"""
+            {"resourceType":"Observation","id":"{{{id}}}","status":"final",
+             "code":{"coding":[{"system":"{{{B}}}/CodeSystem/response-assessment","code":"timepoint-response"}]},
+             "subject":{"reference":"Patient/{{{patient}}}"},
+             "effectiveDateTime":"{{{date}}}",
+             "method":{"coding":[{"system":"http://dicom.nema.org/resources/ontology/DCM","code":"126081"}]},
+             "valueCodeableConcept":{"coding":[{"system":"{{{B}}}/CodeSystem/recist-response","code":"{{{value}}}"}]}}
+            """);
+        if (focus is not null)
+        {
+            o["focus"] = new JsonArray(new JsonObject { ["reference"] = $"ResearchSubject/{focus}" });
+        }
+        return o;
+    }
+
+    private static JsonObject PriorLine(string id, string patient, decimal value, string unit, string? date, string? focus)
+    {
+        var o = Parse($$$"""
+            {"resourceType":"Observation","id":"{{{id}}}","status":"final",
+             "code":{"coding":[{"system":"{{{B}}}/CodeSystem/response-assessment","code":"prior-line-ttp"}]},
+             "subject":{"reference":"Patient/{{{patient}}}"},
+             "valueQuantity":{"value":{{{value}}},"unit":"{{{unit}}}","system":"http://unitsofmeasure.org","code":"{{{unit}}}"}}
+            """);
+        if (focus is not null)
+        {
+            o["focus"] = new JsonArray(new JsonObject { ["reference"] = $"ResearchSubject/{focus}" });
+        }
+        if (date is not null)
+        {
+            o["effectiveDateTime"] = date;
+        }
+        return o;
+    }
+
     /// <summary>A transaction that deletes every resource the transaction <paramref name="bundle"/> puts.</summary>
     public static string Deleting(string bundle)
     {

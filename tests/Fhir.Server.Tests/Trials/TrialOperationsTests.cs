@@ -197,6 +197,28 @@ public abstract class TrialOperationsTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Issue13_bug2_a_second_study_sharing_patients_leaves_each_study_only_its_own_facts()
+    {
+        await LoadAsync();
+        var before = await (await Client.GetAsync("ResearchStudy/trial-1/$endpoints")).Content.ReadAsStringAsync();
+        await (await Client.PostAsync("", Json(TrialBundle.SecondStudy()))).ExpectAsync(HttpStatusCode.OK);
+        string after, second;
+        try
+        {
+            after = await (await Client.GetAsync("ResearchStudy/trial-1/$endpoints")).Content.ReadAsStringAsync();
+            second = Flatten(await (await Client.GetAsync("ResearchStudy/trial-2/$endpoints?arm=all")).ExpectAsync(HttpStatusCode.OK));
+        }
+        finally
+        {
+            await (await Client.PostAsync("", Json(TrialBundle.Deleting(TrialBundle.SecondStudy())))).ExpectAsync(HttpStatusCode.OK);
+        }
+        Assert.Equal(before, after);
+        // trial-2 sees its own focused PD of p3 (44 days after p3 joined it), not trial-1's scans nor the ambiguous PD.
+        Assert.Contains("all.pfs.events = 1\n", second, StringComparison.Ordinal);
+        Assert.Contains("all.pfs.median = {\"value\":1.45,", second, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Issue13_bug3_an_arm_without_evaluable_patients_gives_numerator_and_denominator_without_a_proportion()
     {
         await LoadAsync();

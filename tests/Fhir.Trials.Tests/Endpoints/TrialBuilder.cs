@@ -18,7 +18,7 @@ internal static class TrialBuilder
         IReadOnlyList<AdverseEventRecord>? aes = null, params string[] assessments) =>
         new(id, "p-" + id, arm, Day(firstDose), death is { } d ? Day(d) : null,
             [.. assessments.Select(a => a.Split(':')).Select(p => new ResponseAssessment(Day(int.Parse(p[0], System.Globalization.CultureInfo.InvariantCulture)), Enum.Parse<Response>(p[1])))],
-            priorTtp, aes ?? [])
+            priorTtp is { } ttp ? [new PriorLine("ttp-" + id, null, ttp)] : [], aes ?? [])
         {
             Doses = [Dose(firstDose, firstDose + 16)],
         };
