@@ -134,7 +134,7 @@ async Task SplitAsync(string provider, string connection, string studyId, byte[]
     for (var i = 0; i < Math.Max(calls, 1); i++)
     {
         var timings = new TrialLoadTimings();
-        var data = await loader.LoadAsync(studyId, timings, CancellationToken.None) ?? throw new InvalidOperationException("The study vanished.");
+        var data = await loader.LoadAsync(studyId, new TrialLoadOptions(), timings, CancellationToken.None) ?? throw new InvalidOperationException("The study vanished.");
         var compute = Stopwatch.StartNew();
         var arms = EndpointCalculator.Compute(data);
         var computeMs = compute.Elapsed.TotalMilliseconds;

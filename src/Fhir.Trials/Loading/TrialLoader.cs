@@ -10,8 +10,9 @@ namespace Fhir.Trials.Loading;
 /// <summary>
 /// Reads a study's data from the store with a handful of set-based searches, each restricted to the patients who
 /// take part in the study (<c>_has:ResearchSubject:individual:study</c>, directly or through a chain): their
-/// participations in every study, the patients, the response observations by code, the study drug's administrations,
-/// and the study's adverse events. Never one query per patient; facts go to the participation they belong to.
+/// participations in every study, the patients, the response, prior-line, genomic (and lesion) observations by code, the
+/// study drug's administrations, the encounters and the study's adverse events. Never one query per patient; the searches
+/// run side by side, and each fact goes to the participation it belongs to (<see cref="Participations"/>).
 /// </summary>
 public sealed class TrialLoader(IFhirStore store)
 {
@@ -29,16 +30,19 @@ public sealed class TrialLoader(IFhirStore store)
     }
 
     /// <summary>The study with its participants and their data, or null when there is no such study.</summary>
-    public Task<TrialData?> LoadAsync(string studyId, CancellationToken ct = default) => LoadAsync(studyId, null, ct);
+    public Task<TrialData?> LoadAsync(string studyId, CancellationToken ct = default) => LoadAsync(studyId, new TrialLoadOptions(), null, ct);
 
-    /// <summary>As <see cref="LoadAsync(string, CancellationToken)"/>, adding where the time went to <paramref name="timings"/>.</summary>
-    internal async Task<TrialData?> LoadAsync(string studyId, TrialLoadTimings? timings, CancellationToken ct)
+    /// <summary>As <see cref="LoadAsync(string, CancellationToken)"/>, reading what <paramref name="options"/> asks for besides.</summary>
+    public Task<TrialData?> LoadAsync(string studyId, TrialLoadOptions options, CancellationToken ct = default) => LoadAsync(studyId, options, null, ct);
+
+    /// <summary>As <see cref="LoadAsync(string, TrialLoadOptions, CancellationToken)"/>, adding where the time went to <paramref name="timings"/>.</summary>
+    internal async Task<TrialData?> LoadAsync(string studyId, TrialLoadOptions options, TrialLoadTimings? timings, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         this.timings = timings;
         try
         {
-            return await LoadCoreAsync(studyId, ct);
+            return await LoadCoreAsync(studyId, options, ct);
         }
         finally
         {
@@ -50,7 +54,7 @@ public sealed class TrialLoader(IFhirStore store)
         }
     }
 
-    private async Task<TrialData?> LoadCoreAsync(string studyId, CancellationToken ct)
+    private async Task<TrialData?> LoadCoreAsync(string studyId, TrialLoadOptions options, CancellationToken ct)
     {
         var study = await LoadStudyAsync(studyId, ct);
         if (study is null)
@@ -58,33 +62,71 @@ public sealed class TrialLoader(IFhirStore store)
             return null;
         }
 
+        // The searches are independent: they run side by side and are mapped once all have answered.
+        var codes = new List<SearchValue>
+        {
+            new TokenSearchValue(TrialCodes.ResponseAssessment, TrialCodes.TimepointResponse, SystemGiven: true),
+            new TokenSearchValue(TrialCodes.ResponseAssessment, TrialCodes.PriorLineTtp, SystemGiven: true),
+            new TokenSearchValue(TrialCodes.Loinc, TrialCodes.VariantCode, SystemGiven: true),
+        };
+        if (options.LesionMeasurements)
+        {
+            codes.Add(new TokenSearchValue(TrialCodes.Loinc, TrialCodes.LesionDiameter, SystemGiven: true));
+        }
+        var participationsRead = SearchAllAsync("ResearchSubject", [OfParticipants("individual", studyId)], ct);
+        var patientsRead = SearchAllAsync("Patient", [HasParticipation(studyId)], ct);
+        var observationsRead = SearchAllAsync("Observation", [new SearchCriterion("code", SearchParamType.Token, null, codes), OfParticipants("subject", studyId)], ct);
+        var administrationsRead = SearchAllAsync("MedicationAdministration", [OfParticipants("subject", studyId)], ct);
+        var adverseEventsRead = SearchAllAsync("AdverseEvent", [Reference("study", "ResearchStudy", [studyId])], ct);
+        var encountersRead = SearchAllAsync("Encounter", [OfParticipants("subject", studyId)], ct);
+        await Task.WhenAll(participationsRead, patientsRead, observationsRead, administrationsRead, adverseEventsRead, encountersRead);
+
         // Every participation, in any study, of the patients who take part in this one: facts are placed with them.
         var participations = new Participations();
         var subjects = new List<(Participation Participation, string? Arm)>();
-        foreach (var version in await SearchAllAsync("ResearchSubject", [OfParticipants("individual", studyId)], ct))
+        var facts = new Dictionary<string, SubjectFacts>(StringComparer.Ordinal);
+        foreach (var version in participationsRead.Result)
         {
+            using var json = JsonDocument.Parse(version.Json);
             // The profile requires the patient and the start; a participant without them cannot be placed on the time axis.
-            if (Map(version, json => TrialMapper.Subject(json, version.Id)) is var (participation, arm))
+            if (TrialMapper.Subject(json.RootElement, version.Id) is var (participation, arm))
             {
                 participations.Add(participation);
                 if (participation.StudyId == studyId)
                 {
                     subjects.Add((participation, arm));
+                    var f = facts[version.Id] = new SubjectFacts();
+                    if (TrialMapper.LastContact(json.RootElement) is { } contact)
+                    {
+                        f.ContactDates.Add(contact);
+                    }
                 }
             }
         }
-        var mine = subjects.Select(s => s.Participation.SubjectId).ToHashSet(StringComparer.Ordinal);
-        var facts = new Dictionary<string, SubjectFacts>(StringComparer.Ordinal);
-        foreach (var id in mine)
+        var issues = new List<DataIssue>();
+        // The participation of this study a fact belongs to, or null (reported when it could have been this study's).
+        SubjectFacts? Owner(string patientId, string? focus, DateOnly? date, string reference)
         {
-            facts[id] = new SubjectFacts();
+            var (owner, placement) = participations.Owner(patientId, focus, date);
+            if (owner is not null)
+            {
+                return facts.GetValueOrDefault(owner);
+            }
+            var mine = participations.Of(patientId).FirstOrDefault(p => facts.ContainsKey(p.SubjectId));
+            if (mine is not null)
+            {
+                var why = placement == Placement.Ambiguous
+                    ? "several of the patient's participations cover its date"
+                    : "none of the patient's participations covers its date";
+                issues.Add(new DataIssue(DataIssueKind.UnplacedFact, mine.SubjectId,
+                    $"ResearchSubject/{mine.SubjectId}: {reference} has no focus and {why}; it counts for no study.",
+                    [$"ResearchSubject/{mine.SubjectId}", reference]) { Date = date });
+            }
+            return null;
         }
-        // The participation of this study a fact belongs to, or null.
-        SubjectFacts? Owner(string patientId, string? focus, DateOnly? date) =>
-            participations.Owner(patientId, focus, date).SubjectId is { } owner && facts.TryGetValue(owner, out var f) ? f : null;
 
         var deaths = new Dictionary<string, DateOnly>(StringComparer.Ordinal);
-        foreach (var version in await SearchAllAsync("Patient", [HasParticipation(studyId)], ct))
+        foreach (var version in patientsRead.Result)
         {
             if (Map(version, TrialMapper.Death) is { } died)
             {
@@ -92,17 +134,20 @@ public sealed class TrialLoader(IFhirStore store)
             }
         }
 
-        // The response observations of the participants' patients, by code; each goes to the participation it belongs to.
-        var codes = new SearchCriterion("code", SearchParamType.Token, null,
-            [new TokenSearchValue(TrialCodes.ResponseAssessment, TrialCodes.TimepointResponse, SystemGiven: true), new TokenSearchValue(TrialCodes.ResponseAssessment, TrialCodes.PriorLineTtp, SystemGiven: true)]);
-        foreach (var version in await SearchAllAsync("Observation", [codes, OfParticipants("subject", studyId)], ct))
+        var variants = new Dictionary<string, List<VariantResult>>(StringComparer.Ordinal);
+        foreach (var version in observationsRead.Result)
         {
             using var json = JsonDocument.Parse(version.Json);
-            if (TrialMapper.Assessment(json.RootElement) is var (patient, focus, assessment))
+            var root = json.RootElement;
+            if (TrialMapper.Assessment(root, version.Id) is var (patient, focus, assessment))
             {
-                Owner(patient, focus, assessment.Date)?.Assessments.Add(assessment);
+                Owner(patient, focus, assessment.Date, $"Observation/{version.Id}")?.Assessments.Add(assessment);
             }
-            else if (TrialMapper.PriorLineTtp(json.RootElement, version.Id) is var (p, lineFocus, line))
+            else if (TrialMapper.Lesion(root, version.Id) is var (lp, lesionFocus, lesion))
+            {
+                Owner(lp, lesionFocus, lesion.Date, $"Observation/{version.Id}")?.Lesions.Add(lesion);
+            }
+            else if (TrialMapper.PriorLineTtp(root, version.Id) is var (p, lineFocus, line))
             {
                 // A prior line is the patient's history: without focus every participation may use it (each takes the
                 // most recent one that ended before its own first dose); with focus only that participation.
@@ -114,15 +159,34 @@ public sealed class TrialLoader(IFhirStore store)
                     }
                 }
             }
+            else if (TrialMapper.Variant(root, version.Id) is { } variant && root.Child("subject").ReferenceId("Patient") is { } vp)
+            {
+                (variants.TryGetValue(vp, out var list) ? list : variants[vp] = []).Add(variant);
+            }
         }
 
-        // Administrations have no study search parameter: those of the participants' patients, in one search
-        // (subject:Patient._has:ResearchSubject:individual:study=ResearchStudy/[id]); only the study drug is kept.
-        foreach (var version in await SearchAllAsync("MedicationAdministration", [OfParticipants("subject", studyId)], ct))
+        // Administrations have no study search parameter: those of the participants' patients; only the study drug is kept.
+        foreach (var version in administrationsRead.Result)
         {
             if (Map(version, json => TrialMapper.Administration(json, version.Id, study.Drug)) is var (p, dose))
             {
-                Owner(p, null, dose.Start)?.Doses.Add(dose);
+                Owner(p, null, dose.Start, $"MedicationAdministration/{version.Id}")?.Doses.Add(dose);
+            }
+        }
+
+        // Encounters show the patient alive, whichever study they belong to.
+        foreach (var version in encountersRead.Result)
+        {
+            if (Map(version, TrialMapper.Encounter) is var (p, start, end))
+            {
+                foreach (var participation in participations.Of(p))
+                {
+                    if (facts.TryGetValue(participation.SubjectId, out var f))
+                    {
+                        f.AddContact(start);
+                        f.AddContact(end);
+                    }
+                }
             }
         }
 
@@ -131,9 +195,9 @@ public sealed class TrialLoader(IFhirStore store)
         {
             subjectByPatient.TryAdd(participation.PatientId, participation.SubjectId);
         }
-        foreach (var version in await SearchAllAsync("AdverseEvent", [Reference("study", "ResearchStudy", [studyId])], ct))
+        foreach (var version in adverseEventsRead.Result)
         {
-            if (Map(version, TrialMapper.AdverseEvent) is var (subjectId, patientId, record)
+            if (Map(version, json => TrialMapper.AdverseEvent(json, version.Id)) is var (subjectId, patientId, record)
                 && (subjectId ?? (patientId is null ? null : subjectByPatient.GetValueOrDefault(patientId))) is { } owner
                 && facts.TryGetValue(owner, out var f))
             {
@@ -147,22 +211,21 @@ public sealed class TrialLoader(IFhirStore store)
             {
                 var (participation, arm) = s;
                 var f = facts[participation.SubjectId];
-                return new TrialSubject(
-                    participation.SubjectId,
-                    participation.PatientId,
-                    arm,
-                    participation.Start,
-                    deaths.TryGetValue(participation.PatientId, out var death) ? death : null,
-                    f.Assessments,
-                    f.PriorLines,
-                    f.AdverseEvents)
+                return new TrialSubject(participation.SubjectId, participation.PatientId, arm, participation.Start)
                 {
                     OffStudy = participation.End,
+                    Death = deaths.TryGetValue(participation.PatientId, out var death) ? death : null,
                     Doses = f.Doses,
+                    Assessments = f.Assessments,
+                    PriorLines = f.PriorLines,
+                    AdverseEvents = f.AdverseEvents,
+                    Lesions = f.Lesions,
+                    ContactDates = f.ContactDates,
+                    Variants = variants.TryGetValue(participation.PatientId, out var v) ? v : [],
                 };
             })
             .ToList();
-        return new TrialData(study, result);
+        return new TrialData(study, result) { Issues = issues };
     }
 
     // What the searches find for one participation.
@@ -172,6 +235,16 @@ public sealed class TrialLoader(IFhirStore store)
         public List<PriorLine> PriorLines { get; } = [];
         public List<DoseRecord> Doses { get; } = [];
         public List<AdverseEventRecord> AdverseEvents { get; } = [];
+        public List<LesionMeasurement> Lesions { get; } = [];
+        public List<DateOnly> ContactDates { get; } = [];
+
+        public void AddContact(DateOnly? date)
+        {
+            if (date is { } d)
+            {
+                ContactDates.Add(d);
+            }
+        }
     }
 
     /// <summary>The Variant Observations (LOINC 69548-6) of one patient.</summary>
@@ -223,9 +296,13 @@ public sealed class TrialLoader(IFhirStore store)
 
     private void Spent(long started)
     {
-        if (timings is not null)
+        if (timings is { } t)
         {
-            timings.Store += Stopwatch.GetElapsedTime(started);
+            // The searches run side by side: their times add up to more than the wall time they took.
+            lock (t)
+            {
+                t.Store += Stopwatch.GetElapsedTime(started);
+            }
         }
     }
 

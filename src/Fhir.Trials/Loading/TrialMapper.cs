@@ -31,7 +31,17 @@ internal static class TrialMapper
         var drug = study.Extension(TrialCodes.StudyDrug).Choice("value", "CodeableConcept") is { } concept
             ? new StudyDrug(Codings(concept), concept.Text("text"))
             : null;
-        return new TrialStudy(id, arms, thresholds, cutoff) { Drug = drug };
+        string? laboratory = null;
+        foreach (var population in study.Children("extension"))
+        {
+            if (population.Text("url") == TrialCodes.AnalysisPopulation
+                && population.Extension("population").ChoiceText("value") == "efficacy-evaluable"
+                && population.Extension("biomarkerConfirmedBy").Choice("value", "Reference").ReferenceId("Organization") is { } organization)
+            {
+                laboratory = organization;
+            }
+        }
+        return new TrialStudy(id, arms, thresholds, cutoff) { Drug = drug, BiomarkerLaboratory = laboratory };
     }
 
     /// <summary>A participation with its arm, or null when it lacks the patient or the start.</summary>
@@ -43,6 +53,43 @@ internal static class TrialMapper
             ? null
             : (new Participation(id, patient, subject.Child("study").ReferenceId("ResearchStudy"), start.Value, FhirDates.Date(subject.Text("period.end"))),
                 subject.Text("actualArm") ?? subject.Text("assignedArm"));
+    }
+
+    /// <summary>The declared last contact of a participant (<c>last-contact</c> extension), or null.</summary>
+    public static DateOnly? LastContact(JsonElement subject) => FhirDates.Date(subject.Extension(TrialCodes.LastContact).ChoiceText("value"));
+
+    /// <summary>An Encounter's patient and the dates it shows the patient alive (its period's start and end), or null.</summary>
+    public static (string PatientId, DateOnly? Start, DateOnly? End)? Encounter(JsonElement encounter)
+    {
+        if (encounter.Text("status") is "entered-in-error" or "cancelled"
+            || encounter.Child("subject").ReferenceId("Patient") is not { } patient)
+        {
+            return null;
+        }
+        return (patient, FhirDates.Date(encounter.Text("period.start")), FhirDates.Date(encounter.Text("period.end")));
+    }
+
+    /// <summary>A target lesion's diameter with its patient and focus, or null when the Observation is another kind or unusable.</summary>
+    public static (string PatientId, string? Focus, LesionMeasurement Lesion)? Lesion(JsonElement observation, string id)
+    {
+        if (observation.Child("code").Code(TrialCodes.Loinc) != TrialCodes.LesionDiameter || IsWithdrawn(observation))
+        {
+            return null;
+        }
+        var patient = observation.Child("subject").ReferenceId("Patient");
+        var date = FhirDates.Date(EffectiveText(observation));
+        var quantity = observation.Choice("value", "Quantity");
+        if (patient is null || date is null || quantity.Child("value") is not { ValueKind: JsonValueKind.Number } amount)
+        {
+            return null;
+        }
+        double? factor = (quantity.Text("code") ?? quantity.Text("unit")) switch
+        {
+            "mm" => 1,
+            "cm" => 10,
+            _ => null,
+        };
+        return factor is { } f ? (patient, Focus(observation), new LesionMeasurement(id, date.Value, (double)amount.GetDecimal() * f)) : null;
     }
 
     /// <summary>The date of death of a Patient (<c>deceasedDateTime</c>), or null.</summary>
@@ -94,7 +141,7 @@ internal static class TrialMapper
     }
 
     /// <summary>A time-point response with its patient and focus, or null when the Observation is another kind or unusable.</summary>
-    public static (string PatientId, string? Focus, ResponseAssessment Assessment)? Assessment(JsonElement observation)
+    public static (string PatientId, string? Focus, ResponseAssessment Assessment)? Assessment(JsonElement observation, string id)
     {
         if (observation.Child("code").Code(TrialCodes.ResponseAssessment) != TrialCodes.TimepointResponse || IsWithdrawn(observation))
         {
@@ -107,7 +154,7 @@ internal static class TrialMapper
         {
             return null;
         }
-        return (patient, Focus(observation), new ResponseAssessment(date.Value, response));
+        return (patient, Focus(observation), new ResponseAssessment(date.Value, response, id));
     }
 
     /// <summary>A prior line's time to progression with its patient and focus, or null when the Observation is another kind or unusable.</summary>
@@ -138,7 +185,7 @@ internal static class TrialMapper
     }
 
     /// <summary>An adverse event with the ids of its ResearchSubject (extension) and Patient.</summary>
-    public static (string? SubjectId, string? PatientId, AdverseEventRecord Event)? AdverseEvent(JsonElement ae)
+    public static (string? SubjectId, string? PatientId, AdverseEventRecord Event)? AdverseEvent(JsonElement ae, string id)
     {
         var coding = ae.Child("event").Children("coding").Cast<JsonElement?>().FirstOrDefault(c => c.Text("system") == TrialCodes.MedDra)
             ?? ae.Child("event").Child("coding");
@@ -156,7 +203,8 @@ internal static class TrialMapper
             date.Value,
             grade >= 0 ? grade + 1 : null,
             IsSerious: ae.Child("seriousness").Code(TrialCodes.Seriousness) == "serious",
-            LedToDiscontinuation: ae.Extension(TrialCodes.AeActionTaken).Choice("value", "CodeableConcept").Code(TrialCodes.AeAction) == "drug-withdrawn");
+            LedToDiscontinuation: ae.Extension(TrialCodes.AeActionTaken).Choice("value", "CodeableConcept").Code(TrialCodes.AeAction) == "drug-withdrawn",
+            Id: id);
         return (ae.Extension(TrialCodes.ResearchSubjectExtension).Choice("value", "Reference").ReferenceId("ResearchSubject"), ae.Child("subject").ReferenceId("Patient"), record);
     }
 
@@ -187,8 +235,19 @@ internal static class TrialMapper
             }
         }
         var effective = EffectiveText(observation) ?? observation.Text("issued");
+        var performers = new List<string>();
+        foreach (var performer in observation.Children("performer"))
+        {
+            if (((JsonElement?)performer).ReferenceId("Organization") is { } organization)
+            {
+                performers.Add(organization);
+            }
+        }
         return new VariantResult(id, gene, observation.Text("status") ?? "unknown", effective, FhirDates.Instant(effective),
-            observation.Choice("value", "CodeableConcept").Code(TrialCodes.Loinc), copies, CopyNumberIsRange: range);
+            observation.Choice("value", "CodeableConcept").Code(TrialCodes.Loinc), copies, CopyNumberIsRange: range)
+        {
+            Performers = performers,
+        };
     }
 
     private static string? EffectiveText(JsonElement resource)

@@ -9,6 +9,13 @@ public sealed record TrialStudy(string Id, IReadOnlyList<string> Arms, Eligibili
 {
     /// <summary>The study drug from the <c>study-drug</c> extension; null when the study declares none (then nothing counts as a dose).</summary>
     public StudyDrug? Drug { get; init; }
+
+    /// <summary>
+    /// The efficacy-evaluable population's declared narrowing (<c>analysis-population</c> extension,
+    /// <c>biomarkerConfirmedBy</c>): the Organization (logical id) whose results must meet the biomarker criteria; null when
+    /// the study declares none.
+    /// </summary>
+    public string? BiomarkerLaboratory { get; init; }
 }
 
 /// <summary>The biomarker criteria of a study.</summary>

@@ -6,7 +6,8 @@ namespace Fhir.Server.Tests.Trials;
 /// A small hand-written basket trial as one transaction Bundle (PUT with fixed ids, so references and
 /// evidence are predictable). All first doses are 2024-01-01; day n below is 2024-01-01 + n.
 /// P1 (arm A): PR d56, PR d84, PD d168; prior line 60 d. P2 (A): SD d56, SD d111, died d200.
-/// P3 (B): CR d56, d112, d224. P4 (B): PR d56, PR d112, SD d196; prior line 8 wk.
+/// P3 (B): CR d56, d112, d224, off study 2024-08-31. P4 (B): PR d56, PR d112, SD d196; prior line 8 wk. Every participant
+/// has the study drug in progress since 2024-01-01.
 /// </summary>
 internal static class TrialBundle
 {
@@ -31,8 +32,9 @@ internal static class TrialBundle
                {"url":"{{{B}}}/StructureDefinition/study-drug","valueCodeableConcept":{{{Drug}}}}],
              "arm":[{"name":"A"},{"name":"B"}]}
             """));
-        (string Patient, string Arm, string? Died)[] people = [("p1", "A", null), ("p2", "A", "2024-07-19"), ("p3", "B", null), ("p4", "B", null)];
-        foreach (var (p, arm, died) in people)
+        (string Patient, string Arm, string? Died, string End)[] people =
+            [("p1", "A", null, ""), ("p2", "A", "2024-07-19", ""), ("p3", "B", null, "\"end\":\"2024-08-31\","), ("p4", "B", null, "")];
+        foreach (var (p, arm, died, end) in people)
         {
             var patient = new JsonObject { ["resourceType"] = "Patient", ["id"] = p, ["gender"] = "female" };
             if (died is not null)
@@ -40,9 +42,9 @@ internal static class TrialBundle
                 patient["deceasedDateTime"] = died;
             }
             Put(patient);
-            Put(Administration($"ma-{p}", p, Drug, "completed", """{"effectivePeriod":{"start":"2024-01-01","end":"2024-01-17"}}"""));
+            Put(Administration($"ma-{p}", p, Drug, "in-progress", """{"effectivePeriod":{"start":"2024-01-01"}}"""));
             Put(Parse($$$"""
-                {"resourceType":"ResearchSubject","id":"s-{{{p}}}","status":"on-study","period":{"start":"2024-01-01"},
+                {"resourceType":"ResearchSubject","id":"s-{{{p}}}","status":"on-study","period":{{{{end}}}"start":"2024-01-01"},
                  "study":{"reference":"ResearchStudy/trial-1"},"individual":{"reference":"Patient/{{{p}}}"},"assignedArm":"{{{arm}}}"}
                 """));
         }
@@ -108,9 +110,10 @@ internal static class TrialBundle
     }
 
     /// <summary>
-    /// A second study, trial-2, sharing patients with trial-1: p1 took part in it before trial-1 (2023-03-01 to 2023-09-30)
-    /// and p3 joins it on 2024-09-01 while still in trial-1. Facts of trial-2 must never reach trial-1: a PD of p3 focused on
-    /// trial-2's participant, a PD of p3 without focus dated when p3 is in both studies (it belongs to neither), a prior line of
+    /// A second study, trial-2, sharing patients with trial-1: p1 took part in it before trial-1 (2023-03-01 to 2023-09-30),
+    /// p3 joins it on 2024-09-01 after leaving trial-1 (and takes the drug again), p4 joins it on 2024-06-01 while still in
+    /// trial-1. Facts of trial-2 must never reach trial-1: a PD of p3 focused on trial-2's participant, p3's doses in trial-2,
+    /// a PD of p4 without focus dated when p4 is in both studies (it belongs to neither, and both report it), a prior line of
     /// p1 focused on trial-2, a prior line of p4 that ended after p4's first dose in trial-1, an AE of trial-2.
     /// </summary>
     public static string SecondStudy()
@@ -123,15 +126,16 @@ internal static class TrialBundle
              "extension":[{"url":"{{{B}}}/StructureDefinition/study-drug","valueCodeableConcept":{{{Drug}}}}],
              "arm":[{"name":"IS"}]}
             """));
-        foreach (var (p, start, end) in new[] { ("p1", "2023-03-01", "\"end\":\"2023-09-30\","), ("p3", "2024-09-01", "") })
+        foreach (var (p, start, end) in new[] { ("p1", "2023-03-01", "\"end\":\"2023-09-30\","), ("p3", "2024-09-01", ""), ("p4", "2024-06-01", "") })
         {
             Put(Parse($$$"""
                 {"resourceType":"ResearchSubject","id":"s2-{{{p}}}","status":"on-study","period":{{{{end}}}"start":"{{{start}}}"},
                  "study":{"reference":"ResearchStudy/trial-2"},"individual":{"reference":"Patient/{{{p}}}"},"assignedArm":"IS"}
                 """));
         }
+        Put(Administration("ma2-p3", "p3", Drug, "in-progress", """{"effectivePeriod":{"start":"2024-09-01"}}"""));
         Put(Response("r2-1", "p3", "2024-10-15", "PD", focus: "s2-p3"));
-        Put(Response("r2-2", "p3", "2024-10-01", "PD", focus: null));
+        Put(Response("r2-2", "p4", "2024-07-01", "PD", focus: null));
         Put(PriorLine("ttp2-p1", "p1", 10, "d", "2023-02-01", focus: "s2-p1"));
         Put(PriorLine("ttp2-p4", "p4", 1, "d", "2024-06-01", focus: null));
         var ae = AdverseEvent("ae2-1", "p3", "10035528", "Platelet count decreased", "2024-09-20", "C41337", serious: true, action: "drug-withdrawn");

@@ -69,6 +69,6 @@ public sealed class ExposureTests
     public void Responses_are_timed_from_the_first_dose_not_from_enrolment()
     {
         var subject = Subject("1", assessments: ["70:PD"]) with { Doses = [Dose(14, 30)] };
-        Assert.Equal(56, ResponseRules.Evaluate(subject, null).Pfs.Time);
+        Assert.Equal(56, Evaluate(subject).Pfs.Time);
     }
 }
