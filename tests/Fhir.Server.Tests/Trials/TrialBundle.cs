@@ -67,6 +67,21 @@ internal static class TrialBundle
                  "valueCodeableConcept":{"coding":[{"system":"{{{B}}}/CodeSystem/recist-response","code":"{{{value}}}"}]}}
                 """));
         }
+        // p1's two target lesions: 100 mm at baseline, then 65 (-35%), 55 (-45%) and 130 mm (the progression).
+        var lesion = 0;
+        foreach (var (date, first, second) in new[] { ("2023-12-20", 40, 60), ("2024-02-26", 30, 35), ("2024-03-25", 25, 30), ("2024-06-17", 70, 60) })
+        {
+            foreach (var (site, mm) in new[] { ("liver", first), ("lung", second) })
+            {
+                Put(Parse($$$"""
+                    {"resourceType":"Observation","id":"l{{{++lesion}}}","status":"final",
+                     "code":{"coding":[{"system":"http://loinc.org","code":"33728-7"}]},
+                     "subject":{"reference":"Patient/p1"},"focus":[{"reference":"ResearchSubject/s-p1"}],
+                     "effectiveDateTime":"{{{date}}}","bodySite":{"text":"{{{site}}}"},
+                     "valueQuantity":{"value":{{{mm}}},"unit":"mm","system":"http://unitsofmeasure.org","code":"mm"}}
+                    """));
+            }
+        }
         foreach (var (p, value, unit) in new[] { ("p1", 60, "d"), ("p4", 8, "wk") })
         {
             Put(Parse($$$"""

@@ -13,7 +13,10 @@ public abstract class TrialOperationsTests(ServerFixture server)
     private async Task LoadAsync() =>
         await (await Client.PostAsync("", Json(TrialBundle.Json()))).ExpectAsync(HttpStatusCode.OK);
 
-    /// <summary>The Parameters flattened to one "path = value" line per leaf, in output order; arms are named by their name part.</summary>
+    /// <summary>
+    /// The Parameters flattened to one "path = value" line per leaf, in output order; arms are named by their name part,
+    /// subjects by their ResearchSubject's id, and an OperationOutcome gives one "severity code finding text" line per issue.
+    /// </summary>
     internal static string Flatten(JsonElement parameters)
     {
         var sb = new StringBuilder();
@@ -22,9 +25,13 @@ public abstract class TrialOperationsTests(ServerFixture server)
             foreach (var p in list.EnumerateArray())
             {
                 var name = p.GetProperty("name").GetString()!;
-                if (name == "arm")
+                if (name == "arm" && prefix.Length == 0)
                 {
                     name = p.GetProperty("part")[0].GetProperty("valueString").GetString()!;
+                }
+                else if (name == "subject" && prefix.Length == 0)
+                {
+                    name = p.GetProperty("part")[0].GetProperty("valueReference").GetProperty("reference").GetString()!.Split('/')[1];
                 }
                 var path = prefix.Length == 0 ? name : prefix + "." + name;
                 foreach (var property in p.EnumerateObject())
@@ -443,6 +450,77 @@ public abstract class TrialOperationsTests(ServerFixture server)
 
         """;
 
+    internal const string ExpectedSubjectOutcomes = """
+        s-p1.subject = {"reference":"ResearchSubject/s-p1"}
+        s-p1.arm = "A"
+        s-p1.firstDose = "2024-01-01"
+        s-p1.evaluable = true
+        s-p1.bestResponse = "PR"
+        s-p1.confirmed = true
+        s-p1.diseaseControl = true
+        s-p1.bestPercentChange = -45
+        s-p1.pfsDays = 168
+        s-p1.pfsEvent = true
+        s-p1.osDays = 168
+        s-p1.osEvent = false
+        s-p1.dorDays = 112
+        s-p1.dorEvent = true
+        s-p1.ttpDays = 168
+        s-p1.ttpEvent = true
+        s-p1.gmi = 2.8
+        s-p1.worstAeGrade = 1
+        s-p2.subject = {"reference":"ResearchSubject/s-p2"}
+        s-p2.arm = "A"
+        s-p2.firstDose = "2024-01-01"
+        s-p2.evaluable = true
+        s-p2.bestResponse = "SD"
+        s-p2.confirmed = false
+        s-p2.diseaseControl = false
+        s-p2.pfsDays = 200
+        s-p2.pfsEvent = true
+        s-p2.osDays = 200
+        s-p2.osEvent = true
+        s-p2.ttpDays = 111
+        s-p2.ttpEvent = false
+        s-p3.subject = {"reference":"ResearchSubject/s-p3"}
+        s-p3.arm = "B"
+        s-p3.firstDose = "2024-01-01"
+        s-p3.lastDose = "2024-08-31"
+        s-p3.evaluable = true
+        s-p3.bestResponse = "CR"
+        s-p3.confirmed = true
+        s-p3.diseaseControl = true
+        s-p3.pfsDays = 224
+        s-p3.pfsEvent = false
+        s-p3.osDays = 224
+        s-p3.osEvent = false
+        s-p3.dorDays = 168
+        s-p3.dorEvent = false
+        s-p3.ttpDays = 224
+        s-p3.ttpEvent = false
+        s-p3.worstAeGrade = 3
+        s-p4.subject = {"reference":"ResearchSubject/s-p4"}
+        s-p4.arm = "B"
+        s-p4.firstDose = "2024-01-01"
+        s-p4.evaluable = true
+        s-p4.bestResponse = "PR"
+        s-p4.confirmed = true
+        s-p4.diseaseControl = true
+        s-p4.pfsDays = 196
+        s-p4.pfsEvent = false
+        s-p4.osDays = 196
+        s-p4.osEvent = false
+        s-p4.dorDays = 140
+        s-p4.dorEvent = false
+        s-p4.ttpDays = 196
+        s-p4.ttpEvent = false
+        s-p4.gmi = 3.5
+        issues = warning incomplete missing-prior-line ResearchSubject/s-p2: no prior-line time to progression that ended before the first dose on 2024-01-01: no GMI.
+        issues = warning incomplete missing-prior-line ResearchSubject/s-p3: no prior-line time to progression that ended before the first dose on 2024-01-01: no GMI.
+        issues = warning conflict conflicting-genomic-results ResearchSubject/s-p3: mdm2-copy-number: MDM2 copy number 6 < 8 (Observation/m-p3b, 2023-12-05). Conflicting results: 10 (Observation/m-p3a, 2023-11-01); the most recent result decides.
+
+        """;
+
     [Fact]
     public async Task Endpoints_of_the_hand_written_trial_are_the_hand_computed_figures()
     {
@@ -541,6 +619,29 @@ public abstract class TrialOperationsTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Subject_outcomes_list_what_each_member_of_the_population_contributes()
+    {
+        await LoadAsync();
+        var text = Flatten(await (await Client.GetAsync("ResearchStudy/trial-1/$subject-outcomes")).ExpectAsync(HttpStatusCode.OK));
+        Assert.Equal(ExpectedSubjectOutcomes.ReplaceLineEndings("\n"), text);
+    }
+
+    [Fact]
+    public async Task The_treated_population_and_an_arm_select_the_listing_and_the_figures()
+    {
+        await LoadAsync();
+        // At 2024-02-01 everyone is treated but nobody has been assessed: no efficacy-evaluable participant yet.
+        var evaluable = Flatten(await (await Client.GetAsync("ResearchStudy/trial-1/$subject-outcomes?cutoff=2024-02-01")).ExpectAsync(HttpStatusCode.OK));
+        Assert.DoesNotContain(".subject = ", evaluable, StringComparison.Ordinal);
+        var treated = Flatten(await (await Client.GetAsync("ResearchStudy/trial-1/$subject-outcomes?cutoff=2024-02-01&population=treated&arm=A")).ExpectAsync(HttpStatusCode.OK));
+        Assert.Equal(["s-p1", "s-p2"], treated.Split('\n').Where(l => l.Contains(".subject = ", StringComparison.Ordinal)).Select(l => l[..l.IndexOf('.')]));
+        Assert.Contains("s-p1.evaluable = false\n", treated, StringComparison.Ordinal);
+        var figures = Flatten(await (await Client.GetAsync("ResearchStudy/trial-1/$endpoints?cutoff=2024-02-01&population=treated&arm=A")).ExpectAsync(HttpStatusCode.OK));
+        Assert.StartsWith("A.name = \"A\"\nA.population = \"treated\"\nA.enrolled = 2\nA.treated = 2\nA.evaluable = 0\nA.n = 2\n", figures, StringComparison.Ordinal);
+        Assert.Contains("A.bestResponse.notAssessed = 2\n", figures, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Eligibility_of_a_patient_with_MDM2_12_and_TP53_absent_is_true_with_the_evidence()
     {
         await LoadAsync();
@@ -592,6 +693,10 @@ public abstract class TrialOperationsTests(ServerFixture server)
     [InlineData("ResearchStudy/trial-1/$endpoints?cutoff=2024-13-01", HttpStatusCode.BadRequest)]
     [InlineData("ResearchStudy/trial-1/$endpoints?cutoff=yesterday", HttpStatusCode.BadRequest)]
     [InlineData("ResearchStudy/trial-1/$endpoints?arm=Z", HttpStatusCode.BadRequest)]
+    [InlineData("ResearchStudy/trial-1/$endpoints?population=everyone", HttpStatusCode.BadRequest)]
+    [InlineData("ResearchStudy/nope/$subject-outcomes", HttpStatusCode.NotFound)]
+    [InlineData("ResearchStudy/trial-1/$subject-outcomes?population=all", HttpStatusCode.BadRequest)]
+    [InlineData("ResearchStudy/trial-1/$subject-outcomes?cutoff=2024-02-30", HttpStatusCode.BadRequest)]
     [InlineData("ResearchStudy/trial-1/$eligibility", HttpStatusCode.BadRequest)]
     [InlineData("ResearchStudy/trial-1/$eligibility?patient=Patient/a%20b", HttpStatusCode.BadRequest)]
     [InlineData("ResearchStudy/trial-1/$eligibility?patient=Patient/unknown", HttpStatusCode.BadRequest)]
@@ -612,6 +717,9 @@ public sealed class TrialOperationsAcrossStoresTests(SqliteServer sqlite, Postgr
     [Theory]
     [InlineData("ResearchStudy/trial-1/$endpoints")]
     [InlineData("ResearchStudy/trial-1/$endpoints?cutoff=2024-05-01")]
+    [InlineData("ResearchStudy/trial-1/$endpoints?population=treated&arm=B")]
+    [InlineData("ResearchStudy/trial-1/$subject-outcomes")]
+    [InlineData("ResearchStudy/trial-1/$subject-outcomes?population=treated&cutoff=2024-05-01")]
     [InlineData("ResearchStudy/trial-1/$eligibility?patient=Patient/p3")]
     public async Task SQLite_and_PostgreSQL_give_identical_output(string url)
     {
