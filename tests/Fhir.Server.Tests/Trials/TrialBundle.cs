@@ -196,6 +196,47 @@ internal static class TrialBundle
         return o;
     }
 
+    /// <summary>
+    /// Registry patients for pre-screening trial-1 (none enrolled): r1 (MDM2 15, TP53 absent) and r8 (MDM2 8, the
+    /// threshold) are eligible; r2 (no TP53 result) and r3 (MDM2 as a range) are undecidable; r4 (latest MDM2 6), r5 (TP53
+    /// present), r6 (TP53 no call), r9 (MDM2 7.9, which the search's precision still finds) fail a criterion; r7 has no MDM2
+    /// result and r10 only one entered in error: neither is screened.
+    /// </summary>
+    public static string Registry()
+    {
+        var entries = new JsonArray();
+        void Put(JsonObject resource) =>
+            entries.Add(new JsonObject { ["resource"] = resource, ["request"] = new JsonObject { ["method"] = "PUT", ["url"] = $"{resource["resourceType"]}/{resource["id"]}" } });
+        const string Quantity = """{"valueQuantity":{"value":VALUE,"system":"http://unitsofmeasure.org","code":"1"}}""";
+        string Copies(decimal value) => Quantity.Replace("VALUE", value.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        for (var i = 1; i <= 10; i++)
+        {
+            Put(new JsonObject { ["resourceType"] = "Patient", ["id"] = $"r{i}", ["gender"] = "male" });
+        }
+        Put(Variant("rm1", "r1", "2024-02-01", "HGNC:6973", Copies(15)));
+        Put(Variant("rt1", "r1", "2024-02-01", "HGNC:11998", null, "LA9634-2"));
+        Put(Variant("rm2", "r2", "2024-02-01", "HGNC:6973", Copies(9.5m)));
+        Put(Variant("rm3", "r3", "2024-02-01", "HGNC:6973", """{"valueRange":{"low":{"value":5},"high":{"value":20}}}"""));
+        Put(Variant("rt3", "r3", "2024-02-01", "HGNC:11998", null, "LA9634-2"));
+        Put(Variant("rm4a", "r4", "2023-06-01", "HGNC:6973", Copies(12)));
+        Put(Variant("rm4b", "r4", "2024-02-01", "HGNC:6973", Copies(6)));
+        Put(Variant("rt4", "r4", "2024-02-01", "HGNC:11998", null, "LA9634-2"));
+        Put(Variant("rm5", "r5", "2024-02-01", "HGNC:6973", Copies(20)));
+        Put(Variant("rt5", "r5", "2024-02-01", "HGNC:11998", null, "LA9633-4"));
+        Put(Variant("rm6", "r6", "2024-02-01", "HGNC:6973", Copies(11)));
+        Put(Variant("rt6", "r6", "2024-02-01", "HGNC:11998", null, "LA18198-4"));
+        Put(Variant("rt7", "r7", "2024-02-01", "HGNC:11998", null, "LA9634-2"));
+        Put(Variant("rm8", "r8", "2024-02-01", "HGNC:6973", Copies(8)));
+        Put(Variant("rt8", "r8", "2024-02-01", "HGNC:11998", null, "LA9634-2"));
+        Put(Variant("rm9", "r9", "2024-02-01", "HGNC:6973", Copies(7.9m)));
+        Put(Variant("rt9", "r9", "2024-02-01", "HGNC:11998", null, "LA9634-2"));
+        var withdrawn = Variant("rm10", "r10", "2024-02-01", "HGNC:6973", Copies(30));
+        withdrawn["status"] = "entered-in-error";
+        Put(withdrawn);
+        Put(Variant("rt10", "r10", "2024-02-01", "HGNC:11998", null, "LA9634-2"));
+        return new JsonObject { ["resourceType"] = "Bundle", ["type"] = "transaction", ["entry"] = entries }.ToJsonString();
+    }
+
     /// <summary>A transaction that deletes every resource the transaction <paramref name="bundle"/> puts.</summary>
     public static string Deleting(string bundle)
     {
