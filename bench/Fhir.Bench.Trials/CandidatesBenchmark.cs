@@ -61,6 +61,10 @@ internal static class CandidatesBenchmark
                 var candidates = await screener.ScreenAsync(studyId);
                 Console.WriteLine($"in-process screening: {watch.Elapsed.TotalMilliseconds:F0} ms, of which store calls {screener.StoreTime.TotalMilliseconds:F0} ms; " +
                     $"{candidates!.Count(c => c.Status == CandidateStatus.Eligible)} eligible, {candidates!.Count(c => c.Status == CandidateStatus.Undecidable)} undecidable");
+                foreach (var (what, rows, time) in screener.Searches)
+                {
+                    Console.WriteLine($"  {what,-70} {rows,7:N0} rows {time.TotalMilliseconds,8:F1} ms");
+                }
             }
             finally
             {
