@@ -39,7 +39,15 @@ internal sealed class BenchSettings
                 });
             case "postgres":
                 var database = await PostgresDatabase.CreateAsync(Postgres, label.Replace('-', '_'));
-                return ("Postgres", database.ConnectionString, database.DisposeAsync);
+                return ("Postgres", database.ConnectionString, () =>
+                {
+                    if (Keep)
+                    {
+                        Console.WriteLine($"kept {database.ConnectionString}");
+                        return ValueTask.CompletedTask;
+                    }
+                    return database.DisposeAsync();
+                });
             default:
                 throw new ArgumentException($"Unknown store '{store}' (sqlite, postgres).");
         }

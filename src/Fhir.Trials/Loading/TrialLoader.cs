@@ -8,15 +8,18 @@ using Fhir.Trials.Model;
 namespace Fhir.Trials.Loading;
 
 /// <summary>
-/// Reads a study's data from the store with a handful of set-based searches, each restricted to the patients who
-/// take part in the study (<c>_has:ResearchSubject:individual:study</c>, directly or through a chain): their
-/// participations in every study, the patients, the response, prior-line, genomic (and lesion) observations by code, the
-/// study drug's administrations, the encounters and the study's adverse events. Never one query per patient; the searches
-/// run side by side, and each fact goes to the participation it belongs to (<see cref="Participations"/>).
+/// Reads a study's data from the store with set-based searches: the study's ResearchSubjects, then, for their patients in
+/// lists of ids (<c>subject:Patient._id=…</c>), their participations in every study, the patients, the response,
+/// prior-line, genomic (and lesion) observations by code, the study drug's administrations and the encounters, and the
+/// study's adverse events. Never one query per patient; the searches of different types run side by side, and each fact
+/// goes to the participation it belongs to (<see cref="Participations"/>).
 /// </summary>
 public sealed class TrialLoader(IFhirStore store)
 {
     private const int PageSize = 2000;
+
+    // Patient ids per search: few round trips, below SQLite's 500 terms of a compound SELECT.
+    private const int BatchSize = 400;
 
     private TrialLoadTimings? timings;
 
@@ -74,17 +77,23 @@ public sealed class TrialLoader(IFhirStore store)
         {
             codes.Add(new TokenSearchValue(TrialCodes.Loinc, TrialCodes.LesionDiameter, SystemGiven: true));
         }
-        var participationsRead = ReadAsync("ResearchSubject", [OfParticipants("individual", studyId)],
+        // The study's participants first: their patients' ids drive every other search (a chain to Patient by _id in
+        // lists of ids, which both stores plan well; a chain through _has:ResearchSubject made PostgreSQL misjudge the
+        // sizes and take seconds).
+        var own = await ReadAsync("ResearchSubject", [Reference("study", "ResearchStudy", [studyId])],
+            (id, json) => TrialMapper.Subject(json, id) is var (p, _) ? ValueTuple.Create(p.PatientId) : (ValueTuple<string>?)null, ct);
+        var patientIds = own.Select(p => p.Item1).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var participationsRead = ReadBatchesAsync("ResearchSubject", patientIds, ids => [OfPatients("individual", ids)],
             (id, json) => TrialMapper.Subject(json, id) is var (participation, arm) ? (participation, arm, TrialMapper.LastContact(json)) : ((Participation, string?, DateOnly?)?)null, ct);
-        var patientsRead = ReadAsync("Patient", [HasParticipation(studyId)],
+        var patientsRead = ReadBatchesAsync("Patient", patientIds, ids => [Ids(ids)],
             (id, json) => TrialMapper.Death(json) is { } died ? (id, died) : ((string, DateOnly)?)null, ct);
-        var observationsRead = ReadAsync("Observation", [new SearchCriterion("code", SearchParamType.Token, null, codes), OfParticipants("subject", studyId)],
+        var observationsRead = ReadBatchesAsync("Observation", patientIds, ids => [new SearchCriterion("code", SearchParamType.Token, null, codes), OfPatients("subject", ids)],
             (id, json) => ObservationFact.Of(json, id), ct);
-        var administrationsRead = ReadAsync("MedicationAdministration", [OfParticipants("subject", studyId)],
+        var administrationsRead = ReadBatchesAsync("MedicationAdministration", patientIds, ids => [OfPatients("subject", ids)],
             (id, json) => TrialMapper.Administration(json, id, study.Drug), ct);
         var adverseEventsRead = ReadAsync("AdverseEvent", [Reference("study", "ResearchStudy", [studyId])],
             (id, json) => TrialMapper.AdverseEvent(json, id), ct);
-        var encountersRead = ReadAsync("Encounter", [OfParticipants("subject", studyId)], (_, json) => TrialMapper.Encounter(json), ct);
+        var encountersRead = ReadBatchesAsync("Encounter", patientIds, ids => [OfPatients("subject", ids)], (_, json) => TrialMapper.Encounter(json), ct);
         await Task.WhenAll(participationsRead, patientsRead, observationsRead, administrationsRead, adverseEventsRead, encountersRead);
 
         // Every participation, in any study, of the patients who take part in this one: facts are placed with them.
@@ -240,17 +249,29 @@ public sealed class TrialLoader(IFhirStore store)
         return [.. results.Select(r => r.Item1)];
     }
 
-    // A reference to a Patient who participates in the study: code:Patient._has:ResearchSubject:individual:study=ResearchStudy/[id].
-    private static SearchCriterion OfParticipants(string code, string studyId) =>
-        new(code, SearchParamType.Reference, null, [new ChainSearchValue(["Patient"], HasParticipation(studyId))]);
+    // A reference to one of the patients: code:Patient._id=id1,id2...
+    private static SearchCriterion OfPatients(string code, IReadOnlyList<string> patientIds) =>
+        new(code, SearchParamType.Reference, null, [new ChainSearchValue(["Patient"], Ids(patientIds))]);
 
-    // A Patient who participates in the study: _has:ResearchSubject:individual:study=ResearchStudy/[id].
-    private static SearchCriterion HasParticipation(string studyId) =>
-        new("_has", SearchParamType.Special, null,
-            [new ReverseChainSearchValue("ResearchSubject", "individual", Reference("study", "ResearchStudy", [studyId]))]);
+    // _id=id1,id2...
+    private static SearchCriterion Ids(IReadOnlyList<string> ids) =>
+        new("_id", SearchParamType.Special, null, [.. ids.Select(id => new TokenSearchValue(null, id, SystemGiven: false))]);
 
     private static SearchCriterion Reference(string code, string type, IEnumerable<string> ids) =>
         new(code, SearchParamType.Reference, null, [.. ids.Select(id => new ReferenceSearchValue(type, id, null))]);
+
+    // A search per list of patient ids (one after another), its results concatenated.
+    private async Task<List<T>> ReadBatchesAsync<T>(string type, IReadOnlyList<string> patientIds, Func<IReadOnlyList<string>, IReadOnlyList<SearchCriterion>> criteria,
+        Func<string, JsonElement, T?> map, CancellationToken ct)
+        where T : struct
+    {
+        var all = new List<T>();
+        foreach (var batch in patientIds.Chunk(BatchSize))
+        {
+            all.AddRange(await ReadAsync(type, criteria(batch), map, ct));
+        }
+        return all;
+    }
 
     // Every page of a search, each resource mapped (null: dropped) as soon as its page arrives.
     private async Task<List<T>> ReadAsync<T>(string type, IReadOnlyList<SearchCriterion> criteria, Func<string, JsonElement, T?> map, CancellationToken ct)
