@@ -12,7 +12,7 @@ namespace Fhir.Server.Security;
 internal static class InteractionAccess
 {
     // What the trial operations read: they compute from all of a study's participants' data.
-    private static readonly string[] TrialTypes = ["ResearchStudy", "ResearchSubject", "Patient", "Observation", "AdverseEvent", "MedicationAdministration"];
+    private static readonly string[] TrialTypes = ["ResearchStudy", "ResearchSubject", "Patient", "Observation", "AdverseEvent", "MedicationAdministration", "Encounter"];
 
     /// <summary>The decision for <paramref name="request"/>, or a 403 response when it is denied.</summary>
     public static (AccessDecision Decision, FhirResponse? Denied) Check(FhirRequest request)
@@ -49,7 +49,7 @@ internal static class InteractionAccess
             {
                 // The focal resource is read; what comes back is filtered to what the grant can read.
                 "$everything" => [(segments[0], Permissions.Read)],
-                "$eligibility" or "$endpoints" => [.. TrialTypes.Select(t => (t, Permissions.Read | Permissions.Search))],
+                "$eligibility" or "$endpoints" or "$subject-outcomes" or "$candidates" => [.. TrialTypes.Select(t => (t, Permissions.Read | Permissions.Search))],
                 // Reindexing rewrites the search index of the types it covers: an administrator's task.
                 "$reindex" => [("SearchParameter", Permissions.Update)],
                 // Validating stores nothing; at instance level it reads the stored resource.
