@@ -2,11 +2,11 @@ using System.Xml.Linq;
 
 namespace Fhir.Server.Tests.Architecture;
 
-/// <summary>Keeps the dependencies of the projects pointing one way: Core ← Path ← Validation ← Search ← Storage ← Trials ← Server; the CLI never uses the server.</summary>
+/// <summary>Keeps the dependencies of the projects pointing one way: Core ← Xml ← Path ← Validation ← Search ← Storage ← Trials ← Server; the CLI never uses the server.</summary>
 public class ProjectReferenceTests
 {
     // Each project may reference only projects of a lower layer.
-    private static readonly string[] Layers = ["Fhir.Core", "Fhir.Path", "Fhir.Validation", "Fhir.Search", "Fhir.Storage", "Fhir.Trials", "Fhir.Server"];
+    private static readonly string[] Layers = ["Fhir.Core", "Fhir.Xml", "Fhir.Path", "Fhir.Validation", "Fhir.Search", "Fhir.Storage", "Fhir.Trials", "Fhir.Server"];
 
     [Fact]
     public void Source_projects_reference_only_lower_layers()
