@@ -39,8 +39,8 @@ internal sealed class Capabilities(ServerContext context)
             json.WriteString("url", baseUrl);
             json.WriteEndObject();
             json.WriteString("fhirVersion", FhirDefinitions.FhirVersion);
-            WriteStrings(json, "format", ["application/fhir+json", "json"]);
-            WriteStrings(json, "patchFormat", ["application/json-patch+json", "application/fhir+json"]);
+            WriteStrings(json, "format", ["application/fhir+json", "json", "application/fhir+xml", "xml"]);
+            WriteStrings(json, "patchFormat", ["application/json-patch+json", "application/fhir+json", "application/fhir+xml"]);
             json.WriteStartArray("rest");
             json.WriteStartObject();
             json.WriteString("mode", "server");
