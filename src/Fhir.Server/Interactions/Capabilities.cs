@@ -188,7 +188,8 @@ internal sealed class Capabilities(ServerContext context)
                     continue;
                 }
                 using var doc = JsonDocument.Parse(context.Definitions.ReadJson(entry));
-                if (doc.RootElement.TryGetProperty("description", out var description) && description.GetString() is { Length: > 0 } text)
+                // Trimmed: FHIR XML should not carry leading or trailing whitespace in values, and strict XML clients refuse it.
+                if (doc.RootElement.TryGetProperty("description", out var description) && description.GetString()?.Trim() is { Length: > 0 } text)
                 {
                     map.TryAdd(entry.Url, text);
                 }
