@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Xml;
+using System.Xml.Linq;
 using Fhir.Core.Definitions;
 using Fhir.Core.Json;
 using Fhir.Core.Outcomes;
@@ -42,8 +43,8 @@ internal sealed class XmlJsonBuilder(FhirDefinitions definitions, FhirXmlReaderO
             // The SDK reports what it finds wrong while its children are enumerated: the issue goes at the node being read.
             using (root.Catch((_, notification) => OnSdkIssue(notification)))
             {
-                var details = Details(root);
-                var ns = details?.Namespace?.NamespaceName;
+                var details = Place(root);
+                var ns = details.Namespace;
                 if (ns != FhirNamespace)
                 {
                     _path.Add(root.Name);
@@ -113,7 +114,7 @@ internal sealed class XmlJsonBuilder(FhirDefinitions definitions, FhirXmlReaderO
             if (!element.IsCollection && items.Count > 1)
             {
                 _path.Add(name);
-                Report(IssueSeverity.Error, $"'{name}' does not repeat, but appears {items.Count} times{At(Details(items[1]))}");
+                Report(IssueSeverity.Error, $"'{name}' does not repeat, but appears {items.Count} times{At(Place(items[1]))}");
                 _path.RemoveAt(_path.Count - 1);
                 values = [items[0]];
             }
@@ -152,7 +153,7 @@ internal sealed class XmlJsonBuilder(FhirDefinitions definitions, FhirXmlReaderO
         var resourceType = node.GetResourceTypeIndicator();
         if (resourceType is null)
         {
-            Report(IssueSeverity.Error, $"'{node.Name}' must hold a resource{At(Details(node))}");
+            Report(IssueSeverity.Error, $"'{node.Name}' must hold a resource{At(Place(node))}");
             _json.WriteStartObject();
             _json.WriteEndObject();
             return;
@@ -180,15 +181,15 @@ internal sealed class XmlJsonBuilder(FhirDefinitions definitions, FhirXmlReaderO
             _path.Add(repeats ? Indexed(name, i) : name);
             if (type.Name == "xhtml")
             {
-                var details = Details(item);
-                if (details?.Namespace?.NamespaceName != XhtmlNamespace)
+                var details = Place(item);
+                if (details.Namespace != XhtmlNamespace)
                 {
                     Report(IssueSeverity.Error, $"'{name}' must be an xhtml div (namespace {XhtmlNamespace}){At(details)}");
                 }
                 else
                 {
                     // The SDK's text of the div has lost its whitespace-only text; the scan's copy has all of it.
-                    texts[i] = details is not null && narratives.TryGetValue((details.LineNumber, details.LinePosition), out var exact) ? exact : item.Text;
+                    texts[i] = narratives.TryGetValue((details.Line, details.Position), out var exact) ? exact : item.Text;
                 }
             }
             else if (type.Kind == TypeKind.System)
@@ -291,7 +292,7 @@ internal sealed class XmlJsonBuilder(FhirDefinitions definitions, FhirXmlReaderO
         };
         if (!valid)
         {
-            Report(IssueSeverity.Error, $"'{Shorten(text)}' is not a valid {type.Name}{At(Details(item))}");
+            Report(IssueSeverity.Error, $"'{Shorten(text)}' is not a valid {type.Name}{At(Place(item))}");
             return null;
         }
         return text;
@@ -304,7 +305,7 @@ internal sealed class XmlJsonBuilder(FhirDefinitions definitions, FhirXmlReaderO
         {
             // In JSON a leading underscore means "the id and extensions of a primitive": such a name cannot pass through.
             _path.Add(name);
-            var message = $"Unknown element '{Shorten(name)}'{At(Details(items[0]))}";
+            var message = $"Unknown element '{Shorten(name)}'{At(Place(items[0]))}";
             if (options.UnknownElements == UnknownElementHandling.Drop)
             {
                 Report(IssueSeverity.Warning, message + "; dropped (lenient intake)");
@@ -370,9 +371,9 @@ internal sealed class XmlJsonBuilder(FhirDefinitions definitions, FhirXmlReaderO
     /// </summary>
     private bool CheckRepresentation(ISourceNode child, TypeDefinition owner)
     {
-        var details = Details(child);
-        var isAttribute = details?.NodeType == XmlNodeType.Attribute;
-        if (details?.IsNamespaceDeclaration == true)
+        var details = Place(child);
+        var isAttribute = details.IsAttribute;
+        if (details.IsNamespaceDeclaration)
         {
             return false;
         }
@@ -397,9 +398,17 @@ internal sealed class XmlJsonBuilder(FhirDefinitions definitions, FhirXmlReaderO
     /// <summary>Text between FHIR elements (outside the xhtml narrative) is not FHIR content.</summary>
     private void CheckText(ISourceNode node)
     {
-        if (Details(node) is { NodeType: XmlNodeType.Element, NodeText: { } text } details && !string.IsNullOrWhiteSpace(text))
+        if (Place(node).X is not XElement element)
         {
-            Report(IssueSeverity.Error, $"'{node.Name}' has text content ('{Shorten(text.Trim())}'); FHIR XML carries values in 'value' attributes{At(details)}");
+            return;
+        }
+        foreach (var content in element.Nodes())
+        {
+            if (content is XText text && !string.IsNullOrWhiteSpace(text.Value))
+            {
+                Report(IssueSeverity.Error, $"'{node.Name}' has text content ('{Shorten(text.Value.Trim())}'); FHIR XML carries values in 'value' attributes{At(Place(node))}");
+                return;
+            }
         }
     }
 
@@ -421,13 +430,27 @@ internal sealed class XmlJsonBuilder(FhirDefinitions definitions, FhirXmlReaderO
     /// The <c>value</c> attribute as written: the SDK's <see cref="ISourceNode.Text"/> trims it, and leading or trailing
     /// whitespace is part of a FHIR string (which the JSON form keeps).
     /// </summary>
-    private static string? RawValue(ISourceNode node) =>
-        node.Annotation<FhirXmlNode>()?.Current is System.Xml.Linq.XElement element && element.Attribute("value") is { } value ? value.Value : node.Text;
+    private static string? RawValue(ISourceNode node) => Place(node).X switch
+    {
+        XElement element => element.Attribute("value")?.Value,
+        XAttribute attribute => attribute.Value,
+        _ => node.Text,
+    };
 
-    private static XmlSerializationDetails? Details(ISourceNode node) => node.Annotation<XmlSerializationDetails>();
+    /// <summary>Where a node of the SDK's XML tree is, read from its XML object (cheaper than the SDK's serialization-details annotation).</summary>
+    private static XmlPlace Place(ISourceNode node)
+    {
+        var x = (node as FhirXmlNode)?.Current;
+        var info = x as IXmlLineInfo;
+        return x switch
+        {
+            XElement e => new XmlPlace(x, e.Name.NamespaceName, IsAttribute: false, IsNamespaceDeclaration: false, info?.LineNumber ?? 0, info?.LinePosition ?? 0),
+            XAttribute a => new XmlPlace(x, a.Name.NamespaceName, IsAttribute: true, a.IsNamespaceDeclaration, info?.LineNumber ?? 0, info?.LinePosition ?? 0),
+            _ => new XmlPlace(x, null, IsAttribute: false, IsNamespaceDeclaration: false, 0, 0),
+        };
+    }
 
-    private static string At(XmlSerializationDetails? details) =>
-        details is { LineNumber: > 0 } ? $" (line {details.LineNumber}, position {details.LinePosition})" : "";
+    private static string At(XmlPlace place) => place.Line > 0 ? $" (line {place.Line}, position {place.Position})" : "";
 
     private void Report(IssueSeverity severity, string message) =>
         _issues.Add(new Issue(severity, IssueType.Structure, message, _path.Count == 0 ? null : string.Join('.', _path)));
@@ -492,3 +515,6 @@ internal sealed class XmlJsonBuilder(FhirDefinitions definitions, FhirXmlReaderO
         return i == text.Length;
     }
 }
+
+/// <summary>A node's XML object, namespace, kind and position.</summary>
+internal readonly record struct XmlPlace(XObject? X, string? Namespace, bool IsAttribute, bool IsNamespaceDeclaration, int Line, int Position);
