@@ -21,18 +21,22 @@ internal sealed class ExactTextElement(ITypedElement inner, List<string> narrati
     {
         get
         {
-            if (inner.Value is null)
+            // The text, never the SDK's parse of it: that parse would also fail on values its types cannot hold (-1e+245).
+            if (inner.Annotation<JsonSourceNode>() is not { } source)
+            {
+                return inner.Value!;
+            }
+            if (source.Text is not { } text)
             {
                 return null!;
             }
-            var text = inner.Annotation<JsonSourceNode>()?.Text;
-            if (text is not null && inner.InstanceType == "xhtml" && !_recorded)
+            if (inner.InstanceType == "xhtml" && !_recorded)
             {
                 // In the order the writer meets them, for FhirXmlWriter to restore what the SDK's xhtml parse drops.
                 narratives.Add(text);
                 _recorded = true;
             }
-            return text is null ? inner.Value : Guard(text);
+            return Guard(text);
         }
     }
 

@@ -12,6 +12,10 @@ namespace Fhir.Xml;
 /// </summary>
 internal sealed class JsonSourceNode : ISourceNode, IResourceTypeSupplier, IAnnotated
 {
+    // The R4 elements whose type is Resource: DomainResource.contained, Bundle.entry.resource, Bundle.entry.response.outcome
+    // and Parameters.parameter.resource. Elsewhere "resourceType" is an ordinary element (ExampleScenario.instance.resourceType).
+    private static readonly HashSet<string> ResourceElements = new(StringComparer.Ordinal) { "contained", "resource", "outcome" };
+
     private readonly JsonElement? _value;
     private readonly JsonElement? _extension;
     private readonly JsonSourceNode? _parent;
@@ -25,7 +29,8 @@ internal sealed class JsonSourceNode : ISourceNode, IResourceTypeSupplier, IAnno
         _extension = extension is { ValueKind: JsonValueKind.Object } ? extension : null;
         _parent = parent;
         _index = index;
-        if (_value is { ValueKind: JsonValueKind.Object } obj && obj.TryGetProperty("resourceType", out var type) && type.ValueKind == JsonValueKind.String)
+        if ((parent is null || ResourceElements.Contains(name))
+            && _value is { ValueKind: JsonValueKind.Object } obj && obj.TryGetProperty("resourceType", out var type) && type.ValueKind == JsonValueKind.String)
         {
             ResourceType = type.GetString();
         }

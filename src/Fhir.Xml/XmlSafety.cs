@@ -14,13 +14,13 @@ internal static class XmlSafety
 {
     public const string XhtmlNamespace = "http://www.w3.org/1999/xhtml";
 
-    /// <summary>DTDs prohibited (an error, not ignored), no resolver, comments and processing instructions skipped; whitespace kept for the xhtml narrative.</summary>
+    /// <summary>DTDs prohibited (an error, not ignored), no resolver, processing instructions skipped; whitespace and comments kept for the xhtml narrative.</summary>
     public static readonly XmlReaderSettings ReaderSettings = new()
     {
         DtdProcessing = DtdProcessing.Prohibit,
         XmlResolver = null,
         MaxCharactersFromEntities = 1024,
-        IgnoreComments = true,
+        IgnoreComments = false,
         IgnoreProcessingInstructions = true,
         IgnoreWhitespace = false,
         CloseInput = true,
@@ -116,6 +116,9 @@ internal static class XmlSafety
                 break;
             case XmlNodeType.CDATA:
                 copy.WriteCData(reader.Value);
+                break;
+            case XmlNodeType.Comment:
+                copy.WriteComment(reader.Value);
                 break;
         }
     }

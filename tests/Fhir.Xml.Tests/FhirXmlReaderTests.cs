@@ -68,6 +68,14 @@ public class FhirXmlReaderTests
     }
 
     [Fact]
+    public void Comments_are_kept_in_the_narrative_and_ignored_elsewhere()
+    {
+        var json = Json($"<Patient {Ns}><!-- sent by the lab --><text><status value=\"generated\"/><div xmlns=\"http://www.w3.org/1999/xhtml\"><!-- logo --><p>x</p></div></text><active value=\"true\"/><!-- end --></Patient>");
+        Assert.Equal("<div xmlns=\"http://www.w3.org/1999/xhtml\"><!-- logo --><p>x</p></div>", json.GetProperty("text").GetProperty("div").GetString());
+        Assert.True(json.GetProperty("active").GetBoolean());
+    }
+
+    [Fact]
     public void Strings_keep_leading_and_trailing_whitespace_and_line_breaks()
     {
         var json = Json($"<Patient {Ns}><name><family value=\" Doe \"/></name><address><text value=\"line 1&#10;line 2\"/></address></Patient>");
