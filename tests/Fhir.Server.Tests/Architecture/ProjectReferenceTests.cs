@@ -34,6 +34,17 @@ public class ProjectReferenceTests
         Assert.Empty(SourceProjects().Single(p => p.Project == "Fhir.Core").References);
     }
 
+    [Fact]
+    public void Firelys_SDK_is_used_in_src_by_the_XML_edge_only()
+    {
+        var src = System.IO.Path.Combine(Repository.Root, "src");
+        var users = Directory.GetFiles(src, "*.csproj", SearchOption.AllDirectories)
+            .Where(file => XDocument.Load(file).Descendants("PackageReference").Any(r => r.Attribute("Include")!.Value.StartsWith("Hl7.Fhir", StringComparison.Ordinal)
+                || r.Attribute("Include")!.Value.StartsWith("Firely", StringComparison.Ordinal)))
+            .Select(System.IO.Path.GetFileNameWithoutExtension);
+        Assert.Equal(["Fhir.Xml"], users);
+    }
+
     private static IEnumerable<(string Project, IReadOnlyList<string> References)> SourceProjects()
     {
         var src = System.IO.Path.Combine(Repository.Root, "src");
