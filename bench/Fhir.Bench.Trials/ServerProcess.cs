@@ -33,6 +33,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         info.ArgumentList.Add(serverDll);
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add($"http://127.0.0.1:{port}");
+        info.Environment["Fhir__BaseUrl"] = $"http://127.0.0.1:{port}/fhir"; // required in Production
         info.Environment["Storage__Provider"] = provider;
         info.Environment["Storage__ConnectionString"] = connectionString;
         info.Environment["Auth__Mode"] = "None";

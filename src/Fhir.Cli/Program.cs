@@ -5,7 +5,9 @@ using Fhir.Cli.Commands;
 var root = new RootCommand("FHIR R4 server tools.")
 {
     FhirPathCommand.Create(),
+    ImportCommand.Create(),
     TrialGenerateCommand.Create(),
     ValidateCommand.Create(),
+    ViewCommand.Create(),
 };
 return CommandLineRunner.Run(root, args);

@@ -32,6 +32,29 @@ public sealed record CompileOptions
     /// </summary>
     public bool AsRequiresSingleton { get; init; }
 
+    /// <summary>
+    /// Functions added to the language (SQL on FHIR's <c>getResourceKey()</c>, say); null for none. Options compare this
+    /// list by reference, so keep one instance per set of functions to share cached compilations.
+    /// </summary>
+    public IReadOnlyList<FhirPathFunction>? Functions { get; init; }
+
+    /// <summary>The added function named <paramref name="name"/>, or null.</summary>
+    internal FhirPathFunction? FindFunction(string name)
+    {
+        if (Functions is null)
+        {
+            return null;
+        }
+        foreach (var function in Functions)
+        {
+            if (function.Name == name)
+            {
+                return function;
+            }
+        }
+        return null;
+    }
+
     /// <summary>The definitions that give element names and types; null for the R4 core definitions.</summary>
     public FhirDefinitions? Definitions { get; init; }
 }

@@ -1,3 +1,5 @@
+using Fhir.Search.Queries;
+
 namespace Fhir.Server;
 
 /// <summary>Server behaviour and limits, bound from the <c>Fhir</c> configuration section.</summary>
@@ -7,13 +9,21 @@ public sealed class FhirServerOptions
     public const string Section = "Fhir";
 
     /// <summary>
-    /// The public base URL (<c>https://example.org/fhir</c>) used in Location headers and Bundle links;
-    /// when unset, taken from each request (scheme, host and the <c>/fhir</c> path).
+    /// The public base URL (<c>https://example.org/fhir</c>) used in Location headers, Bundle links, the SMART
+    /// configuration and as the audience of client assertions (its origin's <c>/auth/token</c>). Required in the
+    /// Production environment; elsewhere, when unset, taken from each request whose Host is allowed
+    /// (<c>AllowedHosts</c>, or the loopback names).
     /// </summary>
     public string? BaseUrl { get; set; }
 
     /// <summary>Largest accepted request body, in bytes; larger ones get 413. Default 16 MiB.</summary>
     public long MaxRequestBodyBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// Most JSON values (objects, arrays, primitives) a patch may leave in a resource, checked as its operations apply;
+    /// more gets 413. Default 200,000. The request body limit applies to the patched resource too.
+    /// </summary>
+    public int MaxPatchElements { get; set; } = 200_000;
 
     /// <summary>Deepest JSON nesting accepted in a body; deeper gets 400. Default 64.</summary>
     public int MaxJsonDepth { get; set; } = 64;
@@ -32,6 +42,38 @@ public sealed class FhirServerOptions
     /// the page says, in an OperationOutcome entry, that the includes were cut short. Default 1,000.
     /// </summary>
     public int MaxIncludedResources { get; set; } = 1_000;
+
+    /// <summary>
+    /// Most bytes one response Bundle may take (a search or history page with its includes, a whole batch or
+    /// transaction response). A search page stops adding matches at it (a page may hold fewer than <c>_count</c>;
+    /// its next link goes on after the last match, and an OperationOutcome entry says so) and includes are cut short;
+    /// batch entries beyond it get 413 without being processed. Default 32 MiB; at least <see cref="MaxRequestBodyBytes"/>.
+    /// </summary>
+    public long MaxResponseBytes { get; set; } = 32 * 1024 * 1024;
+
+    /// <summary>
+    /// Most criteria in one search, conditional operations included: each parameter, each further link of a chain or
+    /// <c>_has</c>, and each <c>_sort</c> key counts one; more gets 400 (too-costly). Default 32, at most 64.
+    /// </summary>
+    public int MaxSearchCriteria { get; set; } = SearchLimits.Default.MaxCriteria;
+
+    /// <summary>Most alternatives of one search parameter (<c>code=a,b,c</c>, a <c>:in</c> expansion); more gets 400. Default 500, at most 1,000.</summary>
+    public int MaxSearchValuesPerParameter { get; set; } = SearchLimits.Default.MaxValuesPerCriterion;
+
+    /// <summary>Most values in one search; more gets 400. Default 1,000, at most 1,000.</summary>
+    public int MaxSearchValues { get; set; } = SearchLimits.Default.MaxValues;
+
+    /// <summary>Longest search value, in characters; longer gets 400 (too-long). Default 4,096, at most 16,000.</summary>
+    public int MaxSearchValueLength { get; set; } = SearchLimits.Default.MaxValueLength;
+
+    /// <summary>The search limits these options set.</summary>
+    public SearchLimits ToSearchLimits() => new()
+    {
+        MaxCriteria = MaxSearchCriteria,
+        MaxValuesPerCriterion = MaxSearchValuesPerParameter,
+        MaxValues = MaxSearchValues,
+        MaxValueLength = MaxSearchValueLength,
+    };
 
     /// <summary>The folder of the trial's conformance resources (profiles, value sets, search parameters).</summary>
     public string ProfilesPath { get; set; } = "profiles";
@@ -75,10 +117,23 @@ public sealed class FhirServerOptions
     /// <summary>Fails start-up when a limit is not usable.</summary>
     public void Validate()
     {
-        if (MaxRequestBodyBytes < 1024 || MaxJsonDepth < 8 || MaxBundleEntries < 1 || DefaultPageSize < 1 || MaxPageSize < DefaultPageSize || MaxIncludedResources < 1)
+        if (BaseUrl is not null
+            && (!Uri.TryCreate(BaseUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https") || url.Query.Length > 0 || url.Fragment.Length > 0))
+        {
+            throw new InvalidOperationException($"Fhir:BaseUrl must be an absolute http or https URL without query or fragment (such as https://example.org/fhir), not '{BaseUrl}'.");
+        }
+        if (MaxRequestBodyBytes < 1024 || MaxJsonDepth < 8 || MaxBundleEntries < 1 || DefaultPageSize < 1 || MaxPageSize < DefaultPageSize || MaxIncludedResources < 1 || MaxPatchElements < 1000 || MaxResponseBytes < MaxRequestBodyBytes)
         {
             throw new InvalidOperationException(
-                "Fhir options out of range: MaxRequestBodyBytes >= 1024, MaxJsonDepth >= 8, MaxBundleEntries >= 1, 1 <= DefaultPageSize <= MaxPageSize, MaxIncludedResources >= 1.");
+                "Fhir options out of range: MaxRequestBodyBytes >= 1024, MaxJsonDepth >= 8, MaxBundleEntries >= 1, 1 <= DefaultPageSize <= MaxPageSize, MaxIncludedResources >= 1, MaxPatchElements >= 1000, MaxResponseBytes >= MaxRequestBodyBytes.");
+        }
+        try
+        {
+            ToSearchLimits().Validate();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidOperationException("Fhir:MaxSearchCriteria, Fhir:MaxSearchValuesPerParameter, Fhir:MaxSearchValues, Fhir:MaxSearchValueLength: " + e.Message, e);
         }
     }
 }

@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -31,6 +32,10 @@ public static class FhirServerSetup
         configuration.GetSection("Storage").Bind(storage);
 
         services.AddSingleton(options);
+        services.AddSingleton(new PublicUrls(options, configuration["AllowedHosts"]));
+        // The allow-list is enforced by SecurityMiddleware, which answers with an OperationOutcome; ASP.NET Core's own
+        // host filter (same setting) would answer first, with an HTML page.
+        services.PostConfigure<Microsoft.AspNetCore.HostFiltering.HostFilteringOptions>(o => o.AllowedHosts = ["*"]);
         services.AddSingleton(storage);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(_ => FhirDefinitions.R4);
@@ -59,7 +64,12 @@ public static class FhirServerSetup
         services.AddHostedService<StoredSearchParameters>();
         services.AddHostedService<JobWorker>();
         services.Configure<Microsoft.AspNetCore.Routing.RouteOptions>(o => o.ConstraintMap[ResourceTypeConstraint.Name] = typeof(ResourceTypeConstraint));
-        services.Configure<KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes + 1024 * 1024);
+        services.Configure<KestrelServerOptions>(k =>
+        {
+            k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes + 1024 * 1024;
+            // Kestrel's own rejections (a request it cannot parse) get an OperationOutcome too.
+            k.ConfigureEndpointDefaults(listen => listen.Use(KestrelRejections.Use));
+        });
         return services;
     }
 
@@ -83,6 +93,12 @@ public static class FhirServerSetup
     /// </summary>
     public static WebApplication UseFhirServer(this WebApplication app)
     {
+        if (app.Environment.IsProduction() && app.Services.GetRequiredService<FhirServerOptions>().BaseUrl is null)
+        {
+            // Without it, the public URLs would come from each request's Host header, which any client chooses.
+            throw new InvalidOperationException(
+                "Fhir:BaseUrl is required in the Production environment: set it to the server's public FHIR base (for example Fhir__BaseUrl=https://fhir.example.org/fhir).");
+        }
         app.UseExceptionHandler(error => error.Run(async http =>
         {
             var exception = http.Features.Get<IExceptionHandlerFeature>()?.Error;
@@ -91,17 +107,28 @@ public static class FhirServerSetup
                 await WriteOutcome(http, bad.StatusCode, IssueType.Invalid, bad.StatusCode == 413 ? "The request body is too large." : "The request could not be read.");
                 return;
             }
+            if (exception is not null && StoreFailures.Classify(exception) is { } failure)
+            {
+                // Outside the FHIR interactions (FhirHttp answers its own): the same 507 or 503 with Retry-After.
+                await FhirHttp.WriteAsync(http, FhirHttp.StoreFailed(failure, FhirHttp.Stage.Request), ReturnPreference.Representation, "");
+                return;
+            }
             await WriteOutcome(http, 500, IssueType.Exception, "The server failed to process the request; the error has been logged.");
         }));
         app.UseFhirSecurity();
         app.UseStatusCodePages(async context =>
         {
+            // Any error answered without a body (unknown routes, wrong methods, a middleware's bare status) gets one.
             var http = context.HttpContext;
             if (http.Response.ContentLength is null or 0 && !http.Response.HasStarted && http.Response.ContentType is null)
             {
                 var status = http.Response.StatusCode;
-                await WriteOutcome(http, status, status == 405 ? IssueType.NotSupported : IssueType.NotFound,
-                    status == 405 ? $"{http.Request.Method} is not supported on {http.Request.Path}." : $"{http.Request.Path} is not a FHIR endpoint of this server.");
+                await WriteOutcome(http, status, KestrelRejections.CodeOf(status), status switch
+                {
+                    404 => $"{http.Request.Path} is not a FHIR endpoint of this server.",
+                    405 => $"{http.Request.Method} is not supported on {http.Request.Path}.",
+                    _ => KestrelRejections.MessageOf(status),
+                });
             }
         });
         return app;

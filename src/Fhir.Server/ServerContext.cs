@@ -36,6 +36,18 @@ internal sealed class ServerContext(
 
     /// <summary>Each request's intake mode (strict or lenient), by client.</summary>
     public Pipeline.IntakePolicy Intake { get; } = intake;
+
+    /// <summary>How large a search may be (<see cref="FhirServerOptions.ToSearchLimits"/>), read once.</summary>
+    public Fhir.Search.Queries.SearchLimits SearchLimits { get; } = options.ToSearchLimits();
+
+    /// <summary>The parser options every search and conditional match of the server starts from.</summary>
+    public Fhir.Search.Queries.SearchParseOptions ParseOptions(Fhir.Search.Queries.HandlingMode handling) => new()
+    {
+        Handling = handling,
+        DefaultCount = Options.DefaultPageSize,
+        MaxCount = Options.MaxPageSize,
+        Limits = SearchLimits,
+    };
     public TimeProvider Clock { get; } = clock;
 
     /// <summary>Validation of writes against the base definitions and profiles.</summary>

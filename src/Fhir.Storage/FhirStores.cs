@@ -11,14 +11,20 @@ public static class FhirStores
     /// which the caller runs once at start-up before any other call.
     /// </summary>
     /// <param name="options">The provider and its connection string.</param>
-    /// <exception cref="ArgumentException">PostgreSQL without a connection string, or an unknown provider.</exception>
+    /// <exception cref="ArgumentException">PostgreSQL without a connection string or with a size bound, or an unknown provider.</exception>
     public static IFhirStore Open(StorageOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         return options.Provider switch
         {
             StorageProvider.Sqlite => new SqliteFhirStore(
-                string.IsNullOrWhiteSpace(options.ConnectionString) ? StorageOptions.DefaultSqliteConnectionString : options.ConnectionString),
+                string.IsNullOrWhiteSpace(options.ConnectionString) ? StorageOptions.DefaultSqliteConnectionString : options.ConnectionString)
+            {
+                MaxSizeBytes = options.MaxSizeBytes is > 0 or null ? options.MaxSizeBytes
+                    : throw new ArgumentException("Storage:MaxSizeBytes must be positive.", nameof(options)),
+            },
+            StorageProvider.Postgres when options.MaxSizeBytes is not null =>
+                throw new ArgumentException("Storage:MaxSizeBytes applies to SQLite only; bound a PostgreSQL database with the server's own means.", nameof(options)),
             StorageProvider.Postgres => new PostgresFhirStore(
                 string.IsNullOrWhiteSpace(options.ConnectionString)
                     ? throw new ArgumentException("Storage:ConnectionString is required for the Postgres provider.", nameof(options))

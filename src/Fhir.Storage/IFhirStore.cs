@@ -7,7 +7,7 @@ namespace Fhir.Storage;
 /// interface with a SQLite and a PostgreSQL implementation. Reads go through a <see cref="Reader"/>
 /// held to a scope; every write runs inside one <see cref="IWriteSession"/>, which is one database transaction.
 /// </summary>
-public interface IFhirStore : IAsyncDisposable, Jobs.IJobStore, IReindexStore
+public interface IFhirStore : IAsyncDisposable, Jobs.IJobStore, IReindexStore, Security.ISingleUseStore
 {
     /// <summary>Creates or migrates the schema. Safe to call from several processes at once.</summary>
     Task InitializeAsync(CancellationToken ct = default);
@@ -17,6 +17,9 @@ public interface IFhirStore : IAsyncDisposable, Jobs.IJobStore, IReindexStore
     /// what it may see (<see cref="Access.ReadScope.Everything"/> for the server's own work).
     /// </summary>
     IResourceReader Reader(Access.ReadScope scope);
+
+    /// <summary>Whether the audit outbox holds records not yet stored as AuditEvent resources (see <see cref="IWriteSession.TakeAuditAsync"/>).</summary>
+    Task<bool> HasPendingAuditAsync(CancellationToken ct = default);
 
     /// <summary>
     /// Opens a write session: one database transaction in which the caller reads, checks

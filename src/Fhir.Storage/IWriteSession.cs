@@ -43,6 +43,16 @@ public interface IWriteSession : IAsyncDisposable
     /// </summary>
     Task WriteAsync(ResourceWrite write, CancellationToken ct = default);
 
+    /// <summary>Appends one audit record (an AuditEvent without id and meta, as JSON) to the outbox, in this transaction.</summary>
+    Task AppendAuditAsync(ReadOnlyMemory<byte> json, CancellationToken ct = default);
+
+    /// <summary>
+    /// Takes up to <paramref name="limit"/> audit records from the outbox, oldest first, and removes them in this
+    /// transaction: the caller stores them as resources in the same session, so that each is stored exactly once.
+    /// Records another session is taking are waited for, not skipped.
+    /// </summary>
+    Task<IReadOnlyList<ReadOnlyMemory<byte>>> TakeAuditAsync(int limit, CancellationToken ct = default);
+
     /// <summary>Commits the transaction.</summary>
     Task CommitAsync(CancellationToken ct = default);
 }

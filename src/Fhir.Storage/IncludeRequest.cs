@@ -30,4 +30,8 @@ public sealed record IncludeRequest(
     string? SourceType,
     IReadOnlyList<string>? Codes,
     string? TargetType,
-    int Limit);
+    int Limit)
+{
+    /// <summary>The most bytes of resource JSON returned: the store stops reading once it has that much (at least one resource); null for no limit.</summary>
+    public long? MaxBytes { get; init; }
+}

@@ -41,12 +41,23 @@ public sealed record ResourceWrite(
 /// <param name="Since">Only versions whose <c>lastUpdated</c> is at or after this instant, when given.</param>
 /// <param name="Count">Page size.</param>
 /// <param name="Before">Keyset cursor from the previous page: only versions older than this.</param>
-public sealed record HistoryQuery(string? Type, string? Id, DateTimeOffset? Since, int Count, long? Before = null);
+public sealed record HistoryQuery(string? Type, string? Id, DateTimeOffset? Since, int Count, long? Before = null)
+{
+    /// <summary>The most bytes of resource JSON the page may hold (at least one version is returned); null for no limit.</summary>
+    public long? MaxBytes { get; init; }
+
+    /// <summary>Bytes counted toward <see cref="MaxBytes"/> for each version besides its JSON (the Bundle entry around it).</summary>
+    public int EntryOverheadBytes { get; init; }
+}
 
 /// <summary>One page of history, newest first.</summary>
 /// <param name="Entries">The versions of this page, newest first.</param>
 /// <param name="Next">The cursor for the next page, or null on the last page.</param>
-public sealed record HistoryPage(IReadOnlyList<ResourceVersion> Entries, long? Next);
+public sealed record HistoryPage(IReadOnlyList<ResourceVersion> Entries, long? Next)
+{
+    /// <summary>True when <see cref="HistoryQuery.MaxBytes"/> ended the page before its count.</summary>
+    public bool LimitedByBytes { get; init; }
+}
 
 /// <summary>One page of search results.</summary>
 /// <param name="Resources">The current versions of the matching resources, in the query's order.</param>
@@ -56,4 +67,7 @@ public sealed record SearchPage(IReadOnlyList<ResourceVersion> Resources, Search
 {
     /// <summary>The cursor for the previous page (a backward cursor), or null on the first page.</summary>
     public SearchCursor? Previous { get; init; }
+
+    /// <summary>True when <see cref="SearchQuery.MaxBytes"/> ended the page before its count (then <see cref="Next"/> continues it).</summary>
+    public bool LimitedByBytes { get; init; }
 }

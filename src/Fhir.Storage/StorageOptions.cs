@@ -14,4 +14,11 @@ public sealed class StorageOptions
     /// (<see cref="DefaultSqliteConnectionString"/>), required for PostgreSQL.
     /// </summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// SQLite only (<c>Storage:MaxSizeBytes</c>): the most the database file may grow to, so that it cannot fill the disk
+    /// it shares with the system and its logs. Beyond it writes fail as on a full disk (the server answers 507). Null:
+    /// no bound but the disk's.
+    /// </summary>
+    public long? MaxSizeBytes { get; set; }
 }

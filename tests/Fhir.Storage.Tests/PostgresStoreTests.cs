@@ -18,4 +18,12 @@ public sealed class PostgresStoreTests(PostgresFixture postgres) : StoreTests
         await using var cmd = new Npgsql.NpgsqlCommand(sql, connection);
         await cmd.ExecuteNonQueryAsync();
     }
+
+    protected override async Task<long> ScalarAsync(StorageOptions database, string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
 }

@@ -37,6 +37,15 @@ public sealed class SqliteStoreTests : StoreTests
         await cmd.ExecuteNonQueryAsync();
     }
 
+    protected override async Task<long> ScalarAsync(StorageOptions database, string sql)
+    {
+        await using var connection = new SqliteConnection(database.ConnectionString + ";Pooling=False");
+        await connection.OpenAsync();
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     // SQLite plans without statistics: these shapes once walked a whole index (a chain scanned every reference
     // row of its code, a date sort read the (code, high) index for each resource: seconds at 25,000 resources).
     public static TheoryData<string, SearchQuery> PlanShapes()
@@ -192,6 +201,56 @@ public sealed class SqliteStoreTests : StoreTests
         cmd.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", (string?)await cmd.ExecuteScalarAsync());
     }
+
+    // ---- issue 12 item 24: the database is the server user's only ---------------------------
+
+    [Fact]
+    public async Task Issue12_item24_the_data_folder_and_the_database_wal_and_shm_files_are_created_owner_only()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        await WriteAsync(Create("Patient", "a")); // the store keeps its connections open: -wal and -shm exist now
+        var file = new SqliteConnectionStringBuilder(Options.ConnectionString).DataSource;
+        var folder = System.IO.Path.GetDirectoryName(file)!;
+
+        // The test asked for two folders that did not exist (…/<guid>/db): both are created 0700.
+        Assert.Equal(OwnerOnlyFolder, File.GetUnixFileMode(folder));
+        Assert.Equal(OwnerOnlyFolder, File.GetUnixFileMode(System.IO.Path.GetDirectoryName(folder)!));
+        foreach (var path in new[] { file, file + "-wal", file + "-shm" })
+        {
+            Assert.True(File.Exists(path), path);
+            Assert.Equal(OwnerOnlyFile, File.GetUnixFileMode(path));
+        }
+    }
+
+    [Fact]
+    public async Task A_database_created_in_an_existing_folder_is_owner_only_and_the_folder_is_left_as_it_was()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        var folder = Directory.CreateTempSubdirectory("fhir-owner-only-");
+        try
+        {
+            const UnixFileMode Shared = OwnerOnlyFolder | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+            File.SetUnixFileMode(folder.FullName, Shared);
+            var file = System.IO.Path.Combine(folder.FullName, "other.db");
+            await using (var store = new SqliteFhirStore($"Data Source={file}"))
+            {
+                await store.InitializeAsync();
+                await using var session = await store.BeginWriteAsync();
+                await session.WriteAsync(Create("Patient", "a"));
+                await session.CommitAsync();
+                Assert.Equal(OwnerOnlyFile, File.GetUnixFileMode(file + "-wal"));
+            }
+            Assert.Equal(Shared, File.GetUnixFileMode(folder.FullName));
+            Assert.Equal(OwnerOnlyFile, File.GetUnixFileMode(file));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     // ---- group commit: sessions that wait for the writer share its transaction --------------
 

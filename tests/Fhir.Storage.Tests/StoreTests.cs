@@ -34,6 +34,9 @@ public abstract partial class StoreTests : IAsyncLifetime
     /// <summary>Runs SQL on a database outside any store (to build an old schema).</summary>
     protected abstract Task ExecuteSqlAsync(StorageOptions database, string sql);
 
+    /// <summary>Runs a query of one number on a database outside any store.</summary>
+    protected abstract Task<long> ScalarAsync(StorageOptions database, string sql);
+
     public async Task InitializeAsync()
     {
         options = await NewDatabaseAsync();

@@ -68,6 +68,60 @@ public static class FhirJsonWriter
         new JsonEmitter(writer, options ?? FhirJsonWriterOptions.Default, node).WriteRoot();
     }
 
+    /// <summary>
+    /// <paramref name="json"/> (a well-formed JSON document, such as a stored resource) indented, token by token:
+    /// values exactly as written, at any depth. A tree of the document (JsonDocument) would stop at its depth limit,
+    /// and a resource stored under a larger <c>MaxDepth</c> than the reader now allows must still be readable.
+    /// </summary>
+    public static byte[] Indent(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = int.MaxValue });
+        var buffer = new ArrayBufferWriter<byte>(json.Length + json.Length / 2);
+        using (var writer = new Utf8JsonWriter(buffer, Pretty with { MaxDepth = int.MaxValue }))
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject:
+                        writer.WriteStartObject();
+                        break;
+                    case JsonTokenType.EndObject:
+                        writer.WriteEndObject();
+                        break;
+                    case JsonTokenType.StartArray:
+                        writer.WriteStartArray();
+                        break;
+                    case JsonTokenType.EndArray:
+                        writer.WriteEndArray();
+                        break;
+                    case JsonTokenType.PropertyName when !reader.ValueIsEscaped:
+                        writer.WritePropertyName(reader.ValueSpan);
+                        break;
+                    case JsonTokenType.PropertyName:
+                        writer.WritePropertyName(reader.GetString()!);
+                        break;
+                    case JsonTokenType.String when !reader.ValueIsEscaped:
+                        writer.WriteStringValue(reader.ValueSpan);
+                        break;
+                    case JsonTokenType.String:
+                        writer.WriteStringValue(reader.GetString());
+                        break;
+                    case JsonTokenType.Number:
+                        writer.WriteRawValue(reader.ValueSpan, skipInputValidation: true); // 1.50 stays 1.50
+                        break;
+                    case JsonTokenType.True or JsonTokenType.False:
+                        writer.WriteBooleanValue(reader.TokenType == JsonTokenType.True);
+                        break;
+                    case JsonTokenType.Null:
+                        writer.WriteNullValue();
+                        break;
+                }
+            }
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
     private static void WriteTo(ArrayBufferWriter<byte> buffer, ElementNode node, FhirJsonWriterOptions? options)
     {
         ArgumentNullException.ThrowIfNull(node);

@@ -166,6 +166,13 @@ internal sealed class JsonParser
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
             empty = false;
+            if (IsNotText(ref reader))
+            {
+                Error(IssueType.Structure, "A property name holds an unpaired UTF-16 surrogate (\\uD800-\\uDFFF without its pair), which is not Unicode text", _path.Build());
+                reader.Read();
+                SkipValue(ref reader);
+                continue;
+            }
             if (isResource && reader.ValueTextEquals("resourceType"u8))
             {
                 reader.Read();
@@ -453,6 +460,11 @@ internal sealed class JsonParser
         switch (reader.TokenType)
         {
             case JsonTokenType.String when expected == JsonPrimitiveToken.String:
+                if (IsNotText(ref reader))
+                {
+                    Error(IssueType.Value, $"Invalid {typeLabel} in '{name}': it holds an unpaired UTF-16 surrogate (\\uD800-\\uDFFF without its pair), which is not Unicode text", _path.Build());
+                    return false;
+                }
                 var text = reader.GetString()!;
                 if (PrimitiveChecks.CheckString(kind, text, pattern) is { } reason)
                 {
@@ -635,11 +647,13 @@ internal sealed class JsonParser
                 {
                     return (LookAhead.Missing, null);
                 }
-                var isResourceType = reader.ValueTextEquals("resourceType"u8);
+                var isResourceType = !IsNotText(ref reader) && reader.ValueTextEquals("resourceType"u8);
                 reader.Read();
                 if (isResourceType)
                 {
-                    return reader.TokenType == JsonTokenType.String ? (LookAhead.Found, reader.GetString()) : (LookAhead.NotString, null);
+                    // A name that is not text names no resource type (U+FFFD stands in for it in the message).
+                    return reader.TokenType != JsonTokenType.String ? (LookAhead.NotString, null)
+                        : (LookAhead.Found, IsNotText(ref reader) ? "\uFFFD" : reader.GetString());
                 }
                 reader.Skip();
             }
@@ -839,6 +853,11 @@ internal sealed class JsonParser
     private bool IsReported(ElementNode? node) => node is not null && ReferenceEquals(node, _reported);
 
     private void Error(IssueType type, string message, string? expression) => _issues.Add(Issue.Error(type, message, expression));
+
+    // A string or property name whose escapes hold an unpaired surrogate: the reader cannot make a string of it.
+    // (The reader reads one span, never a sequence.)
+    private static bool IsNotText(ref Utf8JsonReader reader) =>
+        reader.ValueIsEscaped && JsonEscapes.IndexOfUnpairedSurrogate(reader.ValueSpan) >= 0;
 
     private static ReadOnlySpan<byte> SkipByteOrderMark(ReadOnlySpan<byte> json) =>
         json.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? json[3..] : json;

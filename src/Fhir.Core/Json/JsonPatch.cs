@@ -9,6 +9,8 @@ namespace Fhir.Core.Json;
 /// JSON Patch (RFC 6902) over <see cref="System.Text.Json.Nodes"/>: <c>add</c>, <c>remove</c>, <c>replace</c>,
 /// <c>move</c>, <c>copy</c> and <c>test</c>, with JSON Pointers (RFC 6901: <c>~0</c> is <c>~</c>, <c>~1</c> is <c>/</c>,
 /// <c>-</c> appends to an array). All or nothing: the operations run on a copy, and the input document is never modified.
+/// With <see cref="PatchLimits"/>, every operation is checked before it adds anything: <c>copy</c> can double a document
+/// with each operation, so a few dozen operations of a kilobyte would otherwise build gigabytes.
 /// </summary>
 public static class JsonPatch
 {
@@ -19,10 +21,16 @@ public static class JsonPatch
     /// <summary>Applies a JSON Patch document given as UTF-8 JSON to <paramref name="document"/>.</summary>
     /// <param name="document">The target document; not modified. Null stands for a JSON <c>null</c> document.</param>
     /// <param name="patchUtf8">The patch: a JSON array of operation objects.</param>
+    /// <param name="limits">Bounds on the patched document; none when null.</param>
     /// <returns>The patched copy, or the failing operation's index and a message.</returns>
-    public static JsonPatchResult Apply(JsonNode? document, ReadOnlySpan<byte> patchUtf8)
+    public static JsonPatchResult Apply(JsonNode? document, ReadOnlySpan<byte> patchUtf8, PatchLimits? limits = null)
     {
         JsonNode? patch;
+        if (JsonEscapes.IndexOfUnpairedSurrogate(patchUtf8) >= 0)
+        {
+            // System.Text.Json would parse it, then throw when a string of it is read.
+            return JsonPatchResult.Failure(JsonPatchErrorKind.InvalidPatch, -1, "The patch holds an unpaired UTF-16 surrogate (\\uD800-\\uDFFF without its pair), which is not Unicode text.");
+        }
         try
         {
             patch = JsonNode.Parse(patchUtf8, documentOptions: PatchParseOptions);
@@ -32,14 +40,15 @@ public static class JsonPatch
             return JsonPatchResult.Failure(JsonPatchErrorKind.InvalidPatch, -1, $"The patch is not valid JSON: {ex.Message}");
         }
 
-        return Apply(document, patch);
+        return Apply(document, patch, limits);
     }
 
     /// <summary>Applies a JSON Patch document already parsed into a node.</summary>
     /// <param name="document">The target document; not modified. Null stands for a JSON <c>null</c> document.</param>
     /// <param name="patch">The patch: a JSON array of operation objects; not modified.</param>
+    /// <param name="limits">Bounds on the patched document; none when null.</param>
     /// <returns>The patched copy, or the failing operation's index and a message.</returns>
-    public static JsonPatchResult Apply(JsonNode? document, JsonNode? patch)
+    public static JsonPatchResult Apply(JsonNode? document, JsonNode? patch, PatchLimits? limits = null)
     {
         if (patch is not JsonArray operations)
         {
@@ -47,9 +56,10 @@ public static class JsonPatch
         }
 
         var root = document?.DeepClone();
+        var tally = limits is null || limits == PatchLimits.None ? null : new Tally(limits, JsonSize.Of(root));
         for (var i = 0; i < operations.Count; i++)
         {
-            var failure = ApplyOperation(ref root, operations[i], i);
+            var failure = ApplyOperation(ref root, operations[i], i, tally);
             if (failure is not null)
             {
                 return failure;
@@ -126,7 +136,7 @@ public static class JsonPatch
         }
     }
 
-    private static JsonPatchResult? ApplyOperation(ref JsonNode? root, JsonNode? node, int index)
+    private static JsonPatchResult? ApplyOperation(ref JsonNode? root, JsonNode? node, int index, Tally? tally)
     {
         if (node is not JsonObject op)
         {
@@ -175,24 +185,81 @@ public static class JsonPatch
         }
 
         string? error;
+        var where = fromText is null ? pathText : $"{fromText} to {pathText}";
+        JsonPatchResult? Exceeds(JsonNode? document, JsonSize added, bool replaces) =>
+            tally?.Add(document, path, added, replaces) is { } limit
+                ? JsonPatchResult.Failure(limit.Kind, index, $"Operation {index} ({name} {where}) {limit.Message}", pathText)
+                : null;
         switch (name)
         {
             case "add":
+                if (tally is not null && Exceeds(root, JsonSize.Of(value), replaces: false) is { } tooBigAdd)
+                {
+                    return tooBigAdd;
+                }
+
                 error = Add(ref root, path, value?.DeepClone());
                 break;
             case "remove":
-                error = Remove(root, path, out _);
+                error = Remove(root, path, out var removed);
+                if (error is null)
+                {
+                    tally?.Remove(path, JsonSize.Of(removed));
+                }
+
                 break;
             case "replace":
+                if (tally is not null && Exceeds(root, JsonSize.Of(value), replaces: true) is { } tooBigReplace)
+                {
+                    return tooBigReplace;
+                }
+
                 error = Replace(ref root, path, value?.DeepClone());
                 break;
             case "move":
-                error = Move(ref root, from, path);
+                if (from.AsSpan().SequenceEqual(path))
+                {
+                    error = JsonPointer.TryResolve(root, from, out _, out var missing) ? null : missing;
+                    break;
+                }
+
+                if (path.Length > from.Length && path.AsSpan(0, from.Length).SequenceEqual(from))
+                {
+                    error = "a value cannot be moved into one of its own children.";
+                    break;
+                }
+
+                error = Remove(root, from, out var moved);
+                if (error is not null)
+                {
+                    break;
+                }
+
+                if (tally is not null)
+                {
+                    var movedSize = JsonSize.Of(moved);
+                    tally.Remove(from, movedSize);
+                    if (Exceeds(root, movedSize, replaces: false) is { } tooDeepMove)
+                    {
+                        return tooDeepMove;
+                    }
+                }
+
+                error = Add(ref root, path, moved);
                 break;
             case "copy":
-                error = JsonPointer.TryResolve(root, from, out var source, out error)
-                    ? Add(ref root, path, source?.DeepClone())
-                    : error;
+                if (!JsonPointer.TryResolve(root, from, out var source, out error))
+                {
+                    break;
+                }
+
+                // Measured before it is cloned: the clone is what would take the memory.
+                if (tally is not null && Exceeds(root, JsonSize.Of(source), replaces: false) is { } tooBigCopy)
+                {
+                    return tooBigCopy;
+                }
+
+                error = Add(ref root, path, source?.DeepClone());
                 break;
             default: // test
                 if (!JsonPointer.TryResolve(root, path, out var actual, out error))
@@ -217,7 +284,6 @@ public static class JsonPatch
             return null;
         }
 
-        var where = fromText is null ? pathText : $"{fromText} to {pathText}";
         return JsonPatchResult.Failure(JsonPatchErrorKind.InvalidTarget, index, $"Operation {index} ({name} {where}) failed: {error}");
     }
 
@@ -334,22 +400,6 @@ public static class JsonPatch
         }
     }
 
-    private static string? Move(ref JsonNode? root, string[] from, string[] path)
-    {
-        if (from.AsSpan().SequenceEqual(path))
-        {
-            return JsonPointer.TryResolve(root, from, out _, out var missing) ? null : missing;
-        }
-
-        if (path.Length > from.Length && path.AsSpan(0, from.Length).SequenceEqual(from))
-        {
-            return "a value cannot be moved into one of its own children.";
-        }
-
-        var error = Remove(root, from, out var value);
-        return error ?? Add(ref root, path, value);
-    }
-
     private static JsonPatchResult Invalid(int index, string message) =>
         JsonPatchResult.Failure(JsonPatchErrorKind.InvalidPatch, index, message);
 
@@ -382,6 +432,80 @@ public static class JsonPatch
     {
         var text = node?.ToJsonString() ?? "null";
         return text.Length <= MaxMessageValueLength ? text : string.Concat(text.AsSpan(0, MaxMessageValueLength), "…");
+    }
+
+    /// <summary>
+    /// The patched document's size, kept up to date as operations apply (each added or removed value is measured,
+    /// never the whole document again), and the check of each addition against the limits.
+    /// </summary>
+    private sealed class Tally(PatchLimits limits, JsonSize start)
+    {
+        private long _bytes = start.Bytes;
+        private long _nodes = start.Nodes;
+
+        /// <summary>
+        /// Counts a value about to go to <paramref name="path"/>, less what it takes the place of (an object member of
+        /// the same name for add, the target for replace, the whole document at the root); null when within the
+        /// limits, else which limit and why. The document is not changed.
+        /// </summary>
+        public (JsonPatchErrorKind Kind, string Message)? Add(JsonNode? root, string[] path, JsonSize value, bool replaces)
+        {
+            if (path.Length + value.Depth > limits.MaxDepth)
+            {
+                return (JsonPatchErrorKind.TooDeep, $"would nest the document {path.Length + value.Depth} levels deep; the limit is {limits.MaxDepth}.");
+            }
+
+            var bytes = value.Bytes + Overhead(path);
+            long nodes = value.Nodes;
+            if (path.Length == 0)
+            {
+                bytes -= _bytes;
+                nodes -= _nodes;
+            }
+            else if (Replaced(root, path, replaces) is { } old)
+            {
+                bytes -= old.Bytes + Overhead(path);
+                nodes -= old.Nodes;
+            }
+
+            if (_bytes + bytes > limits.MaxBytes)
+            {
+                return (JsonPatchErrorKind.TooLarge, $"would make the document about {_bytes + bytes} bytes; the limit is {limits.MaxBytes}.");
+            }
+
+            if (_nodes + nodes > limits.MaxNodes)
+            {
+                return (JsonPatchErrorKind.TooLarge, $"would make the document hold {_nodes + nodes} JSON values; the limit is {limits.MaxNodes}.");
+            }
+
+            _bytes += bytes;
+            _nodes += nodes;
+            return null;
+        }
+
+        /// <summary>Takes away a value removed from <paramref name="path"/>.</summary>
+        public void Remove(string[] path, JsonSize value)
+        {
+            _bytes -= value.Bytes + Overhead(path);
+            _nodes -= value.Nodes;
+        }
+
+        private static long Overhead(string[] path) => path.Length == 0 ? 0 : JsonSize.MemberOverhead(path[^1]);
+
+        private static JsonSize? Replaced(JsonNode? root, string[] path, bool replaces)
+        {
+            if (!JsonPointer.TryResolveParent(root, path, out var parent, out _))
+            {
+                return null;
+            }
+
+            return parent switch
+            {
+                JsonObject obj when obj.TryGetPropertyValue(path[^1], out var member) => JsonSize.Of(member),
+                JsonArray array when replaces && JsonPointer.TryParseIndex(path[^1], out var i) && i < array.Count => JsonSize.Of(array[i]),
+                _ => null,
+            };
+        }
     }
 
     /// <summary>A JSON number reduced to sign, significant digits and a power of ten, for exact comparison by value.</summary>

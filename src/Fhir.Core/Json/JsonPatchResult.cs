@@ -18,17 +18,25 @@ public enum JsonPatchErrorKind
 
     /// <summary>A <c>test</c> operation found a different value (HTTP 422 or 409).</summary>
     TestFailed,
+
+    /// <summary>An operation would make the document larger than <see cref="PatchLimits.MaxBytes"/> or
+    /// <see cref="PatchLimits.MaxNodes"/> (HTTP 413).</summary>
+    TooLarge,
+
+    /// <summary>An operation would nest the document deeper than <see cref="PatchLimits.MaxDepth"/> (HTTP 422).</summary>
+    TooDeep,
 }
 
-/// <summary>The outcome of <see cref="JsonPatch.Apply(JsonNode?, ReadOnlySpan{byte})"/>: the patched document, or which operation failed and why.</summary>
+/// <summary>The outcome of <see cref="JsonPatch.Apply(JsonNode?, ReadOnlySpan{byte}, PatchLimits?)"/>: the patched document, or which operation failed and why.</summary>
 public sealed class JsonPatchResult
 {
-    private JsonPatchResult(JsonNode? document, JsonPatchErrorKind kind, int operationIndex, string? error)
+    private JsonPatchResult(JsonNode? document, JsonPatchErrorKind kind, int operationIndex, string? error, string? path = null)
     {
         Document = document;
         ErrorKind = kind;
         OperationIndex = operationIndex;
         Error = error;
+        Path = path;
     }
 
     /// <summary>True when every operation was applied.</summary>
@@ -46,7 +54,10 @@ public sealed class JsonPatchResult
     /// <summary>A human-readable explanation of the failure, or null on success.</summary>
     public string? Error { get; }
 
+    /// <summary>The failing operation's target (its <c>path</c>, a JSON Pointer) when a limit stopped it; null otherwise.</summary>
+    public string? Path { get; }
+
     internal static JsonPatchResult Success(JsonNode? document) => new(document, JsonPatchErrorKind.None, -1, null);
 
-    internal static JsonPatchResult Failure(JsonPatchErrorKind kind, int index, string error) => new(null, kind, index, error);
+    internal static JsonPatchResult Failure(JsonPatchErrorKind kind, int index, string error, string? path = null) => new(null, kind, index, error, path);
 }

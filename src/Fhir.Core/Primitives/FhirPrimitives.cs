@@ -31,6 +31,12 @@ public static class FhirPrimitives
         return PrimitiveChecks.CheckString(kind, lexical);
     }
 
+    /// <summary>
+    /// The position of the first character a FHIR string cannot hold, a control character below U+0020 other than
+    /// tab, carriage return and line feed (R4 §2.24.0.1, string); -1 when there is none.
+    /// </summary>
+    public static int IndexOfControlCharacter(ReadOnlySpan<char> text) => PrimitiveChecks.IndexOfControlCharacter(text);
+
     /// <summary>Parses a FHIR <c>date</c>: <c>YYYY</c>, <c>YYYY-MM</c> or <c>YYYY-MM-DD</c>.</summary>
     public static bool TryParseDate(string text, out PartialDateTime value) =>
         DateTimeGrammar.TryParse(text, DateTimeGrammar.Form.Date, PartialDateTimeStyles.None, out value);

@@ -45,6 +45,11 @@ internal static class PrimitiveChecks
         {
             return "empty strings are not allowed";
         }
+        if (IndexOfControlCharacter(value) is var at and >= 0)
+        {
+            // PostgreSQL cannot store a NUL in text at all; the other control characters no FHIR string may hold either.
+            return $"it contains the control character U+{(int)value[at]:X4} (FHIR strings hold no characters below U+0020 but tab, CR and LF)";
+        }
         return kind switch
         {
             PrimitiveKind.String or PrimitiveKind.Markdown => value.Length > MaxStringLength ? "strings must not exceed 1 MB" : null,
@@ -142,6 +147,23 @@ internal static class PrimitiveChecks
             }
         }
         return false;
+    }
+
+    /// <summary>The first character below U+0020 other than tab, CR and LF, or -1.</summary>
+    public static int IndexOfControlCharacter(ReadOnlySpan<char> text)
+    {
+        // Vectorised: the common string has no character below U+0020 at all.
+        var i = text.IndexOfAnyInRange('\u0000', '\u001F');
+        while (i >= 0)
+        {
+            if (text[i] is not ('\t' or '\r' or '\n'))
+            {
+                return i;
+            }
+            var next = text[(i + 1)..].IndexOfAnyInRange('\u0000', '\u001F');
+            i = next < 0 ? -1 : i + 1 + next;
+        }
+        return -1;
     }
 
     /// <summary>True when a string has no character other than spaces, tabs and line breaks.</summary>

@@ -332,6 +332,10 @@ internal sealed class TypeChecker
             return name == "is" ? System("Boolean") : typeName is null ? StaticType.Any : TypeOf(typeName);
         }
 
+        if (_options.FindFunction(name) is { Arguments: FhirPathArgumentKind.TypeName })
+        {
+            return StaticType.Any; // its arguments are type names, not expressions
+        }
         var argTypes = new List<StaticType>(node.Args.Count);
         for (var i = 0; i < node.Args.Count; i++)
         {

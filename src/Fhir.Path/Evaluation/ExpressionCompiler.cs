@@ -352,7 +352,10 @@ internal sealed class ExpressionCompiler(CompileOptions options, FhirDefinitions
 
     private Compiled Function(FunctionNode node)
     {
-        if (!FunctionTable.TryGet(node.Name, out var definition))
+        // Added functions come first, so that a dialect (SQL on FHIR) can refine a built-in one.
+        var added = options.FindFunction(node.Name);
+        FunctionDef? definition = added?.Definition;
+        if (definition is null && !FunctionTable.TryGet(node.Name, out definition))
         {
             throw new FhirPathException(FhirPathErrorKind.Semantic, $"unknown function '{node.Name}'", null, node.Position);
         }
@@ -377,6 +380,16 @@ internal sealed class ExpressionCompiler(CompileOptions options, FhirDefinitions
                 ResolvedType = ResolvedType.Resolve(typeName, definitions),
                 AsRequiresSingleton = options.AsRequiresSingleton,
             };
+        }
+        else if (added is { Arguments: FhirPathArgumentKind.TypeName })
+        {
+            var names = new Evaluator[node.Args.Count];
+            for (var i = 0; i < names.Length; i++)
+            {
+                IReadOnlyList<object> name = Items.Single(TypeArgument(node.Args[i]).Name);
+                names[i] = (_, _) => name;
+            }
+            site = new CallSite(node.Name, node.Position, names, node.Args);
         }
         else
         {

@@ -1,4 +1,5 @@
 using Fhir.Core.Definitions;
+using Fhir.Core.Json;
 using Fhir.Core.Model;
 
 namespace Fhir.Path.Patch;
@@ -14,8 +15,9 @@ public static class FhirPathPatch
     /// <param name="resource">The resource to patch; it is not changed.</param>
     /// <param name="parameters">The patch: a <c>Parameters</c> resource.</param>
     /// <param name="definitions">The definitions giving element types; <see cref="FhirDefinitions.R4"/> when null.</param>
+    /// <param name="limits">Bounds on the patched resource, checked before each operation adds to it; none when null.</param>
     /// <returns>The patched copy, or the first failure (which operation, why, where).</returns>
-    public static FhirPathPatchResult Apply(ElementNode resource, ElementNode parameters, FhirDefinitions? definitions = null)
+    public static FhirPathPatchResult Apply(ElementNode resource, ElementNode parameters, FhirDefinitions? definitions = null, PatchLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentNullException.ThrowIfNull(parameters);
@@ -25,7 +27,8 @@ public static class FhirPathPatch
             return FhirPathPatchResult.Failure(failure);
         }
         var copy = resource.DeepCopy();
-        var applier = new PatchApplier(copy, definitions ?? FhirDefinitions.R4);
+        var budget = limits is null || limits == PatchLimits.None ? null : new PatchBudget(limits, copy);
+        var applier = new PatchApplier(copy, definitions ?? FhirDefinitions.R4, budget);
         foreach (var operation in operations!)
         {
             if (applier.Apply(operation) is { } error)

@@ -8,8 +8,9 @@ namespace Fhir.Path.Patch;
 /// </summary>
 public sealed class FhirPathPatchResult
 {
-    private FhirPathPatchResult(ElementNode? resource, string? error, int operationIndex, string? location, bool isMalformed)
+    private FhirPathPatchResult(ElementNode? resource, string? error, int operationIndex, string? location, bool isMalformed, bool isTooLarge = false)
     {
+        IsTooLarge = isTooLarge;
         Resource = resource;
         Error = error;
         OperationIndex = operationIndex;
@@ -42,8 +43,14 @@ public sealed class FhirPathPatchResult
     /// </summary>
     public bool IsMalformed { get; }
 
+    /// <summary>
+    /// True when an operation would have made the resource larger (bytes or elements) or deeper than the limits given to
+    /// <see cref="FhirPathPatch.Apply"/> (HTTP 413); <see cref="OperationIndex"/> names it.
+    /// </summary>
+    public bool IsTooLarge { get; }
+
     internal static FhirPathPatchResult Success(ElementNode resource) => new(resource, null, -1, null, false);
 
     internal static FhirPathPatchResult Failure(PatchFailure failure) =>
-        new(null, failure.Message, failure.OperationIndex, failure.Location, failure.IsMalformed);
+        new(null, failure.Message, failure.OperationIndex, failure.Location, failure.IsMalformed, failure.IsTooLarge);
 }

@@ -9,7 +9,7 @@ namespace Fhir.Path.Patch;
 /// selects exactly one element (delete: zero is a no-op), or for insert and move the whole of one list; the value must
 /// fit the element it goes to; paths may not reach outside the resource.
 /// </summary>
-internal sealed partial class PatchApplier(ElementNode root, FhirDefinitions definitions)
+internal sealed partial class PatchApplier(ElementNode root, FhirDefinitions definitions, PatchBudget? budget = null)
 {
     private readonly ValueBuilder _values = new(definitions);
 
@@ -51,6 +51,10 @@ internal sealed partial class PatchApplier(ElementNode root, FhirDefinitions def
         {
             return Fail(operation, error!, location);
         }
+        if (budget?.Add(operation, target, node, replaced: null) is { } tooLarge)
+        {
+            return tooLarge;
+        }
         target.Add(node);
         return null;
     }
@@ -71,6 +75,10 @@ internal sealed partial class PatchApplier(ElementNode root, FhirDefinitions def
         {
             return Fail(operation, error!, location);
         }
+        if (budget?.Add(operation, parent!, node, replaced: null) is { } tooLarge)
+        {
+            return tooLarge;
+        }
         parent!.InsertAt(node, operation.InsertIndex);
         return null;
     }
@@ -90,6 +98,7 @@ internal sealed partial class PatchApplier(ElementNode root, FhirDefinitions def
             return Fail(operation, "the resource itself cannot be deleted by a patch.", target.Location);
         }
         parent.Remove(target);
+        budget?.Remove(target);
         // An element left without content is not valid FHIR: remove emptied ancestors up to the nearest resource.
         for (var node = parent; node is { IsResource: false, Value: null, Children.Count: 0, Parent: { } up }; node = up)
         {
@@ -112,6 +121,10 @@ internal sealed partial class PatchApplier(ElementNode root, FhirDefinitions def
         if (node is null)
         {
             return Fail(operation, error!, location);
+        }
+        if (budget?.Add(operation, parent, node, replaced: target) is { } tooLarge)
+        {
+            return tooLarge;
         }
         var index = target.IndexAmongSiblings();
         parent.Remove(target);

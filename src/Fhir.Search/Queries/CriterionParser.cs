@@ -6,9 +6,10 @@ namespace Fhir.Search.Queries;
 /// <summary>
 /// Parses one search parameter (<c>name[:modifier]=values</c>) into a <see cref="SearchCriterion"/>: plain parameters of
 /// every type, chains (<c>subject:Patient.organization.name</c>), reverse chains (<c>_has:Observation:patient:code</c>,
-/// nested) and composites. Problems go to the issue list; the result is then null.
+/// nested) and composites. Problems go to the issue list; the result is then null. With a <see cref="SearchBudget"/>,
+/// every criterion and value is counted against the search's limits.
 /// </summary>
-internal sealed class CriterionParser(SearchParameterRegistry registry, SearchParseOptions options, List<Issue> issues)
+internal sealed class CriterionParser(SearchParameterRegistry registry, SearchParseOptions options, List<Issue> issues, SearchBudget? budget = null)
 {
     private const int MaxChainDepth = 4;
 
@@ -18,6 +19,10 @@ internal sealed class CriterionParser(SearchParameterRegistry registry, SearchPa
     /// </summary>
     public SearchCriterion? Parse(string resourceType, string name, string rawName, string value, int depth = 0)
     {
+        if (budget?.TakeCriterion(rawName) == false)
+        {
+            return null;
+        }
         if (depth > MaxChainDepth)
         {
             issues.Add(Issue.Error(IssueType.TooCostly, $"'{rawName}' chains more than {MaxChainDepth} levels.", rawName));
@@ -189,7 +194,7 @@ internal sealed class CriterionParser(SearchParameterRegistry registry, SearchPa
         return Values(parameter.Code, SearchParamType.Composite, null, value, rawName, (v, name) =>
         {
             var parts = SearchValues.Split(v, '$');
-            if (parts.Count != components.Count)
+            if (parts.Count != components.Count || budget?.TakeExtraValues(parts.Count - 1, name) == false)
             {
                 return null;
             }
@@ -229,6 +234,10 @@ internal sealed class CriterionParser(SearchParameterRegistry registry, SearchPa
         var members = new List<SearchValue>();
         foreach (var part in SearchValues.Split(value, ','))
         {
+            if (!CheckText(part, rawName))
+            {
+                return null;
+            }
             IReadOnlyCollection<CodeSetMember>? found;
             if (modifier is "in" or "not-in")
             {
@@ -251,7 +260,10 @@ internal sealed class CriterionParser(SearchParameterRegistry registry, SearchPa
             // implies: each member also matches its code with no system (|code), never another system's.
             members.AddRange(found.SelectMany(m => new SearchValue[] { new TokenSearchValue(m.System, m.Code, SystemGiven: true), new TokenSearchValue(null, m.Code, SystemGiven: true) }));
         }
-        return new SearchCriterion(code, SearchParamType.Token, modifier == "not-in" ? "not" : null, members.Distinct().ToList());
+        var distinct = members.Distinct().ToList();
+        // What a value set expands to is what the statement holds: it counts against the limits as written values do.
+        return budget?.TakeValues(distinct.Count, rawName) == false ? null
+            : new SearchCriterion(code, SearchParamType.Token, modifier == "not-in" ? "not" : null, distinct);
     }
 
     private SearchCriterion? Values(
@@ -260,22 +272,57 @@ internal sealed class CriterionParser(SearchParameterRegistry registry, SearchPa
         var values = new List<SearchValue>();
         var before = issues.Count;
         // Escapes stay in the parts: a token or quantity is split at its bars next, and each parser unescapes.
-        foreach (var part in SearchValues.Split(value, ','))
+        var parts = SearchValues.Split(value, ',');
+        if (budget?.TakeValues(parts.Count, rawName) == false)
+        {
+            return null;
+        }
+        foreach (var part in parts)
         {
             if (part.Length == 0)
             {
                 issues.Add(Issue.Error(IssueType.Invalid, $"The parameter '{rawName}' has an empty value.", rawName));
                 continue;
             }
+            if (!CheckText(part, rawName))
+            {
+                return null;
+            }
+            var reported = issues.Count;
             var parsed = parseOne(part, rawName);
             if (parsed is null)
             {
+                if (budget?.Exceeded == true)
+                {
+                    return null;
+                }
+                if (issues.Count > reported)
+                {
+                    continue; // the value's own parser said what is wrong
+                }
                 issues.Add(Issue.Error(IssueType.Invalid, $"'{part}' is not a valid value for the {type.ToString().ToLowerInvariant()} parameter '{rawName}'.", rawName));
                 continue;
             }
             values.Add(parsed);
         }
         return issues.Count > before ? null : new SearchCriterion(code, type, modifier, values);
+    }
+
+    // A value within the length limit and without the control characters FHIR strings cannot hold (below U+0020, except
+    // tab, CR and LF): no stored value has them, and PostgreSQL cannot bind a NUL at all.
+    private bool CheckText(string part, string rawName)
+    {
+        if (budget?.CheckLength(part, rawName) == false)
+        {
+            return false;
+        }
+        if (Fhir.Core.Primitives.FhirPrimitives.IndexOfControlCharacter(part) is var at and >= 0)
+        {
+            issues.Add(Issue.Error(IssueType.Invalid,
+                $"A value of '{rawName}' contains the control character U+{(int)part[at]:X4}, which FHIR strings cannot hold.", rawName));
+            return false;
+        }
+        return true;
     }
 
     private static SearchValue? ParseMissing(string value, string _) => value switch
@@ -312,14 +359,29 @@ internal sealed class CriterionParser(SearchParameterRegistry registry, SearchPa
         return SearchDates.TryParseRange(text, out var low, out var high) ? new DateSearchValue(prefix, low, high) : null;
     }
 
-    private static SearchValue? ParseNumber(string value, string _)
+    private SearchValue? ParseNumber(string value, string rawName)
     {
         var text = value;
         var prefix = SearchValues.ReadPrefix(ref text);
-        return SearchValues.TryParseNumber(text, out var number, out var low, out var high) ? new NumberSearchValue(prefix, number, low, high) : null;
+        if (SearchValues.TryParseNumber(text, out var number, out var low, out var high))
+        {
+            return new NumberSearchValue(prefix, number, low, high);
+        }
+        Beyond(text, rawName);
+        return null;
     }
 
-    private static SearchValue? ParseQuantity(string value, string _)
+    // A number FHIR allows (its decimals have no bounds) that the server cannot compare gets its own message.
+    private void Beyond(string text, string rawName)
+    {
+        if (Fhir.Core.Primitives.FhirPrimitives.IsValid("decimal", text))
+        {
+            issues.Add(Issue.Error(IssueType.NotSupported,
+                $"'{text}' in '{rawName}' is beyond the numbers this server searches: magnitudes up to 1e28 and down to 1e-28.", rawName));
+        }
+    }
+
+    private SearchValue? ParseQuantity(string value, string rawName)
     {
         var parts = SearchValues.SplitUnescaped(value, '|');
         if (parts.Count is not (1 or 3))
@@ -330,6 +392,7 @@ internal sealed class CriterionParser(SearchParameterRegistry registry, SearchPa
         var prefix = SearchValues.ReadPrefix(ref text);
         if (!SearchValues.TryParseNumber(text, out var number, out var low, out var high))
         {
+            Beyond(text, rawName);
             return null;
         }
         var system = parts.Count == 3 && parts[1].Length > 0 ? parts[1] : null;

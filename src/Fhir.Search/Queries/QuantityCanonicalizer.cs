@@ -29,12 +29,12 @@ public static class QuantityCanonicalizer
         {
             return false;
         }
-        if (!Ucum.TryCanonicalize(value, unit, out canonicalValue, out canonicalUnit)
-            || !Ucum.TryCanonicalize(low, unit, out canonicalLow, out _)
-            || !Ucum.TryCanonicalize(high, unit, out canonicalHigh, out _))
-        {
-            return false;
-        }
-        return true;
+        // Beyond the magnitude numbers are searched with, a canonical form could not be widened (ap) or compared: the
+        // quantity is then compared as written.
+        return Ucum.TryCanonicalize(value, unit, out canonicalValue, out canonicalUnit)
+            && Ucum.TryCanonicalize(low, unit, out canonicalLow, out _)
+            && Ucum.TryCanonicalize(high, unit, out canonicalHigh, out _)
+            && Math.Abs(canonicalLow) <= SearchValues.MaxMagnitude * 2 && Math.Abs(canonicalHigh) <= SearchValues.MaxMagnitude * 2
+            && Math.Abs(canonicalValue) <= SearchValues.MaxMagnitude;
     }
 }

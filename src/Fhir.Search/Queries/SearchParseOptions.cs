@@ -18,6 +18,9 @@ public sealed record SearchParseOptions
     /// </summary>
     public string? BaseUrl { get; init; }
 
+    /// <summary>How large a search may be; larger ones get an error issue naming the limit and the parameter.</summary>
+    public SearchLimits Limits { get; init; } = SearchLimits.Default;
+
     /// <summary>ValueSets and CodeSystems for <c>:in</c>, <c>:not-in</c>, <c>:below</c>, <c>:above</c> on tokens; null: those modifiers are not supported.</summary>
     public ICodeSets? CodeSets { get; init; }
 }

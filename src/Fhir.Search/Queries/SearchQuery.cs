@@ -28,6 +28,15 @@ public sealed record SearchQuery(
     /// types the client may read); null for every type. Ignored when <see cref="ResourceType"/> is set.
     /// </summary>
     public IReadOnlyList<string>? ResourceTypes { get; init; }
+
+    /// <summary>
+    /// The most bytes of resource JSON the page may hold: the store stops before the first match that would cross it
+    /// (but returns at least one), and the next page starts after the last match returned. Null for no limit.
+    /// </summary>
+    public long? MaxBytes { get; init; }
+
+    /// <summary>Bytes counted toward <see cref="MaxBytes"/> for each match besides its JSON (the Bundle entry around it).</summary>
+    public int EntryOverheadBytes { get; init; }
 }
 
 /// <summary>One search parameter as used in a query: <c>code:modifier=value1,value2</c>.</summary>

@@ -101,10 +101,15 @@ public static class SearchQueryParser
         SearchCursor? after = null;
         IReadOnlyList<SortKey> sort = [];
         var total = TotalMode.None;
-        var criterionParser = new CriterionParser(registry, options, issues);
+        var budget = new SearchBudget(options.Limits, issues);
+        var criterionParser = new CriterionParser(registry, options, issues, budget);
 
         foreach (var (rawName, value) in parameters)
         {
+            if (budget.Exceeded)
+            {
+                break; // refused already: the rest is not worth parsing
+            }
             switch (rawName)
             {
                 case var _ when FormatParameters.Contains(rawName):
@@ -124,7 +129,7 @@ public static class SearchQueryParser
                     }
                     continue;
                 case "_sort":
-                    if (ParseSort(types, value, registry, issues) is { } keys)
+                    if (ParseSort(types, value, registry, issues, budget) is { } keys)
                     {
                         sort = keys;
                         self.Add(new(rawName, value));
@@ -187,6 +192,7 @@ public static class SearchQueryParser
         for (var i = 1; i < types.Count; i++)
         {
             var scratch = new List<Issue>();
+            // Parsed again only to compare: the criterion was counted against the limits once, on the first type.
             var other = new CriterionParser(registry, options with { Handling = HandlingMode.Strict }, scratch).Parse(types[i], rawName, rawName, value);
             if (other is null || other.Type != criterion.Type || other.Code != criterion.Code)
             {
@@ -201,11 +207,16 @@ public static class SearchQueryParser
         code == "_has" ? type != AnyResource : registry.Find(type, code) is { IsSupported: true };
 
     // _sort=-date,name,_id
-    private static List<SortKey>? ParseSort(IReadOnlyList<string> types, string value, SearchParameterRegistry registry, List<Issue> issues)
+    private static List<SortKey>? ParseSort(IReadOnlyList<string> types, string value, SearchParameterRegistry registry, List<Issue> issues, SearchBudget budget)
     {
         var keys = new List<SortKey>();
         foreach (var raw in value.Split(','))
         {
+            // Each key is a subquery per row, and the keyset condition nests once per key.
+            if (!budget.TakeCriterion("_sort"))
+            {
+                return null;
+            }
             var descending = raw.StartsWith('-');
             var code = descending ? raw[1..] : raw;
             var direction = descending ? SortDirection.Descending : SortDirection.Ascending;

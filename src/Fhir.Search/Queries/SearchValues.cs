@@ -96,35 +96,68 @@ internal static class SearchValues
     }
 
     /// <summary>
-    /// A decimal and the range its precision implies: <c>100</c> covers [99.5, 100.5), <c>1.50</c> covers [1.495, 1.505).
+    /// The largest magnitude a number takes part in search with. The precision range widens a value by at most half of
+    /// it, <c>ap</c> by a tenth, and <see cref="decimal"/> ends at 7.9e28: within this bound no range arithmetic
+    /// overflows. Larger values, and non-zero values finer than 1e-28, are beyond what the index holds.
+    /// </summary>
+    public const decimal MaxMagnitude = 1e28m;
+
+    // Digits after the point that a decimal can hold; a precision finer than that is taken as exact.
+    private const int MaxScale = 28;
+
+    /// <summary>
+    /// A decimal and the range its precision implies: <c>100</c> covers [99.5, 100.5), <c>1.50</c> covers [1.495, 1.505),
+    /// <c>1e2</c> covers [50, 150). False for text that is not a number and for numbers beyond <see cref="MaxMagnitude"/>
+    /// or below the resolution of a decimal (<c>1e-29</c>), which FHIR allows but this server cannot compare.
     /// </summary>
     public static bool TryParseNumber(string text, out decimal value, out decimal low, out decimal high)
     {
         low = high = 0;
-        if (!decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out value))
+        if (!decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out value)
+            || Math.Abs(value) > MaxMagnitude || (value == 0 && HasNonZeroDigit(text)))
         {
             return false;
         }
-        var scale = value.Scale;
+        // The position of the last significant digit: 1.50 -> -2, 1e2 -> 2, 1.5e3 -> 2.
+        long position;
         var e = text.IndexOfAny(['e', 'E']);
         if (e >= 0)
         {
-            // 1e2: significant digits only up to the exponent's position.
-            var mantissa = text[..e];
-            var dot = mantissa.IndexOf('.');
-            var decimals = dot < 0 ? 0 : mantissa.Length - dot - 1;
-            var exponent = int.Parse(text[(e + 1)..], CultureInfo.InvariantCulture);
-            var half = 0.5m * Pow10(exponent - decimals);
-            low = value - half;
-            high = value + half;
-            return true;
+            if (!int.TryParse(text.AsSpan(e + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var exponent))
+            {
+                return false;
+            }
+            var dot = text.IndexOf('.', 0, e);
+            position = (long)exponent - (dot < 0 ? 0 : e - dot - 1);
         }
-        var halfStep = 0.5m / Pow10(scale);
-        low = value - halfStep;
-        high = value + halfStep;
+        else
+        {
+            position = -value.Scale;
+        }
+        // Below a decimal's resolution the value is exact; above MaxMagnitude there is no value left to widen.
+        var half = position < -MaxScale ? 0m : 0.5m * Pow10((int)Math.Min(position, MaxScale));
+        low = value - half;
+        high = value + half;
         return true;
     }
 
+    private static bool HasNonZeroDigit(string text)
+    {
+        foreach (var ch in text)
+        {
+            if (ch is 'e' or 'E')
+            {
+                return false;
+            }
+            if (ch is >= '1' and <= '9')
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // 10^exponent for -28 <= exponent <= 28.
     private static decimal Pow10(int exponent)
     {
         var result = 1m;

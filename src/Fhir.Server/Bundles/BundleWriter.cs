@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Fhir.Core.Outcomes;
@@ -10,17 +9,27 @@ namespace Fhir.Server.Bundles;
 
 /// <summary>
 /// Writes a Bundle straight to JSON, copying each stored resource's bytes in as they are: a
-/// search or history page never parses the resources it returns.
+/// search or history page never parses the resources it returns. <see cref="Length"/> is what has been
+/// written so far, for the response size limit (<see cref="FhirServerOptions.MaxResponseBytes"/>).
 /// </summary>
 internal sealed class BundleWriter : IDisposable
 {
-    private readonly ArrayBufferWriter<byte> _buffer = new(4096);
+    private readonly BundleBuffer _buffer;
     private readonly Utf8JsonWriter _json;
     private readonly string _baseUrl;
     private bool _entriesOpen;
 
-    public BundleWriter(string type, string baseUrl, long? total = null, IReadOnlyList<(string Relation, string Url)>? links = null)
+    /// <param name="type">The Bundle type.</param>
+    /// <param name="baseUrl">The FHIR base, for full URLs.</param>
+    /// <param name="total">The total of a searchset, when counted.</param>
+    /// <param name="links">The paging links.</param>
+    /// <param name="sizeHint">The expected size: a page of known resources is written into one buffer of about that
+    /// size rather than one that doubles its way there (tens of megabytes of discarded buffers for a large page).</param>
+    /// <param name="sizeLimit">The size the Bundle should stay within (its buffer does not double past it).</param>
+    public BundleWriter(
+        string type, string baseUrl, long? total = null, IReadOnlyList<(string Relation, string Url)>? links = null, long sizeHint = 4096, long sizeLimit = long.MaxValue)
     {
+        _buffer = new BundleBuffer((int)Math.Clamp(sizeHint, 4096, Array.MaxLength), sizeLimit);
         _baseUrl = baseUrl;
         _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
         _json.WriteStartObject();
@@ -101,8 +110,14 @@ internal sealed class BundleWriter : IDisposable
         _json.WriteEndObject();
     }
 
-    /// <summary>A batch or transaction response entry.</summary>
-    public void AddResponseEntry(Http.FhirResponse response, Http.ReturnPreference preference)
+    /// <summary>The bytes of JSON written so far.</summary>
+    public long Length => _json.BytesCommitted + _json.BytesPending;
+
+    /// <summary>
+    /// A batch or transaction response entry. <paramref name="note"/>, when given, goes into the entry's
+    /// <c>response.outcome</c> (why the resource was left out), whatever the preference.
+    /// </summary>
+    public void AddResponseEntry(Http.FhirResponse response, Http.ReturnPreference preference, IReadOnlyList<Issue>? note = null)
     {
         StartEntry();
         if (response.Location is { } location)
@@ -110,7 +125,7 @@ internal sealed class BundleWriter : IDisposable
             var slash = location.IndexOf("/_history/", StringComparison.Ordinal);
             _json.WriteString("fullUrl", $"{_baseUrl}/{(slash < 0 ? location : location[..slash])}");
         }
-        var outcome = response.IsError || preference == Http.ReturnPreference.OperationOutcome || response.ReportIssues;
+        var outcome = response.IsError || preference == Http.ReturnPreference.OperationOutcome || note is not null || response.ReportIssues;
         if (!response.IsError && !response.Body.IsEmpty && preference == Http.ReturnPreference.Representation)
         {
             _json.WritePropertyName("resource");
@@ -133,14 +148,14 @@ internal sealed class BundleWriter : IDisposable
         if (outcome)
         {
             _json.WritePropertyName("outcome");
-            OperationOutcomes.Write(_json, response.Issues);
+            OperationOutcomes.Write(_json, note is null ? response.Issues : [.. response.Issues, .. note]);
         }
         _json.WriteEndObject();
         _json.WriteEndObject();
     }
 
-    /// <summary>Closes the Bundle and returns its JSON.</summary>
-    public byte[] ToArray()
+    /// <summary>Closes the Bundle and returns its JSON: the writer's own buffer, not a copy (a page may be tens of megabytes).</summary>
+    public ReadOnlyMemory<byte> Finish()
     {
         if (_entriesOpen)
         {
@@ -148,7 +163,7 @@ internal sealed class BundleWriter : IDisposable
         }
         _json.WriteEndObject();
         _json.Flush();
-        return _buffer.WrittenSpan.ToArray();
+        return _buffer.WrittenMemory;
     }
 
     public void Dispose() => _json.Dispose();
@@ -179,6 +194,7 @@ internal sealed class BundleWriter : IDisposable
         409 => "409 Conflict",
         410 => "410 Gone",
         412 => "412 Precondition Failed",
+        413 => "413 Content Too Large",
         415 => "415 Unsupported Media Type",
         422 => "422 Unprocessable Entity",
         _ => status.ToString(CultureInfo.InvariantCulture),

@@ -78,6 +78,7 @@ internal static class EntryRequest
             Query = query,
             Resource = resource,
             BaseUrl = bundleRequest.BaseUrl,
+            MaxResponseBytes = bundleRequest.MaxResponseBytes,
             RelativeUrl = url,
             Access = bundleRequest.Access,
             Gate = bundleRequest.Gate,

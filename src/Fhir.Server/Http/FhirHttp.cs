@@ -4,7 +4,9 @@ using Fhir.Core.Outcomes;
 using Fhir.Server.Audit;
 using Fhir.Server.Outcomes;
 using Fhir.Server.Security;
+using Fhir.Storage;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Fhir.Server.Http;
 
@@ -24,6 +26,7 @@ internal static class FhirHttp
         var (request, error) = await BuildRequestAsync(http, context, body, ct);
         var audit = AuditContext.Of(http);
         FhirResponse response;
+        StoreFailure? storeFailed = null;
         if (error is not null)
         {
             response = error;
@@ -36,18 +39,37 @@ internal static class FhirHttp
             {
                 audit.Interaction = InteractionName(request, body);
             }
-            response = await AccessControl.RunAsync(request, context, interaction, ct);
+            try
+            {
+                if (AuditIndexer.Concerns(request) && http.RequestServices.GetService(typeof(AuditIndexer)) is AuditIndexer indexer)
+                {
+                    // The audit trail as it stands: every event of every request answered before this one.
+                    await indexer.CatchUpAsync(ct);
+                }
+                response = await AccessControl.RunAsync(request, context, interaction, ct);
+            }
+            catch (Exception e) when (StoreFailures.Classify(e) is { } failure)
+            {
+                storeFailed = failure;
+                response = StoreFailed(failure, Stage.Request);
+            }
         }
         if (audit is { Recorded: false })
         {
-            // The event is stored before anything is answered: no unaudited data leaves the server.
+            // The event is stored before anything is answered: no unaudited data leaves the server. A store that
+            // cannot take it answers for the request (README, "Security and audit").
             try
             {
                 await audit.Log.RecordAsync(audit, response.Status);
             }
+            catch (Exception e) when (storeFailed is null)
+            {
+                response = StoreFailures.Classify(e) is { } failure ? StoreFailed(failure, Stage.Audit)
+                    : FhirResponse.Error(503, IssueType.Transient, "The request could not be audited, so it was not answered; retry later.");
+            }
             catch (Exception)
             {
-                response = FhirResponse.Error(503, IssueType.Transient, "The request could not be audited, so it was not answered; retry later.");
+                // The answer to the store's failure already: its event could not be stored either.
             }
         }
         var preference = body is Body.Resource or Body.Patch ? request?.Conditions.Return ?? ReturnPreference.Representation : ReturnPreference.Representation;
@@ -107,7 +129,11 @@ internal static class FhirHttp
             if (body == Body.Form)
             {
                 // Without a form body (POST _search with every parameter in the URL) there is nothing to read.
-                var form = httpRequest.HasFormContentType ? await httpRequest.ReadFormAsync(ct) : FormCollection.Empty;
+                var (form, status, refusal) = httpRequest.HasFormContentType ? await Forms.ReadAsync(httpRequest, Forms.Search(context.Options), null, ct) : (FormCollection.Empty, 200, null);
+                if (form is null)
+                {
+                    return (null, FhirResponse.Error(status, KestrelRejections.CodeOf(status), refusal!));
+                }
                 foreach (var (key, values) in form)
                 {
                     foreach (var value in values)
@@ -118,7 +144,18 @@ internal static class FhirHttp
             }
             else
             {
-                var read = await ReadBodyAsync(httpRequest, context.Options.MaxRequestBodyBytes, ct);
+                byte[]? read;
+                try
+                {
+                    read = await ReadBodyAsync(httpRequest, context.Options.MaxRequestBodyBytes, ct);
+                }
+                catch (IOException e) when (e is not BadHttpRequestException { StatusCode: 413 })
+                {
+                    // Framing Kestrel cannot read (a chunk size beyond 64 bits is an IOException, not a bad request).
+                    var status = e is BadHttpRequestException bad ? bad.StatusCode : 400;
+                    return (null, FhirResponse.Error(status, KestrelRejections.CodeOf(status),
+                        status == 400 ? "The request body could not be read: its framing is malformed." : KestrelRejections.MessageOf(status)));
+                }
                 if (read is null)
                 {
                     return (null, TooLarge(context));
@@ -150,9 +187,31 @@ internal static class FhirHttp
             Conditions = ReadConditions(httpRequest.Headers),
             Intake = intake,
             BaseUrl = baseUrl,
+            MaxResponseBytes = context.Options.MaxResponseBytes,
             RelativeUrl = httpRequest.Path.Value is { } path && path.StartsWith("/fhir/", StringComparison.Ordinal) ? path[6..] : "",
         }, null);
     }
+
+    /// <summary>Seconds a client is asked to wait (<c>Retry-After</c>) before retrying against a store that is down or busy.</summary>
+    internal const int RetryAfterSeconds = 10;
+
+    /// <summary>What a store failure interrupted: the request itself, or the storing of its AuditEvent.</summary>
+    internal enum Stage { Request, Audit }
+
+    /// <summary>
+    /// The answer to a store failure: 507 when the store is full (a write changed nothing; a read, whose AuditEvent
+    /// cannot be stored, is not answered), 503 with <c>Retry-After</c> when it is down or busy.
+    /// </summary>
+    internal static FhirResponse StoreFailed(StoreFailure failure, Stage stage) => failure switch
+    {
+        StoreFailure.Full => FhirResponse.Error(507, IssueType.NoStore, stage == Stage.Audit
+            ? "The database is full, so this request could not be audited, and no data leaves this server unaudited: it was not answered. Writes and reads resume once the database has room."
+            : "The database is full: nothing was written. Writes resume once the database has room."),
+        _ => FhirResponse.Error(503, IssueType.Transient, stage == Stage.Audit
+            ? $"The database cannot be reached, so this request could not be audited and was not answered; retry after {RetryAfterSeconds} s."
+            : $"The database cannot be reached or is too busy; nothing was changed. Retry after {RetryAfterSeconds} s.")
+            with { Headers = [new("Retry-After", RetryAfterSeconds.ToString(CultureInfo.InvariantCulture))] },
+    };
 
     /// <summary>The <c>http://hl7.org/fhir/restful-interaction</c> code of a request, for the audit trail.</summary>
     private static string InteractionName(FhirRequest request, Body body) => (request.Method, body) switch
@@ -230,9 +289,9 @@ internal static class FhirHttp
         await httpResponse.Body.WriteAsync(body, http.RequestAborted);
     }
 
-    /// <summary>The base URL: configured, or this request's scheme, host and <c>/fhir</c>.</summary>
+    /// <summary>The base URL: configured, or this (allowed) request's scheme, host and <c>/fhir</c> (<see cref="PublicUrls"/>).</summary>
     public static string BaseUrl(HttpContext http, ServerContext context) =>
-        context.Options.BaseUrl?.TrimEnd('/') ?? $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/fhir";
+        http.RequestServices.GetRequiredService<PublicUrls>().FhirBase(http);
 
     private static RequestConditions ReadConditions(IHeaderDictionary headers)
     {

@@ -38,6 +38,12 @@ internal sealed record FhirRequest
     /// <summary>The server's base URL (<c>http://host/fhir</c>), for absolute URLs in Bundles.</summary>
     public string BaseUrl { get; init; } = "";
 
+    /// <summary>
+    /// Most bytes the response Bundle may take (<see cref="FhirServerOptions.MaxResponseBytes"/>; for a batch entry,
+    /// what the batch response has left).
+    /// </summary>
+    public required long MaxResponseBytes { get; init; }
+
     /// <summary>The request URL relative to the base (<c>Patient/1</c>), for history and messages.</summary>
     public string RelativeUrl { get; init; } = "";
 

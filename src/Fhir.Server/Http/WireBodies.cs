@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Fhir.Core.Outcomes;
 using Fhir.Server.Pipeline;
 using Fhir.Server.Security;
@@ -41,17 +40,6 @@ internal static class WireBodies
         {
             return (XmlBodies.ToXml(json, pretty), ContentNegotiation.ContentType(WireFormat.Xml));
         }
-        return (pretty ? Indent(json) : json, ContentNegotiation.ContentType(WireFormat.Json));
-    }
-
-    private static byte[] Indent(ReadOnlyMemory<byte> json)
-    {
-        using var doc = JsonDocument.Parse(json);
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-        {
-            doc.WriteTo(writer);
-        }
-        return stream.ToArray();
+        return (pretty ? Fhir.Core.Json.FhirJsonWriter.Indent(json.Span) : json, ContentNegotiation.ContentType(WireFormat.Json));
     }
 }

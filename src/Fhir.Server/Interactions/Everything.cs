@@ -114,20 +114,26 @@ internal static class Everything
             return list;
         }
 
-        var (page, next) = await CompartmentWalk.PageAsync(request.Reader, context, compartment, id, types, CriteriaOf, count, cursor, ct);
+        var limit = request.MaxResponseBytes;
         var url = $"{request.BaseUrl}/{compartment}/{id}/$everything";
+        var overhead = ResponseLimits.EntryOverhead(request.BaseUrl);
+        var (page, next, limited) = await CompartmentWalk.PageAsync(request.Reader, context, compartment, id, types, CriteriaOf, count, cursor, ct,
+            ResponseLimits.ForResources(limit, url, request.Query), overhead);
+        if (limited)
+        {
+            issues.Add(ResponseLimits.PageCut(page.Count, count, limit));
+        }
         var links = new List<(string, string)> { ("self", SearchCompartment.Link(url, applied, cursorText)) };
         if (next is not null)
         {
             links.Add(("next", SearchCompartment.Link(url, applied, next)));
         }
-        using var bundle = new BundleWriter("searchset", request.BaseUrl, null, links);
-        // Both the compartment and what it references come through the gate: nothing the request may not read.
+        using var bundle = new BundleWriter("searchset", request.BaseUrl, null, links, ResponseLimits.SizeHint(page, request.BaseUrl));
         foreach (var resource in page)
         {
             bundle.AddSearchEntry(resource);
         }
-        var (referenced, truncated) = await IncludeResolver.ResolveAsync(request.Reader, page, [ReferencedResources], context, ct);
+        var (referenced, truncated) = await IncludeResolver.ResolveAsync(request.Reader, page, [ReferencedResources], context, ct, limit - bundle.Length - ResponseLimits.OutcomeReserve, overhead);
         foreach (var resource in referenced)
         {
             bundle.AddSearchEntry(resource, "include");
@@ -140,7 +146,7 @@ internal static class Everything
         {
             bundle.AddOutcomeEntry(issues);
         }
-        return new FhirResponse(200) { Body = bundle.ToArray() };
+        return bundle.Length > limit ? ResponseLimits.TooLarge(bundle.Length, limit) : new FhirResponse(200) { Body = bundle.Finish() };
     }
 
     // A FHIR date, dateTime or instant, as the search parser reads date values.

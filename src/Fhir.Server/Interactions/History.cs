@@ -47,8 +47,13 @@ internal static class History
             return FhirResponse.NotFound(request.ResourceType!, request.Id);
         }
 
-        var page = await request.Reader.HistoryAsync(new HistoryQuery(request.ResourceType, request.Id, since, count, before), ct);
+        // The page stops at the response size limit (at least one version); the next link goes on after it.
         var path = request.ResourceType is null ? "_history" : request.Id is null ? $"{request.ResourceType}/_history" : $"{request.ResourceType}/{request.Id}/_history";
+        var page = await request.Reader.HistoryAsync(new HistoryQuery(request.ResourceType, request.Id, since, count, before)
+        {
+            MaxBytes = ResponseLimits.ForResources(request.MaxResponseBytes, $"{request.BaseUrl}/{path}", request.Query),
+            EntryOverheadBytes = ResponseLimits.EntryOverhead(request.BaseUrl),
+        }, ct);
         var common = $"{request.BaseUrl}/{path}?_count={count}" + (since is { } sinceValue ? "&_since=" + Uri.EscapeDataString(sinceValue.ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", CultureInfo.InvariantCulture)) : "");
         var links = new List<(string, string)> { ("self", before is null ? common : $"{common}&_cursor={before}") };
         if (before is not null)
@@ -59,11 +64,11 @@ internal static class History
         {
             links.Add(("next", $"{common}&_cursor={next}"));
         }
-        using var bundle = new BundleWriter("history", request.BaseUrl, links: links);
+        using var bundle = new BundleWriter("history", request.BaseUrl, links: links, sizeHint: ResponseLimits.SizeHint(page.Entries, request.BaseUrl));
         foreach (var version in page.Entries)
         {
             bundle.AddHistoryEntry(version);
         }
-        return new FhirResponse(200) { Body = bundle.ToArray() };
+        return bundle.Length > request.MaxResponseBytes ? ResponseLimits.TooLarge(bundle.Length, request.MaxResponseBytes) : new FhirResponse(200) { Body = bundle.Finish() };
     }
 }

@@ -12,7 +12,9 @@ namespace Fhir.Server.Interactions;
 /// <summary>
 /// patch: <c>PATCH [base]/[type]/[id]</c> with a JSON Patch document (RFC 6902, <c>application/json-patch+json</c>) or a
 /// FHIRPath Patch Parameters resource (<c>application/fhir+json</c>), and conditional patch <c>PATCH [base]/[type]?query</c>;
-/// the patched resource must still be valid (FHIR R4 RESTful API §3.1.0.6).
+/// the patched resource must still be valid (FHIR R4 RESTful API §3.1.0.6). The request body limit applies to the
+/// patched resource as well, checked as each operation applies (<see cref="Limits"/>): a small patch that copies the
+/// resource into itself a few dozen times would otherwise build gigabytes.
 /// </summary>
 internal static class Patch
 {
@@ -57,10 +59,16 @@ internal static class Patch
             return Update.VersionConflict(type, id, ifMatch, current);
         }
 
-        var (json, error) = IsFhirPathPatch(request) ? ApplyFhirPathPatch(request, context, current) : ApplyJsonPatch(request, current);
+        var (json, error) = IsFhirPathPatch(request) ? ApplyFhirPathPatch(request, context, current) : ApplyJsonPatch(request, context, current);
         if (error is not null)
         {
             return error;
+        }
+        if (json.Length > context.Options.MaxRequestBodyBytes)
+        {
+            // The estimate while applying leaves out JSON escapes; the serialised result is what counts.
+            return FhirResponse.Error(413, IssueType.TooCostly,
+                $"The patched resource is {json.Length} bytes; the limit is {context.Options.MaxRequestBodyBytes} (Fhir:MaxRequestBodyBytes).", type);
         }
         var parsed = FhirJsonReader.Parse(json, ReaderOptions(context), context.Definitions);
         if (!parsed.IsSuccess)
@@ -85,10 +93,25 @@ internal static class Patch
     private static bool IsFhirPathPatch(FhirRequest request) =>
         request.Resource is not null || ContentNegotiation.IsResourceJson(request.ContentType);
 
-    private static (byte[] Json, FhirResponse? Error) ApplyJsonPatch(FhirRequest request, ResourceVersion current)
+    /// <summary>What a patch may build: the request body limit, the element limit and the JSON depth limit.</summary>
+    internal static PatchLimits Limits(ServerContext context) => new()
+    {
+        MaxBytes = context.Options.MaxRequestBodyBytes,
+        MaxNodes = context.Options.MaxPatchElements,
+        MaxDepth = context.Options.MaxJsonDepth,
+    };
+
+    private static (byte[] Json, FhirResponse? Error) ApplyJsonPatch(FhirRequest request, ServerContext context, ResourceVersion current)
     {
         var document = JsonNode.Parse(current.Json.Span)!;
-        var patched = JsonPatch.Apply(document, request.Body.Span);
+        var patched = JsonPatch.Apply(document, request.Body.Span, Limits(context));
+        if (patched.ErrorKind is JsonPatchErrorKind.TooLarge or JsonPatchErrorKind.TooDeep)
+        {
+            var tooLarge = patched.ErrorKind == JsonPatchErrorKind.TooLarge;
+            return ([], FhirResponse.Error(tooLarge ? 413 : 422, tooLarge ? IssueType.TooCostly : IssueType.Processing,
+                $"JSON Patch {char.ToLowerInvariant(patched.Error![0])}{patched.Error[1..]} (Fhir:{(tooLarge ? "MaxRequestBodyBytes, Fhir:MaxPatchElements" : "MaxJsonDepth")})",
+                PointerExpression(current.Type, patched.Path)));
+        }
         if (!patched.IsSuccess)
         {
             // A malformed patch document is the client's syntax error (400); one that cannot apply to this resource is 422.
@@ -121,13 +144,48 @@ internal static class Patch
         {
             return ([], FhirResponse.Error(500, IssueType.Exception, $"The stored {current.Type}/{current.Id} could not be read."));
         }
-        var patched = FhirPathPatch.Apply(resource, parameters, context.Definitions);
+        var patched = FhirPathPatch.Apply(resource, parameters, context.Definitions, Limits(context));
+        if (patched.IsTooLarge)
+        {
+            return ([], FhirResponse.Error(413, IssueType.TooCostly,
+                $"FHIRPath Patch {patched.Error} (Fhir:MaxRequestBodyBytes, Fhir:MaxPatchElements, Fhir:MaxJsonDepth)", patched.Location));
+        }
         if (!patched.IsSuccess)
         {
             return ([], FhirResponse.Error(patched.IsMalformed ? 400 : 422, patched.IsMalformed ? IssueType.Invalid : IssueType.Processing,
                 patched.OperationIndex >= 0 ? $"FHIRPath Patch {patched.Error}" : patched.Error!, patched.Location));
         }
         return (FhirJsonWriter.Serialize(patched.Resource!), null);
+    }
+
+    /// <summary>
+    /// A JSON Pointer into the resource as a FHIRPath expression, for the OperationOutcome: <c>/name/0/given/-</c> in a
+    /// Patient is <c>Patient.name[0].given</c> (<c>-</c>, the end of an array, names the array).
+    /// </summary>
+    internal static string? PointerExpression(string type, string? pointer)
+    {
+        if (pointer is null)
+        {
+            return null;
+        }
+        var expression = new System.Text.StringBuilder(type);
+        foreach (var token in pointer.Split('/').Skip(1))
+        {
+            var name = token.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
+            if (name == "-")
+            {
+                continue;
+            }
+            if (name.Length > 0 && name.All(char.IsAsciiDigit))
+            {
+                expression.Append('[').Append(name).Append(']');
+            }
+            else
+            {
+                expression.Append('.').Append(name);
+            }
+        }
+        return expression.ToString();
     }
 
     private static FhirJsonReaderOptions ReaderOptions(ServerContext context) => new() { MaxDepth = context.Options.MaxJsonDepth };

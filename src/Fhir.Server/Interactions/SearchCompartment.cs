@@ -52,7 +52,7 @@ internal static class SearchCompartment
         var issues = new List<Issue>();
         var results = ResultParameters.Split(request.Query, context.SearchParameters, context.Definitions, handling, issues, out var rest);
         var cursorText = rest.Where(p => p.Key == "_cursor").Select(p => p.Value).LastOrDefault();
-        var parsed = SearchQueryParser.Parse("Resource", [.. rest.Where(p => p.Key != "_cursor")], context.SearchParameters, handling, context.Options.DefaultPageSize, context.Options.MaxPageSize);
+        var parsed = SearchQueryParser.Parse("Resource", [.. rest.Where(p => p.Key != "_cursor")], context.SearchParameters, context.ParseOptions(handling));
         issues.AddRange(parsed.Issues);
         if (!CompartmentWalk.Cursor.TryParse(cursorText, out var cursor))
         {
@@ -70,15 +70,21 @@ internal static class SearchCompartment
             var total = await CompartmentWalk.CountAsync(request.Reader, context, compartment, id, types, _ => criteria, ct);
             return CountBundle(request, total, Link(url, applied, null), issues);
         }
-        var (page, next) = await CompartmentWalk.PageAsync(request.Reader, context, compartment, id, types, _ => criteria, parsed.Query.Count, cursor, ct);
+        var limit = request.MaxResponseBytes;
+        var (page, next, limited) = await CompartmentWalk.PageAsync(request.Reader, context, compartment, id, types, _ => criteria, parsed.Query.Count, cursor, ct,
+            ResponseLimits.ForResources(limit, url, request.Query), ResponseLimits.EntryOverhead(request.BaseUrl));
+        if (limited)
+        {
+            issues.Add(ResponseLimits.PageCut(page.Count, parsed.Query.Count, limit));
+        }
         var links = new List<(string, string)> { ("self", Link(url, applied, cursorText)) };
         if (next is not null)
         {
             links.Add(("next", Link(url, applied, next)));
         }
-        using var bundle = new BundleWriter("searchset", request.BaseUrl, null, links);
+        using var bundle = new BundleWriter("searchset", request.BaseUrl, null, links, ResponseLimits.SizeHint(page, request.BaseUrl));
         await SearchEntries.AddAsync(bundle, page, results, issues, context, ct, request);
-        return new FhirResponse(200) { Body = bundle.ToArray() };
+        return bundle.Length > limit ? ResponseLimits.TooLarge(bundle.Length, limit) : new FhirResponse(200) { Body = bundle.Finish() };
     }
 
     private static FhirResponse CountBundle(FhirRequest request, long total, string self, List<Issue> issues)
@@ -89,7 +95,7 @@ internal static class SearchCompartment
         {
             bundle.AddOutcomeEntry(warnings);
         }
-        return new FhirResponse(200) { Body = bundle.ToArray() };
+        return new FhirResponse(200) { Body = bundle.Finish() };
     }
 
     /// <summary>A link to <paramref name="url"/> with the applied parameters and a walk cursor.</summary>

@@ -36,11 +36,8 @@ internal static class SearchType
         var handling = request.Conditions.Handling == HandlingPreference.Strict ? HandlingMode.Strict : HandlingMode.Lenient;
         var issues = new List<Issue>();
         var results = ResultParameters.Split(request.Query, context.SearchParameters, context.Definitions, handling, issues, out var criteria);
-        var options = new SearchParseOptions
+        var options = context.ParseOptions(handling) with
         {
-            Handling = handling,
-            DefaultCount = context.Options.DefaultPageSize,
-            MaxCount = context.Options.MaxPageSize,
             BaseUrl = request.BaseUrl,
             CodeSets = context.CodeSets,
         };
@@ -64,10 +61,20 @@ internal static class SearchType
         {
             return await SearchCount.HandleAsync(request, searchUrl, query, parsed.SelfQuery.Concat(results.Self), issues, context, ct);
         }
-        var page = await request.Reader.SearchAsync(query, ct);
+        // The page stops at the response size limit: it may hold fewer than _count, and its next link goes on after it.
+        var limit = request.MaxResponseBytes;
+        var page = await request.Reader.SearchAsync(query with
+        {
+            MaxBytes = ResponseLimits.ForResources(limit, searchUrl, request.Query),
+            EntryOverheadBytes = ResponseLimits.EntryOverhead(request.BaseUrl),
+        }, ct);
+        if (page.LimitedByBytes)
+        {
+            issues.Add(ResponseLimits.PageCut(page.Resources.Count, query.Count, limit));
+        }
         var links = SearchLinks.For(searchUrl, parsed with { SelfQuery = [.. parsed.SelfQuery, .. results.Self] }, page);
-        using var bundle = new BundleWriter("searchset", request.BaseUrl, page.Total, links);
+        using var bundle = new BundleWriter("searchset", request.BaseUrl, page.Total, links, ResponseLimits.SizeHint(page.Resources, request.BaseUrl));
         await SearchEntries.AddAsync(bundle, page.Resources, results, issues, context, ct, request);
-        return new FhirResponse(200) { Body = bundle.ToArray() };
+        return bundle.Length > limit ? ResponseLimits.TooLarge(bundle.Length, limit) : new FhirResponse(200) { Body = bundle.Finish() };
     }
 }

@@ -15,6 +15,13 @@ namespace Fhir.Server.Interactions;
 /// in the specification's order (DELETE, POST, PUT, PATCH, then GET), with <c>urn:uuid</c> and
 /// conditional references resolved to the ids the server assigns or finds.
 /// </summary>
+/// <remarks>
+/// The response is bounded by <see cref="FhirRequest.MaxResponseBytes"/>, and each entry's response is written into it
+/// as it is made. A batch gives each entry what is left (a search entry's page stops there); once nothing is left, the
+/// remaining entries are not processed and answer 413 (split the batch). A transaction's writes commit or fail as a
+/// whole, before the response is built: a write whose resource does not fit is answered without it (its location,
+/// version and a note in <c>response.outcome</c>), and a read that does not fit answers 413 in its entry.
+/// </remarks>
 internal static class Transaction
 {
     private static readonly string[] ProcessingOrder = ["POST", "PUT", "PATCH"];
@@ -97,16 +104,32 @@ internal static class Transaction
     private static async Task<FhirResponse> BatchAsync(
         FhirRequest request, ServerContext context, FhirRequest?[] requests, List<Issue>?[] entryErrors, FhirResponse?[] denied, CancellationToken ct)
     {
-        var responses = new FhirResponse[requests.Length];
+        var limit = request.MaxResponseBytes;
+        using var bundle = new BundleWriter("batch-response", request.BaseUrl, sizeLimit: limit);
+        var full = false;
         for (var i = 0; i < requests.Length; i++)
         {
-            responses[i] = requests[i] is { } entry
-                ? await AccessControl.GuardAsync(entry.Gate, () => entry.Method is "GET" or "HEAD"
+            var room = limit - bundle.Length;
+            FhirResponse response;
+            if (full || room <= 0)
+            {
+                response = ResponseLimits.BatchFull(i, limit);
+            }
+            else if (requests[i] is { } entry)
+            {
+                entry = entry with { MaxResponseBytes = room };
+                response = await AccessControl.GuardAsync(entry.Gate, () => IsRead(entry)
                     ? DispatchReadAsync(entry, context, ct)
-                    : WriteUnit.RunAsync(context, entry, (session, token) => DispatchWriteAsync(entry, context, session, token), ct))
-                : denied[i] ?? FhirResponse.Error(400, entryErrors[i]!);
+                    : WriteUnit.RunAsync(context, entry, (session, token) => DispatchWriteAsync(entry, context, session, token), ct));
+            }
+            else
+            {
+                response = denied[i] ?? FhirResponse.Error(400, entryErrors[i]!);
+            }
+            // Once an entry has not fitted, nothing after it is processed: the answer is the same for every later entry.
+            full |= !AddEntry(bundle, request, response, i, requests[i] is { } read && IsRead(read)) || ResponseLimits.IsLimitReached(response);
         }
-        return Respond("batch-response", request, responses);
+        return new FhirResponse(200) { Body = bundle.Finish() };
     }
 
     private static async Task<FhirResponse> TransactionAsync(
@@ -177,16 +200,49 @@ internal static class Transaction
         {
             return outcome;
         }
-        // Reads run last, after the writes are committed, so that they see them.
+        // Reads run last, after the writes are committed, so that they see them; each when its entry is written, with
+        // the room the response has left.
+        var limit = request.MaxResponseBytes;
+        using var bundle = new BundleWriter("transaction-response", request.BaseUrl, sizeLimit: limit);
         for (var i = 0; i < requests.Length; i++)
         {
-            if (requests[i]!.Method is "GET" or "HEAD")
+            var read = IsRead(requests[i]!);
+            if (read)
             {
-                var entry = requests[i]!;
-                responses[i] = await AccessControl.GuardAsync(entry.Gate, () => DispatchReadAsync(entry, context, ct));
+                var room = limit - bundle.Length;
+                var entry = requests[i]! with { MaxResponseBytes = room };
+                responses[i] = room <= 0 ? ResponseLimits.BatchFull(i, limit) : await AccessControl.GuardAsync(entry.Gate, () => DispatchReadAsync(entry, context, ct));
             }
+            _ = AddEntry(bundle, request, responses[i], i, read);
         }
-        return Respond("transaction-response", request, responses);
+        return new FhirResponse(200) { Body = bundle.Finish() };
+    }
+
+    private static bool IsRead(FhirRequest entry) => entry.Method is "GET" or "HEAD";
+
+    /// <summary>
+    /// Writes entry <paramref name="index"/>'s response into the Bundle response, within its size limit: a read that does
+    /// not fit is replaced by 413; a write is answered without its resource (it was written) and says why. False when
+    /// the response did not fit.
+    /// </summary>
+    private static bool AddEntry(BundleWriter bundle, FhirRequest request, FhirResponse response, int index, bool read)
+    {
+        var limit = request.MaxResponseBytes;
+        var preference = request.Conditions.Return;
+        var carried = response.IsError || preference != ReturnPreference.Representation ? 0 : response.Body.Length;
+        var room = limit - bundle.Length;
+        if (carried > 0 && carried > room)
+        {
+            if (read)
+            {
+                bundle.AddResponseEntry(ResponseLimits.EntryTooLarge(index, carried, Math.Max(0, room), limit), preference);
+                return false;
+            }
+            bundle.AddResponseEntry(response with { Body = ReadOnlyMemory<byte>.Empty }, preference, [ResponseLimits.RepresentationLeftOut(limit)]);
+            return false;
+        }
+        bundle.AddResponseEntry(response, preference);
+        return true;
     }
 
     /// <summary>
@@ -403,13 +459,4 @@ internal static class Transaction
         return dot < 0 ? $"{where}.resource" : $"{where}.resource{expression[dot..]}";
     }
 
-    private static FhirResponse Respond(string type, FhirRequest request, FhirResponse[] responses)
-    {
-        using var bundle = new BundleWriter(type, request.BaseUrl);
-        foreach (var response in responses)
-        {
-            bundle.AddResponseEntry(response, request.Conditions.Return);
-        }
-        return new FhirResponse(200) { Body = bundle.ToArray() };
-    }
 }

@@ -18,7 +18,8 @@ internal static class ConditionalMatch
     public static async Task<(IReadOnlyList<string> Ids, FhirResponse? Error)> FindAsync(
         WriteSession session, ServerContext context, string type, string query, CancellationToken ct)
     {
-        var parsed = SearchQueryParser.Parse(type, QueryParameters.Parse(query), context.SearchParameters, HandlingMode.Strict, context.Options.DefaultPageSize, context.Options.MaxPageSize);
+        // The same limits as a search: a condition is a search.
+        var parsed = SearchQueryParser.Parse(type, QueryParameters.Parse(query), context.SearchParameters, context.ParseOptions(HandlingMode.Strict));
         if (parsed.Issues.Any(i => i.IsError))
         {
             return ([], FhirResponse.Error(400, parsed.Issues));

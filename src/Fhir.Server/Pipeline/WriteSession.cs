@@ -80,6 +80,14 @@ internal sealed class WriteSession(IFhirStore store, AccessGate gate) : IAsyncDi
     public async Task WriteAuditAsync(ResourceWrite write, CancellationToken ct = default) =>
         await WriteUncheckedAsync(await InnerAsync(ct), write, ct);
 
+    /// <summary>Appends a request's audit record to the outbox, in this transaction (see Audit/AuditIndexer).</summary>
+    public async Task AppendAuditAsync(ReadOnlyMemory<byte> json, CancellationToken ct = default) =>
+        await (await InnerAsync(ct)).AppendAuditAsync(json, ct);
+
+    /// <summary>Takes up to <paramref name="limit"/> audit records from the outbox, to be stored as resources in this transaction.</summary>
+    public async Task<IReadOnlyList<ReadOnlyMemory<byte>>> TakeAuditAsync(int limit, CancellationToken ct = default) =>
+        await (await InnerAsync(ct)).TakeAuditAsync(limit, ct);
+
     private async Task WriteUncheckedAsync(IWriteSession inner, ResourceWrite write, CancellationToken ct)
     {
         await inner.WriteAsync(write, ct);

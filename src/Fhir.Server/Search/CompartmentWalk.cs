@@ -11,35 +11,49 @@ namespace Fhir.Server.Search;
 /// </summary>
 internal static class CompartmentWalk
 {
-    /// <summary>One page of at most <paramref name="count"/> resources, and the cursor of the next page (null on the last).</summary>
-    public static async Task<(List<ResourceVersion> Page, string? Next)> PageAsync(
+    /// <summary>
+    /// One page of at most <paramref name="count"/> resources and <paramref name="maxBytes"/> bytes of them (at least
+    /// one resource), the cursor of the next page (null on the last), and whether the bytes ended the page.
+    /// </summary>
+    public static async Task<(List<ResourceVersion> Page, string? Next, bool LimitedByBytes)> PageAsync(
         IResourceReader reader, ServerContext context, string compartment, string id, IReadOnlyList<string> types,
-        Func<string, IReadOnlyList<SearchCriterion>> criteria, int count, Cursor start, CancellationToken ct)
+        Func<string, IReadOnlyList<SearchCriterion>> criteria, int count, Cursor start, CancellationToken ct, long maxBytes = long.MaxValue, int entryOverhead = 0)
     {
         var page = new List<ResourceVersion>();
+        long bytes = 0;
         for (var i = start.TypeIndex; i < types.Count; i++)
         {
             if (page.Count == count)
             {
-                return (page, Cursor.Format(i, null));
+                return (page, Cursor.Format(i, null), false);
             }
             var type = types[i];
             if (!reader.Scope.MaySearch(type))
             {
                 continue; // the walk searches each type: the ones the reader may not search hold nothing for it
             }
-            var query = new SearchQuery(type, criteria(type), count - page.Count, i == start.TypeIndex && start.After is { } after ? new SearchCursor(after, []) : null)
+            long? after = i == start.TypeIndex ? start.After : null;
+            var query = new SearchQuery(type, criteria(type), count - page.Count, after is { } key ? new SearchCursor(key, []) : null)
             {
                 Compartment = context.Compartments.Filter(compartment, id, type),
+                MaxBytes = maxBytes - bytes,
+                EntryOverheadBytes = entryOverhead,
             };
             var found = await reader.SearchAsync(query, ct);
-            page.AddRange(found.Resources);
+            var resources = found.Resources;
+            if (page.Count > 0 && resources.Count > 0 && bytes + resources[0].Json.Length + entryOverhead > maxBytes)
+            {
+                // The store returns at least one resource; on a page that already has some, it does not fit.
+                return (page, Cursor.Format(i, after), true);
+            }
+            page.AddRange(resources);
+            bytes += resources.Sum(r => (long)r.Json.Length + entryOverhead);
             if (found.Next is { } next)
             {
-                return (page, Cursor.Format(i, next.Key));
+                return (page, Cursor.Format(i, next.Key), found.LimitedByBytes);
             }
         }
-        return (page, null);
+        return (page, null, false);
     }
 
     /// <summary>How many resources of the compartment match, over all <paramref name="types"/>.</summary>

@@ -21,6 +21,6 @@ internal static class SearchCount
         {
             bundle.AddOutcomeEntry(warnings);
         }
-        return new FhirResponse(200) { Body = bundle.ToArray() };
+        return new FhirResponse(200) { Body = bundle.Finish() };
     }
 }

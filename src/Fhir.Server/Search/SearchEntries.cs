@@ -8,7 +8,8 @@ namespace Fhir.Server.Search;
 /// <summary>
 /// The entries of a searchset page: the matches (search.mode <c>match</c>), the resources
 /// <c>_include</c>/<c>_revinclude</c> add (<c>include</c>), both shaped by <c>_summary</c>/<c>_elements</c>,
-/// and one OperationOutcome entry (<c>outcome</c>) for the warnings, if any.
+/// and one OperationOutcome entry (<c>outcome</c>) for the warnings, if any. Includes stop where the response would
+/// pass <see cref="FhirRequest.MaxResponseBytes"/>.
 /// </summary>
 internal static class SearchEntries
 {
@@ -24,7 +25,8 @@ internal static class SearchEntries
             bundle.AddSearchEntry(ResourceShaper.Shape(match, matchShape));
         }
         // Included resources the client may not read are left out by the gate, as if they did not exist.
-        var (included, truncated) = await IncludeResolver.ResolveAsync(request.Reader, matches, results.Includes, context, ct);
+        var (included, truncated) = await IncludeResolver.ResolveAsync(
+            request.Reader, matches, results.Includes, context, ct, request.MaxResponseBytes - bundle.Length - Http.ResponseLimits.OutcomeReserve, Http.ResponseLimits.EntryOverhead(request.BaseUrl));
         var includeShape = results.IncludeShape;
         foreach (var resource in included)
         {

@@ -72,11 +72,10 @@ internal sealed class AccessTokens
     /// <summary>The grant a bearer token carries, or the reason it is refused (never the token itself).</summary>
     public async Task<(AccessGrant? Grant, string? Error)> ValidateAsync(string token, CancellationToken ct)
     {
-        if (!_handler.CanReadToken(token))
+        if (!UnverifiedJwt.TryReadIssuer(_handler, token, out var issuer))
         {
             return (null, "The token is not a JWT.");
         }
-        var issuer = _handler.ReadJsonWebToken(token).Issuer;
         var parameters = new TokenValidationParameters
         {
             ValidAudience = _options.Audience,

@@ -37,6 +37,21 @@ public sealed class AuthOptions
     /// <summary>Requests per client and minute before 429; 0 turns the limit off. Default 6,000.</summary>
     public int RequestsPerMinute { get; set; } = 6_000;
 
+    /// <summary>
+    /// Requests per source address and minute that carry no valid token (401s, the public endpoints, the token endpoint)
+    /// before 429; 0 turns the limit off. Default 600. IPv6 addresses count by their /64 network.
+    /// </summary>
+    public int AnonymousRequestsPerMinute { get; set; } = 600;
+
+    /// <summary>Failed authentications of one client at the token endpoint before each further one delays the next. Default 5.</summary>
+    public int TokenFailuresBeforeBackoff { get; set; } = 5;
+
+    /// <summary>
+    /// The longest delay, in seconds, that failed authentications of one client impose on its next attempt (the delay
+    /// doubles from 1 s with each failure beyond <see cref="TokenFailuresBeforeBackoff"/>). Default 300.
+    /// </summary>
+    public int TokenBackoffMaxSeconds { get; set; } = 300;
+
     /// <summary>Longest time a request may run, in seconds, before it is cancelled with 503. Default 120.</summary>
     public int RequestTimeoutSeconds { get; set; } = 120;
 }

@@ -8,19 +8,26 @@ using Microsoft.Extensions.Logging;
 namespace Fhir.Server.Security;
 
 /// <summary>
-/// The front door of every request, in this order: security headers; an audit context; the size
-/// limit (before any authentication work is spent); the bearer token (401 without a valid one,
-/// except on the public endpoints); the client's rate limit (429); then the request; and finally
-/// the AuditEvent of a request that no interaction recorded itself (401s, unknown routes...).
+/// The front door of every request, in this order: security headers; an audit context; the Host header (400 unless
+/// allowed, <see cref="Http.PublicUrls"/>); the size limit (before any authentication work is spent); the bearer
+/// token (401 without a valid one, except on the public endpoints); the rate limits (429): per client for requests
+/// with a valid token, per source address for every other request (<see cref="AuthOptions.AnonymousRequestsPerMinute"/>);
+/// then the request; and finally the AuditEvent of a request that no interaction recorded itself, refusals folded
+/// per source and interval (<see cref="FailureAudit"/>).
 /// </summary>
 internal sealed class SecurityMiddleware(
-    RequestDelegate next, AuthOptions auth, FhirServerOptions fhir, AccessTokens tokens, AuditLog audit, SecuritySetup.LoopbackCheck loopback,
-    TimeProvider clock, ILogger<SecurityMiddleware> logger)
+    RequestDelegate next, AuthOptions auth, FhirServerOptions fhir, AccessTokens tokens, AuditLog audit, FailureAudit failures,
+    SecuritySetup.LoopbackCheck loopback, Http.PublicUrls urls, TimeProvider clock, ILogger<SecurityMiddleware> logger)
 {
-    private readonly PartitionedRateLimiter<string>? _limiter = auth.RequestsPerMinute <= 0 ? null :
-        PartitionedRateLimiter.Create<string, string>(client => RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
+    private readonly PartitionedRateLimiter<string>? _limiter = Limiter(auth.RequestsPerMinute);
+
+    // Requests without a valid token, per source address: a flood of them is refused cheaply, before any token work.
+    private readonly PartitionedRateLimiter<string>? _anonymous = Limiter(auth.AnonymousRequestsPerMinute);
+
+    private static PartitionedRateLimiter<string>? Limiter(int perMinute) => perMinute <= 0 ? null :
+        PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
         {
-            PermitLimit = auth.RequestsPerMinute,
+            PermitLimit = perMinute,
             Window = TimeSpan.FromMinutes(1),
             QueueLimit = 0,
         }));
@@ -45,7 +52,8 @@ internal sealed class SecurityMiddleware(
                 try
                 {
                     context.Interaction ??= Interaction(http);
-                    await audit.RecordAsync(context, http.Response.StatusCode);
+                    var status = http.Response.StatusCode;
+                    await (FailureAudit.Folds(context, status) ? failures.RecordAsync(context, status) : audit.RecordAsync(context, status));
                 }
                 catch (Exception e)
                 {
@@ -57,15 +65,32 @@ internal sealed class SecurityMiddleware(
 
     private async Task AuthoriseAndRunAsync(HttpContext http, AuditContext? context)
     {
+        if (!urls.IsAllowed(http))
+        {
+            // Nothing may echo a Host header the server does not answer to (Location, links, token audience).
+            if (!await RefusedAsAnonymousFloodAsync(http))
+            {
+                await FhirServerSetup.WriteOutcome(http, 400, IssueType.Invalid,
+                    $"This server does not answer to the host '{http.Request.Host}' (AllowedHosts, or set Fhir:BaseUrl).");
+            }
+            return;
+        }
         if (http.Request.ContentLength > fhir.MaxRequestBodyBytes)
         {
-            await FhirServerSetup.WriteOutcome(http, 413, IssueType.TooCostly, $"The request body is larger than the limit of {fhir.MaxRequestBodyBytes} bytes.");
+            if (!await RefusedAsAnonymousFloodAsync(http))
+            {
+                await FhirServerSetup.WriteOutcome(http, 413, IssueType.TooCostly, $"The request body is larger than the limit of {fhir.MaxRequestBodyBytes} bytes.");
+            }
             return;
         }
 
         AccessGrant grant;
         if (IsPublic(http.Request))
         {
+            if (await RefusedAsAnonymousFloodAsync(http))
+            {
+                return;
+            }
             grant = AccessGrant.Nobody;
         }
         else if (auth.Mode == AuthMode.None)
@@ -82,15 +107,21 @@ internal sealed class SecurityMiddleware(
             var header = http.Request.Headers.Authorization.ToString();
             if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             {
-                http.Response.Headers.WWWAuthenticate = "Bearer realm=\"fhir-server\"";
-                await FhirServerSetup.WriteOutcome(http, 401, IssueType.Login, "A bearer token is required (SMART on FHIR; see /.well-known/smart-configuration).");
+                if (!await RefusedAsAnonymousFloodAsync(http))
+                {
+                    http.Response.Headers.WWWAuthenticate = "Bearer realm=\"fhir-server\"";
+                    await FhirServerSetup.WriteOutcome(http, 401, IssueType.Login, "A bearer token is required (SMART on FHIR; see /.well-known/smart-configuration).");
+                }
                 return;
             }
             var (validated, error) = await tokens.ValidateAsync(header[7..].Trim(), http.RequestAborted);
             if (validated is null)
             {
-                http.Response.Headers.WWWAuthenticate = $"Bearer realm=\"fhir-server\", error=\"invalid_token\", error_description=\"{error}\"";
-                await FhirServerSetup.WriteOutcome(http, 401, IssueType.Login, error!);
+                if (!await RefusedAsAnonymousFloodAsync(http))
+                {
+                    http.Response.Headers.WWWAuthenticate = $"Bearer realm=\"fhir-server\", error=\"invalid_token\", error_description=\"{error}\"";
+                    await FhirServerSetup.WriteOutcome(http, 401, IssueType.Login, error!);
+                }
                 return;
             }
             grant = validated;
@@ -98,19 +129,48 @@ internal sealed class SecurityMiddleware(
         context?.SetClient(grant.ClientId, grant.ScopeText);
         http.Features.Set(grant);
 
-        if (_limiter is not null)
+        if (_limiter is not null && grant.ClientId.Length > 0)
         {
-            var partition = grant.ClientId.Length > 0 ? "client:" + grant.ClientId : "ip:" + http.Connection.RemoteIpAddress;
-            using var lease = _limiter.AttemptAcquire(partition);
+            using var lease = _limiter.AttemptAcquire("client:" + grant.ClientId);
             if (!lease.IsAcquired)
             {
-                var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 60;
-                http.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await FhirServerSetup.WriteOutcome(http, 429, IssueType.Throttled, $"Too many requests from this client; retry after {retryAfter} s.");
+                await TooManyAsync(http, lease, "Too many requests from this client");
                 return;
             }
         }
         await next(http);
+    }
+
+    /// <summary>
+    /// Counts a request without a valid token against its source address; when the address is over its limit,
+    /// answers 429 (an OAuth error at the token endpoint, an OperationOutcome elsewhere) and returns true.
+    /// </summary>
+    private async Task<bool> RefusedAsAnonymousFloodAsync(HttpContext http)
+    {
+        if (_anonymous is null)
+        {
+            return false;
+        }
+        using var lease = _anonymous.AttemptAcquire(SourceAddress.Of(http));
+        if (lease.IsAcquired)
+        {
+            return false;
+        }
+        await TooManyAsync(http, lease, "Too many requests without a valid token from this address");
+        return true;
+    }
+
+    private static async Task TooManyAsync(HttpContext http, RateLimitLease lease, string what)
+    {
+        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 60;
+        http.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var message = $"{what}; retry after {retryAfter} s.";
+        if (http.Request.Path.Value == TokenEndpoint.Path)
+        {
+            await TokenEndpoint.Error(http, 429, "temporarily_unavailable", message);
+            return;
+        }
+        await FhirServerSetup.WriteOutcome(http, 429, IssueType.Throttled, message);
     }
 
     /// <summary>Endpoints anyone may call: the capability statement, SMART discovery, the token endpoint and its keys.</summary>

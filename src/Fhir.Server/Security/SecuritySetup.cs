@@ -27,19 +27,31 @@ internal static class SecuritySetup
         {
             throw new InvalidOperationException("Every Auth:Clients entry needs a ClientId and a ClientSecret or Jwks.");
         }
+        if (auth.AnonymousRequestsPerMinute < 0 || auth.TokenFailuresBeforeBackoff < 0 || auth.TokenBackoffMaxSeconds < 1 || audit.FailureIntervalSeconds < 1)
+        {
+            throw new InvalidOperationException(
+                "Auth or Audit options out of range: Auth:AnonymousRequestsPerMinute >= 0, Auth:TokenFailuresBeforeBackoff >= 0, Auth:TokenBackoffMaxSeconds >= 1, Audit:FailureIntervalSeconds >= 1.");
+        }
         services.AddSingleton(auth);
         services.AddSingleton(audit);
         services.AddSingleton(_ => SigningKey.LoadOrCreate(auth.SigningKeyPath));
         services.AddSingleton(sp => new AccessTokens(auth, sp.GetRequiredService<SigningKey>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new ClientAssertions(sp.GetRequiredService<TimeProvider>(), auth.ClockSkewSeconds));
+        services.AddSingleton(sp => new ClientAssertions(sp.GetRequiredService<TimeProvider>(), auth.ClockSkewSeconds, sp.GetRequiredService<Fhir.Storage.IFhirStore>()));
+        services.AddSingleton(sp => new ClientLockout(auth, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<TokenEndpoint>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<AuditIndexer>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditIndexer>());
+        services.AddSingleton<FailureAudit>();
+        services.AddHostedService(sp => sp.GetRequiredService<FailureAudit>());
         services.AddSingleton<LoopbackCheck>();
         services.AddHostedService(sp => sp.GetRequiredService<LoopbackCheck>());
         services.AddRequestTimeouts(o => o.DefaultPolicy = new RequestTimeoutPolicy
         {
             Timeout = TimeSpan.FromSeconds(auth.RequestTimeoutSeconds),
             TimeoutStatusCode = StatusCodes.Status503ServiceUnavailable,
+            WriteTimeoutResponse = http => FhirServerSetup.WriteOutcome(http, StatusCodes.Status503ServiceUnavailable, Fhir.Core.Outcomes.IssueType.Timeout,
+                $"The request took longer than {auth.RequestTimeoutSeconds} s and was cancelled; nothing it was writing was stored."),
         });
         return services;
     }
@@ -55,14 +67,14 @@ internal static class SecuritySetup
     {
         app.MapPost(TokenEndpoint.Path, (HttpContext h, TokenEndpoint token) => token.HandleAsync(h));
         app.MapGet("/auth/jwks", (SigningKey key) => Results.Text(key.PublicJwks(), "application/json"));
-        app.MapGet("/.well-known/smart-configuration", (HttpContext h, AuthOptions auth) => Results.Text(SmartConfiguration(h, auth), "application/json"));
+        app.MapGet("/.well-known/smart-configuration", (HttpContext h, AuthOptions auth, Http.PublicUrls urls) => Results.Text(SmartConfiguration(h, auth, urls), "application/json"));
         return app;
     }
 
     // What a SMART client needs to find and use the token endpoint (SMART App Launch 2.0 §2.0.10).
-    private static string SmartConfiguration(HttpContext http, AuthOptions auth)
+    private static string SmartConfiguration(HttpContext http, AuthOptions auth, Http.PublicUrls urls)
     {
-        var origin = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
+        var origin = urls.Origin(http);
         return JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["issuer"] = auth.Issuer,

@@ -48,7 +48,14 @@ internal sealed class SigningKey
         {
             rsa.KeySize = 2048;
             var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
-            Directory.CreateDirectory(folder);
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(folder);
+            }
+            else
+            {
+                CreateOwnerOnlyFolder(folder);
+            }
             var pem = rsa.ExportPkcs8PrivateKeyPem();
             // Written to a temporary name with owner-only rights, then moved: never readable by others, never half-written.
             var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
@@ -76,5 +83,20 @@ internal sealed class SigningKey
         var key = new RsaSecurityKey(rsa);
         key.KeyId = Base64UrlEncoder.Encode(key.ComputeJwkThumbprint());
         return new SigningKey(key);
+    }
+
+    // The folder, and each missing parent (such as the data folder), is the server user's only.
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static void CreateOwnerOnlyFolder(string folder)
+    {
+        if (Directory.Exists(folder))
+        {
+            return;
+        }
+        if (System.IO.Path.GetDirectoryName(folder) is { } parent)
+        {
+            CreateOwnerOnlyFolder(parent);
+        }
+        Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 }

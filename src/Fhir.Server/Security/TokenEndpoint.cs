@@ -10,9 +10,10 @@ namespace Fhir.Server.Security;
 /// <c>POST /auth/token</c>: OAuth 2.0 <c>client_credentials</c> (RFC 6749 §4.4) for the clients of
 /// <see cref="AuthOptions.Clients"/>, authenticated by <c>client_secret_basic</c>,
 /// <c>client_secret_post</c> or SMART Backend Services <c>private_key_jwt</c>. The token carries the
-/// requested scopes that the client is allowed (all of them when none are asked for).
+/// requested scopes that the client is allowed (all of them when none are asked for). Failed authentications of a
+/// client slow down further attempts for it (<see cref="ClientLockout"/>).
 /// </summary>
-internal sealed class TokenEndpoint(AuthOptions options, AccessTokens tokens, ClientAssertions assertions)
+internal sealed class TokenEndpoint(AuthOptions options, AccessTokens tokens, ClientAssertions assertions, Http.PublicUrls urls, ClientLockout lockout)
 {
     /// <summary>The path of the endpoint.</summary>
     public const string Path = "/auth/token";
@@ -26,7 +27,12 @@ internal sealed class TokenEndpoint(AuthOptions options, AccessTokens tokens, Cl
             await Error(http, 400, "invalid_request", "The token request must be form-encoded (application/x-www-form-urlencoded).");
             return;
         }
-        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var (form, status, refusal) = await Http.Forms.ReadAsync(http.Request, Http.Forms.TokenRequest, Http.Forms.MaxTokenRequestBytes, http.RequestAborted);
+        if (form is null)
+        {
+            await Error(http, status is 413 ? 413 : 400, "invalid_request", refusal!);
+            return;
+        }
         var audit = AuditContext.Of(http);
         if (form["grant_type"] != "client_credentials")
         {
@@ -34,9 +40,25 @@ internal sealed class TokenEndpoint(AuthOptions options, AccessTokens tokens, Cl
             return;
         }
 
+        // The client the request claims to be, before any credential is checked: a client in backoff is refused
+        // whatever it sends, so the answer says nothing about the credentials.
+        var claimed = ClaimedClientId(http, form);
+        var source = SourceAddress.Of(http);
+        if (claimed is not null && lockout.Wait(claimed, source) is { } wait)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+            http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await Error(http, 429, "temporarily_unavailable", $"Too many failed authentications for this client; retry after {seconds} s.");
+            return;
+        }
+
         var (client, failure, usedBasic) = await AuthenticateAsync(http, form);
         if (client is null)
         {
+            if (claimed is not null)
+            {
+                lockout.Failed(claimed, source);
+            }
             if (usedBasic)
             {
                 http.Response.Headers.WWWAuthenticate = "Basic realm=\"fhir-server\"";
@@ -44,6 +66,7 @@ internal sealed class TokenEndpoint(AuthOptions options, AccessTokens tokens, Cl
             await Error(http, 401, "invalid_client", failure!);
             return;
         }
+        lockout.Succeeded(client.ClientId, source);
         audit?.SetClient(client.ClientId, "");
 
         var allowed = SmartScope.ParseAll(client.Scopes);
@@ -74,6 +97,22 @@ internal sealed class TokenEndpoint(AuthOptions options, AccessTokens tokens, Cl
         }), http.RequestAborted);
     }
 
+    /// <summary>The client id a token request names (Basic user, <c>client_id</c>, or the assertion's unverified issuer), or null.</summary>
+    private static string? ClaimedClientId(HttpContext http, IFormCollection form)
+    {
+        if (form["client_assertion"].ToString() is { Length: > 0 } assertion)
+        {
+            return ClientAssertions.UnverifiedIssuer(assertion);
+        }
+        var authorization = http.Request.Headers.Authorization.ToString();
+        if (authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            var (id, _) = BasicCredentials(authorization);
+            return id;
+        }
+        return form["client_id"].ToString() is { Length: > 0 } clientId ? clientId : null;
+    }
+
     private async Task<(ClientOptions? Client, string? Failure, bool UsedBasic)> AuthenticateAsync(HttpContext http, IFormCollection form)
     {
         var assertionType = form["client_assertion_type"].ToString();
@@ -83,7 +122,8 @@ internal sealed class TokenEndpoint(AuthOptions options, AccessTokens tokens, Cl
             {
                 return (null, "Unsupported client_assertion_type.", false);
             }
-            var endpoint = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{Path}";
+            // From Fhir:BaseUrl when set: an assertion made for another server, sent with that server's Host header, fails.
+            var endpoint = urls.TokenEndpoint(http);
             var (clientId, error) = await assertions.ValidateAsync(form["client_assertion"].ToString(), options.Clients.ToList(), [endpoint]);
             return clientId is null ? (null, error, false) : (options.Clients.First(c => c.ClientId == clientId), null, false);
         }
@@ -94,19 +134,10 @@ internal sealed class TokenEndpoint(AuthOptions options, AccessTokens tokens, Cl
         if (authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
         {
             basic = true;
-            try
+            (id, secret) = BasicCredentials(authorization);
+            if (id is null)
             {
-                var pair = Encoding.UTF8.GetString(Convert.FromBase64String(authorization[6..].Trim()));
-                var colon = pair.IndexOf(':');
-                if (colon > 0)
-                {
-                    id = Uri.UnescapeDataString(pair[..colon].Replace('+', ' '));
-                    secret = Uri.UnescapeDataString(pair[(colon + 1)..].Replace('+', ' '));
-                }
-            }
-            catch (FormatException)
-            {
-                return (null, "The Basic credentials are not valid base64.", true);
+                return (null, "The Basic credentials are not valid (base64 of client_id:client_secret).", true);
             }
         }
         else
@@ -122,11 +153,29 @@ internal sealed class TokenEndpoint(AuthOptions options, AccessTokens tokens, Cl
         return (client, null, basic);
     }
 
+    // RFC 6749 §2.3.1: base64 of the form-encoded id and secret joined by a colon; (null, null) when unreadable.
+    private static (string? Id, string? Secret) BasicCredentials(string authorization)
+    {
+        try
+        {
+            var pair = Encoding.UTF8.GetString(Convert.FromBase64String(authorization[6..].Trim()));
+            var colon = pair.IndexOf(':');
+            return colon > 0
+                ? (Uri.UnescapeDataString(pair[..colon].Replace('+', ' ')), Uri.UnescapeDataString(pair[(colon + 1)..].Replace('+', ' ')))
+                : (null, null);
+        }
+        catch (FormatException)
+        {
+            return (null, null);
+        }
+    }
+
     // Constant time: how much of a secret matched must not show in the response time.
     private static bool SecretsEqual(string expected, string given) =>
         CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(expected)), SHA256.HashData(Encoding.UTF8.GetBytes(given)));
 
-    private static async Task Error(HttpContext http, int status, string error, string description)
+    /// <summary>An OAuth error response (RFC 6749 §5.2).</summary>
+    internal static async Task Error(HttpContext http, int status, string error, string description)
     {
         http.Response.StatusCode = status;
         http.Response.ContentType = "application/json";

@@ -12,6 +12,8 @@ internal sealed class PostgresDialect : SqlDialect
     // re-checking it after that node commits and coming back empty-handed.
     public override string SkipLocked => " FOR UPDATE SKIP LOCKED";
 
+    public override string ForUpdate => " FOR UPDATE";
+
     public override string ProbeFence => " OFFSET 0";
 
     public override bool DrivesByJoin => true;

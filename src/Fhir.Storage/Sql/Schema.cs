@@ -162,6 +162,22 @@ internal static class Schema
         CREATE TABLE patient_compartment (seq {bigint} NOT NULL, patient_id {text} NOT NULL, PRIMARY KEY (seq, patient_id));
         CREATE INDEX ix_patient_compartment ON patient_compartment (patient_id, seq);
         """,
+        // 6: single-use keys (the jti of client assertions) until they expire, shared by every server process and
+        // kept across restarts; expired rows are deleted as new keys come (ix_single_use_expires).
+        """
+        CREATE TABLE single_use (
+            use_key {text} PRIMARY KEY,
+            expires {instant} NOT NULL
+        );
+        CREATE INDEX ix_single_use_expires ON single_use (expires);
+        """,
+        // 7: the audit outbox. A request's audit record is one row here, durable before its response leaves (in the
+        // write's own transaction, or in a group commit of reads); a background indexer turns the rows into AuditEvent
+        // resources with their search index and deletes them in the same transaction (exactly once, whichever node
+        // does it). The heavy part of auditing (parsing, indexing, a resource's rows) is off the request path.
+        """
+        CREATE TABLE audit_outbox (seq {key}, json {bytes} NOT NULL);
+        """,
     ];
 
     /// <summary>Creates the version table; run under the migration lock before reading it.</summary>

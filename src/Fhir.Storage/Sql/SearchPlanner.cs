@@ -81,7 +81,7 @@ internal static class SearchPlanner
 
     private static async Task<long?> CountAsync(DbLease lease, SearchCriterion c, int cap, CancellationToken ct)
     {
-        var p = new SqlParams();
+        var p = new SqlParams { ReusesValues = true };
         if (SearchSqlBuilder.CappedRows(c, cap, lease.Dialect, p) is not { } sql) return null;
         var cmd = lease.Command(sql);
         p.BindTo(cmd);

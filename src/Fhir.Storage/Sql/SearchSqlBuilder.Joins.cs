@@ -107,10 +107,9 @@ internal sealed partial class SearchSqlBuilder
         sql.Append(" WHERE ");
         if (probe) sql.Append(alias[0]).Append(".res_key = ").Append(a).Append(".res_key AND ");
         sql.Append(probe ? dialect.Unindexed(alias[0] + ".code") : alias[0] + ".code").Append(" = ").Append(p.Add(shape.Components[0].Code)).Append(" AND (");
-        for (var v = 0; v < c.Values.Count; v++)
+        AppendAlternatives(c.Values.Count, v =>
         {
             if (c.Values[v] is not CompositeSearchValue value || value.Components.Count != n) throw WrongValue(c, v);
-            if (v > 0) sql.Append(" OR ");
             sql.Append('(');
             for (var k = 0; k < n; k++)
             {
@@ -122,7 +121,7 @@ internal sealed partial class SearchSqlBuilder
                 sql.Append(')');
             }
             sql.Append(')');
-        }
+        });
         sql.Append("))");
     }
 }

@@ -92,6 +92,8 @@ internal sealed partial class SearchSqlBuilder
         b.sql.Append("SELECT COUNT(*) FROM (");
         var branches = 0;
         void Branch() => b.sql.Append(branches++ == 0 ? "" : " UNION ALL ").Append("SELECT 1 FROM ").Append(table.Name).Append(" i WHERE i.code = ").Append(code).Append(" AND ");
+        // Up to two branches per value, in one compound SELECT; a criterion of that many values is not worth counting.
+        if (c.Values.Count > MaxCompoundTerms / 2) return null;
         foreach (var value in c.Values)
         {
             switch (value)
@@ -269,13 +271,12 @@ internal sealed partial class SearchSqlBuilder
     private void AppendJoinedDriver(SearchCriterion c)
     {
         sql.Append("(SELECT DISTINCT i.res_key FROM ").Append(IndexTables.For(c.Type)!.Name).Append(" i WHERE i.code = ").Append(p.Add(c.Code)).Append(" AND (");
-        for (var v = 0; v < c.Values.Count; v++)
+        AppendAlternatives(c.Values.Count, v =>
         {
-            if (v > 0) sql.Append(" OR ");
             sql.Append('(');
             AppendValue(c, c.Values[v], "i");
             sql.Append(')');
-        }
+        });
         sql.Append(")) d");
     }
 
@@ -403,12 +404,11 @@ internal sealed partial class SearchSqlBuilder
     {
         if (c.Modifier is not null) throw Unsupported(c);
         sql.Append('(');
-        for (var i = 0; i < c.Values.Count; i++)
+        AppendAlternatives(c.Values.Count, i =>
         {
             if (c.Values[i] is not DateSearchValue d) throw WrongValue(c, i);
-            if (i > 0) sql.Append(" OR ");
             AppendDate(d, a + ".last_updated", a + ".last_updated");
-        }
+        });
         sql.Append(')');
     }
 
@@ -441,22 +441,21 @@ internal sealed partial class SearchSqlBuilder
                 : probe ? "EXISTS (SELECT 1 FROM " + table.Name + " i WHERE i.res_key = " + a + ".res_key AND " + dialect.Unindexed("i.code") + " = "
                 : a + ".res_key IN (SELECT i.res_key FROM " + table.Name + " i WHERE i.code = ");
             sql.Append(code).Append(" AND (");
-            var firstValue = true;
-            for (var i = 0; i < c.Values.Count; i++)
+            var values = positives == c.Values.Count ? c.Values : [.. c.Values.Where(v => v is not MissingSearchValue)];
+            AppendAlternatives(values.Count, i =>
             {
-                if (c.Values[i] is MissingSearchValue) continue;
-                if (!firstValue) sql.Append(" OR ");
-                firstValue = false;
                 sql.Append('(');
-                AppendValue(c, c.Values[i], "i");
+                AppendValue(c, values[i], "i");
                 sql.Append(')');
-            }
+            });
             sql.Append("))");
         }
 
+        // :missing has two values; repeating them adds nothing to the statement.
+        var missing = new HashSet<bool>();
         for (var i = 0; i < c.Values.Count; i++)
         {
-            if (c.Values[i] is not MissingSearchValue m) continue;
+            if (c.Values[i] is not MissingSearchValue m || !missing.Add(m.Missing)) continue;
             if (!first) sql.Append(" OR ");
             first = false;
             sql.Append(m.Missing ? "NOT EXISTS (SELECT 1 FROM " + table.Name + " i WHERE i.res_key = " + a + ".res_key AND i.code = " + code + ")"
@@ -515,6 +514,49 @@ internal sealed partial class SearchSqlBuilder
         }
     }
 
+    /// <summary>Most SELECTs SQLite takes in one compound SELECT (SQLITE_MAX_COMPOUND_SELECT).</summary>
+    internal const int MaxCompoundTerms = 500;
+
+    // Starts the next UNION ALL branch of `a.res_key IN (...)`; past SQLite's limit on terms in one compound SELECT the
+    // branches go on in another `OR a.res_key IN (...)` (the caller has the whole criterion in parentheses).
+    private void NextTerm(ref int terms, string a)
+    {
+        if (terms == MaxCompoundTerms)
+        {
+            sql.Append(") OR ").Append(a).Append(".res_key IN (");
+            terms = 0;
+        }
+        if (terms++ > 0) sql.Append(" UNION ALL ");
+    }
+
+    // `count` alternatives joined by OR, as a balanced tree of parentheses: SQLite parses `a OR b OR c ...` into a tree
+    // as deep as the list is long and refuses a depth of 1,000 ("Expression tree is too large"); balanced, a list of n is
+    // log2(n) deep. Both planners flatten nested ORs back into one list, so the plan is the same.
+    private void AppendAlternatives(int count, Action<int> alternative)
+    {
+        if (count > 0) Balanced(0, count);
+
+        void Balanced(int from, int to)
+        {
+            if (to - from <= 2)
+            {
+                alternative(from);
+                if (to - from == 2)
+                {
+                    sql.Append(" OR ");
+                    alternative(from + 1);
+                }
+                return;
+            }
+            var middle = from + (to - from) / 2;
+            sql.Append('(');
+            Balanced(from, middle);
+            sql.Append(") OR (");
+            Balanced(middle, to);
+            sql.Append(')');
+        }
+    }
+
     private void AppendToken(string? modifier, TokenSearchValue t, string i)
     {
         if (modifier == "text")
@@ -548,11 +590,11 @@ internal sealed partial class SearchSqlBuilder
     private void AppendReferenceBranches(SearchCriterion c, string code, string a)
     {
         sql.Append(a).Append(".res_key IN (");
-        var first = true;
+        var terms = 0;
         void Branch()
         {
-            sql.Append(first ? "" : " UNION ALL ").Append("SELECT i.res_key FROM ").Append(IndexTables.Reference.Name).Append(" i WHERE i.code = ").Append(code).Append(" AND ");
-            first = false;
+            NextTerm(ref terms, a);
+            sql.Append("SELECT i.res_key FROM ").Append(IndexTables.Reference.Name).Append(" i WHERE i.code = ").Append(code).Append(" AND ");
         }
         for (var v = 0; v < c.Values.Count; v++)
         {
@@ -579,11 +621,11 @@ internal sealed partial class SearchSqlBuilder
     private void AppendDateBranches(SearchCriterion c, string code, string a)
     {
         sql.Append(a).Append(".res_key IN (");
-        var first = true;
+        var terms = 0;
         void Branch(DateSearchValue d)
         {
-            sql.Append(first ? "" : " UNION ALL ").Append("SELECT i.res_key FROM ").Append(IndexTables.Date.Name).Append(" i WHERE i.code = ").Append(code).Append(" AND ");
-            first = false;
+            NextTerm(ref terms, a);
+            sql.Append("SELECT i.res_key FROM ").Append(IndexTables.Date.Name).Append(" i WHERE i.code = ").Append(code).Append(" AND ");
             AppendDate(d, "i.low", "i.high");
         }
         for (var v = 0; v < c.Values.Count; v++)

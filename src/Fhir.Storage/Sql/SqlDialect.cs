@@ -90,6 +90,12 @@ internal abstract class SqlDialect
     public virtual string SkipLocked => "";
 
     /// <summary>
+    /// What a SELECT ends with to lock the rows it reads until the transaction ends, waiting for other holders
+    /// (PostgreSQL: <c>FOR UPDATE</c>); empty where writers are serialised anyway (SQLite).
+    /// </summary>
+    public virtual string ForUpdate => "";
+
+    /// <summary>
     /// What a _has probe (a correlated EXISTS checked per candidate target) ends with so that it stays one:
     /// PostgreSQL turns an EXISTS into a semi-join over every row it could match (a _has over a common code joined
     /// 93,000 Observations to find 21 Patients: 281 ms, against 17 ms probing), unless the subquery has an OFFSET.

@@ -14,7 +14,7 @@ internal abstract partial class SqlFhirStore
         var lease = await store.LeaseForReadAsync(ct);
         await using (lease)
         {
-            var p = new SqlParams();
+            var p = new SqlParams { ReusesValues = true };
             // The criteria only: no sort, no cursor, no page.
             var cmd = lease.Command(SearchSqlBuilder.Count(query, scope, lease.Dialect, p, await SearchPlanner.PlanAsync(lease, query, scope, page: false, ct)));
             p.BindTo(cmd);
@@ -33,11 +33,13 @@ internal abstract partial class SqlFhirStore
 
         // Large inputs go in several statements; a resource reached from two of them is kept once.
         var found = new SortedDictionary<long, ResourceVersion>();
+        long bytes = 0;
         var lease = await store.LeaseForReadAsync(ct);
         await using (lease)
         {
             foreach (var chunk in Chunks(request))
             {
+                if (bytes >= request.MaxBytes) break;
                 var p = new SqlParams();
                 var sql = request.Direction == IncludeDirection.Include
                     ? IncludeSql.Include(request, chunk.SelectMany(g => g.Ids).ToList(), request.Limit, scope, store.Dialect, p)
@@ -48,7 +50,11 @@ internal abstract partial class SqlFhirStore
                 while (await reader.ReadAsync(ct))
                 {
                     var key = reader.GetInt64(0);
-                    if (!found.ContainsKey(key)) found[key] = StoreQueries.ReadVersion(lease.Dialect, reader);
+                    if (found.ContainsKey(key)) continue;
+                    found[key] = StoreQueries.ReadVersion(lease.Dialect, reader);
+                    bytes += StoreQueries.JsonLength(reader);
+                    // Enough bytes read: what a response can hold is bounded, whatever the number of resources.
+                    if (bytes >= request.MaxBytes) break;
                 }
             }
         }

@@ -2,15 +2,36 @@ using System.Data.Common;
 
 namespace Fhir.Storage.Sql;
 
-/// <summary>Positional parameters <c>@p0, @p1...</c> collected while SQL text is built, then bound to a command.</summary>
+/// <summary>
+/// Positional parameters <c>@p0, @p1...</c> collected while SQL text is built, then bound to a command.
+/// </summary>
 internal sealed class SqlParams
 {
     private static readonly string[] Names = CreateNames(64);
     private readonly List<object> values = new(8);
+    private Dictionary<object, int>? positions;
+
+    /// <summary>
+    /// When set, a value added again gets the placeholder it already has (statements whose SQL takes the placeholders
+    /// <see cref="Add"/> returns, never fixed ones). SQLite looks parameters up by name with a linear scan, at parse and
+    /// at bind time, so a statement's cost grows with the square of its parameters (16,000 took 1.8 s), and a search
+    /// with many alternatives repeats the same code, system and unit in every one.
+    /// </summary>
+    public bool ReusesValues { get; init; }
+
+    /// <summary>The number of values bound.</summary>
+    public int Count => values.Count;
 
     /// <summary>Adds a value and returns its placeholder.</summary>
     public string Add(object value)
     {
+        // Values of the same type that are equal mean the same to the database (1.0m and 1.00m compare equal too).
+        if (ReusesValues && value is string or long or int or decimal or double or DateTime)
+        {
+            positions ??= [];
+            if (positions.TryGetValue(value, out var at)) return Name(at);
+            positions[value] = values.Count;
+        }
         values.Add(value);
         return Name(values.Count - 1);
     }

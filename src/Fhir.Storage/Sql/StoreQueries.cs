@@ -87,8 +87,8 @@ internal static class StoreQueries
 
         var cmd = lease.Command(sql.ToString());
         p.BindTo(cmd);
-        var (entries, next) = await ReadPageAsync(lease.Dialect, cmd, query.Count, ct);
-        return new HistoryPage(entries, next);
+        var (entries, next, limited) = await ReadPageAsync(lease.Dialect, cmd, query.Count, query.MaxBytes, query.EntryOverheadBytes, ct);
+        return new HistoryPage(entries, next) { LimitedByBytes = limited };
     }
 
     /// <summary>
@@ -104,19 +104,21 @@ internal static class StoreQueries
         var plan = await SearchPlanner.PlanAsync(lease, query, scope, page: query.Count > 0, ct);
         if (query.Total != TotalMode.None)
         {
-            var cp = new SqlParams();
+            var cp = new SqlParams { ReusesValues = true };
             var count = lease.Command(SearchSqlBuilder.Count(query, scope, lease.Dialect, cp, plan is null ? null : plan with { ProbedHas = null }));
             cp.BindTo(count);
             total = Convert.ToInt64(await count.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
         }
         if (query.Count <= 0) return new SearchPage([], null, total);
 
-        var p = new SqlParams();
+        var p = new SqlParams { ReusesValues = true };
         var cmd = lease.Command(SearchSqlBuilder.Page(query, scope, lease.Dialect, p, plan));
         p.BindTo(cmd);
         var rows = new List<ResourceVersion>(Math.Min(query.Count, 64));
         var bounds = new List<SearchCursor>(Math.Min(query.Count, 64));
         var more = false;
+        var limited = false;
+        long bytes = 0;
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
@@ -124,6 +126,14 @@ internal static class StoreQueries
                 if (rows.Count == query.Count)
                 {
                     more = true;
+                    break;
+                }
+                bytes += JsonLength(reader) + query.EntryOverheadBytes;
+                if (bytes > query.MaxBytes && rows.Count > 0)
+                {
+                    // The byte budget ends the page here (before this row's JSON is read); keyset paging goes on after
+                    // the last row kept.
+                    more = limited = true;
                     break;
                 }
                 rows.Add(ReadVersion(lease.Dialect, reader));
@@ -149,7 +159,7 @@ internal static class StoreQueries
             // A page reached through a cursor has rows before it (or had: a previous link may come back empty).
             previous = after is null ? null : bounds.Count > 0 ? bounds[0] with { Direction = PageDirection.Backward } : after with { Direction = PageDirection.Backward };
         }
-        return new SearchPage(rows, next, total) { Previous = previous };
+        return new SearchPage(rows, next, total) { Previous = previous, LimitedByBytes = limited };
     }
 
     /// <summary>The ids of at most <paramref name="limit"/> current, non-deleted matches in <paramref name="scope"/>.</summary>
@@ -157,7 +167,7 @@ internal static class StoreQueries
     {
         ScopeCheck.Search(query, scope);
         if (limit <= 0) return [];
-        var p = new SqlParams();
+        var p = new SqlParams { ReusesValues = true };
         var cmd = lease.Command(SearchSqlBuilder.Ids(query, scope, limit, lease.Dialect, p));
         p.BindTo(cmd);
         var ids = new List<string>(Math.Min(limit, 16));
@@ -172,12 +182,15 @@ internal static class StoreQueries
         return await reader.ReadAsync(ct) ? ReadVersion(dialect, reader) : null;
     }
 
-    // Reads up to count rows; a row beyond them means another page, whose cursor is the last key read.
-    private static async Task<(List<ResourceVersion> Rows, long? Next)> ReadPageAsync(SqlDialect dialect, DbCommand cmd, int count, CancellationToken ct)
+    // Reads up to count rows (and up to maxBytes of JSON, at least one row); a row beyond them means another page,
+    // whose cursor is the last key kept.
+    private static async Task<(List<ResourceVersion> Rows, long? Next, bool LimitedByBytes)> ReadPageAsync(
+        SqlDialect dialect, DbCommand cmd, int count, long? maxBytes, int overhead, CancellationToken ct)
     {
         var rows = new List<ResourceVersion>(Math.Min(count, 64));
         long lastKey = 0;
         long? next = null;
+        long bytes = 0;
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
@@ -186,11 +199,19 @@ internal static class StoreQueries
                 next = lastKey;
                 break;
             }
+            bytes += JsonLength(reader) + overhead;
+            if (bytes > maxBytes && rows.Count > 0)
+            {
+                return (rows, lastKey, true);
+            }
             lastKey = reader.GetInt64(0);
             rows.Add(ReadVersion(dialect, reader));
         }
-        return (rows, next);
+        return (rows, next, false);
     }
+
+    /// <summary>The length of the JSON of a row read by <see cref="ReadVersion"/>, without reading it (both providers answer GetBytes without a buffer with the length).</summary>
+    public static long JsonLength(DbDataReader r) => r.IsDBNull(6) ? 0 : r.GetBytes(6, 0, null, 0, 0);
 
     /// <summary>Maps a row whose columns 1..6 are the version columns (column 0 is a key).</summary>
     public static ResourceVersion ReadVersion(SqlDialect dialect, DbDataReader r) => new(

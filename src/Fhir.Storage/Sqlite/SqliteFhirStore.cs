@@ -41,6 +41,7 @@ internal sealed partial class SqliteFhirStore : SqlFhirStore
 
     private readonly string connectionString;
     private readonly string? folder;
+    private readonly string? file;
     private readonly ConcurrentBag<SqliteLink> idleReaders = [];
     private readonly SemaphoreSlim writeGate = new(1, 1);
     private readonly Action<SqliteLink> returnReader;
@@ -60,8 +61,12 @@ internal sealed partial class SqliteFhirStore : SqlFhirStore
         var builder = new SqliteConnectionStringBuilder(connectionString) { Pooling = false };
         this.connectionString = builder.ToString();
         folder = FolderOf(builder);
+        file = folder is null ? null : System.IO.Path.GetFullPath(builder.DataSource);
         returnReader = ReturnReader;
     }
+
+    /// <summary>The most bytes the database file may hold (<see cref="StorageOptions.MaxSizeBytes"/>), or null.</summary>
+    public long? MaxSizeBytes { get; init; }
 
     /// <summary><see cref="MaxGroupTime"/> in <see cref="Stopwatch"/> ticks; tests that step through a group lift it.</summary>
     internal long MaxGroupTicks { get; set; } = (long)(MaxGroupTime.TotalSeconds * Stopwatch.Frequency);
@@ -78,7 +83,7 @@ internal sealed partial class SqliteFhirStore : SqlFhirStore
     public override async Task InitializeAsync(CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
-        if (folder is not null) Directory.CreateDirectory(folder);
+        if (folder is not null) OwnerOnlyFiles.Create(folder, file!);
         var link = Open();
         bool wal;
         try
@@ -265,7 +270,7 @@ internal sealed partial class SqliteFhirStore : SqlFhirStore
         if (outcome is not null) await outcome.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    private SqliteLink Open() => new(connectionString, returnReader);
+    private SqliteLink Open() => new(connectionString, returnReader, MaxSizeBytes);
 
     // Under the gate, between transactions: copies every frame back and makes the next transaction write the
     // WAL from its beginning (journal_size_limit then trims the file). Waits at most briefly for readers

@@ -16,7 +16,13 @@ internal sealed class SqliteLink : DbLease
     private readonly Dictionary<string, SqliteCommand> statements = new(StringComparer.Ordinal);
     private readonly Action<SqliteLink> release;
 
-    public SqliteLink(string connectionString, Action<SqliteLink> release)
+    /// <param name="connectionString">The database.</param>
+    /// <param name="release">Gives the link back to its store.</param>
+    /// <param name="maxSizeBytes">
+    /// The most bytes the database file may hold (PRAGMA max_page_count, set per connection before it writes): a write
+    /// that needs a page beyond it fails with SQLITE_FULL, as on a full disk. Null: unbounded.
+    /// </param>
+    public SqliteLink(string connectionString, Action<SqliteLink> release, long? maxSizeBytes = null)
         : base(SqliteDialect.Instance)
     {
         this.release = release;
@@ -31,6 +37,13 @@ internal sealed class SqliteLink : DbLease
         // other than 4 KiB were slower: fewer but larger frames, or more but smaller ones).
         Execute("PRAGMA busy_timeout = " + BusyTimeoutMs + "; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 40000;"
             + " PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = OFF; PRAGMA mmap_size = " + MmapBytes);
+        if (maxSizeBytes is { } bytes)
+        {
+            using var cmd = Connection.CreateCommand();
+            cmd.CommandText = "PRAGMA page_size";
+            var pageSize = Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            Execute("PRAGMA max_page_count = " + Math.Max(1, bytes / pageSize).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
     }
 
     /// <summary>How long a statement waits for a lock held by another connection.</summary>

@@ -166,4 +166,31 @@ public class WriterTests
         Assert.True(result.IsSuccess, string.Join("; ", result.Issues.Select(i => $"{i.Expression}: {i.Message}")));
         return result.Resource!;
     }
+
+    [Fact]
+    public void Issue_12_item_17_indenting_keeps_every_value_as_written_at_any_depth()
+    {
+        // Deeper than any JsonDocument default (64) and than the writer's (1,000).
+        var depth = 5_000;
+        var json = new StringBuilder();
+        for (var i = 0; i < depth; i++) json.Append("{\"url\":\"x\",\"extension\":[");
+        json.Append("{\"v\":1.50,\"s\":\"é \\\" \\u0001\",\"n\":null,\"t\":true}");
+        for (var i = 0; i < depth; i++) json.Append("]}");
+        var indented = FhirJsonWriter.Indent(Encoding.UTF8.GetBytes(json.ToString()));
+        var text = Encoding.UTF8.GetString(indented);
+        Assert.Contains("\"v\": 1.50", text, StringComparison.Ordinal);
+        Assert.Contains("\"s\": \"é \\\" \\u0001\"", text, StringComparison.Ordinal);
+        Assert.Contains("\n", text, StringComparison.Ordinal);
+        // The same document, tokens unchanged.
+        var compact = new StringBuilder();
+        var reader = new Utf8JsonReader(indented, new JsonReaderOptions { MaxDepth = int.MaxValue });
+        var original = new Utf8JsonReader(Encoding.UTF8.GetBytes(json.ToString()), new JsonReaderOptions { MaxDepth = int.MaxValue });
+        while (original.Read())
+        {
+            Assert.True(reader.Read());
+            Assert.Equal(original.TokenType, reader.TokenType);
+            Assert.Equal(Encoding.UTF8.GetString(original.ValueSpan), Encoding.UTF8.GetString(reader.ValueSpan));
+        }
+        Assert.False(reader.Read());
+    }
 }

@@ -95,4 +95,40 @@ public class FhirPrimitivesTests
         var pattern = FhirDefinitions.R4.FindType(type)!.ValuePattern;
         return string.IsNullOrEmpty(pattern) ? null : new Regex("^(?:" + pattern + ")$");
     }
+
+    [Theory]
+    [InlineData("string")]
+    [InlineData("markdown")]
+    [InlineData("code")]
+    [InlineData("uri")]
+    [InlineData("xhtml")]
+    public void Issue_12_item_16_control_characters_below_U0020_but_tab_CR_and_LF_are_invalid_in_every_string_kind(string type)
+    {
+        for (var c = (char)0; c < ' '; c++)
+        {
+            var value = type == "xhtml" ? $"<div xmlns=\"http://www.w3.org/1999/xhtml\">a{c}b</div>" : $"a{c}b";
+            Assert.Equal(c is '\t' or '\r' or '\n' ? -1 : value.IndexOf(c, StringComparison.Ordinal), FhirPrimitives.IndexOfControlCharacter(value));
+            if (c is '\t' or '\r' or '\n')
+            {
+                continue;
+            }
+            Assert.Contains($"U+{(int)c:X4}", FhirPrimitives.Explain(type, value), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Issue_12_item_16_a_resource_with_a_control_character_is_refused_at_the_element()
+    {
+        for (var c = 0; c < 0x20; c++)
+        {
+            var json = $$"""{"resourceType":"Patient","name":[{"family":"a\u{{c:x4}}b"}],"telecom":[{"system":"email","value":"x\u{{c:X4}}"}]}""";
+            var result = Fhir.Core.Json.FhirJsonReader.Parse(json);
+            if (c is 9 or 10 or 13)
+            {
+                Assert.True(result.IsSuccess);
+                continue;
+            }
+            Assert.Equal("Patient.name[0].family|Patient.telecom[0].value", string.Join("|", result.Issues.Where(i => i.IsError).Select(i => i.Expression)));
+        }
+    }
 }

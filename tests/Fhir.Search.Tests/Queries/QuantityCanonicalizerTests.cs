@@ -54,4 +54,24 @@ public class QuantityCanonicalizerTests
             new QuantitySearchValue(SearchPrefix.Eq, 5.4m, 5.35m, 5.45m, "http://snomed.info/sct", "mg"),
             QuantityCanonicalizer.Search(SearchPrefix.Eq, 5.4m, 5.35m, 5.45m, "http://snomed.info/sct", "mg"));
     }
+
+    [Theory]
+    [InlineData("km")]
+    [InlineData("Tm")]
+    [InlineData("[lb_av]")]
+    [InlineData("ug")]
+    public void A_quantity_whose_canonical_form_is_beyond_the_searchable_magnitude_has_none(string unit)
+    {
+        // 1e28 km is 1e31 m: the quantity is then compared as written, never widened past a decimal.
+        foreach (var exponent in Enumerable.Range(20, 9))
+        {
+            var value = (decimal)Math.Pow(10, exponent);
+            if (QuantityCanonicalizer.TryCanonical(value, value * 0.95m, value * 1.05m, Ucum, unit, out var canonical, out var low, out var high, out _))
+            {
+                Assert.True(Math.Abs(canonical) <= SearchValues.MaxMagnitude);
+                Assert.True(Math.Abs(low) <= SearchValues.MaxMagnitude * 2 && Math.Abs(high) <= SearchValues.MaxMagnitude * 2);
+            }
+        }
+        Assert.False(QuantityCanonicalizer.TryCanonical(1e28m, 0.95e28m, 1.05e28m, Ucum, "km", out _, out _, out _, out _));
+    }
 }

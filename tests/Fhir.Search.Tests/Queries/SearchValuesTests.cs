@@ -88,5 +88,43 @@ public class SearchValuesTests
         Assert.False(SearchValues.TryParseNumber(text, out _, out _, out _));
     }
 
+    [Theory]
+    [InlineData("1e-29")]
+    [InlineData("7.9e28")]
+    [InlineData("79228162514264337593543950335")]
+    [InlineData("-79228162514264337593543950335")]
+    [InlineData("79228162514264337593543950336")]
+    [InlineData("1e400")]
+    [InlineData("1e-400")]
+    [InlineData("0.00000000000000000000000000001")]
+    [InlineData("2e28")]
+    [InlineData("0e99999999999")]
+    public void Issue_12_item_15_numbers_beyond_the_searchable_range_are_refused_without_an_overflow(string text)
+    {
+        Assert.False(SearchValues.TryParseNumber(text, out _, out _, out _));
+    }
+
+    [Fact]
+    public void Every_number_of_any_magnitude_and_precision_parses_to_a_range_within_bounds_or_is_refused()
+    {
+        // The shape of item 15: mantissas of 1 to 30 digits, with and without a point, at every exponent from -60 to 60.
+        var count = 0;
+        foreach (var sign in new[] { "", "-" })
+        foreach (var mantissa in new[] { "0", "1", "5", "9.99", "1.0", "123456789012345678901234567890", "0.000000000000000000000000000001", "79228162514264337593543950335", "1.00000000000000000000000000001" })
+        for (var exponent = -60; exponent <= 60; exponent++)
+        foreach (var text in new[] { $"{sign}{mantissa}e{exponent}", exponent == 0 ? sign + mantissa : $"{sign}{mantissa}E+{exponent}" })
+        {
+            count++;
+            if (!SearchValues.TryParseNumber(text, out var value, out var low, out var high))
+            {
+                continue;
+            }
+            Assert.True(low <= value && value <= high, text);
+            Assert.True(Math.Abs(value) <= SearchValues.MaxMagnitude, text);
+            Assert.True(Math.Abs(low) <= SearchValues.MaxMagnitude * 1.5m && Math.Abs(high) <= SearchValues.MaxMagnitude * 1.5m, text);
+        }
+        Assert.True(count > 4000);
+    }
+
     private static decimal D(string text) => decimal.Parse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture);
 }

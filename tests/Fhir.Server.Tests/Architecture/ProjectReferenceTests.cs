@@ -2,11 +2,12 @@ using System.Xml.Linq;
 
 namespace Fhir.Server.Tests.Architecture;
 
-/// <summary>Keeps the dependencies of the projects pointing one way: Core ← Xml ← Path ← Validation ← Search ← Storage ← Trials ← Server; the CLI never uses the server.</summary>
+/// <summary>Keeps the dependencies of the projects pointing one way: Core ← Xml ← Path ← Views ← Validation ← Search ← Storage ← Trials ← Server; the CLI never uses the server.</summary>
 public class ProjectReferenceTests
 {
     // Each project may reference only projects of a lower layer.
-    private static readonly string[] Layers = ["Fhir.Core", "Fhir.Xml", "Fhir.Path", "Fhir.Validation", "Fhir.Search", "Fhir.Storage", "Fhir.Trials", "Fhir.Server"];
+    // Xml (the XML wire format) needs only the model; Views (SQL on FHIR) needs only the model and FHIRPath, and the server will run views.
+    private static readonly string[] Layers = ["Fhir.Core", "Fhir.Xml", "Fhir.Path", "Fhir.Views", "Fhir.Validation", "Fhir.Search", "Fhir.Storage", "Fhir.Trials", "Fhir.Server"];
 
     [Fact]
     public void Source_projects_reference_only_lower_layers()
@@ -27,6 +28,10 @@ public class ProjectReferenceTests
             }
         }
     }
+
+    [Fact]
+    public void Views_depend_on_the_core_and_fhirpath_only() =>
+        Assert.Equal(["Fhir.Core", "Fhir.Path"], SourceProjects().Single(p => p.Project == "Fhir.Views").References.Order());
 
     [Fact]
     public void The_core_depends_on_no_other_project()

@@ -68,6 +68,19 @@ public abstract class PatchTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Issue12_item9_twenty_two_self_copies_of_a_json_patch_are_refused_at_the_default_limits()
+    {
+        // The attack as reported (~1 KB of patch): before the limits, each copy doubled the resource, 2.3 GB in the end.
+        var id = await CreatePatientAsync();
+        var patch = "[" + string.Join(",", Enumerable.Repeat("""{"op":"copy","from":"/name","path":"/name/-"}""", 22)) + "]";
+
+        var outcome = await (await PatchAsync($"Patient/{id}", patch)).ExpectAsync(HttpStatusCode.RequestEntityTooLarge);
+
+        Assert.Equal(["Patient.name"], outcome.IssueExpressions());
+        Assert.Equal("1", (await (await Client.GetAsync($"Patient/{id}")).BodyAsync()).VersionId());
+    }
+
+    [Fact]
     public async Task Patch_in_another_format_is_415()
     {
         var id = await CreatePatientAsync();

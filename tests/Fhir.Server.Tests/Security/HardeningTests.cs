@@ -80,13 +80,15 @@ public sealed class HardeningTests(LimitedSecureServer server) : IClassFixture<L
     [Fact]
     public async Task The_server_refuses_to_start_without_authentication_on_a_public_address()
     {
-        var info = new ProcessStartInfo("dotnet", [ServerProcess.ServerDll(), "--urls", $"http://0.0.0.0:{ServerProcess.FreePort()}"])
+        var port = ServerProcess.FreePort();
+        var info = new ProcessStartInfo("dotnet", [ServerProcess.ServerDll(), "--urls", $"http://0.0.0.0:{port}"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
         var folder = Directory.CreateTempSubdirectory("fhir-loopback-");
+        info.Environment["Fhir__BaseUrl"] = $"http://127.0.0.1:{port}/fhir";
         info.Environment["Auth__Mode"] = "None";
         info.Environment["Storage__ConnectionString"] = $"Data Source={System.IO.Path.Combine(folder.FullName, "fhir.db")}";
         info.Environment["Auth__SigningKeyPath"] = System.IO.Path.Combine(folder.FullName, "key.pem");

@@ -6,7 +6,7 @@ using Fhir.Server.Tests.Support;
 namespace Fhir.Server.Tests.Security;
 
 /// <summary>Gets tokens from a secure test server and sends FHIR requests with them.</summary>
-public sealed class SecureClient(ServerFixture server)
+public sealed class SecureClient(ServerFixture server, Func<string, string>? secretOf = null)
 {
     private readonly Dictionary<string, string> _tokens = [];
 
@@ -24,7 +24,7 @@ public sealed class SecureClient(ServerFixture server)
         {
             ["grant_type"] = "client_credentials",
             ["client_id"] = client,
-            ["client_secret"] = TestClients.Secret(client),
+            ["client_secret"] = (secretOf ?? TestClients.Secret)(client),
         };
         if (scope is not null)
         {

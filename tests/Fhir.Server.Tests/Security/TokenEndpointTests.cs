@@ -123,7 +123,8 @@ public sealed class TokenEndpointTests(SecureSqliteServer server) : IClassFixtur
     }
 
     internal static string Assertion(
-        string client, string audience = Endpoint, DateTime? expires = null, string? subject = null, SecurityKey? key = null, string? algorithm = null)
+        string client, string audience = Endpoint, DateTime? expires = null, string? subject = null, SecurityKey? key = null, string? algorithm = null,
+        DateTime? notBefore = null)
     {
         key ??= client == TestClients.EcBackend ? TestClients.EcSigningKey : TestClients.RsaSigningKey;
         algorithm ??= client == TestClients.EcBackend ? SecurityAlgorithms.EcdsaSha384 : SecurityAlgorithms.RsaSha384;
@@ -134,8 +135,8 @@ public sealed class TokenEndpointTests(SecureSqliteServer server) : IClassFixtur
             Audience = audience,
             Subject = new ClaimsIdentity([new Claim("sub", subject ?? client)]),
             Claims = new Dictionary<string, object> { ["jti"] = Guid.NewGuid().ToString("N") },
-            IssuedAt = expiry.AddMinutes(-5),
-            NotBefore = expiry.AddMinutes(-5),
+            IssuedAt = notBefore ?? expiry.AddMinutes(-5),
+            NotBefore = notBefore ?? expiry.AddMinutes(-5),
             Expires = expiry,
             SigningCredentials = new SigningCredentials(key, algorithm),
         });

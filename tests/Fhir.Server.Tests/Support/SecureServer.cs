@@ -46,31 +46,29 @@ public static class TestClients
     public static ECDsaSecurityKey EcSigningKey { get; } = new(EcKey) { KeyId = "ec-1" };
 
     /// <summary>Configuration for a server with SMART authorisation and the audit trail on.</summary>
-    public static IEnumerable<KeyValuePair<string, string>> SecureSettings()
+    public static IEnumerable<KeyValuePair<string, string>> SecureSettings() =>
+        SmartSettings(Scopes.Select(c => new ClientSetting(c.Key, c.Value,
+            c.Key switch { RsaBackend => ("Jwks", RsaJwks()), EcBackend => ("Jwks", EcJwks()), _ => ("ClientSecret", Secret(c.Key)) },
+            c.Key == PatientApp ? LaunchPatient : null)));
+
+    /// <summary>One client of a SMART-mode test server: its scopes, its credential (setting name and value) and its launch patient.</summary>
+    public sealed record ClientSetting(string ClientId, string Scopes, (string Name, string Value) Credential, string? Patient);
+
+    /// <summary>Configuration for a server with SMART authorisation, the audit trail on, and <paramref name="clients"/>.</summary>
+    public static IEnumerable<KeyValuePair<string, string>> SmartSettings(IEnumerable<ClientSetting> clients)
     {
         yield return new("Auth:Mode", "Smart");
         yield return new("Audit:Enabled", "true");
         var n = 0;
-        foreach (var (client, scopes) in Scopes)
+        foreach (var client in clients)
         {
             var prefix = $"Auth:Clients:{n++}:";
-            yield return new(prefix + "ClientId", client);
-            yield return new(prefix + "Scopes", scopes);
-            switch (client)
+            yield return new(prefix + "ClientId", client.ClientId);
+            yield return new(prefix + "Scopes", client.Scopes);
+            yield return new(prefix + client.Credential.Name, client.Credential.Value);
+            if (client.Patient is not null)
             {
-                case RsaBackend:
-                    yield return new(prefix + "Jwks", RsaJwks());
-                    break;
-                case EcBackend:
-                    yield return new(prefix + "Jwks", EcJwks());
-                    break;
-                default:
-                    yield return new(prefix + "ClientSecret", Secret(client));
-                    break;
-            }
-            if (client == PatientApp)
-            {
-                yield return new(prefix + "Patient", LaunchPatient);
+                yield return new(prefix + "Patient", client.Patient);
             }
         }
     }

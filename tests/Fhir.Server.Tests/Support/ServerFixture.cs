@@ -23,21 +23,30 @@ public abstract class ServerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         ConnectionString = await CreateStoreAsync();
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        _factory = CreateServer();
+        Client = _factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("http://localhost/fhir/") });
+    }
+
+    /// <summary>
+    /// Another server with this one's settings on the same database (a second node, or this one after a restart);
+    /// the caller disposes it. <paramref name="more"/> settings are added last.
+    /// </summary>
+    public WebApplicationFactory<Program> CreateServer(params KeyValuePair<string, string>[] more) =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseSetting("Storage:Provider", Provider);
             web.UseSetting("Storage:ConnectionString", ConnectionString);
-            foreach (var (key, value) in TestDefaults)
-            {
-                web.UseSetting(key, value);
-            }
-            foreach (var (key, value) in Settings)
+            foreach (var (key, value) in TestDefaults.Concat(Settings).Concat(more))
             {
                 web.UseSetting(key, value);
             }
         });
-        Client = _factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("http://localhost/fhir/") });
-    }
+
+    /// <summary>A client of this server whose requests go to <paramref name="root"/> (its host is the request's Host header).</summary>
+    public HttpClient CreateServerClient(string root) => _factory!.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri(root) });
+
+    /// <summary>The in-memory test server (for requests that need their connection's remote address set).</summary>
+    public Microsoft.AspNetCore.TestHost.TestServer TestServer => _factory!.Server;
 
     /// <summary>
     /// Settings every test server starts from: tests of REST behaviour run without tokens or audit
@@ -48,6 +57,8 @@ public abstract class ServerFixture : IAsyncLifetime
         new("Auth:Mode", "None"),
         new("Audit:Enabled", "false"),
         new("Auth:RequestsPerMinute", "0"),
+        new("Auth:AnonymousRequestsPerMinute", "0"),
+        new("Auth:TokenFailuresBeforeBackoff", "1000"),
         new("Auth:SigningKeyPath", System.IO.Path.Combine(System.IO.Path.GetTempPath(), "fhir-test-keys", "token-signing-key.pem")),
     ];
 
@@ -60,12 +71,15 @@ public abstract class ServerFixture : IAsyncLifetime
     /// <summary>An HTTP client for the server's root (<c>http://localhost/</c>), outside the FHIR base.</summary>
     public HttpClient CreateRootClient() => _factory!.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("http://localhost/") });
 
+    /// <summary>A client of the FHIR base whose requests pass through <paramref name="handlers"/> first (to fail some on purpose, say).</summary>
+    public HttpClient CreateClient(params DelegatingHandler[] handlers) => _factory!.CreateDefaultClient(new Uri("http://localhost/fhir/"), handlers);
+
     /// <summary>Extra configuration for this server.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string>> Settings => [];
 
     public async Task DisposeAsync()
     {
-        Client.Dispose();
+        Client?.Dispose();
         if (_factory is not null)
         {
             await _factory.DisposeAsync();

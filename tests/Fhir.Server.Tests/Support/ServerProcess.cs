@@ -31,6 +31,7 @@ public sealed class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        info.Environment["Fhir__BaseUrl"] = $"http://127.0.0.1:{port}/fhir";
         info.Environment["Storage__Provider"] = provider;
         info.Environment["Storage__ConnectionString"] = connectionString;
         info.Environment["Logging__LogLevel__Default"] = "Warning";

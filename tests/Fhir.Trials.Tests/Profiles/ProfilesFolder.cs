@@ -21,10 +21,14 @@ internal static class ProfilesFolder
     public static IReadOnlyList<string> InvalidExamples { get; } =
         [.. Directory.GetFiles(System.IO.Path.Combine(Root, "examples", "invalid"), "*.json").Order(StringComparer.Ordinal)];
 
-    /// <summary>Every JSON file under the folder, relative to it.</summary>
+    /// <summary>
+    /// Every FHIR R4 JSON file under the folder, relative to it: not the packages, nor the SQL on FHIR ViewDefinitions of
+    /// <c>views/</c> (a logical model of their own, tested by <c>Fhir.Views.Tests</c>).
+    /// </summary>
     public static IEnumerable<object[]> AllJsonFiles() =>
         Directory.GetFiles(Root, "*.json", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{System.IO.Path.DirectorySeparatorChar}packages{System.IO.Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Where(f => !System.IO.Path.GetRelativePath(Root, f).StartsWith("views" + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)
             .Select(f => new object[] { System.IO.Path.GetRelativePath(Root, f) });
 

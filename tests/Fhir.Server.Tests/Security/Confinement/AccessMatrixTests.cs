@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Xunit.Abstractions;
 using Fhir.Server.Tests.Support;
 
 namespace Fhir.Server.Tests.Security.Confinement;
@@ -11,7 +12,7 @@ namespace Fhir.Server.Tests.Security.Confinement;
 /// nothing (nothing outside the grant is confirmed); after the writing kinds, that nothing outside the grant changed
 /// and nothing new was put outside it.
 /// </summary>
-public abstract class AccessMatrixTests(ServerFixture server) : IAsyncLifetime
+public abstract class AccessMatrixTests(ServerFixture server, ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly AttackClient _client = new(server);
     private AttackData _data = null!;
@@ -65,6 +66,7 @@ public abstract class AccessMatrixTests(ServerFixture server) : IAsyncLifetime
             }
         }
         violations.AddRange(await ChangesOutsideTheGrantAsync(client, before, started));
+        output.WriteLine($"{client} × {kind}: {sent} requests");
         Assert.True(sent > 0);
         Assert.True(violations.Count == 0, $"{client} × {kind}: {violations.Count} of {sent} requests broke the grant:\n" + string.Join("\n", violations.Take(40)));
     }
@@ -248,6 +250,6 @@ public abstract class AccessMatrixTests(ServerFixture server) : IAsyncLifetime
     private static string Cut(string text) => text.Length > 300 ? text[..300] + "…" : text;
 }
 
-public sealed class AccessMatrixTestsOnSqlite(AttackSqliteServer server) : AccessMatrixTests(server), IClassFixture<AttackSqliteServer>;
+public sealed class AccessMatrixTestsOnSqlite(AttackSqliteServer server, ITestOutputHelper output) : AccessMatrixTests(server, output), IClassFixture<AttackSqliteServer>;
 
-public sealed class AccessMatrixTestsOnPostgres(AttackPostgresServer server) : AccessMatrixTests(server), IClassFixture<AttackPostgresServer>;
+public sealed class AccessMatrixTestsOnPostgres(AttackPostgresServer server, ITestOutputHelper output) : AccessMatrixTests(server, output), IClassFixture<AttackPostgresServer>;

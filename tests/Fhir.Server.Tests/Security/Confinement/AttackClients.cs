@@ -39,23 +39,9 @@ public static class AttackClients
 
     private static readonly Dictionary<string, string> Secrets = Scopes.Keys.ToDictionary(k => k, _ => Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)));
 
-    public static IEnumerable<KeyValuePair<string, string>> Settings()
-    {
-        yield return new("Auth:Mode", "Smart");
-        yield return new("Audit:Enabled", "true");
-        var n = 0;
-        foreach (var (client, scopes) in Scopes)
-        {
-            var prefix = $"Auth:Clients:{n++}:";
-            yield return new(prefix + "ClientId", client);
-            yield return new(prefix + "Scopes", scopes);
-            yield return new(prefix + "ClientSecret", Secrets[client]);
-            if (scopes.Contains("patient/", StringComparison.Ordinal))
-            {
-                yield return new(prefix + "Patient", LaunchPatient);
-            }
-        }
-    }
+    public static IEnumerable<KeyValuePair<string, string>> Settings() =>
+        TestClients.SmartSettings(Scopes.Select(c => new TestClients.ClientSetting(c.Key, c.Value, ("ClientSecret", Secrets[c.Key]),
+            c.Value.Contains("patient/", StringComparison.Ordinal) ? LaunchPatient : null)));
 
     internal static string Secret(string client) => Secrets[client];
 }
@@ -84,28 +70,11 @@ public sealed record AttackRequest(string Method, string Url, string? Body = nul
 /// <summary>Sends requests as the attack's clients (tokens by client_secret_post, cached).</summary>
 public sealed class AttackClient(ServerFixture server)
 {
-    private readonly Dictionary<string, string> _tokens = [];
+    private readonly SecureClient _tokens = new(server, AttackClients.Secret);
 
     public ServerFixture Server => server;
 
-    public async Task<string> TokenAsync(string client)
-    {
-        if (_tokens.TryGetValue(client, out var cached))
-        {
-            return cached;
-        }
-        var form = new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = client,
-            ["client_secret"] = AttackClients.Secret(client),
-        };
-        using var root = server.CreateRootClient();
-        using var response = await root.PostAsync("auth/token", new FormUrlEncodedContent(form));
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"token for {client}: {(int)response.StatusCode} {text}");
-        return _tokens[client] = JsonDocument.Parse(text).RootElement.GetProperty("access_token").GetString()!;
-    }
+    public Task<string> TokenAsync(string client) => _tokens.TokenAsync(client);
 
     public async Task<Observed> SendAsync(string client, AttackRequest request)
     {
