@@ -47,6 +47,7 @@ public static class FhirServerSetup
         configuration.GetSection(Validation.ValidationSettings.Section).Bind(validation);
         services.AddSingleton(validation);
         services.AddSingleton<Validation.ServerValidation>();
+        services.AddSingleton<Pipeline.IntakePolicy>();
         services.AddSingleton<ServerContext>();
         services.AddFhirSecurity(configuration);
         services.AddHostedService<StoreInitializer>();
@@ -137,7 +138,9 @@ public static class FhirServerSetup
     internal static async Task WriteOutcome(HttpContext http, int status, IssueType code, string message)
     {
         http.Response.StatusCode = status;
-        http.Response.ContentType = "application/fhir+json; charset=utf-8";
-        await http.Response.Body.WriteAsync(OperationOutcomes.Serialize([Issue.Error(code, message)]));
+        // In the format the client asked for, as every other answer; JSON when it asked for neither.
+        var (body, contentType) = WireBodies.Send(http, OperationOutcomes.Serialize([Issue.Error(code, message)]));
+        http.Response.ContentType = contentType;
+        await http.Response.Body.WriteAsync(body);
     }
 }

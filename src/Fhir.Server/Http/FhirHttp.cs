@@ -17,8 +17,6 @@ namespace Fhir.Server.Http;
 /// </summary>
 internal static class FhirHttp
 {
-    private const string JsonContentType = "application/fhir+json; charset=utf-8";
-
     /// <summary>What kind of body an endpoint takes; a <see cref="Resource"/> or <see cref="Patch"/> body makes it a write, whose response follows <c>Prefer: return</c>.</summary>
     public enum Body { None, Resource, Patch, Form, Bundle }
 
@@ -81,9 +79,10 @@ internal static class FhirHttp
     private static async Task<(FhirRequest?, FhirResponse?)> BuildRequestAsync(HttpContext http, ServerContext context, Body body, CancellationToken ct)
     {
         var httpRequest = http.Request;
-        if (!ContentNegotiation.AcceptsJson(httpRequest))
+        if (ContentNegotiation.ResponseFormat(httpRequest) is null)
         {
-            return (null, FhirResponse.Error(406, IssueType.NotSupported, "This server returns FHIR JSON only (application/fhir+json); XML and other formats are not available."));
+            return (null, FhirResponse.Error(406, IssueType.NotSupported,
+                $"This server answers in FHIR JSON ({ContentNegotiation.FhirJson}) or FHIR XML ({ContentNegotiation.FhirXml}); the request accepts neither."));
         }
         var routeValues = http.Request.RouteValues;
         var type = routeValues.TryGetValue("type", out var t) ? t as string : null;
@@ -117,15 +116,15 @@ internal static class FhirHttp
             mediaType = ContentNegotiation.BodyMediaType(httpRequest);
             var accepted = body switch
             {
-                Body.Resource or Body.Bundle => ContentNegotiation.IsResourceJson(mediaType),
-                Body.Patch => mediaType == ContentNegotiation.JsonPatch || ContentNegotiation.IsResourceJson(mediaType), // JSON Patch or FHIRPath Patch
+                Body.Resource or Body.Bundle => ContentNegotiation.BodyFormat(mediaType) is not null,
+                Body.Patch => mediaType == ContentNegotiation.JsonPatch || ContentNegotiation.BodyFormat(mediaType) is not null, // JSON Patch or FHIRPath Patch
                 _ => mediaType is "application/x-www-form-urlencoded" or null,
             };
             if (!accepted)
             {
                 return (null, FhirResponse.Error(415, IssueType.NotSupported, body == Body.Patch
-                    ? $"PATCH takes a JSON Patch document ({ContentNegotiation.JsonPatch}) or a FHIRPath Patch Parameters resource ({ContentNegotiation.FhirJson}), not '{httpRequest.ContentType}'."
-                    : $"The body must be FHIR JSON ({ContentNegotiation.FhirJson}), not '{httpRequest.ContentType ?? "(no Content-Type)"}'."));
+                    ? $"PATCH takes a JSON Patch document ({ContentNegotiation.JsonPatch}) or a FHIRPath Patch Parameters resource ({ContentNegotiation.FhirJson} or {ContentNegotiation.FhirXml}), not '{httpRequest.ContentType}'."
+                    : $"The body must be FHIR JSON ({ContentNegotiation.FhirJson}) or FHIR XML ({ContentNegotiation.FhirXml}), not '{httpRequest.ContentType ?? "(no Content-Type)"}'."));
             }
             if (body == Body.Form)
             {
@@ -164,6 +163,16 @@ internal static class FhirHttp
                 bytes = read;
             }
         }
+        var (intake, converted) = WireBodies.Receive(http, context, body, bytes, mediaType);
+        if (converted.Error is { } refused)
+        {
+            return (null, refused);
+        }
+        if (converted.Json is { } json)
+        {
+            bytes = json;
+            mediaType = ContentNegotiation.FhirJson;
+        }
 
         var baseUrl = BaseUrl(http, context);
         return (new FhirRequest
@@ -176,6 +185,7 @@ internal static class FhirHttp
             Body = bytes,
             ContentType = mediaType,
             Conditions = ReadConditions(httpRequest.Headers),
+            Intake = intake,
             BaseUrl = baseUrl,
             MaxResponseBytes = context.Options.MaxResponseBytes,
             RelativeUrl = httpRequest.Path.Value is { } path && path.StartsWith("/fhir/", StringComparison.Ordinal) ? path[6..] : "",
@@ -272,11 +282,9 @@ internal static class FhirHttp
         {
             return;
         }
-        if (http.Request.Query.TryGetValue("_pretty", out var pretty) && pretty == "true")
-        {
-            body = Fhir.Core.Json.FhirJsonWriter.Indent(body.Span);
-        }
-        httpResponse.ContentType = JsonContentType;
+        var (content, contentType) = WireBodies.Send(http, body);
+        body = content;
+        httpResponse.ContentType = contentType;
         httpResponse.ContentLength = body.Length;
         await httpResponse.Body.WriteAsync(body, http.RequestAborted);
     }
@@ -350,5 +358,4 @@ internal static class FhirHttp
         }
         return true;
     }
-
 }

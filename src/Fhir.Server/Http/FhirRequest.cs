@@ -56,6 +56,9 @@ internal sealed record FhirRequest
     /// <summary>The request's reads of stored data, through its <see cref="Gate"/>.</summary>
     public Fhir.Storage.IResourceReader Reader => Gate.Reader;
 
+    /// <summary>The request's intake: strict or lenient, the body as sent and what lenient reading dropped from it.</summary>
+    public Pipeline.IntakeLog Intake { get; init; } = Pipeline.IntakeLog.Strict;
+
     /// <summary>The request's audit record, shared by the entries of a Bundle; null when auditing is off.</summary>
     public Audit.AuditContext? Audit { get; init; }
 

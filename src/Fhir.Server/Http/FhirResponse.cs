@@ -30,6 +30,12 @@ internal sealed record FhirResponse(int Status)
     /// <summary>Other headers (<c>X-Progress</c>, <c>Retry-After</c>...); a value starting with <c>{base}</c> gets the base URL there.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
 
+    /// <summary>
+    /// True when <see cref="Issues"/> must reach the client whatever it prefers: a Bundle entry then carries its
+    /// <c>response.outcome</c> beside the resource (lenient intake's dropped elements).
+    /// </summary>
+    public bool ReportIssues { get; init; }
+
     /// <summary>True when the body is an error outcome.</summary>
     public bool IsError => Status >= 400;
 

@@ -39,8 +39,8 @@ internal sealed class Capabilities(ServerContext context)
             json.WriteString("url", baseUrl);
             json.WriteEndObject();
             json.WriteString("fhirVersion", FhirDefinitions.FhirVersion);
-            WriteStrings(json, "format", ["application/fhir+json", "json"]);
-            WriteStrings(json, "patchFormat", ["application/json-patch+json", "application/fhir+json"]);
+            WriteStrings(json, "format", ["application/fhir+json", "json", "application/fhir+xml", "xml"]);
+            WriteStrings(json, "patchFormat", ["application/json-patch+json", "application/fhir+json", "application/fhir+xml"]);
             json.WriteStartArray("rest");
             json.WriteStartObject();
             json.WriteString("mode", "server");
@@ -188,7 +188,8 @@ internal sealed class Capabilities(ServerContext context)
                     continue;
                 }
                 using var doc = JsonDocument.Parse(context.Definitions.ReadJson(entry));
-                if (doc.RootElement.TryGetProperty("description", out var description) && description.GetString() is { Length: > 0 } text)
+                // Trimmed: FHIR XML should not carry leading or trailing whitespace in values, and strict XML clients refuse it.
+                if (doc.RootElement.TryGetProperty("description", out var description) && description.GetString()?.Trim() is { Length: > 0 } text)
                 {
                     map.TryAdd(entry.Url, text);
                 }

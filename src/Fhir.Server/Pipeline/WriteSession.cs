@@ -76,7 +76,7 @@ internal sealed class WriteSession(IFhirStore store, AccessGate gate) : IAsyncDi
         await WriteUncheckedAsync(inner, write, ct);
     }
 
-    /// <summary>Writes an AuditEvent resource: the server's own record, outside what the client may write.</summary>
+    /// <summary>Writes one of the server's own records of the request (its AuditEvent, the body lenient intake keeps and its Provenance), outside what the client may write.</summary>
     public async Task WriteAuditAsync(ResourceWrite write, CancellationToken ct = default) =>
         await WriteUncheckedAsync(await InnerAsync(ct), write, ct);
 
