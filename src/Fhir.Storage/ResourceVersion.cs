@@ -56,4 +56,10 @@ public sealed record SearchPage(IReadOnlyList<ResourceVersion> Resources, Search
 {
     /// <summary>The cursor for the previous page (a backward cursor), or null on the first page.</summary>
     public SearchCursor? Previous { get; init; }
+
+    /// <summary>
+    /// The keyset position of each resource of <see cref="Resources"/>, in the same order: a forward cursor from any of
+    /// them resumes right after it (a bulk read that stops midway, several searches merged in key order).
+    /// </summary>
+    public IReadOnlyList<SearchCursor> Positions { get; init; } = [];
 }

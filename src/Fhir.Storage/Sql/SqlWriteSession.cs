@@ -54,6 +54,12 @@ internal abstract class SqlWriteSession(SqlDialect dialect) : DbLease(dialect), 
         });
     }
 
+    public Task<bool> CheckpointJobAsync(Jobs.JobCheckpoint checkpoint, DateTimeOffset now, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        return RunAsync(() => SqlFhirStore.CheckpointOnAsync(this, checkpoint, now, ct));
+    }
+
     public Task CommitAsync(CancellationToken ct = default) =>
         RunAsync(async () =>
         {
