@@ -57,7 +57,8 @@ internal sealed class SecurityMiddleware(
 
     private async Task AuthoriseAndRunAsync(HttpContext http, AuditContext? context)
     {
-        if (http.Request.ContentLength > fhir.MaxRequestBodyBytes)
+        // $import streams its NDJSON body to disk and holds it to Import:MaxUploadBytes itself.
+        if (http.Request.ContentLength > fhir.MaxRequestBodyBytes && http.Request.Path.Value != ImportPath)
         {
             await FhirServerSetup.WriteOutcome(http, 413, IssueType.TooCostly, $"The request body is larger than the limit of {fhir.MaxRequestBodyBytes} bytes.");
             return;
@@ -112,6 +113,8 @@ internal sealed class SecurityMiddleware(
         }
         await next(http);
     }
+
+    private const string ImportPath = "/fhir/$import";
 
     /// <summary>Endpoints anyone may call: the capability statement, SMART discovery, the token endpoint and its keys.</summary>
     private static bool IsPublic(HttpRequest request)
