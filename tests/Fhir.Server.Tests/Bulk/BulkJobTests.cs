@@ -10,11 +10,11 @@ using static Fhir.Server.Tests.Support.ServerFixture;
 namespace Fhir.Server.Tests.Bulk;
 
 /// <summary>
-/// Export jobs across server lifetimes, on both stores: a job stopped midway resumes in another server from its checkpoint
-/// with every resource exactly once; a running job cancelled by DELETE stops and removes its files; files expire.
+/// Bulk jobs across server lifetimes, on both stores: an export or an import stopped midway resumes in another server from
+/// its checkpoint with every resource exactly once; a running export cancelled by DELETE stops and removes its files; files expire.
 /// Each test has a database of its own, and starts servers on it as it needs them.
 /// </summary>
-public abstract class ExportJobTests : IAsyncLifetime
+public abstract class BulkJobTests : IAsyncLifetime
 {
     private const int Resources = 1500;
     private ServerFixture _database = null!;
@@ -121,6 +121,56 @@ public abstract class ExportJobTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_import_stopped_midway_resumes_in_a_new_server_and_stores_every_resource_exactly_once()
+    {
+        // Resources without ids are creates: only the cursor committed with each chunk keeps a resumed import from storing them twice.
+        const int lines = 700;
+        var body = string.Join("\n", Enumerable.Range(0, lines).Select(i =>
+            $$$"""{"resourceType":"Observation","status":"final","code":{"text":"resumed-import"},"valueInteger":{{{i}}}}"""));
+        string status;
+        await using (var quiet = Start(("Jobs:Enabled", "false")))
+        {
+            // Staged in the folder the runners share.
+            status = await new BulkClient(ClientOf(quiet)).KickOffAsync("$import", HttpMethod.Post, body, contentType: "application/fhir+ndjson");
+        }
+
+        await using (var a = Start(("Import:BatchSize", "1")))
+        {
+            var client = ClientOf(a);
+            var deadline = DateTime.UtcNow.AddSeconds(90);
+            while (true)
+            {
+                using var response = await client.GetAsync(status);
+                Assert.True(response.StatusCode == HttpStatusCode.Accepted, "The import ended before it could be stopped midway.");
+                if (!response.Headers.GetValues("X-Progress").Single().StartsWith("0 stored", StringComparison.Ordinal) && response.Headers.GetValues("X-Progress").Single() != "queued")
+                {
+                    break;
+                }
+                Assert.True(DateTime.UtcNow < deadline, "The import did not start in time.");
+                await Task.Delay(5);
+            }
+        }
+
+        await using var b = Start(("Import:BatchSize", "50"));
+        var manifest = await new BulkClient(ClientOf(b)).WaitAsync(status);
+        Assert.Equal(lines, manifest.GetProperty("output")[0].GetProperty("count").GetInt64());
+        using var count = await ClientOf(b).GetAsync("Observation?code:text=resumed-import&_summary=count");
+        Assert.Equal(lines, (await count.BodyAsync()).GetProperty("total").GetInt32());
+        var values = new HashSet<int>();
+        for (string? url = "Observation?code:text=resumed-import&_count=1000"; url is not null;)
+        {
+            using var page = await ClientOf(b).GetAsync(url);
+            var bundle = await page.BodyAsync();
+            foreach (var resource in bundle.EntryResources())
+            {
+                Assert.True(values.Add(resource.GetProperty("valueInteger").GetInt32()), "A line was stored twice.");
+            }
+            url = bundle.Link("next");
+        }
+        Assert.Equal(lines, values.Count);
+    }
+
+    [Fact]
     public async Task Delete_cancels_a_running_export_which_stops_and_leaves_no_files()
     {
         await SeedAsync();
@@ -170,12 +220,12 @@ public abstract class ExportJobTests : IAsyncLifetime
     }
 }
 
-public sealed class ExportJobTestsOnSqlite : ExportJobTests
+public sealed class BulkJobTestsOnSqlite : BulkJobTests
 {
     protected override ServerFixture NewServerWithoutRunner() => new Jobs.SqliteServerWithoutRunner();
 }
 
-public sealed class ExportJobTestsOnPostgres : ExportJobTests
+public sealed class BulkJobTestsOnPostgres : BulkJobTests
 {
     protected override ServerFixture NewServerWithoutRunner() => new Jobs.PostgresServerWithoutRunner();
 }
