@@ -48,33 +48,62 @@ internal sealed class ImportJob(ServerContext context, BulkFolders folders, Impo
             var input = request.Inputs[state.Input];
             await using var source = await OpenAsync(request, input, ct);
             await using var errors = folders.Import.OpenForWrite(request.Folder, ImportState.ErrorFileName(state.Input), state.ErrorBytes);
+            // One chunk is stored while the next is parsed and validated: the transaction is the database's work (one
+            // writer), the checks are the CPU's (every core), so overlapping them keeps both busy.
+            Task<ImportState?>? storing = null;
             var chunk = new List<(long Line, byte[] Json)>(options.BatchSize);
-            await foreach (var (line, number) in NdjsonReader.ReadLinesAsync(source, ct))
+
+            // Waits for the chunk being stored (false when the job was lost meanwhile), then starts storing the next one.
+            async Task<bool> HandOverAsync(Chunk? next)
             {
-                if (number <= state.Line)
+                if (storing is not null)
                 {
-                    continue; // done before the job was taken over
-                }
-                chunk.Add((number, line.ToArray()));
-                if (chunk.Count == options.BatchSize)
-                {
-                    var next = await StoreAsync(job, owner, writeRequest, request, input, state, chunk, errors, ct);
-                    if (next is null)
+                    var stored = await storing;
+                    storing = null;
+                    if (stored is null)
                     {
-                        return await StoppedAsync(job, request);
+                        return false;
                     }
-                    state = next;
-                    chunk.Clear();
+                    state = stored;
                 }
+                if (next is not null)
+                {
+                    var from = state;
+                    storing = Task.Run(() => StoreAsync(job, owner, writeRequest, input, from, next, errors, ct), CancellationToken.None);
+                }
+                return true;
             }
-            if (chunk.Count > 0)
+
+            try
             {
-                var next = await StoreAsync(job, owner, writeRequest, request, input, state, chunk, errors, ct);
-                if (next is null)
+                await foreach (var (line, number) in NdjsonReader.ReadLinesAsync(source, ct))
+                {
+                    if (number <= state.Line)
+                    {
+                        continue; // done before the job was taken over
+                    }
+                    chunk.Add((number, line.ToArray()));
+                    if (chunk.Count == options.BatchSize)
+                    {
+                        if (!await HandOverAsync(Prepare(writeRequest, request, input, chunk)))
+                        {
+                            return await StoppedAsync(job, request);
+                        }
+                        chunk = new List<(long Line, byte[] Json)>(options.BatchSize);
+                    }
+                }
+                if ((chunk.Count > 0 && !await HandOverAsync(Prepare(writeRequest, request, input, chunk))) || !await HandOverAsync(null))
                 {
                     return await StoppedAsync(job, request);
                 }
-                state = next;
+            }
+            finally
+            {
+                // A read that failed mid-way leaves a chunk being stored: let it end before the files close.
+                if (storing is not null)
+                {
+                    await ((Task)storing).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
             }
         }
         var now = context.Clock.GetUtcNow();
@@ -89,17 +118,17 @@ internal sealed class ImportJob(ServerContext context, BulkFolders folders, Impo
 
     private sealed record Rejection(long Line, FhirResponse Response);
 
-    // One chunk: checks and preparation in parallel, then one transaction with the job's cursor. Null when the job was lost.
-    private async Task<ImportState?> StoreAsync(
-        JobRecord job, string owner, FhirRequest writeRequest, ImportRequest request, ImportInput input, ImportState state,
-        List<(long Line, byte[] Json)> chunk, FileStream errors, CancellationToken ct)
+    private sealed record Chunk(List<(long Line, byte[] Json)> Lines, ResourceWriter.Prepared?[] Prepared, Rejection?[] Refused);
+
+    // The checks and preparation of a chunk, on every core: parse, type, permission, validation, index and serialisation.
+    private Chunk Prepare(FhirRequest writeRequest, ImportRequest request, ImportInput input, List<(long Line, byte[] Json)> lines)
     {
         var writer = new ResourceWriter(context);
-        var prepared = new ResourceWriter.Prepared?[chunk.Count];
-        var refused = new Rejection?[chunk.Count];
-        Parallel.For(0, chunk.Count, new ParallelOptions { CancellationToken = ct }, i =>
+        var prepared = new ResourceWriter.Prepared?[lines.Count];
+        var refused = new Rejection?[lines.Count];
+        Parallel.For(0, lines.Count, i =>
         {
-            var (line, json) = chunk[i];
+            var (line, json) = lines[i];
             var (resource, error) = Check(writeRequest, input, json, request.InputSource, writer);
             if (error is not null)
             {
@@ -108,7 +137,15 @@ internal sealed class ImportJob(ServerContext context, BulkFolders folders, Impo
             }
             prepared[i] = writer.Prepare(resource!, resource!.GetString("id") ?? ServerContext.NewId(), 1, WriteMethod.Create);
         });
+        return new Chunk(lines, prepared, refused);
+    }
 
+    // One prepared chunk in one transaction with the job's cursor. Null when the job was lost.
+    private async Task<ImportState?> StoreAsync(
+        JobRecord job, string owner, FhirRequest writeRequest, ImportInput input, ImportState state, Chunk ready, FileStream errors, CancellationToken ct)
+    {
+        var writer = new ResourceWriter(context);
+        var (chunk, prepared, refused) = (ready.Lines, ready.Prepared, ready.Refused);
         var lost = false;
         var accepted = 0;
         var rejected = 0;
