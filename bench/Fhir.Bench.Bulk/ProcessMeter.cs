@@ -19,6 +19,7 @@ internal sealed class ProcessMeter : IAsyncDisposable
         this.pid = pid;
         cpuAtStart = pid is null ? 0 : ReadCpu() ?? 0;
         StartRss = PeakRss = Rss() ?? 0;
+        StartAnon = PeakAnon = Rss("RssAnon:") ?? 0;
         sampling = pid is null ? Task.CompletedTask : Task.Run(SampleAsync);
     }
 
@@ -27,6 +28,15 @@ internal sealed class ProcessMeter : IAsyncDisposable
 
     /// <summary>The highest resident memory seen, in bytes.</summary>
     public long PeakRss { get; private set; }
+
+    /// <summary>
+    /// Anonymous resident memory when the meter started (the process's own heap and stacks, without the file pages it maps:
+    /// SQLite reads the database through a memory map, whose pages count in RSS but are the page cache's).
+    /// </summary>
+    public long StartAnon { get; }
+
+    /// <summary>The highest anonymous resident memory seen, in bytes.</summary>
+    public long PeakAnon { get; private set; }
 
     /// <summary>CPU seconds the process used since the meter started.</summary>
     public double CpuSeconds() => pid is null ? 0 : (ReadCpu() ?? 0) - cpuAtStart;
@@ -39,6 +49,10 @@ internal sealed class ProcessMeter : IAsyncDisposable
             {
                 PeakRss = rss;
             }
+            if (Rss("RssAnon:") is { } anon && anon > PeakAnon)
+            {
+                PeakAnon = anon;
+            }
             try
             {
                 await Task.Delay(100, stop.Token);
@@ -50,7 +64,7 @@ internal sealed class ProcessMeter : IAsyncDisposable
         }
     }
 
-    private long? Rss()
+    private long? Rss(string field = "VmRSS:")
     {
         if (pid is null)
         {
@@ -60,7 +74,7 @@ internal sealed class ProcessMeter : IAsyncDisposable
         {
             foreach (var line in File.ReadLines($"/proc/{pid}/status"))
             {
-                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                if (line.StartsWith(field, StringComparison.Ordinal))
                 {
                     return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
                 }

@@ -14,7 +14,9 @@ var report = new List<string>();
 
 var clock = Stopwatch.StartNew();
 var data = SyntheaNdjson.Write(options.Suites, options.Data, options.Resources);
-var files = Directory.GetFiles(data, "*.ndjson").Order(StringComparer.Ordinal).ToList();
+// The resources only: not the state file or report `fhir import` may leave beside them.
+var files = Directory.GetFiles(data, "*.ndjson").Where(f => !Path.GetFileName(f).StartsWith('.') && !Path.GetFileName(f).StartsWith("fhir-import", StringComparison.Ordinal))
+    .Order(StringComparer.Ordinal).ToList();
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"data: {File.ReadAllText(Path.Combine(data, "complete"))} resources in {files.Count} files, {files.Sum(f => new FileInfo(f).Length) / 1048576.0:F0} MB ({clock.Elapsed.TotalSeconds:F0} s)"));
 
 if (options.Import == "server")
@@ -51,7 +53,8 @@ else if (options.Import == "cli")
     clock.Restart();
     var output = ChildProcess.RunToEnd("dotnet",
         [options.Cli ?? throw new ArgumentException("--cli <path to Fhir.Cli.dll> is needed with --import cli"), "import", data, "--server", options.Base,
-            "--parallel", options.Parallel.ToString(CultureInfo.InvariantCulture), "--batch-size", "200", "--restart"],
+            "--parallel", options.Parallel.ToString(CultureInfo.InvariantCulture), "--batch-size", "200", "--restart",
+            "--state", Path.Combine(Path.GetTempPath(), "fhir-bench-bulk-import-state.ndjson")],
         out var exit, passStandardError: true);
     var seconds = clock.Elapsed.TotalSeconds;
     Console.WriteLine(output);
@@ -97,8 +100,8 @@ if (options.Export)
 }
 
 Console.WriteLine();
-Console.WriteLine("| store | step | resources | wall s | resources/s (wall) | server CPU s | resources per server CPU-second | server RSS start → peak MB | notes |");
-Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---|---|");
+Console.WriteLine("| store | step | resources | wall s | resources/s (wall) | server CPU s | resources per server CPU-second | server RSS start → peak MB | of which anonymous MB | notes |");
+Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---|---|---|");
 foreach (var line in report)
 {
     Console.WriteLine(line);
@@ -108,7 +111,7 @@ static string Line(Args options, string step, long resources, double seconds, Pr
 {
     var cpu = meter.CpuSeconds();
     return string.Create(CultureInfo.InvariantCulture,
-        $"| {options.Label} | {step} | {resources:N0} | {seconds:F1} | {resources / seconds:N0} | {(options.ServerPid is null ? "-" : cpu.ToString("F1", CultureInfo.InvariantCulture))} | {(cpu > 0 ? (resources / cpu).ToString("N0", CultureInfo.InvariantCulture) : "-")} | {meter.StartRss / 1048576.0:F0} → {meter.PeakRss / 1048576.0:F0} | {notes} |");
+        $"| {options.Label} | {step} | {resources:N0} | {seconds:F1} | {resources / seconds:N0} | {(options.ServerPid is null ? "-" : cpu.ToString("F1", CultureInfo.InvariantCulture))} | {(cpu > 0 ? (resources / cpu).ToString("N0", CultureInfo.InvariantCulture) : "-")} | {meter.StartRss / 1048576.0:F0} → {meter.PeakRss / 1048576.0:F0} | {meter.StartAnon / 1048576.0:F0} → {meter.PeakAnon / 1048576.0:F0} | {notes} |");
 }
 
 static async Task<JsonElement> WaitAsync(HttpClient http, string status, bool progress)
