@@ -125,10 +125,22 @@ internal static class ImportKickOff
     private static async Task<((List<ImportInput>, string?)?, FhirResponse?)> ReadManifestAsync(
         FhirRequest request, ServerContext context, BulkFolders folders, ImportOptions options, CancellationToken ct)
     {
+        // A manifest is small: it is held to the size of any other FHIR body (Fhir:MaxRequestBodyBytes), unlike NDJSON.
+        using var buffer = new MemoryStream();
+        var chunk = new byte[1 << 14];
+        int read;
+        while (request.BodyStream is { } body && (read = await body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > context.Options.MaxRequestBodyBytes)
+            {
+                return (null, FhirResponse.Error(413, IssueType.TooCostly, $"The manifest is larger than the limit of {context.Options.MaxRequestBodyBytes} bytes."));
+            }
+            buffer.Write(chunk, 0, read);
+        }
         JsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(request.BodyStream ?? Stream.Null, new JsonDocumentOptions { MaxDepth = 16 }, ct);
+            document = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), new JsonDocumentOptions { MaxDepth = 16 });
         }
         catch (JsonException e)
         {
