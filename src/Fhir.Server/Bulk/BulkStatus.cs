@@ -24,7 +24,7 @@ internal static class BulkStatus
 
     private static readonly string[] NdjsonTypes = [ExportParameters.Ndjson, "application/ndjson", "application/x-ndjson", "application/*", "*/*"];
 
-    public static async Task<FhirResponse> GetAsync(FhirRequest request, string jobId, ServerContext context, ExportOptions options, CancellationToken ct)
+    public static async Task<FhirResponse> GetAsync(FhirRequest request, string jobId, ServerContext context, ExportOptions options, bool tokens, CancellationToken ct)
     {
         var job = await FindAsync(request, jobId, context, ct);
         if (job is null)
@@ -43,7 +43,7 @@ internal static class BulkStatus
                 var expires = job.Finished!.Value + options.Retention;
                 return new FhirResponse(200)
                 {
-                    Body = job.Kind == ExportRequest.Kind ? ExportManifest(job, request.BaseUrl) : ImportJob.Manifest(job, request.BaseUrl),
+                    Body = job.Kind == ExportRequest.Kind ? ExportManifest(job, request.BaseUrl, tokens) : ImportJob.Manifest(job, request.BaseUrl, tokens),
                     ContentType = "application/json",
                     Headers = [new("Expires", expires.ToString("R", CultureInfo.InvariantCulture))],
                 };
@@ -180,7 +180,7 @@ internal static class BulkStatus
     }
 
     // The complete status body (§Response - Complete Status): transactionTime, request, requiresAccessToken, output, error.
-    private static byte[] ExportManifest(JobRecord job, string baseUrl)
+    private static byte[] ExportManifest(JobRecord job, string baseUrl, bool tokens)
     {
         var request = ExportRequest.FromJson(job.Request);
         var state = ExportState.FromJson(job.Cursor);
@@ -190,8 +190,8 @@ internal static class BulkStatus
             json.WriteStartObject();
             json.WriteString("transactionTime", Pipeline.ResourceWriter.FormatInstant(request.TransactionTime));
             json.WriteString("request", request.Request);
-            // Files are served by this server, to bearer tokens of the client that asked.
-            json.WriteBoolean("requiresAccessToken", true);
+            // Files are served by this server, to bearer tokens of the client that asked (no token at all with Auth:Mode=None).
+            json.WriteBoolean("requiresAccessToken", tokens);
             WriteFiles(json, "output", job.Id, state.Files, baseUrl);
             WriteFiles(json, "error", job.Id, state.Errors, baseUrl);
             json.WriteEndObject();

@@ -324,7 +324,7 @@ internal sealed class ImportJob(ServerContext context, BulkFolders folders, Impo
     /// The complete status of an import (draft Bulk Import): <c>transactionTime</c>, <c>request</c>, one <c>output</c> item
     /// per input with the resources stored, and an <c>error</c> item per input that had rejections, with its file.
     /// </summary>
-    public static byte[] Manifest(JobRecord job, string baseUrl)
+    public static byte[] Manifest(JobRecord job, string baseUrl, bool tokens)
     {
         var request = ImportRequest.FromJson(job.Request);
         var state = ImportState.FromJson(job.Cursor, request.Inputs.Count);
@@ -334,7 +334,7 @@ internal sealed class ImportJob(ServerContext context, BulkFolders folders, Impo
             json.WriteStartObject();
             json.WriteString("transactionTime", ResourceWriter.FormatInstant(request.TransactionTime));
             json.WriteString("request", request.Request);
-            json.WriteBoolean("requiresAccessToken", true);
+            json.WriteBoolean("requiresAccessToken", tokens);
             json.WriteStartArray("output");
             for (var i = 0; i < request.Inputs.Count; i++)
             {

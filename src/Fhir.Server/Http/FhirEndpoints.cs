@@ -49,7 +49,8 @@ internal static class FhirEndpoints
             AllowBody(h, o.MaxUploadBytes);
             return Run(h, c, Body.Stream, (r, ct) => Bulk.ImportKickOff.HandleAsync(r, c, q, f, o, ct));
         }).DisableRequestTimeout();
-        fhir.MapGet("/_bulk/{jobId}", (HttpContext h, ServerContext c, Bulk.ExportOptions o, string jobId) => Run(h, c, Body.None, (r, ct) => Bulk.BulkStatus.GetAsync(r, jobId, c, o, ct), Answers.Negotiated));
+        fhir.MapGet("/_bulk/{jobId}", (HttpContext h, ServerContext c, Bulk.ExportOptions o, Security.AuthOptions a, string jobId) =>
+            Run(h, c, Body.None, (r, ct) => Bulk.BulkStatus.GetAsync(r, jobId, c, o, a.Mode == Security.AuthMode.Smart, ct), Answers.Negotiated));
         fhir.MapDelete("/_bulk/{jobId}", (HttpContext h, ServerContext c, Bulk.BulkFolders f, string jobId) => Run(h, c, Body.None, (r, ct) => Bulk.BulkStatus.DeleteAsync(r, jobId, c, f, ct)));
         fhir.MapGet("/_bulk/{jobId}/{file}", (HttpContext h, ServerContext c, Bulk.BulkFolders f, Bulk.ExportOptions o, string jobId, string file) =>
             Run(h, c, Body.None, (r, ct) => Bulk.BulkStatus.FileAsync(r, jobId, file, c, f, o, ct), Answers.Negotiated)).DisableRequestTimeout();
