@@ -14,6 +14,7 @@ internal sealed class ServerContext(
     SearchParameterChanges searchParameterChanges,
     FhirServerOptions options,
     Validation.ServerValidation validation,
+    Pipeline.IntakePolicy intake,
     TimeProvider clock)
 {
     public IFhirStore Store { get; } = store;
@@ -32,6 +33,9 @@ internal sealed class ServerContext(
     public SearchParameterChanges SearchParameterChanges { get; } = searchParameterChanges;
 
     public FhirServerOptions Options { get; } = options;
+
+    /// <summary>Each request's intake mode (strict or lenient), by client.</summary>
+    public Pipeline.IntakePolicy Intake { get; } = intake;
 
     /// <summary>How large a search may be (<see cref="FhirServerOptions.ToSearchLimits"/>), read once.</summary>
     public Fhir.Search.Queries.SearchLimits SearchLimits { get; } = options.ToSearchLimits();

@@ -150,7 +150,7 @@ internal sealed class BundleWriter : IDisposable
             var slash = location.IndexOf("/_history/", StringComparison.Ordinal);
             _json.WriteString("fullUrl", $"{_baseUrl}/{(slash < 0 ? location : location[..slash])}");
         }
-        var outcome = response.IsError || preference == Http.ReturnPreference.OperationOutcome || note is not null;
+        var outcome = response.IsError || preference == Http.ReturnPreference.OperationOutcome || note is not null || response.ReportIssues;
         if (!response.IsError && !response.Body.IsEmpty && preference == Http.ReturnPreference.Representation)
         {
             _json.WritePropertyName("resource");

@@ -76,7 +76,7 @@ internal sealed class WriteSession(IFhirStore store, AccessGate gate) : IAsyncDi
         await WriteUncheckedAsync(inner, write, ct);
     }
 
-    /// <summary>Writes an AuditEvent resource: the server's own record, outside what the client may write.</summary>
+    /// <summary>Writes one of the server's own records of the request (its AuditEvent, the body lenient intake keeps and its Provenance), outside what the client may write.</summary>
     public async Task WriteAuditAsync(ResourceWrite write, CancellationToken ct = default) =>
         await WriteUncheckedAsync(await InnerAsync(ct), write, ct);
 
@@ -100,6 +100,13 @@ internal sealed class WriteSession(IFhirStore store, AccessGate gate) : IAsyncDi
             (_conformanceWrites ??= []).Add(write);
         }
     }
+
+    /// <summary>
+    /// Records a job's progress in this transaction, so that what the job wrote and where it resumes commit together;
+    /// false when the runner no longer owns the job (then the session must not be committed).
+    /// </summary>
+    public async Task<bool> CheckpointJobAsync(Fhir.Storage.Jobs.JobCheckpoint checkpoint, DateTimeOffset now, CancellationToken ct = default) =>
+        await (await InnerAsync(ct)).CheckpointJobAsync(checkpoint, now, ct);
 
     /// <summary>Commits the transaction (nothing to do when nothing was read or written).</summary>
     public Task CommitAsync(CancellationToken ct = default) => _inner?.CommitAsync(ct) ?? Task.CompletedTask;
