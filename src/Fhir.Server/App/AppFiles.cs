@@ -30,16 +30,20 @@ internal static class AppFiles
     /// <summary>Whether <paramref name="path"/> is one of the app's (public) paths.</summary>
     public static bool Serves(string path) => path is "/" or "/app" || path.StartsWith("/app/", StringComparison.Ordinal);
 
-    /// <summary>Maps <c>/</c>, <c>/app</c> (to <c>/app/</c>) and the files under <c>/app/</c>.</summary>
+    /// <summary>Maps <c>/</c>, <c>/app</c> (redirected to <c>/app/</c>) and the files under <c>/app/</c>.</summary>
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app)
     {
         app.MapGet("/", (HttpContext h) => ServeAsync(h, "index.html"));
-        app.MapGet("/app", (HttpContext h) =>
+        // The catch-all matches /app too: that one is sent to /app/, the app's one URL (its SMART redirect URI).
+        app.MapGet("/app/{**file}", (HttpContext h, string? file) =>
         {
-            h.Response.Redirect("/app/" + h.Request.QueryString);
-            return Task.CompletedTask;
+            if (h.Request.Path.Value == "/app")
+            {
+                h.Response.Redirect("/app/" + h.Request.QueryString);
+                return Task.CompletedTask;
+            }
+            return ServeAsync(h, "app/" + (string.IsNullOrEmpty(file) ? "index.html" : file));
         });
-        app.MapGet("/app/{**file}", (HttpContext h, string? file) => ServeAsync(h, "app/" + (string.IsNullOrEmpty(file) ? "index.html" : file)));
         return app;
     }
 
