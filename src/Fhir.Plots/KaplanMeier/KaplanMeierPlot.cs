@@ -146,7 +146,7 @@ public static class KaplanMeierPlot
         {
             var c = figure.Curves[i];
             var ry = top + RiskRow * (i + 1);
-            w.Element("text", Shorten(c.Name, 14), ("x", 4), ("y", ry), ("fill", Palette.Group(c.Index)));
+            w.Element("text", Shorten(c.Name, 12), ("x", 4), ("y", ry), ("fill", Palette.Group(c.Index)));
             w.Open("g", ("class", "km-risk"), ("data-group", c.Name), ("text-anchor", "middle"), ("fill", "#000"));
             for (var j = 0; j < figure.RiskMonths.Count; j++)
             {

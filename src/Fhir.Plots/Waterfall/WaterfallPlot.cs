@@ -54,7 +54,7 @@ public static class WaterfallPlot
         {
             var (bx, by, bw, bh) = figure.Rect(i);
             var b = figure.Bars[i];
-            w.Empty("rect", ("x", bx), ("y", by), ("width", bw), ("height", Math.Max(bh, 0.5)), ("fill", Fill(figure.Id, b.BestResponse)));
+            w.Empty("rect", ("x", bx), ("y", by), ("width", bw), ("height", bh), ("fill", Fill(figure.Id, b.BestResponse)));
         }
         w.Close("g");
 
