@@ -119,7 +119,8 @@
       else if (view === 'resource' && q.get('ref')) await resourcePage(q.get('ref'));
       else await studyList();
     } catch (e) {
-      main.append(status(e.status === 403 ? 'Your account may not see this: ' + e.message : (e.message || String(e)), 'error'));
+      // The access gate answers 403, or 404 where even the existence of a resource is not the user's to know.
+      main.append(status(e.status === 403 || e.status === 404 ? 'Not visible to your account (or not there): ' + e.message : (e.message || String(e)), 'error'));
     }
     main.focus();
   }
