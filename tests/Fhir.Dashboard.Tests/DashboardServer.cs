@@ -24,6 +24,10 @@ public sealed class DashboardServer : IAsyncLifetime
     private const string Seeder = "seeder";
 
     private readonly string _folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "fhir-dashboard-" + Guid.NewGuid().ToString("N"));
+
+    // FHIR_DASHBOARD_DB: a database file kept between runs (loaded on the first, reused after), for repeated measurements
+    // of a large trial; by default each run loads a fresh one.
+    private readonly string? _kept = Environment.GetEnvironmentVariable("FHIR_DASHBOARD_DB") is { Length: > 0 } db ? db : null;
     private readonly string _secret = Guid.NewGuid().ToString("N");
     private readonly Dictionary<string, string> _passwords = new() { [Researcher] = Guid.NewGuid().ToString("N"), [PatientUser] = Guid.NewGuid().ToString("N") };
     private WebApplicationFactory<Program>? _factory;
@@ -65,7 +69,7 @@ public sealed class DashboardServer : IAsyncLifetime
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseSetting("Storage:Provider", "Sqlite");
-            web.UseSetting("Storage:ConnectionString", $"Data Source={System.IO.Path.Combine(_folder, "fhir.db")}");
+            web.UseSetting("Storage:ConnectionString", $"Data Source={_kept ?? System.IO.Path.Combine(_folder, "fhir.db")}");
             web.UseSetting("Fhir:BaseUrl", Origin + "/fhir");
             web.UseSetting("Auth:Mode", "Smart");
             web.UseSetting("Audit:Enabled", "true");
@@ -90,8 +94,9 @@ public sealed class DashboardServer : IAsyncLifetime
             var json = JsonDocument.Parse(await token.Content.ReadAsStringAsync()).RootElement;
             Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", json.GetProperty("access_token").GetString());
         }
+        var reuse = _kept is not null && File.Exists(_kept) && new FileInfo(_kept).Length > 1_000_000;
         var trial = TrialGenerator.Generate(new TrialGeneratorOptions { Patients = Patients, Seed = 7 });
-        foreach (var bundle in trial.Bundles)
+        foreach (var bundle in reuse ? [] : trial.Bundles)
         {
             using var content = new ByteArrayContent(bundle.Json);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/fhir+json");
