@@ -21,8 +21,11 @@ public sealed class DashboardBrowserTests(DashboardServer server, ITestOutputHel
         var errors = new List<string>();
         page.Console += (_, m) => { if (m.Type == "error") { errors.Add(m.Text); } };
         await page.GotoAsync(server.Origin + url);
-        await page.ClickAsync("#main button");
-        await page.WaitForURLAsync("**/auth/authorize?**");
+        // Clicks that navigate are sent from the page, and the tests wait for URLs and elements: the app changes its URL
+        // itself after sign-in, which can leave a click's own wait for the load event hanging.
+        await page.EvalOnSelectorAsync("#main button", "b => b.click()");
+        await page.WaitForURLAsync("**/auth/authorize?**", new() { WaitUntil = WaitUntilState.Commit });
+        await page.WaitForSelectorAsync("input[name=username]");
         await page.FillAsync("input[name=username]", user);
         await page.FillAsync("input[name=password]", server.Password(user));
         if (responses is not null)
@@ -39,8 +42,11 @@ public sealed class DashboardBrowserTests(DashboardServer server, ITestOutputHel
                 }
             };
         }
-        await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(u => u.StartsWith(server.Origin + "/app/", StringComparison.Ordinal) && !u.Contains("code=", StringComparison.Ordinal));
+        await page.EvalOnSelectorAsync("button[type=submit]", "b => b.click()");
+        // The app swaps the code out of the URL itself (history.replaceState), possibly before the document's load event:
+        // wait for the URL only; the tests then wait for what they look at.
+        await page.WaitForURLAsync(u => u.StartsWith(server.Origin + "/app/", StringComparison.Ordinal) && !u.Contains("code=", StringComparison.Ordinal),
+            new() { WaitUntil = WaitUntilState.Commit });
         // A strict CSP blocks inline code: any violation would show as a console error.
         Assert.DoesNotContain(errors, e => e.Contains("Content Security Policy", StringComparison.Ordinal));
         return page;
@@ -119,11 +125,22 @@ public sealed class DashboardBrowserTests(DashboardServer server, ITestOutputHel
         }
 
         await ScreenshotAsync(page, $"study-{server.Patients}.png");
+        // The top of the page (arm table, KM plots, waterfall) at a size fit for the docs.
+        await page.ScreenshotAsync(new PageScreenshotOptions
+        {
+            Path = System.IO.Path.Combine(DashboardServer.Artifacts, $"study-{server.Patients}-top.png"),
+            Clip = new Clip { X = 0, Y = 0, Width = 1400, Height = 2400 },
+            FullPage = true,
+        });
         var app = responses.Where(r => r.Url.StartsWith(server.Origin, StringComparison.Ordinal)).ToList();
+        // The same page again in the same tab (the server warm, the app loaded): the time the app measures from route to figures.
+        await page.EvaluateAsync("() => { const m = document.getElementById('main'); delete m.dataset.rendered; history.pushState(null, '', location.href); dispatchEvent(new PopStateEvent('popstate')); }");
+        await page.WaitForFunctionAsync("() => !!document.getElementById('main').dataset.rendered");
+        var again = await page.EvaluateAsync<string>("() => document.getElementById('main').dataset.rendered");
         var weight = app.Sum(r => r.Bytes);
         var dashboard = app.Where(r => r.Url.Contains("$dashboard", StringComparison.Ordinal)).ToList();
         var line = $"patients={server.Patients} page-weight-bytes={weight} dashboard-json-bytes={dashboard.Sum(r => r.Bytes)} responses={app.Count} "
-            + $"first-render-ms={renderedAt:0} dashboard-request-ms={dashboard.Sum(r => r.Ms):0}";
+            + $"first-render-ms={renderedAt:0} dashboard-request-ms={dashboard.Sum(r => r.Ms):0} warm-render-ms={again}";
         output.WriteLine(line);
         await File.AppendAllTextAsync(System.IO.Path.Combine(DashboardServer.Artifacts, "measurements.txt"), line + Environment.NewLine);
         Assert.True(weight < 500_000, line);
@@ -137,7 +154,7 @@ public sealed class DashboardBrowserTests(DashboardServer server, ITestOutputHel
         var before = await page.Locator("#plot-pfs > desc").TextContentAsync();
 
         await page.SelectOptionAsync("#f-population", "treated");
-        await page.WaitForURLAsync("**population=treated**");
+        await page.WaitForURLAsync("**population=treated**", new() { WaitUntil = WaitUntilState.Commit });
         var treated = Int(Arm(await server.GetAsync($"ResearchStudy/{server.StudyId}/$endpoints?population=treated"), "all"), "n");
         await page.WaitForFunctionAsync("n => document.querySelector('#plot-pfs > desc')?.textContent.includes(n + ' participants')", treated);
         var after = await page.Locator("#plot-pfs > desc").TextContentAsync();
@@ -145,7 +162,7 @@ public sealed class DashboardBrowserTests(DashboardServer server, ITestOutputHel
 
         var arm = await page.Locator("#f-arm option").Nth(1).GetAttributeAsync("value");
         await page.SelectOptionAsync("#f-arm", arm!);
-        await page.WaitForURLAsync($"**arm={Uri.EscapeDataString(arm!)}**");
+        await page.WaitForURLAsync($"**arm={Uri.EscapeDataString(arm!)}**", new() { WaitUntil = WaitUntilState.Commit });
         await page.WaitForFunctionAsync("a => document.querySelector('#plot-pfs > desc')?.textContent.startsWith(a + ':')", arm);
         Assert.Contains("population=treated", page.Url, StringComparison.Ordinal);
         var filtered = await server.GetAsync($"ResearchStudy/{server.StudyId}/$endpoints?population=treated&arm={Uri.EscapeDataString(arm!)}");

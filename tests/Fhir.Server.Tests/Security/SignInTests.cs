@@ -184,6 +184,13 @@ public sealed class SignInTests(SignInServer server) : IClassFixture<SignInServe
         {
             Assert.Equal(HttpStatusCode.Forbidden, studies.StatusCode);
         }
+        // The study is out of the patient's reach: $dashboard answers as $endpoints does (not found, for this token).
+        using (var dashboard = await _client.SendAsync(token, HttpMethod.Get, "ResearchStudy/any/$dashboard"))
+        using (var endpoints = await _client.SendAsync(token, HttpMethod.Get, "ResearchStudy/any/$endpoints"))
+        {
+            Assert.False(dashboard.IsSuccessStatusCode);
+            Assert.Equal(endpoints.StatusCode, dashboard.StatusCode);
+        }
     }
 
     [Fact]
