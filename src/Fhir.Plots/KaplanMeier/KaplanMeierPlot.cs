@@ -129,7 +129,7 @@ public static class KaplanMeierPlot
         }
 
         // Legend, top right.
-        var lx = x.PixelMax - 190;
+        var lx = x.PixelMax - 300;
         for (var i = 0; i < figure.Curves.Count; i++)
         {
             var c = figure.Curves[i];

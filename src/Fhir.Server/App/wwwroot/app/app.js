@@ -297,8 +297,9 @@
       items.push([o.effectiveDateTime || o.effectivePeriod?.start || o.issued, kind, (o.code?.text || o.code?.coding?.[0]?.display || o.code?.coding?.[0]?.code || '') + (value ? ': ' + value : ''), o]);
     }
     for (const a of events) {
-      const grade = (a.extension || []).concat(a.severity ? [] : []).map(x => x.valueInteger ?? x.valueCodeableConcept?.coding?.[0]?.code).find(v => v !== undefined);
-      items.push([a.date || a.detected || a.recordedDate, 'Adverse event', (a.event?.text || a.event?.coding?.[0]?.display || '') + (grade !== undefined ? ' (grade ' + grade + ')' : '') + (a.seriousness?.coding?.[0]?.code === 'serious' ? ', serious' : ''), a]);
+      const grade = (a.extension || []).find(x => /ctcae-grade$/.test(x.url))?.valueCodeableConcept?.coding?.[0];
+      items.push([a.date || a.detected || a.recordedDate, 'Adverse event', (a.event?.text || a.event?.coding?.[0]?.display || '')
+        + (grade ? ' (' + (grade.display || grade.code) + ')' : '') + (a.seriousness?.coding?.[0]?.code === 'serious' ? ', serious' : ''), a]);
     }
     items.sort((x, y) => String(x[0]).localeCompare(String(y[0])));
     const t = table('Timeline', ['Date', 'Kind', 'What', 'Resource'],
