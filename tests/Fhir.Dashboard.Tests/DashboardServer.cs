@@ -17,7 +17,7 @@ namespace Fhir.Dashboard.Tests;
 /// <c>FHIR_DASHBOARD_PATIENTS</c>), with a seeding client, a read-only researcher and a patient-confined user, and one
 /// Chromium for the test class.
 /// </summary>
-public sealed class DashboardServer : IAsyncLifetime
+public class DashboardServer : IAsyncLifetime
 {
     public const string Researcher = "researcher";
     public const string PatientUser = "patient-user";
@@ -49,7 +49,10 @@ public sealed class DashboardServer : IAsyncLifetime
     public IReadOnlyList<(string Subject, string Patient)> Participants { get; private set; } = [];
 
     /// <summary>Participants of the generated trial.</summary>
-    public int Patients { get; } = int.TryParse(Environment.GetEnvironmentVariable("FHIR_DASHBOARD_PATIENTS"), out var n) ? n : 40;
+    public virtual int Patients { get; } = int.TryParse(Environment.GetEnvironmentVariable("FHIR_DASHBOARD_PATIENTS"), out var n) ? n : 40;
+
+    /// <summary>True for <c>Auth:Mode=None</c> (loopback, no sign-in); false for SMART with users.</summary>
+    protected virtual bool Open => false;
 
     /// <summary>Where screenshots and measurements go (<c>FHIR_TEST_ARTIFACTS</c>, else <c>artifacts/</c> beside the tests).</summary>
     public static string Artifacts { get; } = Directory.CreateDirectory(
@@ -71,7 +74,7 @@ public sealed class DashboardServer : IAsyncLifetime
             web.UseSetting("Storage:Provider", "Sqlite");
             web.UseSetting("Storage:ConnectionString", $"Data Source={_kept ?? System.IO.Path.Combine(_folder, "fhir.db")}");
             web.UseSetting("Fhir:BaseUrl", Origin + "/fhir");
-            web.UseSetting("Auth:Mode", "Smart");
+            web.UseSetting("Auth:Mode", Open ? "None" : "Smart");
             web.UseSetting("Audit:Enabled", "true");
             web.UseSetting("Auth:RequestsPerMinute", "0");
             web.UseSetting("Auth:AnonymousRequestsPerMinute", "0");
@@ -86,11 +89,20 @@ public sealed class DashboardServer : IAsyncLifetime
         _factory.StartServer();
 
         Api = new HttpClient { BaseAddress = new Uri(Origin + "/fhir/"), Timeout = TimeSpan.FromMinutes(5) };
-        using (var token = await Api.PostAsync(Origin + "/auth/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        if (Open)
         {
-            ["grant_type"] = "client_credentials", ["client_id"] = Seeder, ["client_secret"] = _secret,
-        })))
+            // Auth:Mode=None answers once the loopback check has run at start-up.
+            for (var i = 0; i < 100 && (await Api.GetAsync("metadata")).StatusCode != HttpStatusCode.OK; i++)
+            {
+                await Task.Delay(100);
+            }
+        }
+        else
         {
+            using var token = await Api.PostAsync(Origin + "/auth/token", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "client_credentials", ["client_id"] = Seeder, ["client_secret"] = _secret,
+            }));
             var json = JsonDocument.Parse(await token.Content.ReadAsStringAsync()).RootElement;
             Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", json.GetProperty("access_token").GetString());
         }
@@ -135,7 +147,7 @@ public sealed class DashboardServer : IAsyncLifetime
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (Browser is not null)
         {
@@ -163,4 +175,12 @@ public sealed class DashboardServer : IAsyncLifetime
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+}
+
+/// <summary>The same server in <c>Auth:Mode=None</c> on loopback, with a small trial: the app must work without sign-in.</summary>
+public sealed class OpenDashboardServer : DashboardServer
+{
+    public override int Patients => 12;
+
+    protected override bool Open => true;
 }
