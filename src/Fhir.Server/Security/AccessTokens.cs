@@ -129,6 +129,12 @@ internal sealed class AccessTokens
         }
         var claims = result.Claims;
         var client = Claim(claims, "client_id") ?? Claim(claims, "azp") ?? Claim(claims, JwtRegisteredClaimNames.Sub) ?? "";
+        if (issuer == _options.Issuer && Claim(claims, JwtRegisteredClaimNames.Sub) is { Length: > 0 } user && user != client)
+        {
+            // A signed-in person's token (the app is the client, the person the subject): the audit trail and the rate
+            // limits name both, "fhir-dashboard/rita".
+            client = client + "/" + user;
+        }
         var scopes = Claim(claims, "scope") ?? Claim(claims, "scp");
         return (AccessGrant.FromToken(client, scopes, Claim(claims, "patient")), null);
     }

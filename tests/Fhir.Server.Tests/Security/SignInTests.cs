@@ -96,6 +96,12 @@ public sealed class SignInTests(SignInServer server) : IClassFixture<SignInServe
         {
             Assert.Equal(HttpStatusCode.Forbidden, write.StatusCode);
         }
+        // The audit trail names the app and the person.
+        using (var audit = await _client.SendAsync(await _client.TokenAsync(TestClients.Auditor), HttpMethod.Get, $"AuditEvent?altid={AuthorizeEndpoint.DashboardClientId}/{TestUsers.Reader}"))
+        {
+            Assert.Equal(HttpStatusCode.OK, audit.StatusCode);
+            Assert.True(JsonDocument.Parse(await audit.Content.ReadAsStringAsync()).RootElement.GetProperty("entry").GetArrayLength() >= 2);
+        }
         // The code was spent.
         var (again, error) = await RedeemAsync(browser, code, verifier);
         Assert.Equal(HttpStatusCode.BadRequest, again);
