@@ -4,6 +4,7 @@ using Fhir.Cli.Commands;
 
 var root = new RootCommand("FHIR R4 server tools.")
 {
+    AuthCommand.Create(),
     FhirPathCommand.Create(),
     ImportCommand.Create(),
     TrialGenerateCommand.Create(),

@@ -9,6 +9,7 @@ var app = builder.Build();
 app.UseFhirServer();
 app.MapFhir();
 app.MapFhirSecurity();
+Fhir.Server.App.AppFiles.MapDashboard(app);
 await app.RunAsync();
 
 /// <summary>The entry point; public so that tests can host the server with WebApplicationFactory.</summary>

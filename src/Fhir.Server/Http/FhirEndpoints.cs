@@ -30,6 +30,7 @@ internal static class FhirEndpoints
         fhir.MapPost("/ResearchStudy/{id}/$eligibility", (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, ct) => Interactions.Operations.EligibilityOperation.HandleAsync(r, c, ct)));
         fhir.MapGet("/ResearchStudy/{id}/$endpoints", (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, ct) => Interactions.Operations.EndpointsOperation.HandleAsync(r, c, ct)));
         fhir.MapPost("/ResearchStudy/{id}/$endpoints", (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, ct) => Interactions.Operations.EndpointsOperation.HandleAsync(r, c, ct)));
+        fhir.MapGet("/ResearchStudy/{id}/$dashboard", (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, ct) => Interactions.Operations.DashboardOperation.HandleAsync(r, c, ct)));
         fhir.MapGet("/ResearchStudy/{id}/$subject-outcomes", (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, ct) => Interactions.Operations.SubjectOutcomesOperation.HandleAsync(r, c, ct)));
         fhir.MapPost("/ResearchStudy/{id}/$subject-outcomes", (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, ct) => Interactions.Operations.SubjectOutcomesOperation.HandleAsync(r, c, ct)));
         fhir.MapGet("/ResearchStudy/{id}/$candidates", (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, ct) => Interactions.Operations.CandidatesOperation.HandleAsync(r, c, ct)));

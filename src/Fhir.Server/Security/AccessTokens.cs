@@ -41,9 +41,13 @@ internal sealed class AccessTokens
         }
     }
 
-    /// <summary>A signed access token for <paramref name="clientId"/> with <paramref name="scopes"/> (and a launch patient).</summary>
-    public (string Token, int ExpiresIn) Issue(string clientId, string scopes, string? patient)
+    /// <summary>
+    /// A signed access token for <paramref name="clientId"/> with <paramref name="scopes"/> (and a launch patient); a
+    /// signed-in user's token names the user as its subject and may live longer (<see cref="AuthOptions.UserSessionSeconds"/>).
+    /// </summary>
+    public (string Token, int ExpiresIn) Issue(string clientId, string scopes, string? patient, string? user = null, int? lifetimeSeconds = null)
     {
+        var lifetime = lifetimeSeconds ?? _options.TokenLifetimeSeconds;
         var now = _clock.GetUtcNow().UtcDateTime;
         var claims = new Dictionary<string, object>
         {
@@ -59,14 +63,14 @@ internal sealed class AccessTokens
         {
             Issuer = _options.Issuer,
             Audience = _options.Audience,
-            Subject = new ClaimsIdentity([new Claim(JwtRegisteredClaimNames.Sub, clientId)]),
+            Subject = new ClaimsIdentity([new Claim(JwtRegisteredClaimNames.Sub, user ?? clientId)]),
             Claims = claims,
             IssuedAt = now,
             NotBefore = now,
-            Expires = now.AddSeconds(_options.TokenLifetimeSeconds),
+            Expires = now.AddSeconds(lifetime),
             SigningCredentials = _key.Credentials,
         });
-        return (token, _options.TokenLifetimeSeconds);
+        return (token, lifetime);
     }
 
     /// <summary>The grant a bearer token carries, or the reason it is refused (never the token itself).</summary>
@@ -125,6 +129,12 @@ internal sealed class AccessTokens
         }
         var claims = result.Claims;
         var client = Claim(claims, "client_id") ?? Claim(claims, "azp") ?? Claim(claims, JwtRegisteredClaimNames.Sub) ?? "";
+        if (issuer == _options.Issuer && Claim(claims, JwtRegisteredClaimNames.Sub) is { Length: > 0 } user && user != client)
+        {
+            // A signed-in person's token (the app is the client, the person the subject): the audit trail and the rate
+            // limits name both, "fhir-dashboard/rita".
+            client = client + "/" + user;
+        }
         var scopes = Claim(claims, "scope") ?? Claim(claims, "scp");
         return (AccessGrant.FromToken(client, scopes, Claim(claims, "patient")), null);
     }

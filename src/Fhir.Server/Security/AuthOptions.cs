@@ -34,6 +34,12 @@ public sealed class AuthOptions
     /// <summary>The clients that may ask the built-in token endpoint for tokens.</summary>
     public IList<ClientOptions> Clients { get; } = [];
 
+    /// <summary>People who may sign in at the built-in authorisation endpoint (<c>Auth:Users:&lt;n&gt;</c>), for SMART apps such as the dashboard.</summary>
+    public IList<UserOptions> Users { get; } = [];
+
+    /// <summary>Lifetime, in seconds, of a signed-in user's access token (the dashboard's session; sign in again after it). Default 1,800.</summary>
+    public int UserSessionSeconds { get; set; } = 1_800;
+
     /// <summary>Requests per client and minute before 429; 0 turns the limit off. Default 6,000.</summary>
     public int RequestsPerMinute { get; set; } = 6_000;
 
@@ -86,4 +92,20 @@ public sealed class ClientOptions
 
     /// <summary>How this client's bodies are read (<c>Strict</c> or <c>Lenient</c>); null for the server's <c>Fhir:Intake</c>.</summary>
     public Pipeline.IntakeMode? Intake { get; set; }
+}
+
+/// <summary>One person of the built-in sign-in (<c>Auth:Users:&lt;n&gt;</c>).</summary>
+public sealed class UserOptions
+{
+    /// <summary>The name to sign in with.</summary>
+    public string UserName { get; set; } = "";
+
+    /// <summary>The password's hash (<c>pbkdf2-sha256$…</c>, made by <c>fhir auth hash-password</c>); never the password.</summary>
+    public string PasswordHash { get; set; } = "";
+
+    /// <summary>Space-separated SMART scopes the user holds (<c>user/*.rs</c>: read and search everything); a token carries the requested ones among them.</summary>
+    public string Scopes { get; set; } = "";
+
+    /// <summary>The patient that the user's <c>patient/</c> scopes are confined to, as a Patient id.</summary>
+    public string? Patient { get; set; }
 }

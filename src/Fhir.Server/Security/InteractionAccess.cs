@@ -49,7 +49,7 @@ internal static class InteractionAccess
             {
                 // The focal resource is read; what comes back is filtered to what the grant can read.
                 "$everything" => [(segments[0], Permissions.Read)],
-                "$eligibility" or "$endpoints" or "$subject-outcomes" or "$candidates" => [.. TrialTypes.Select(t => (t, Permissions.Read | Permissions.Search))],
+                "$eligibility" or "$endpoints" or "$subject-outcomes" or "$dashboard" or "$candidates" => [.. TrialTypes.Select(t => (t, Permissions.Read | Permissions.Search))],
                 // Reindexing rewrites the search index of the types it covers: an administrator's task.
                 "$reindex" => [("SearchParameter", Permissions.Update)],
                 // Validating stores nothing; at instance level it reads the stored resource.

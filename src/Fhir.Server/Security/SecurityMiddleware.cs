@@ -176,16 +176,20 @@ internal sealed class SecurityMiddleware(
 
     private const string ImportPath = "/fhir/$import";
 
-    /// <summary>Endpoints anyone may call: the capability statement, SMART discovery, the token endpoint and its keys.</summary>
+    /// <summary>
+    /// Endpoints anyone may call: the capability statement, SMART discovery, the token and sign-in endpoints, the keys,
+    /// and the landing page and dashboard's static files (which hold no data: the app reads through the API with its token).
+    /// </summary>
     private static bool IsPublic(HttpRequest request)
     {
         var path = request.Path.Value ?? "";
-        return path is "/fhir/metadata" or "/fhir/metadata/" or "/.well-known/smart-configuration" or TokenEndpoint.Path or "/auth/jwks";
+        return path is "/fhir/metadata" or "/fhir/metadata/" or "/.well-known/smart-configuration" or TokenEndpoint.Path or AuthorizeEndpoint.Path or "/auth/jwks"
+            || App.AppFiles.Serves(path);
     }
 
     private static string Interaction(HttpContext http) => (http.Request.Path.Value ?? "") switch
     {
-        TokenEndpoint.Path => "authenticate",
+        TokenEndpoint.Path or AuthorizeEndpoint.Path => "authenticate",
         "/fhir/metadata" => "capabilities",
         _ => "unknown",
     };

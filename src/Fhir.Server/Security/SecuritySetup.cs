@@ -38,6 +38,12 @@ internal static class SecuritySetup
         services.AddSingleton(sp => new AccessTokens(auth, sp.GetRequiredService<SigningKey>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new ClientAssertions(sp.GetRequiredService<TimeProvider>(), auth.ClockSkewSeconds, sp.GetRequiredService<Fhir.Storage.IFhirStore>()));
         services.AddSingleton(sp => new ClientLockout(auth, sp.GetRequiredService<TimeProvider>()));
+        if (auth.Users.Any(u => string.IsNullOrWhiteSpace(u.UserName) || !Fhir.Storage.Security.PasswordHash.IsWellFormed(u.PasswordHash)))
+        {
+            throw new InvalidOperationException("Every Auth:Users entry needs a UserName and a PasswordHash made by 'fhir auth hash-password'.");
+        }
+        services.AddSingleton<AuthorizationCodes>();
+        services.AddSingleton<AuthorizeEndpoint>();
         services.AddSingleton<TokenEndpoint>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<AuditIndexer>();
@@ -66,6 +72,8 @@ internal static class SecuritySetup
     public static IEndpointRouteBuilder MapFhirSecurity(this IEndpointRouteBuilder app)
     {
         app.MapPost(TokenEndpoint.Path, (HttpContext h, TokenEndpoint token) => token.HandleAsync(h));
+        app.MapGet(AuthorizeEndpoint.Path, (HttpContext h, AuthorizeEndpoint authorize) => authorize.GetAsync(h));
+        app.MapPost(AuthorizeEndpoint.Path, (HttpContext h, AuthorizeEndpoint authorize) => authorize.PostAsync(h));
         app.MapGet("/auth/jwks", (SigningKey key) => Results.Text(key.PublicJwks(), "application/json"));
         app.MapGet("/.well-known/smart-configuration", (HttpContext h, AuthOptions auth, Http.PublicUrls urls) => Results.Text(SmartConfiguration(h, auth, urls), "application/json"));
         return app;
@@ -80,11 +88,14 @@ internal static class SecuritySetup
             ["issuer"] = auth.Issuer,
             ["jwks_uri"] = origin + "/auth/jwks",
             ["token_endpoint"] = origin + TokenEndpoint.Path,
-            ["grant_types_supported"] = new[] { "client_credentials" },
+            ["authorization_endpoint"] = origin + AuthorizeEndpoint.Path,
+            ["grant_types_supported"] = new[] { "client_credentials", "authorization_code" },
+            ["code_challenge_methods_supported"] = new[] { "S256" },
+            ["response_types_supported"] = new[] { "code" },
             ["token_endpoint_auth_methods_supported"] = new[] { "client_secret_basic", "client_secret_post", "private_key_jwt" },
             ["token_endpoint_auth_signing_alg_values_supported"] = new[] { "RS384", "ES384" },
             ["scopes_supported"] = new[] { "system/*.cruds", "user/*.cruds", "patient/*.cruds", "system/*.rs", "system/*.read", "system/*.write" },
-            ["capabilities"] = new[] { "client-confidential-symmetric", "client-confidential-asymmetric", "permission-v1", "permission-v2", "context-standalone-patient" },
+            ["capabilities"] = new[] { "client-confidential-symmetric", "client-confidential-asymmetric", "permission-v1", "permission-v2", "context-standalone-patient", "launch-standalone", "client-public", "permission-user", "permission-patient" },
         });
     }
 

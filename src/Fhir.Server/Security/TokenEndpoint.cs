@@ -13,7 +13,7 @@ namespace Fhir.Server.Security;
 /// requested scopes that the client is allowed (all of them when none are asked for). Failed authentications of a
 /// client slow down further attempts for it (<see cref="ClientLockout"/>).
 /// </summary>
-internal sealed class TokenEndpoint(AuthOptions options, AccessTokens tokens, ClientAssertions assertions, Http.PublicUrls urls, ClientLockout lockout)
+internal sealed class TokenEndpoint(AuthOptions options, AccessTokens tokens, ClientAssertions assertions, Http.PublicUrls urls, ClientLockout lockout, AuthorizationCodes codes)
 {
     /// <summary>The path of the endpoint.</summary>
     public const string Path = "/auth/token";
@@ -34,9 +34,14 @@ internal sealed class TokenEndpoint(AuthOptions options, AccessTokens tokens, Cl
             return;
         }
         var audit = AuditContext.Of(http);
+        if (form["grant_type"] == "authorization_code")
+        {
+            await RedeemCodeAsync(http, form, audit);
+            return;
+        }
         if (form["grant_type"] != "client_credentials")
         {
-            await Error(http, 400, "unsupported_grant_type", "Only grant_type=client_credentials is supported.");
+            await Error(http, 400, "unsupported_grant_type", "Only grant_type=client_credentials and authorization_code are supported.");
             return;
         }
 
@@ -95,6 +100,32 @@ internal sealed class TokenEndpoint(AuthOptions options, AccessTokens tokens, Cl
             expires_in = expiresIn,
             scope = scopes,
         }), http.RequestAborted);
+    }
+
+    // SMART App Launch's token request of a public client: the code from /auth/authorize with its PKCE verifier.
+    private async Task RedeemCodeAsync(HttpContext http, IFormCollection form, AuditContext? audit)
+    {
+        var (grant, error) = codes.Redeem(form["code"].ToString(), form["client_id"].ToString(), form["redirect_uri"].ToString(), form["code_verifier"].ToString());
+        if (grant is null)
+        {
+            await Error(http, 400, "invalid_grant", error!);
+            return;
+        }
+        audit?.SetClient(grant.ClientId + "/" + grant.User, grant.Scopes);
+        var (token, expiresIn) = tokens.Issue(grant.ClientId, grant.Scopes, grant.Patient, grant.User, options.UserSessionSeconds);
+        var body = new Dictionary<string, object>
+        {
+            ["access_token"] = token,
+            ["token_type"] = "bearer",
+            ["expires_in"] = expiresIn,
+            ["scope"] = grant.Scopes,
+        };
+        if (grant.Patient is not null)
+        {
+            body["patient"] = grant.Patient;
+        }
+        http.Response.ContentType = "application/json";
+        await http.Response.WriteAsync(JsonSerializer.Serialize(body), http.RequestAborted);
     }
 
     /// <summary>The client id a token request names (Basic user, <c>client_id</c>, or the assertion's unverified issuer), or null.</summary>

@@ -2,12 +2,12 @@ using System.Xml.Linq;
 
 namespace Fhir.Server.Tests.Architecture;
 
-/// <summary>Keeps the dependencies of the projects pointing one way: Core ← Xml ← Path ← Views ← Validation ← Search ← Storage ← Trials ← Server; the CLI never uses the server.</summary>
+/// <summary>Keeps the dependencies of the projects pointing one way: Core ← Xml ← Path ← Views ← Validation ← Search ← Storage ← Trials ← Plots ← Server; the CLI never uses the server.</summary>
 public class ProjectReferenceTests
 {
     // Each project may reference only projects of a lower layer.
     // Xml (the XML wire format) needs only the model; Views (SQL on FHIR) needs only the model and FHIRPath, and the server will run views.
-    private static readonly string[] Layers = ["Fhir.Core", "Fhir.Xml", "Fhir.Path", "Fhir.Views", "Fhir.Validation", "Fhir.Search", "Fhir.Storage", "Fhir.Trials", "Fhir.Server"];
+    private static readonly string[] Layers = ["Fhir.Core", "Fhir.Xml", "Fhir.Path", "Fhir.Views", "Fhir.Validation", "Fhir.Search", "Fhir.Storage", "Fhir.Trials", "Fhir.Plots", "Fhir.Server"];
 
     [Fact]
     public void Source_projects_reference_only_lower_layers()

@@ -71,6 +71,10 @@ public abstract class ServerFixture : IAsyncLifetime
     /// <summary>An HTTP client for the server's root (<c>http://localhost/</c>), outside the FHIR base.</summary>
     public HttpClient CreateRootClient() => _factory!.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("http://localhost/") });
 
+    /// <summary>A client of the server's root that does not follow redirects (to see the sign-in's redirect itself).</summary>
+    public HttpClient CreateNoRedirectClient() =>
+        _factory!.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("http://localhost/"), AllowAutoRedirect = false });
+
     /// <summary>A client of the FHIR base whose requests pass through <paramref name="handlers"/> first (to fail some on purpose, say).</summary>
     public HttpClient CreateClient(params DelegatingHandler[] handlers) => _factory!.CreateDefaultClient(new Uri("http://localhost/fhir/"), handlers);
 
