@@ -93,12 +93,13 @@ public sealed class ServerProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>The configuration these tests were built in (their folder is bin/&lt;Configuration&gt;/net10.0).</summary>
+    internal static string Configuration { get; } = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(System.IO.Path.DirectorySeparatorChar)).Parent!.Name;
+
     /// <summary>The server built beside these tests (same configuration), found from the repository root.</summary>
     internal static string ServerDll()
     {
-        // The test assembly's own folder is bin/<Configuration>/net10.0: use the same configuration.
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(System.IO.Path.DirectorySeparatorChar)).Parent!.Name;
-        var dll = System.IO.Path.Combine(Repository.Root, "src", "Fhir.Server", "bin", configuration, "net10.0", "Fhir.Server.dll");
+        var dll = System.IO.Path.Combine(Repository.Root, "src", "Fhir.Server", "bin", Configuration, "net10.0", "Fhir.Server.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the server first: " + dll);
     }
 }
