@@ -30,9 +30,9 @@ internal sealed class StartupSummary(
         int Count(string type) => files.GetValueOrDefault(type);
         var packages = validation.Conformance.Packages;
         logger.LogInformation(
-            "FHIR server started ({Environment}, {Store} store). Profiles folder {ProfilesFolder}: {StructureDefinitions} StructureDefinitions, {ValueSets} ValueSets, "
-            + "{CodeSystems} CodeSystems, {Questionnaires} Questionnaires, {SearchParameters} SearchParameters. Packages: {Packages}. "
-            + "From the database: {StoredConformance} conformance resources, {StoredSearchParameters} SearchParameters. Authentication: {Authentication}.",
+            "FHIR server started ({Environment}, {Store} store). Profiles folder {ProfilesFolder}: StructureDefinition {StructureDefinitions}, ValueSet {ValueSets}, "
+            + "CodeSystem {CodeSystems}, Questionnaire {Questionnaires}, SearchParameter {SearchParameters}. Packages: {Packages}. "
+            + "From the database: conformance resources {StoredConformance}, SearchParameter {StoredSearchParameters}. Authentication: {Authentication}.",
             environment.EnvironmentName, storage.Provider, folder ?? "(none)", Count("StructureDefinition"), Count("ValueSet"), Count("CodeSystem"),
             Count("Questionnaire"), Count("SearchParameter"),
             packages.Count == 0 ? "none" : string.Join(", ", packages.Select(p => $"{p} ({p.Resources.Count} resources)")),

@@ -61,6 +61,7 @@ public sealed class ThrowawayClusterTests : IDisposable
         };
         info.Environment.Remove(PostgresFixture.EnvironmentVariable); // a private cluster, not CI's server
         info.Environment["TMPDIR"] = _scratch;
+        info.Environment["DOTNET_EnableDiagnostics"] = "0";
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         info.Environment["DOTNET_NOLOGO"] = "1";
         using var process = Process.Start(info)!;

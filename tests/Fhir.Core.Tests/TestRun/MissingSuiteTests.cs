@@ -46,6 +46,8 @@ public sealed class MissingSuiteTests : IDisposable
         info.Environment["FHIR_REQUIRE_SUITES"] = require ? "1" : "0";
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         info.Environment["DOTNET_NOLOGO"] = "1";
+        // What the child run leaves in its temp folder stays in this test's.
+        info.Environment["TMPDIR"] = Directory.CreateDirectory(System.IO.Path.Combine(_empty, "tmp")).FullName;
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

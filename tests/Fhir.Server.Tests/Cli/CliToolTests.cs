@@ -20,7 +20,7 @@ public sealed class CliToolTests : IDisposable
         var pack = await ChildProcess.RunAsync("dotnet",
             ["pack", System.IO.Path.Combine(Repository.Root, "src", "Fhir.Cli"), "-c", ServerProcess.Configuration, "--no-build", "-o", packages,
              "-p:PublishDir=" + System.IO.Path.Combine(_scratch, "publish") + "/"],
-            Repository.Root, TimeSpan.FromMinutes(5));
+            Repository.Root, TimeSpan.FromMinutes(5), new Dictionary<string, string> { ["TMPDIR"] = environment["TMPDIR"], ["DOTNET_EnableDiagnostics"] = "0" });
         Assert.True(pack.ExitCode == 0, pack.ToString());
         var package = Assert.Single(Directory.GetFiles(packages, "*.nupkg"));
 

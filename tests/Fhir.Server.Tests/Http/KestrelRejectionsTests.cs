@@ -32,6 +32,7 @@ public sealed class KestrelServer : IAsyncLifetime
             web.UseSetting("Storage:Provider", "Sqlite");
             web.UseSetting("Storage:ConnectionString", $"Data Source={System.IO.Path.Combine(_folder, "fhir.db")}");
             web.UseSetting("Auth:RequestTimeoutSeconds", "2");
+            web.UseSetting("Auth:SigningKeyPath", System.IO.Path.Combine(_folder, "keys", "token-signing-key.pem"));
         });
         factory.UseKestrel(kestrel =>
         {

@@ -50,14 +50,17 @@ internal static class ChildProcess
     }
 
     /// <summary>
-    /// The environment every <c>dotnet</c> command of the tests gets: no telemetry or first-run banner, and a NuGet cache of
-    /// its own under <paramref name="scratch"/>, so that what a test installs stays in its temporary folder.
+    /// The environment every <c>dotnet</c> command of the tests gets: no telemetry or first-run banner, and a NuGet cache and
+    /// a temp folder of its own under <paramref name="scratch"/>, so that what a test installs or leaves stays in its
+    /// temporary folder.
     /// </summary>
     public static Dictionary<string, string> DotnetEnvironment(string scratch) => new()
     {
         ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
         ["DOTNET_NOLOGO"] = "1",
         ["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1",
+        ["DOTNET_EnableDiagnostics"] = "0",
         ["NUGET_PACKAGES"] = System.IO.Path.Combine(scratch, "nuget-packages"),
+        ["TMPDIR"] = Directory.CreateDirectory(System.IO.Path.Combine(scratch, "tmp")).FullName,
     };
 }
