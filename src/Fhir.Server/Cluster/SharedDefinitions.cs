@@ -19,13 +19,14 @@ namespace Fhir.Server.Cluster;
 /// </summary>
 internal sealed class SharedDefinitions(
     IFhirStore store, SearchParameterChanges searchParameters, ServerValidation validation, FhirDefinitions definitions, FhirServerOptions options,
-    ILogger<SharedDefinitions> logger) : IHostedService, IAsyncDisposable
+    ILogger<SharedDefinitions> logger) : IHostedService
 {
     /// <summary>The conformance types read at start, in an order that lets most StructureDefinitions find their bases.</summary>
     private static readonly string[] ConformanceTypes = ["CodeSystem", "ValueSet", "StructureDefinition", "Questionnaire"];
 
     // The versions already in force here, so that a process's own writes coming back through the log change nothing.
     private readonly Dictionary<(string Type, string Id), int> _versions = [];
+    // Never disposed: it holds no timer, and the host may stop the service again after the container is gone.
     private readonly CancellationTokenSource _stopping = new();
     private long _last;
     private Task? _loop;
@@ -170,11 +171,5 @@ internal sealed class SharedDefinitions(
         {
             await _loop;
         }
-    }
-
-    public ValueTask DisposeAsync()
-    {
-        _stopping.Dispose();
-        return ValueTask.CompletedTask;
     }
 }

@@ -15,11 +15,12 @@ namespace Fhir.Server.Security;
 /// process goes on counting alone.
 /// </summary>
 internal sealed class ClientRateLimits(AuthOptions auth, FhirServerOptions fhir, ISharedCounterStore store, TimeProvider clock, ILogger<ClientRateLimits> logger)
-    : IHostedService, IAsyncDisposable
+    : IHostedService
 {
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
     private readonly Dictionary<string, Count> _counts = new(StringComparer.Ordinal);
+    // Never disposed: it holds no timer, and the host may stop the service again after the container is gone.
     private readonly CancellationTokenSource _stopping = new();
     private Task? _loop;
 
@@ -117,12 +118,6 @@ internal sealed class ClientRateLimits(AuthOptions auth, FhirServerOptions fhir,
         {
             await _loop;
         }
-    }
-
-    public ValueTask DisposeAsync()
-    {
-        _stopping.Dispose();
-        return ValueTask.CompletedTask;
     }
 
     private static long WindowOf(DateTimeOffset at) => at.ToUnixTimeMilliseconds() / (long)Window.TotalMilliseconds;
