@@ -41,7 +41,7 @@ public class InvariantTests
     [Fact]
     public void Issue16_item10_best_practice_invariants_can_be_left_out_and_only_they()
     {
-        var quiet = new ResourceValidator(Conformance.CoreConformanceSource.R4, new ValidationOptions { CheckBestPractice = false });
+        var quiet = new ResourceValidator(Fhir.Validation.Conformance.CoreConformanceSource.R4, new ValidationOptions { CheckBestPractice = false });
         // dom-6 (no narrative) is best practice: gone.
         Assert.Empty(V.Validate("""{"resourceType":"Observation","status":"final","code":{"text":"x"}}""", validator: quiet).Issues);
         // A warning invariant that is not best practice stays, and so do error invariants.
