@@ -78,8 +78,10 @@ internal sealed class ClientLockout(AuthOptions options, ISharedCounterStore sto
         return TimeSpan.FromSeconds(Math.Min(seconds, options.TokenBackoffMaxSeconds));
     }
 
-    // A counter is stamped at its last failure: the wait runs from there.
-    private DateTimeOffset BlockedUntil(SharedCounter failures) => failures.Touched + Backoff(failures.Value);
+    // A counter is stamped at its last failure: the wait runs from there. No wait is no wait, even when the database
+    // rounded the stamp up (PostgreSQL keeps microseconds) past the caller's clock.
+    private DateTimeOffset BlockedUntil(SharedCounter failures) =>
+        Backoff(failures.Value) is var wait && wait > TimeSpan.Zero ? failures.Touched + wait : DateTimeOffset.MinValue;
 
     private static string ClientKey(string clientId) => "token-failures:" + clientId;
 
