@@ -37,6 +37,8 @@ internal sealed class ServerProcess : IAsyncDisposable
         info.Environment["Storage__Provider"] = provider;
         info.Environment["Storage__ConnectionString"] = connectionString;
         info.Environment["Auth__Mode"] = "None";
+        // Loading thousands of bundles from a few clients would hit the default per-client rate limit.
+        info.Environment["Auth__RequestsPerMinute"] = "0";
         info.Environment["Fhir__ProfilesPath"] = System.IO.Path.Combine(repo, "profiles");
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";

@@ -40,6 +40,11 @@ internal sealed class FirelyRunner
         {
             return e.PartialResult as Resource;
         }
+        catch (System.Text.Json.JsonException)
+        {
+            // Not JSON at all (a test case of malformed input): nothing Firely can validate.
+            return null;
+        }
     }
 
     public static Resource? ParseXml(string xml)

@@ -111,6 +111,13 @@ public sealed class FhirServerOptions
     /// </summary>
     public int NodeSyncMilliseconds { get; set; } = 500;
 
+    /// <summary>
+    /// How bodies are read: <c>Strict</c> (default; an unknown element or choice type refuses the request) or <c>Lenient</c>
+    /// (dropped with a warning each, the body as sent kept as a Binary linked from a Provenance). A client's own
+    /// <c>Auth:Clients:&lt;n&gt;:Intake</c> overrides it.
+    /// </summary>
+    public Pipeline.IntakeMode Intake { get; set; } = Pipeline.IntakeMode.Strict;
+
     /// <summary>Additional FHIR packages (.tgz paths) to load.</summary>
     public IList<string> Packages { get; } = [];
 

@@ -48,6 +48,7 @@ public static class FhirServerSetup
         configuration.GetSection(Validation.ValidationSettings.Section).Bind(validation);
         services.AddSingleton(validation);
         services.AddSingleton<Validation.ServerValidation>();
+        services.AddSingleton<Pipeline.IntakePolicy>();
         services.AddSingleton<ServerContext>();
         services.AddFhirSecurity(configuration);
         services.AddHostedService<StoreInitializer>();
@@ -61,6 +62,23 @@ public static class FhirServerSetup
         services.AddSingleton<JobQueue>();
         services.AddSingleton<ReindexJob>();
         services.AddSingleton<PatientCompartmentJob>();
+
+        // Bulk Data $export and $import: options, the folders of their files, their jobs and the sweep of expired files.
+        var export = new Bulk.ExportOptions();
+        configuration.GetSection(Bulk.ExportOptions.Section).Bind(export);
+        export.Validate();
+        var import = new Bulk.ImportOptions();
+        configuration.GetSection(Bulk.ImportOptions.Section).Bind(import);
+        import.Validate();
+        services.AddSingleton(export);
+        services.AddSingleton(import);
+        services.AddSingleton(new Bulk.BulkFolders(new Bulk.BulkFiles(export.Path), new Bulk.BulkFiles(import.Path)));
+        services.AddSingleton<Bulk.ExportJob>();
+        services.AddSingleton<Bulk.ImportJob>();
+        services.AddSingleton<Bulk.BulkSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<Bulk.BulkSweeper>());
+        services.AddSingleton<Views.ServerViews>();
+
         // Stored SearchParameters and conformance resources in force before requests are served, then followed as other
         // processes on the database write them.
         services.AddSingleton<Cluster.SharedDefinitions>();
@@ -144,7 +162,9 @@ public static class FhirServerSetup
     internal static async Task WriteOutcome(HttpContext http, int status, IssueType code, string message)
     {
         http.Response.StatusCode = status;
-        http.Response.ContentType = "application/fhir+json; charset=utf-8";
-        await http.Response.Body.WriteAsync(OperationOutcomes.Serialize([Issue.Error(code, message)]));
+        // In the format the client asked for, as every other answer; JSON when it asked for neither.
+        var (body, contentType) = WireBodies.Send(http, OperationOutcomes.Serialize([Issue.Error(code, message)]));
+        http.Response.ContentType = contentType;
+        await http.Response.Body.WriteAsync(body);
     }
 }

@@ -15,6 +15,7 @@ internal sealed class ServerContext(
     FhirServerOptions options,
     Validation.ServerValidation validation,
     Cluster.SharedDefinitions sharedDefinitions,
+    Pipeline.IntakePolicy intake,
     TimeProvider clock)
 {
     /// <summary>What the server processes on the database share of their definitions (the change log they follow).</summary>
@@ -36,6 +37,9 @@ internal sealed class ServerContext(
     public SearchParameterChanges SearchParameterChanges { get; } = searchParameterChanges;
 
     public FhirServerOptions Options { get; } = options;
+
+    /// <summary>Each request's intake mode (strict or lenient), by client.</summary>
+    public Pipeline.IntakePolicy Intake { get; } = intake;
 
     /// <summary>How large a search may be (<see cref="FhirServerOptions.ToSearchLimits"/>), read once.</summary>
     public Fhir.Search.Queries.SearchLimits SearchLimits { get; } = options.ToSearchLimits();

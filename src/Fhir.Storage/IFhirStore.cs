@@ -18,6 +18,9 @@ public interface IFhirStore : IAsyncDisposable, Jobs.IJobStore, IReindexStore, S
     /// </summary>
     IResourceReader Reader(Access.ReadScope scope);
 
+    /// <summary>Whether the audit outbox holds records not yet stored as AuditEvent resources (see <see cref="IWriteSession.TakeAuditAsync"/>).</summary>
+    Task<bool> HasPendingAuditAsync(CancellationToken ct = default);
+
     /// <summary>
     /// Opens a write session: one database transaction in which the caller reads, checks
     /// conditions and writes. Nothing is visible to others before <see cref="IWriteSession.CommitAsync"/>.

@@ -50,6 +50,23 @@ public interface IWriteSession : IAsyncDisposable
     /// </summary>
     Task RecordChangesAsync(IReadOnlyCollection<(string Type, string Id)> resources, CancellationToken ct = default);
 
+    /// <summary>Appends one audit record (an AuditEvent without id and meta, as JSON) to the outbox, in this transaction.</summary>
+    Task AppendAuditAsync(ReadOnlyMemory<byte> json, CancellationToken ct = default);
+
+    /// <summary>
+    /// Takes up to <paramref name="limit"/> audit records from the outbox, oldest first, and removes them in this
+    /// transaction: the caller stores them as resources in the same session, so that each is stored exactly once.
+    /// Records another session is taking are waited for, not skipped.
+    /// </summary>
+    Task<IReadOnlyList<ReadOnlyMemory<byte>>> TakeAuditAsync(int limit, CancellationToken ct = default);
+
+    /// <summary>
+    /// Records a job's progress in this transaction, so that the job's writes and its cursor commit together (a bulk
+    /// import resumes exactly after what it stored). False when the runner no longer owns the running job: the caller
+    /// must then not commit.
+    /// </summary>
+    Task<bool> CheckpointJobAsync(Jobs.JobCheckpoint checkpoint, DateTimeOffset now, CancellationToken ct = default);
+
     /// <summary>Commits the transaction.</summary>
     Task CommitAsync(CancellationToken ct = default);
 }

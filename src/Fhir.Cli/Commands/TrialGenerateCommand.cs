@@ -68,9 +68,9 @@ internal static class TrialGenerateCommand
         var s = trial.Summary;
         var culture = CultureInfo.InvariantCulture;
         output.WriteLine(string.Create(culture, $"Wrote {trial.Bundles.Count} transaction bundles ({s.Resources} resources) to {System.IO.Path.GetFullPath(directory)}"));
-        output.WriteLine(string.Create(culture, $"Study {s.StudyIdentifier}, data cut-off {s.DataCutoff:yyyy-MM-dd}"));
-        output.WriteLine(string.Create(culture, $"Screened {s.Screened}, enrolled {s.Enrolled}, confirmed responders {s.ConfirmedResponders}, progressed {s.Progressed}, deaths {s.Deaths}, adverse events {s.AdverseEvents}"));
-        output.WriteLine($"Load {TrialGenerator.StudyFileName} first: the patient bundles refer to the study by its identifier.");
+        output.WriteLine(string.Create(culture, $"Study {s.StudyIdentifier}, data cut-off {s.DataCutoff:yyyy-MM-dd}; registry-based study {s.RegistryStudyIdentifier} shares {s.RegistryParticipants} of its patients"));
+        output.WriteLine(string.Create(culture, $"Screened {s.Screened}, enrolled {s.Enrolled}, treated {s.Treated}, confirmed responders {s.ConfirmedResponders}, progressed {s.Progressed}, deaths {s.Deaths}, adverse events {s.AdverseEvents}"));
+        output.WriteLine($"Load {TrialGenerator.StudyFileName} first: the patient bundles refer to the studies and the laboratory by their identifiers.");
         return ExitCodes.Ok;
     }
 }

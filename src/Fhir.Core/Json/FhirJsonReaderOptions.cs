@@ -16,6 +16,12 @@ public sealed record FhirJsonReaderOptions
         init => _maxDepth = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(MaxDepth), value, "MaxDepth must be at least 1.");
     }
 
-    /// <summary>The defaults: a maximum depth of 64.</summary>
+    /// <summary>
+    /// Unknown elements and unknown choice types (<c>effectivePeriod.stop</c>, <c>valueFoo</c>, a <c>_name</c> of a complex
+    /// element): errors (the default), or dropped with a warning each.
+    /// </summary>
+    public UnknownElementHandling UnknownElements { get; init; }
+
+    /// <summary>The defaults: a maximum depth of 64, unknown elements are errors.</summary>
     public static FhirJsonReaderOptions Default { get; } = new();
 }

@@ -24,6 +24,7 @@ internal sealed class JsonParser
     private readonly PathStack _path = new();
     private FhirDefinitions _definitions = null!;
     private int _maxDepth;
+    private UnknownElementHandling _unknown;
     private List<Issue> _issues = [];
     // The properties seen in the objects being read, as a stack of frames (one frame per open object).
     private Entry[] _entries = new Entry[32];
@@ -37,6 +38,7 @@ internal sealed class JsonParser
         _cached = null;
         parser._definitions = definitions;
         parser._maxDepth = options.MaxDepth;
+        parser._unknown = options.UnknownElements;
         parser._issues = [];
         return parser;
     }
@@ -720,7 +722,7 @@ internal sealed class JsonParser
         var bare = name.StartsWith('_') ? name[1..] : name;
         if (name.Length > 1 && name[0] == '_' && map.TryGet(bare, out var plain))
         {
-            Error(IssueType.Structure, $"'{shown}': '{plain.Key}' is not a FHIR primitive, so it has no '_' form", expression);
+            Unknown($"'{shown}': '{plain.Key}' is not a FHIR primitive, so it has no '_' form", expression);
             return;
         }
         foreach (var element in type.Elements)
@@ -731,19 +733,25 @@ internal sealed class JsonParser
             }
             if (bare.Length == element.Name.Length)
             {
-                Error(IssueType.Structure,
+                Unknown(
                     $"'{name}' is a choice element: its name needs a type suffix, as in '{element.Name}{element.Types[0].ChoiceSuffix}'", expression);
                 return;
             }
             if (char.IsUpper(bare[element.Name.Length]))
             {
-                Error(IssueType.Structure,
+                Unknown(
                     $"'{shown}': '{Shorten(bare[element.Name.Length..])}' is not an allowed type for the choice element '{element.Name}[x]'", expression);
                 return;
             }
         }
-        Error(IssueType.Structure, $"Unknown element '{shown}' in {type.Name}", expression);
+        Unknown($"Unknown element '{shown}' in {type.Name}", expression);
     }
+
+    /// <summary>An element the definitions do not have: an error, or under lenient intake a warning that says it was dropped.</summary>
+    private void Unknown(string message, string? expression) => _issues.Add(_unknown == UnknownElementHandling.Drop
+        ? Issue.Warning(IssueType.Structure, message + "; dropped (lenient intake)", expression)
+        : Issue.Error(IssueType.Structure, message, expression));
+
 
     // ---- the reader ----
 

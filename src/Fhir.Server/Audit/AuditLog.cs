@@ -93,12 +93,15 @@ internal sealed class AuditLog : IAsyncDisposable
         }
     }
 
+    // The record goes to the outbox: one small row in the same transaction; AuditIndexer makes it a resource later.
     private async Task StoreAsync(WriteSession session, AuditContext audit, int status, CancellationToken ct)
     {
-        var parsed = FhirJsonReader.Parse(BuildJson(audit, status, _context.Clock.GetUtcNow()), definitions: _context.Definitions);
-        var resource = parsed.Resource ?? throw new InvalidOperationException("The server built an unreadable AuditEvent: " + string.Join("; ", parsed.Issues.Select(i => i.Message)));
-        await new ResourceWriter(_context).WriteAuditAsync(session, resource, ct);
+        await session.AppendAuditAsync(BuildJson(audit, status, _context.Clock.GetUtcNow()), ct);
+        Appended?.Invoke();
     }
+
+    /// <summary>Raised when a record was appended (committed or about to be): the indexer's cue to look for work.</summary>
+    public event Action? Appended;
 
     /// <summary>The AuditEvent of one request, as FHIR JSON.</summary>
     internal static byte[] BuildJson(AuditContext audit, int status, DateTimeOffset recorded)

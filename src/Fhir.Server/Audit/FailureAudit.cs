@@ -123,11 +123,9 @@ internal sealed class FailureAudit(AuditLog log, ServerContext context, AuditOpt
         try
         {
             var json = SummaryJson(window, context.Clock.GetUtcNow());
-            var parsed = FhirJsonReader.Parse(json, definitions: context.Definitions);
-            var resource = parsed.Resource ?? throw new InvalidOperationException("The server built an unreadable AuditEvent: " + string.Join("; ", parsed.Issues.Select(i => i.Message)));
             await WriteUnit.RunAsync(context, null, async (session, token) =>
             {
-                await new ResourceWriter(context).WriteAsync(session, resource, ServerContext.NewId(), 1, WriteMethod.Create, token);
+                await session.AppendAuditAsync(json, token);
                 return new Http.FhirResponse(201);
             }, ct);
         }

@@ -70,6 +70,31 @@ internal sealed class BundleWriter : IDisposable
         _json.WriteEndObject();
     }
 
+    /// <summary>A search match entry whose <c>search</c> carries extensions (url and a code or string value each), e.g. <c>$candidates</c>' reasons.</summary>
+    public void AddSearchEntry(ResourceVersion resource, IReadOnlyList<(string Url, string ValueName, string Value)> extensions)
+    {
+        StartEntry();
+        _json.WriteString("fullUrl", FullUrl(resource.Type, resource.Id));
+        _json.WritePropertyName("resource");
+        _json.WriteRawValue(resource.Json.Span, skipInputValidation: true);
+        _json.WriteStartObject("search");
+        if (extensions.Count > 0)
+        {
+            _json.WriteStartArray("extension");
+            foreach (var (url, valueName, value) in extensions)
+            {
+                _json.WriteStartObject();
+                _json.WriteString("url", url);
+                _json.WriteString(valueName, value);
+                _json.WriteEndObject();
+            }
+            _json.WriteEndArray();
+        }
+        _json.WriteString("mode", "match");
+        _json.WriteEndObject();
+        _json.WriteEndObject();
+    }
+
     /// <summary>An OperationOutcome entry with search mode <c>outcome</c> (warnings about the search itself).</summary>
     public void AddOutcomeEntry(IReadOnlyList<Issue> issues)
     {
@@ -125,7 +150,7 @@ internal sealed class BundleWriter : IDisposable
             var slash = location.IndexOf("/_history/", StringComparison.Ordinal);
             _json.WriteString("fullUrl", $"{_baseUrl}/{(slash < 0 ? location : location[..slash])}");
         }
-        var outcome = response.IsError || preference == Http.ReturnPreference.OperationOutcome || note is not null;
+        var outcome = response.IsError || preference == Http.ReturnPreference.OperationOutcome || note is not null || response.ReportIssues;
         if (!response.IsError && !response.Body.IsEmpty && preference == Http.ReturnPreference.Representation)
         {
             _json.WritePropertyName("resource");

@@ -19,13 +19,24 @@ internal static class FhirHttp
 {
     private const string JsonContentType = "application/fhir+json; charset=utf-8";
 
-    /// <summary>What kind of body an endpoint takes; a <see cref="Resource"/> or <see cref="Patch"/> body makes it a write, whose response follows <c>Prefer: return</c>.</summary>
-    public enum Body { None, Resource, Patch, Form, Bundle }
+    /// <summary>
+    /// What kind of body an endpoint takes; a <see cref="Resource"/> or <see cref="Patch"/> body makes it a write, whose
+    /// response follows <c>Prefer: return</c>. A <see cref="Stream"/> body is left unread for the interaction
+    /// (<see cref="FhirRequest.BodyStream"/>), whatever its media type and size (see <see cref="AllowBody"/>).
+    /// </summary>
+    public enum Body { None, Resource, Patch, Form, Bundle, Stream }
 
-    public static async Task Run(HttpContext http, ServerContext context, Body body, Func<FhirRequest, CancellationToken, Task<FhirResponse>> interaction)
+    /// <summary>
+    /// What an endpoint answers: FHIR JSON (406 for any other <c>Accept</c> or <c>_format</c>), or formats the interaction
+    /// negotiates itself (a view's CSV or Parquet, a Bulk Data file's NDJSON, its manifest's plain JSON).
+    /// </summary>
+    public enum Answers { FhirJson, Negotiated }
+
+    public static async Task Run(
+        HttpContext http, ServerContext context, Body body, Func<FhirRequest, CancellationToken, Task<FhirResponse>> interaction, Answers answers = Answers.FhirJson)
     {
         var ct = http.RequestAborted;
-        var (request, error) = await BuildRequestAsync(http, context, body, ct);
+        var (request, error) = await BuildRequestAsync(http, context, body, answers, ct);
         var audit = AuditContext.Of(http);
         FhirResponse response;
         StoreFailure? storeFailed = null;
@@ -43,6 +54,11 @@ internal static class FhirHttp
             }
             try
             {
+                if (AuditIndexer.Concerns(request) && http.RequestServices.GetService(typeof(AuditIndexer)) is AuditIndexer indexer)
+                {
+                    // The audit trail as it stands: every event of every request answered before this one.
+                    await indexer.CatchUpAsync(ct);
+                }
                 response = await AccessControl.RunAsync(request, context, interaction, ct);
             }
             catch (Exception e) when (StoreFailures.Classify(e) is { } failure)
@@ -73,12 +89,13 @@ internal static class FhirHttp
         await WriteAsync(http, response, preference, request?.BaseUrl ?? BaseUrl(http, context));
     }
 
-    private static async Task<(FhirRequest?, FhirResponse?)> BuildRequestAsync(HttpContext http, ServerContext context, Body body, CancellationToken ct)
+    private static async Task<(FhirRequest?, FhirResponse?)> BuildRequestAsync(HttpContext http, ServerContext context, Body body, Answers answers, CancellationToken ct)
     {
         var httpRequest = http.Request;
-        if (!ContentNegotiation.AcceptsJson(httpRequest))
+        if (answers == Answers.FhirJson && ContentNegotiation.ResponseFormat(httpRequest) is null)
         {
-            return (null, FhirResponse.Error(406, IssueType.NotSupported, "This server returns FHIR JSON only (application/fhir+json); XML and other formats are not available."));
+            return (null, FhirResponse.Error(406, IssueType.NotSupported,
+                $"This server answers in FHIR JSON ({ContentNegotiation.FhirJson}) or FHIR XML ({ContentNegotiation.FhirXml}); the request accepts neither."));
         }
         var routeValues = http.Request.RouteValues;
         var type = routeValues.TryGetValue("type", out var t) ? t as string : null;
@@ -103,7 +120,11 @@ internal static class FhirHttp
 
         ReadOnlyMemory<byte> bytes = default;
         string? mediaType = null;
-        if (body != Body.None)
+        if (body == Body.Stream)
+        {
+            mediaType = ContentNegotiation.BodyMediaType(httpRequest);
+        }
+        else if (body != Body.None)
         {
             if (httpRequest.ContentLength > context.Options.MaxRequestBodyBytes)
             {
@@ -112,15 +133,15 @@ internal static class FhirHttp
             mediaType = ContentNegotiation.BodyMediaType(httpRequest);
             var accepted = body switch
             {
-                Body.Resource or Body.Bundle => ContentNegotiation.IsResourceJson(mediaType),
-                Body.Patch => mediaType == ContentNegotiation.JsonPatch || ContentNegotiation.IsResourceJson(mediaType), // JSON Patch or FHIRPath Patch
+                Body.Resource or Body.Bundle => ContentNegotiation.BodyFormat(mediaType) is not null,
+                Body.Patch => mediaType == ContentNegotiation.JsonPatch || ContentNegotiation.BodyFormat(mediaType) is not null, // JSON Patch or FHIRPath Patch
                 _ => mediaType is "application/x-www-form-urlencoded" or null,
             };
             if (!accepted)
             {
                 return (null, FhirResponse.Error(415, IssueType.NotSupported, body == Body.Patch
-                    ? $"PATCH takes a JSON Patch document ({ContentNegotiation.JsonPatch}) or a FHIRPath Patch Parameters resource ({ContentNegotiation.FhirJson}), not '{httpRequest.ContentType}'."
-                    : $"The body must be FHIR JSON ({ContentNegotiation.FhirJson}), not '{httpRequest.ContentType ?? "(no Content-Type)"}'."));
+                    ? $"PATCH takes a JSON Patch document ({ContentNegotiation.JsonPatch}) or a FHIRPath Patch Parameters resource ({ContentNegotiation.FhirJson} or {ContentNegotiation.FhirXml}), not '{httpRequest.ContentType}'."
+                    : $"The body must be FHIR JSON ({ContentNegotiation.FhirJson}) or FHIR XML ({ContentNegotiation.FhirXml}), not '{httpRequest.ContentType ?? "(no Content-Type)"}'."));
             }
             if (body == Body.Form)
             {
@@ -159,6 +180,16 @@ internal static class FhirHttp
                 bytes = read;
             }
         }
+        var (intake, converted) = WireBodies.Receive(http, context, body, bytes, mediaType);
+        if (converted.Error is { } refused)
+        {
+            return (null, refused);
+        }
+        if (converted.Json is { } json)
+        {
+            bytes = json;
+            mediaType = ContentNegotiation.FhirJson;
+        }
 
         var baseUrl = BaseUrl(http, context);
         return (new FhirRequest
@@ -169,10 +200,13 @@ internal static class FhirHttp
             VersionId = routeValues.TryGetValue("vid", out var v) ? v as string : null,
             Query = query,
             Body = bytes,
+            BodyStream = body == Body.Stream ? httpRequest.Body : null,
             ContentType = mediaType,
             Conditions = ReadConditions(httpRequest.Headers),
+            Intake = intake,
             BaseUrl = baseUrl,
             MaxResponseBytes = context.Options.MaxResponseBytes,
+            Accept = httpRequest.Headers.Accept.ToString(),
             RelativeUrl = httpRequest.Path.Value is { } path && path.StartsWith("/fhir/", StringComparison.Ordinal) ? path[6..] : "",
         }, null);
     }
@@ -203,6 +237,8 @@ internal static class FhirHttp
     {
         (_, Body.Bundle) => "transaction",
         _ when request.RelativeUrl.Contains("/$", StringComparison.Ordinal) || request.RelativeUrl.StartsWith('$') => "operation",
+        // The status URLs and files of bulk operations.
+        _ when request.RelativeUrl.StartsWith("_bulk/", StringComparison.Ordinal) => "operation",
         ("POST", Body.Form) => request.ResourceType is null ? "search-system" : "search-type",
         ("POST", _) => "create",
         ("PUT", _) => "update",
@@ -245,6 +281,16 @@ internal static class FhirHttp
         {
             return;
         }
+        if (response.Content is { } content && !response.IsError)
+        {
+            httpResponse.ContentType = response.ContentType ?? JsonContentType;
+            if (response.ContentLength is { } length)
+            {
+                httpResponse.ContentLength = length;
+            }
+            await content(httpResponse.Body, http.RequestAborted);
+            return;
+        }
 
         ReadOnlyMemory<byte> body;
         if (response.IsError || (response.Body.IsEmpty && response.Issues.Count > 0))
@@ -267,13 +313,31 @@ internal static class FhirHttp
         {
             return;
         }
-        if (http.Request.Query.TryGetValue("_pretty", out var pretty) && pretty == "true")
+        if (response.ContentType is { } mediaType && !response.IsError)
         {
-            body = Fhir.Core.Json.FhirJsonWriter.Indent(body.Span);
+            // Not a FHIR resource (a Bulk Data manifest, a view's CSV): sent as the interaction made it.
+            httpResponse.ContentType = mediaType;
         }
-        httpResponse.ContentType = JsonContentType;
+        else
+        {
+            var (wire, contentType) = WireBodies.Send(http, body);
+            body = wire;
+            httpResponse.ContentType = contentType;
+        }
         httpResponse.ContentLength = body.Length;
         await httpResponse.Body.WriteAsync(body, http.RequestAborted);
+    }
+
+    /// <summary>
+    /// Lets one request's body be larger than <see cref="FhirServerOptions.MaxRequestBodyBytes"/> (Kestrel's limit): an
+    /// endpoint that streams its body to disk enforces <paramref name="limit"/> itself.
+    /// </summary>
+    public static void AllowBody(HttpContext http, long limit)
+    {
+        if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+        {
+            feature.MaxRequestBodySize = limit;
+        }
     }
 
     /// <summary>The base URL: configured, or this (allowed) request's scheme, host and <c>/fhir</c> (<see cref="PublicUrls"/>).</summary>
@@ -293,6 +357,8 @@ internal static class FhirHttp
                 : prefer.Contains("return=OperationOutcome", StringComparison.OrdinalIgnoreCase) ? ReturnPreference.OperationOutcome
                 : ReturnPreference.Representation,
             Handling = prefer.Contains("handling=strict", StringComparison.OrdinalIgnoreCase) ? HandlingPreference.Strict : HandlingPreference.Lenient,
+            RespondAsync = prefer.Contains("respond-async", StringComparison.OrdinalIgnoreCase),
+            LenientAsked = prefer.Contains("handling=lenient", StringComparison.OrdinalIgnoreCase),
         };
     }
 
@@ -345,5 +411,4 @@ internal static class FhirHttp
         }
         return true;
     }
-
 }

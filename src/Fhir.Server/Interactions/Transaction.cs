@@ -33,7 +33,8 @@ internal static class Transaction
             return FhirResponse.Error(400, IssueType.Required, "POST to the base URL needs a batch or transaction Bundle.");
         }
         // Read the Bundle even when some entries are invalid: in a batch, those entries fail on their own.
-        var parsed = FhirJsonReader.Parse(request.Body.Span, new FhirJsonReaderOptions { MaxDepth = context.Options.MaxJsonDepth }, context.Definitions);
+        var parsed = FhirJsonReader.Parse(request.Body.Span, ResourceBody.ReaderOptions(request, context), context.Definitions);
+        request.Intake.Record(parsed.Issues); // lenient intake: dropped elements, each with its Bundle.entry[i] path
         var bundle = parsed.Resource;
         if (bundle is null || bundle.Type.Name != "Bundle")
         {
@@ -62,6 +63,7 @@ internal static class Transaction
             }
             (entryErrors[index] ??= []).Add(issue);
         }
+        var dropped = DroppedByEntry(request.Intake, entries.Count);
         var requests = new FhirRequest?[entries.Count];
         var deniedEntries = new FhirResponse?[entries.Count];
         for (var i = 0; i < entries.Count; i++)
@@ -69,6 +71,10 @@ internal static class Transaction
             if (entryErrors[i] is null)
             {
                 (requests[i], var error) = EntryRequest.Read(entries[i], i, request, context);
+                if (requests[i] is { } read && dropped[i] is { } entryDrops)
+                {
+                    requests[i] = read with { Intake = request.Intake.ForEntry(entryDrops) };
+                }
                 if (error is not null)
                 {
                     entryErrors[i] = [error];
@@ -168,6 +174,7 @@ internal static class Transaction
                     return failed;
                 }
             }
+            await KeepIntakeAsync(session, context, work, responses, token);
             return new FhirResponse(200);
 
             async Task<FhirResponse?> RunAsync(string method)
@@ -306,6 +313,49 @@ internal static class Transaction
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// Lenient intake of a transaction: each entry's dropped elements go into its <c>response.outcome</c>, and the body as
+    /// sent is kept once, with one Provenance for the versions written from entries that lost elements (inside the
+    /// transaction, so all or nothing).
+    /// </summary>
+    private static async Task KeepIntakeAsync(WriteSession session, ServerContext context, FhirRequest[] work, FhirResponse?[] responses, CancellationToken ct)
+    {
+        var targets = new List<string>();
+        FhirRequest? first = null;
+        for (var i = 0; i < work.Length; i++)
+        {
+            if (work[i].Intake.Dropped.Count == 0 || responses[i] is not { } response)
+            {
+                continue;
+            }
+            responses[i] = response with { Issues = [.. work[i].Intake.Dropped, .. response.Issues], ReportIssues = true };
+            var written = response.Location is not null && (response.Status == 201 || (response.Status == 200 && work[i].Method is "PUT" or "PATCH"));
+            if (written)
+            {
+                targets.Add(response.Location!);
+                first ??= work[i];
+            }
+        }
+        if (first is not null)
+        {
+            await IntakeRecord.KeepAsync(session, context, first with { Intake = first.Intake.ForEntry(work.SelectMany(w => w.Intake.Dropped)) }, targets, ct);
+        }
+    }
+
+    /// <summary>The dropped-element warnings of each entry (by the <c>Bundle.entry[i]</c> of their path), null for entries without any.</summary>
+    private static List<Issue>?[] DroppedByEntry(IntakeLog intake, int count)
+    {
+        var byEntry = new List<Issue>?[count];
+        foreach (var issue in intake.Dropped)
+        {
+            if (EntryIndex(issue.Expression) is { } index && index < count)
+            {
+                (byEntry[index] ??= []).Add(issue);
+            }
+        }
+        return byEntry;
     }
 
     private static Task<FhirResponse> DispatchWriteAsync(FhirRequest entry, ServerContext context, WriteSession session, CancellationToken ct) =>

@@ -22,12 +22,13 @@ internal static class ResourceBody
                 error = FhirResponse.Error(400, IssueType.Required, "The request has no body; a resource is required.");
                 return false;
             }
-            var parsed = FhirJsonReader.Parse(request.Body.Span, new FhirJsonReaderOptions { MaxDepth = context.Options.MaxJsonDepth }, context.Definitions);
+            var parsed = FhirJsonReader.Parse(request.Body.Span, ReaderOptions(request, context), context.Definitions);
             if (!parsed.IsSuccess)
             {
                 error = FhirResponse.Error(400, parsed.Issues.Where(i => i.IsError).ToList());
                 return false;
             }
+            request.Intake.Record(parsed.Issues); // under lenient intake: the elements dropped, for the response and the Provenance
             resource = parsed.Resource!;
         }
         if (expectedType is not null && resource.Type.Name != expectedType)
@@ -44,4 +45,8 @@ internal static class ResourceBody
         }
         return true;
     }
+
+    /// <summary>How a request's bodies are read: the depth limit, and unknown elements refused or (lenient intake) dropped.</summary>
+    public static FhirJsonReaderOptions ReaderOptions(FhirRequest request, ServerContext context) =>
+        new() { MaxDepth = context.Options.MaxJsonDepth, UnknownElements = request.Intake.UnknownElements };
 }

@@ -70,6 +70,10 @@ internal sealed class ResourceWriter(ServerContext context)
     public async Task WriteAuditAsync(WriteSession session, ElementNode resource, CancellationToken ct) =>
         await session.WriteAuditAsync(ToWrite(Prepare(resource, ServerContext.NewId(), 1, WriteMethod.Create)), ct);
 
+    /// <summary>Stores another of the server's own records of a request (the body lenient intake keeps, its Provenance) as version 1 of <paramref name="id"/>.</summary>
+    public async Task WriteRecordAsync(WriteSession session, ElementNode resource, string id, CancellationToken ct) =>
+        await session.WriteAuditAsync(ToWrite(Prepare(resource, id, 1, WriteMethod.Create)), ct);
+
     /// <summary>Writes the tombstone version <paramref name="versionId"/> that a delete leaves.</summary>
     public async Task<ResourceVersion> DeleteAsync(WriteSession session, string type, string id, int versionId, CancellationToken ct)
     {

@@ -79,9 +79,17 @@ internal sealed class WriteSession(IFhirStore store, AccessGate gate) : IAsyncDi
         await WriteUncheckedAsync(inner, write, ct);
     }
 
-    /// <summary>Writes the request's AuditEvent: the server's own record, outside what the client may write.</summary>
+    /// <summary>Writes one of the server's own records of the request (its AuditEvent, the body lenient intake keeps and its Provenance), outside what the client may write.</summary>
     public async Task WriteAuditAsync(ResourceWrite write, CancellationToken ct = default) =>
         await WriteUncheckedAsync(await InnerAsync(ct), write, ct);
+
+    /// <summary>Appends a request's audit record to the outbox, in this transaction (see Audit/AuditIndexer).</summary>
+    public async Task AppendAuditAsync(ReadOnlyMemory<byte> json, CancellationToken ct = default) =>
+        await (await InnerAsync(ct)).AppendAuditAsync(json, ct);
+
+    /// <summary>Takes up to <paramref name="limit"/> audit records from the outbox, to be stored as resources in this transaction.</summary>
+    public async Task<IReadOnlyList<ReadOnlyMemory<byte>>> TakeAuditAsync(int limit, CancellationToken ct = default) =>
+        await (await InnerAsync(ct)).TakeAuditAsync(limit, ct);
 
     private async Task WriteUncheckedAsync(IWriteSession inner, ResourceWrite write, CancellationToken ct)
     {
@@ -95,6 +103,13 @@ internal sealed class WriteSession(IFhirStore store, AccessGate gate) : IAsyncDi
             (_conformanceWrites ??= []).Add(write);
         }
     }
+
+    /// <summary>
+    /// Records a job's progress in this transaction, so that what the job wrote and where it resumes commit together;
+    /// false when the runner no longer owns the job (then the session must not be committed).
+    /// </summary>
+    public async Task<bool> CheckpointJobAsync(Fhir.Storage.Jobs.JobCheckpoint checkpoint, DateTimeOffset now, CancellationToken ct = default) =>
+        await (await InnerAsync(ct)).CheckpointJobAsync(checkpoint, now, ct);
 
     /// <summary>
     /// Commits the transaction (nothing to do when nothing was read or written). Writes of SearchParameters and conformance

@@ -29,6 +29,11 @@ internal static class WriteUnit
                 // The server's own work (a batch of audit events) runs with no grant to limit it.
                 await using var session = new WriteSession(context.Store, request?.Gate ?? AccessGate.Server(context));
                 var response = await work(session, ct);
+                string? keptBody = null;
+                if (!response.IsError && request is { Intake.Dropped.Count: > 0 })
+                {
+                    (response, keptBody) = await KeepIntakeAsync(session, context, request, response, ct);
+                }
                 if (!response.IsError)
                 {
                     if (audit is { Recorded: false })
@@ -36,6 +41,10 @@ internal static class WriteUnit
                         await audit.Log.WriteInSessionAsync(session, audit, response.Status, ct);
                     }
                     await session.CommitAsync(ct);
+                    if (keptBody is not null)
+                    {
+                        request!.Intake.BinaryId = keptBody; // the request's other units (batch entries) link to it
+                    }
                     if (audit is not null)
                     {
                         audit.Recorded = true;
@@ -69,5 +78,21 @@ internal static class WriteUnit
                 return FhirResponse.Error(409, IssueType.Conflict, $"The resource was changed concurrently; retry the request. ({e.Message})");
             }
         }
+    }
+
+    /// <summary>
+    /// Lenient intake of a single write: the dropped elements go into the response's outcome and, when a version was
+    /// written, the body as sent is kept for it (<see cref="IntakeRecord"/>). A Bundle keeps its own (see Transaction).
+    /// </summary>
+    private static async Task<(FhirResponse Response, string? KeptBody)> KeepIntakeAsync(
+        WriteSession session, ServerContext context, FhirRequest request, FhirResponse response, CancellationToken ct)
+    {
+        string? kept = null;
+        var written = response.Location is not null && (response.Status == 201 || (response.Status == 200 && request.Method is "PUT" or "PATCH"));
+        if (written)
+        {
+            kept = await IntakeRecord.KeepAsync(session, context, request, [response.Location!], ct);
+        }
+        return (response with { Issues = [.. request.Intake.Dropped, .. response.Issues], ReportIssues = true }, kept);
     }
 }

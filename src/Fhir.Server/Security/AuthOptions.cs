@@ -87,4 +87,7 @@ public sealed class ClientOptions
 
     /// <summary>The patient that <c>patient/</c> scopes of this client are confined to (its launch context), as a Patient id.</summary>
     public string? Patient { get; set; }
+
+    /// <summary>How this client's bodies are read (<c>Strict</c> or <c>Lenient</c>); null for the server's <c>Fhir:Intake</c>.</summary>
+    public Pipeline.IntakeMode? Intake { get; set; }
 }

@@ -12,7 +12,7 @@ namespace Fhir.Server.Security;
 internal static class InteractionAccess
 {
     // What the trial operations read: they compute from all of a study's participants' data.
-    private static readonly string[] TrialTypes = ["ResearchStudy", "ResearchSubject", "Patient", "Observation", "AdverseEvent", "MedicationAdministration"];
+    private static readonly string[] TrialTypes = ["ResearchStudy", "ResearchSubject", "Patient", "Observation", "AdverseEvent", "MedicationAdministration", "Encounter"];
 
     /// <summary>The decision for <paramref name="request"/>, or a 403 response when it is denied.</summary>
     public static (AccessDecision Decision, FhirResponse? Denied) Check(FhirRequest request)
@@ -49,11 +49,19 @@ internal static class InteractionAccess
             {
                 // The focal resource is read; what comes back is filtered to what the grant can read.
                 "$everything" => [(segments[0], Permissions.Read)],
-                "$eligibility" or "$endpoints" => [.. TrialTypes.Select(t => (t, Permissions.Read | Permissions.Search))],
+                "$eligibility" or "$endpoints" or "$subject-outcomes" or "$candidates" => [.. TrialTypes.Select(t => (t, Permissions.Read | Permissions.Search))],
                 // Reindexing rewrites the search index of the types it covers: an administrator's task.
                 "$reindex" => [("SearchParameter", Permissions.Update)],
                 // Validating stores nothing; at instance level it reads the stored resource.
                 "$validate" => [(segments[0], Permissions.Read)],
+                // Bulk Data export: the Group or study read for its members; which types come out is settled by the kick-off
+                // (403 for a _type the grant may not read), and what of them by the gate the job reads through.
+                "$export" => segments.Length == 3 ? [(segments[0], Permissions.Read)] : [],
+                // Bulk import writes through the client's gate: each resource needs what its create or update would (the job
+                // checks them one by one, the kick-off the types it is told of).
+                "$import" => [],
+                // A view reads its resource type through the gate (the operation checks read and search on it).
+                "$run" => [],
                 _ => [(request.ResourceType ?? "*", Permissions.All)],
             };
         }
@@ -67,6 +75,11 @@ internal static class InteractionAccess
         {
             // System history covers the types the grant may read: the gate filters its rows type by type (and version
             // by version, for a patient), so nothing is required up front.
+            return [];
+        }
+        if (segments.Length > 0 && segments[0] == "_bulk")
+        {
+            // A bulk job's status and files belong to the client that started it (checked by the operation): others get 404.
             return [];
         }
         if (segments.Length > 0 && segments[0] == "_jobs")

@@ -43,6 +43,8 @@ internal static class SecuritySetup
         services.AddSingleton<ClientRateLimits>();
         services.AddHostedService(sp => sp.GetRequiredService<ClientRateLimits>());
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<AuditIndexer>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditIndexer>());
         services.AddSingleton<FailureAudit>();
         services.AddHostedService(sp => sp.GetRequiredService<FailureAudit>());
         services.AddSingleton<LoopbackCheck>();

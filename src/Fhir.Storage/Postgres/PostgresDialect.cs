@@ -12,6 +12,8 @@ internal sealed class PostgresDialect : SqlDialect
     // re-checking it after that node commits and coming back empty-handed.
     public override string SkipLocked => " FOR UPDATE SKIP LOCKED";
 
+    public override string ForUpdate => " FOR UPDATE";
+
     public override string ProbeFence => " OFFSET 0";
 
     public override bool DrivesByJoin => true;
@@ -41,6 +43,11 @@ internal sealed class PostgresDialect : SqlDialect
     public override object Number(decimal value) => value;
 
     protected override object ReadNumber(DbDataReader reader, int ordinal) => reader.GetDecimal(ordinal);
+
+    public override object TextSet(IReadOnlyList<string> values) => values as string[] ?? [.. values];
+
+    // In the text columns' collation: unnest's strings would otherwise carry the default one, and the comparison two.
+    public override string TextSetSelect(string placeholder) => "SELECT unnest(CAST(" + placeholder + " AS text[])) COLLATE \"C\"";
 
     public override object Bytes(ReadOnlyMemory<byte> bytes) =>
         MemoryMarshal.TryGetArray(bytes, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length

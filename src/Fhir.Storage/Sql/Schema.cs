@@ -171,7 +171,14 @@ internal static class Schema
         );
         CREATE INDEX ix_single_use_expires ON single_use (expires);
         """,
-        // 7: what every server process on the database must share. The change log: conformance resources and
+        // 7: the audit outbox. A request's audit record is one row here, durable before its response leaves (in the
+        // write's own transaction, or in a group commit of reads); a background indexer turns the rows into AuditEvent
+        // resources with their search index and deletes them in the same transaction (exactly once, whichever node
+        // does it). The heavy part of auditing (parsing, indexing, a resource's rows) is off the request path.
+        """
+        CREATE TABLE audit_outbox (seq {key}, json {bytes} NOT NULL);
+        """,
+        // 8: what every server process on the database must share. The change log: conformance resources and
         // SearchParameters written (by type and id), numbered from a one-row counter whose lock orders the numbers as the
         // commits (IChangeLogStore); each process follows it. Counters and sets: the per-client request counts of the rate
         // limit and the token endpoint's failed authentications and known addresses (ISharedCounterStore).

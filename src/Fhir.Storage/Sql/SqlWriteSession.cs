@@ -81,6 +81,52 @@ internal abstract class SqlWriteSession(SqlDialect dialect) : DbLease(dialect), 
         });
     }
 
+    public Task AppendAuditAsync(ReadOnlyMemory<byte> json, CancellationToken ct = default) =>
+        RunAsync(async () =>
+        {
+            var cmd = Command("INSERT INTO audit_outbox (json) VALUES (@p0)");
+            var p = new SqlParams();
+            p.Add(Dialect.Bytes(json));
+            p.BindTo(cmd);
+            await cmd.ExecuteNonQueryAsync(ct);
+            return true;
+        });
+
+    public Task<IReadOnlyList<ReadOnlyMemory<byte>>> TakeAuditAsync(int limit, CancellationToken ct = default) =>
+        RunAsync<IReadOnlyList<ReadOnlyMemory<byte>>>(async () =>
+        {
+            var select = Command("SELECT seq, json FROM audit_outbox ORDER BY seq LIMIT @p0" + Dialect.ForUpdate);
+            var p = new SqlParams();
+            p.Add((long)limit);
+            p.BindTo(select);
+            var records = new List<ReadOnlyMemory<byte>>();
+            var taken = new List<long>();
+            await using (var reader = await select.ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct))
+                {
+                    taken.Add(reader.GetInt64(0));
+                    records.Add(reader.GetFieldValue<byte[]>(1));
+                }
+            }
+            // Exactly the rows read (and locked, on PostgreSQL): a row of a lower seq that another transaction commits
+            // meanwhile stays for the next take.
+            foreach (var chunk in taken.Chunk(500))
+            {
+                var d = new SqlParams();
+                var delete = Command("DELETE FROM audit_outbox WHERE seq IN (" + string.Join(", ", chunk.Select(seq => d.Add(seq))) + ")");
+                d.BindTo(delete);
+                await delete.ExecuteNonQueryAsync(ct);
+            }
+            return records;
+        });
+
+    public Task<bool> CheckpointJobAsync(Jobs.JobCheckpoint checkpoint, DateTimeOffset now, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        return RunAsync(() => SqlFhirStore.CheckpointOnAsync(this, checkpoint, now, ct));
+    }
+
     public Task CommitAsync(CancellationToken ct = default) =>
         RunAsync(async () =>
         {

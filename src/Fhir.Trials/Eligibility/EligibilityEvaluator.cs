@@ -55,7 +55,7 @@ public static class EligibilityEvaluator
         {
             reason += $" Ignored as ranges: {Names(ranges)}.";
         }
-        return new CriterionResult(Mdm2Criterion, met, reason, [.. usable.Select(r => r.Reference)]);
+        return new CriterionResult(Mdm2Criterion, met, reason, [.. usable.Select(r => r.Reference)]) { Conflicts = [.. conflicting.Select(r => r.Reference)] };
     }
 
     private static CriterionResult Tp53(string required, IReadOnlyList<VariantResult> results)
@@ -81,7 +81,7 @@ public static class EligibilityEvaluator
         {
             reason += $" Conflicting results: {string.Join(", ", conflicting.Select(r => $"{Answer(r.ValueCode)} ({Describe(r)})"))}; the most recent result decides.";
         }
-        return new CriterionResult(Tp53Criterion, met, reason, [.. calls.Select(r => r.Reference)]);
+        return new CriterionResult(Tp53Criterion, met, reason, [.. calls.Select(r => r.Reference)]) { Conflicts = [.. conflicting.Select(r => r.Reference)] };
     }
 
     // Most recent first; undated results last; the id orders ties so that every store gives the same answer.

@@ -19,6 +19,9 @@ public sealed record VariantResult(
     decimal? CopyNumber,
     bool CopyNumberIsRange)
 {
+    /// <summary>The Organizations (logical ids) that performed the test (<c>Observation.performer</c>).</summary>
+    public IReadOnlyList<string> Performers { get; init; } = [];
+
     /// <summary>A relative reference to the Observation.</summary>
     public string Reference => "Observation/" + ObservationId;
 

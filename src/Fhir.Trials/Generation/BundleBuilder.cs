@@ -24,9 +24,9 @@ internal sealed class BundleBuilder(TrialRandom random)
     public int Count => _entries.Count;
 
     /// <summary>Adds <paramref name="resource"/> (which has one identifier) as a conditional create; returns its fullUrl.</summary>
-    public string Add(JsonObject resource, (string System, string Value) identifier)
+    public string Add(JsonObject resource, (string System, string Value) identifier, string? fullUrl = null)
     {
-        var fullUrl = "urn:uuid:" + random.NextUuid().ToString("D", CultureInfo.InvariantCulture);
+        fullUrl ??= "urn:uuid:" + random.NextUuid().ToString("D", CultureInfo.InvariantCulture);
         var type = (string)resource["resourceType"]!;
         _entries.Add(new JsonObject
         {

@@ -20,8 +20,18 @@ public sealed record GeneratedBundle(string FileName, byte[] Json);
 /// <param name="ConfirmedResponders">Enrolled patients with a confirmed CR or PR.</param>
 /// <param name="Progressed">Enrolled patients with documented progression.</param>
 /// <param name="Deaths">Patients who died before the cut-off.</param>
-/// <param name="AdverseEvents">AdverseEvent resources.</param>
+/// <param name="AdverseEvents">AdverseEvent resources (of both studies).</param>
 /// <param name="Resources">All resources in all bundles.</param>
 /// <param name="DataCutoff">The study's data cut-off date.</param>
 public sealed record TrialSummary(
-    string StudyIdentifier, int Screened, int Enrolled, int ConfirmedResponders, int Progressed, int Deaths, int AdverseEvents, int Resources, DateOnly DataCutoff);
+    string StudyIdentifier, int Screened, int Enrolled, int ConfirmedResponders, int Progressed, int Deaths, int AdverseEvents, int Resources, DateOnly DataCutoff)
+{
+    /// <summary>Enrolled patients who received at least one dose of the study drug.</summary>
+    public int Treated { get; init; }
+
+    /// <summary>The registry-based study's identifier value.</summary>
+    public string RegistryStudyIdentifier { get; init; } = "";
+
+    /// <summary>Enrolled patients who took part in the registry-based study before (a second ResearchSubject each).</summary>
+    public int RegistryParticipants { get; init; }
+}

@@ -33,6 +33,23 @@ internal static class TrialCodes
         new("10012727", "Diarrhoea", 0.30, [0.55, 0.35, 0.10, 0.00]),
     ];
 
+    /// <summary>The study drug, as both studies declare it and every administration names it.</summary>
+    public const string StudyDrugCode = "milademetan";
+
+    /// <summary>Drugs of earlier lines (RxNorm), given before the study.</summary>
+    public static readonly (string Code, string Display)[] PriorDrugs =
+    [
+        ("3639", "doxorubicin"),
+        ("12574", "gemcitabine"),
+        ("56946", "paclitaxel"),
+    ];
+
+    public const string RxNorm = "http://www.nlm.nih.gov/research/umls/rxnorm";
+    public const string ActCode = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
+
+    /// <summary>The registry-based study's one arm: MDM2-amplified intimal sarcoma.</summary>
+    public const string RegistryArm = "intimal-sarcoma";
+
     /// <summary>The NCIt concepts of CTCAE grades 1 to 5.</summary>
     public static readonly (string Code, string Display)[] Grades =
     [

@@ -17,6 +17,15 @@ internal static class TrialSimulation
     // ConfirmedComplete, ConfirmedPartial, UnconfirmedPartial, Stable, Progressive, NotEvaluable.
     private static readonly double[] CourseWeights = [0.02, 0.17, 0.04, 0.43, 0.29, 0.05];
 
+    /// <summary>Enrolled patients who withdraw before the first dose.</summary>
+    private const double NeverDosedShare = 0.04;
+
+    /// <summary>Scans that cannot be read (time-point response NE).</summary>
+    private const double NotEvaluableScanShare = 0.04;
+
+    /// <summary>Enrolled patients who took part in the registry-based study before.</summary>
+    private const double RegistryShare = 0.15;
+
     public static DateOnly Cutoff(DateOnly studyStart) => studyStart.AddDays(AccrualDays + FollowUpDays);
 
     public static PatientCourse Simulate(TrialRandom random, int number, int seed, DateOnly studyStart)
@@ -43,8 +52,137 @@ internal static class TrialSimulation
         if (patient.Enrolled)
         {
             Treat(random, patient, cutoff);
+            History(random, patient);
+            FollowUp(random, patient, cutoff);
+            Measure(random, patient);
+            ConfirmCentrally(random, patient, cutoff);
         }
         return patient;
+    }
+
+    // Before the study: a prior line (sometimes chemotherapy recorded as administrations), and for some patients an
+    // earlier participation in the registry-based study with the same drug, which then is the most recent prior line.
+    private static void History(TrialRandom random, PatientCourse patient)
+    {
+        if (random.Chance(RegistryShare))
+        {
+            var start = patient.ScreeningDate.AddDays(-random.Between(240, 420));
+            var firstDose = start.AddDays(random.Between(5, 14));
+            var progression = firstDose.AddDays(random.Between(60, 180));
+            var registry = new RegistryCourse { Start = start, FirstDose = firstDose, Progression = progression, End = progression.AddDays(random.Between(3, 10)) };
+            for (var cycle = firstDose; cycle <= registry.End; cycle = cycle.AddDays(28))
+            {
+                var end = cycle.AddDays(16);
+                registry.Cycles.Add((cycle, end > registry.End ? registry.End : end));
+            }
+            for (var k = 1; ; k++)
+            {
+                var date = firstDose.AddDays(56 * k + random.Between(-5, 5));
+                if (date >= progression)
+                {
+                    registry.Assessments.Add((progression, "PD"));
+                    break;
+                }
+                registry.Assessments.Add((date, random.Chance(0.2) ? "PR" : "SD"));
+            }
+            if (random.Chance(0.5))
+            {
+                var onset = firstDose.AddDays(random.Between(7, progression.DayNumber - firstDose.DayNumber));
+                registry.AdverseEvent = new AdverseEventCourse(0, random.Between(1, 3), onset, Serious: false, "resolved", "none");
+            }
+            patient.Registry = registry;
+        }
+        var historyStart = patient.Registry?.Start ?? patient.ScreeningDate;
+        patient.PriorLineEnded = historyStart.AddDays(-random.Between(14, 90));
+        if (random.Chance(0.2))
+        {
+            var drug = TrialCodes.PriorDrugs[random.Between(0, TrialCodes.PriorDrugs.Length - 1)];
+            patient.PriorChemotherapy = (patient.PriorLineEnded.AddDays(-random.Between(60, 200)), drug.Code, drug.Display);
+        }
+    }
+
+    // Survival follow-up every 12 weeks (± 7 days) after the end of treatment, for up to 24 months; some sites also
+    // declare the last contact on the participation.
+    private static void FollowUp(TrialRandom random, PatientCourse patient, DateOnly cutoff)
+    {
+        if (patient.OffStudy is { } off)
+        {
+            var until = off.AddDays(730);
+            for (var visit = off.AddDays(84 + random.Between(-7, 7)); visit <= cutoff && visit <= until && !(visit >= patient.Death); visit = visit.AddDays(84 + random.Between(-7, 7)))
+            {
+                patient.FollowUps.Add(visit);
+            }
+        }
+        if (patient.Death is null && random.Chance(0.5))
+        {
+            var contact = cutoff.AddDays(-random.Between(0, 30));
+            patient.LastContact = contact > patient.FirstDose ? contact : null;
+        }
+    }
+
+    // Target lesions: 1 to 3 at baseline, then one scan per evaluable assessment whose sum of diameters agrees with
+    // the RECIST response: CR all gone, PR at least 30% below baseline, PD at least 20% (and 5 mm) above the smallest
+    // sum so far, SD in between.
+    private static void Measure(TrialRandom random, PatientCourse patient)
+    {
+        var lesions = random.Between(1, 3);
+        for (var i = 0; i < lesions; i++)
+        {
+            patient.LesionBaseline.Add(random.Between(15, 90));
+        }
+        var baseline = patient.LesionBaseline.Sum();
+        var nadir = baseline;
+        foreach (var (_, response) in patient.Assessments)
+        {
+            int? target = response switch
+            {
+                "CR" => 0,
+                "PR" => (int)Math.Floor(baseline * (0.35 + 0.34 * random.NextDouble())),
+                "SD" => Math.Min((int)Math.Ceiling(baseline * (0.71 + 0.4 * random.NextDouble())), (int)Math.Floor(nadir * 1.19)),
+                "PD" => Math.Max((int)Math.Ceiling(nadir * (1.25 + 0.35 * random.NextDouble())), nadir + 8),
+                _ => null,
+            };
+            if (target is not { } sum)
+            {
+                patient.LesionScans.Add(null);
+                continue;
+            }
+            nadir = Math.Min(nadir, sum);
+            patient.LesionScans.Add(Split(random, patient.LesionBaseline, sum));
+        }
+    }
+
+    // Diameters in the proportions of the baseline (with some noise) that add up to exactly the sum.
+    private static int[] Split(TrialRandom random, List<int> baseline, int sum)
+    {
+        var weights = baseline.Select(b => b * (0.8 + 0.4 * random.NextDouble())).ToArray();
+        var total = weights.Sum();
+        var scan = new int[baseline.Count];
+        var left = sum;
+        for (var i = 0; i < scan.Length - 1; i++)
+        {
+            scan[i] = Math.Min(left, (int)Math.Round(sum * weights[i] / total));
+            left -= scan[i];
+        }
+        scan[^1] = left;
+        return scan;
+    }
+
+    // Most participants' samples go to the central laboratory after enrolment; a few of its results disagree with the
+    // local screening result (the efficacy-evaluable population requires the central confirmation).
+    private static void ConfirmCentrally(TrialRandom random, PatientCourse patient, DateOnly cutoff)
+    {
+        if (patient.NeverDosed || !random.Chance(0.8))
+        {
+            return;
+        }
+        var date = patient.FirstDose.AddDays(random.Between(14, 60));
+        if (date > cutoff)
+        {
+            return;
+        }
+        var copies = random.Chance(0.9) ? Math.Round(8 + (decimal)random.LogNormal(6, 0.6), 1) : Math.Round(4 + (decimal)(random.NextDouble() * 3.9), 1);
+        patient.Central = random.Chance(0.95) ? (date, copies, "LA9634-2", "Absent") : (date, copies, "LA9633-4", "Present");
     }
 
     private static void Screen(TrialRandom random, PatientCourse patient)
@@ -82,6 +220,14 @@ internal static class TrialSimulation
     private static void Treat(TrialRandom random, PatientCourse patient, DateOnly cutoff)
     {
         patient.FirstDose = patient.ScreeningDate.AddDays(random.Between(7, 21));
+        if (random.Chance(NeverDosedShare))
+        {
+            // Withdrew consent before the first dose: a participation without treatment.
+            patient.NeverDosed = true;
+            var withdrawn = patient.FirstDose.AddDays(random.Between(1, 10));
+            patient.OffStudy = withdrawn <= cutoff ? withdrawn : null;
+            return;
+        }
         var course = (Course)random.Pick(CourseWeights);
         // Day (from first dose) on which the disease progresses.
         var progressionDay = course switch
@@ -123,7 +269,8 @@ internal static class TrialSimulation
                 patient.Progression = date;
                 break;
             }
-            patient.Assessments.Add((date, course switch
+            // Now and then a scan cannot be read (not evaluable).
+            patient.Assessments.Add((date, random.Chance(NotEvaluableScanShare) ? "NE" : course switch
             {
                 Course.ConfirmedComplete => k == 1 ? "PR" : "CR",
                 Course.ConfirmedPartial or Course.UnconfirmedPartial => k >= firstPartialAt ? "PR" : "SD",
@@ -147,6 +294,19 @@ internal static class TrialSimulation
         // Nothing is recorded after treatment ends: drop adverse events that began later.
         var treatmentEnd = patient.OffStudy ?? patient.Progression ?? cutoff;
         patient.AdverseEvents.RemoveAll(ae => ae.Onset > treatmentEnd);
+
+        // A cycle of 28 days, dosed on days 1-3 and 15-17, from the first dose to the end of treatment; the cycle
+        // running at the cut-off is in progress.
+        var lastDay = patient.OffStudy ?? cutoff;
+        for (var cycle = patient.FirstDose; cycle <= lastDay && !(cycle > patient.Death); cycle = cycle.AddDays(28))
+        {
+            var end = cycle.AddDays(16);
+            patient.Cycles.Add((cycle, patient.OffStudy is { } stop ? (end > stop ? stop : end) : end > cutoff ? null : end));
+        }
+        if (random.Chance(0.05))
+        {
+            patient.DoseInError = patient.FirstDose.AddDays(-random.Between(1, 5));
+        }
     }
 
     private static IEnumerable<AdverseEventCourse> DrawAdverseEvents(TrialRandom random, DateOnly firstDose, DateOnly cutoff)

@@ -12,6 +12,24 @@ public static class TrialCodes
     /// <summary>Extension on ResearchStudy with the data cut-off date.</summary>
     public const string DataCutoff = Base + "/StructureDefinition/data-cutoff";
 
+    /// <summary>Extension on ResearchStudy with the study drug (valueCodeableConcept).</summary>
+    public const string StudyDrug = Base + "/StructureDefinition/study-drug";
+
+    /// <summary>Extension on ResearchStudy declaring an analysis population (complex: <c>population</c>, <c>description</c>, <c>biomarkerConfirmedBy</c>).</summary>
+    public const string AnalysisPopulation = Base + "/StructureDefinition/analysis-population";
+
+    /// <summary>Extension on ResearchSubject with the last date the participant was known to be alive (valueDate).</summary>
+    public const string LastContact = Base + "/StructureDefinition/last-contact";
+
+    /// <summary>Code system of the data-quality findings.</summary>
+    public const string DataQuality = Base + "/CodeSystem/data-quality";
+
+    /// <summary>Extension on a <c>$candidates</c> entry's <c>search</c>: eligible or undecidable (valueCode).</summary>
+    public const string CandidateStatus = Base + "/StructureDefinition/candidate-status";
+
+    /// <summary>Extension on a <c>$candidates</c> entry's <c>search</c>: why, naming the results (valueString, one per criterion).</summary>
+    public const string CandidateReason = Base + "/StructureDefinition/candidate-reason";
+
     /// <summary>Extension on AdverseEvent with the CTCAE grade.</summary>
     public const string CtcaeGrade = Base + "/StructureDefinition/ctcae-grade";
 
@@ -65,6 +83,9 @@ public static class TrialCodes
 
     /// <summary>HGNC id of TP53.</summary>
     public const string Tp53 = "HGNC:11998";
+
+    /// <summary>LOINC "Size.maximum dimension in Tumor": a target lesion's diameter (<c>lesion-measurement</c>).</summary>
+    public const string LesionDiameter = "33728-7";
 
     /// <summary>Code of a time-point response observation.</summary>
     public const string TimepointResponse = "timepoint-response";

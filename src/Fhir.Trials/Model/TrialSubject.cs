@@ -1,40 +1,44 @@
+using Fhir.Trials.Eligibility;
+
 namespace Fhir.Trials.Model;
 
-/// <summary>One participant's data as the endpoints need it.</summary>
+/// <summary>
+/// One participation (ResearchSubject) with the facts that belong to it, as the endpoints need them. The loader has
+/// already placed every fact with its participation (focus, or the period rules of <c>Participations</c>).
+/// </summary>
 /// <param name="Id">The ResearchSubject's logical id.</param>
 /// <param name="PatientId">The Patient's logical id.</param>
 /// <param name="Arm">The arm name (actual arm when given, else assigned), or null.</param>
-/// <param name="FirstDose">The first-dose date: the origin of every time.</param>
-/// <param name="Death">The date of death, or null.</param>
-/// <param name="Assessments">Time-point RECIST assessments, any order.</param>
-/// <param name="PriorLineTtpDays">Time to progression on the most recent prior line, in days, or null.</param>
-/// <param name="AdverseEvents">The subject's adverse events.</param>
-public sealed record TrialSubject(
-    string Id,
-    string PatientId,
-    string? Arm,
-    DateOnly FirstDose,
-    DateOnly? Death,
-    IReadOnlyList<ResponseAssessment> Assessments,
-    double? PriorLineTtpDays,
-    IReadOnlyList<AdverseEventRecord> AdverseEvents);
-
-/// <summary>A RECIST 1.1 response category.</summary>
-public enum Response
+/// <param name="Enrolled">The start of participation (<c>ResearchSubject.period.start</c>); doses before it do not count.</param>
+public sealed record TrialSubject(string Id, string PatientId, string? Arm, DateOnly Enrolled)
 {
-    /// <summary>Complete response.</summary>
-    CR,
-    /// <summary>Partial response.</summary>
-    PR,
-    /// <summary>Stable disease.</summary>
-    SD,
-    /// <summary>Progressive disease.</summary>
-    PD,
-    /// <summary>Not evaluable.</summary>
-    NE,
-}
+    /// <summary>The end of participation (<c>ResearchSubject.period.end</c>), or null.</summary>
+    public DateOnly? OffStudy { get; init; }
 
-/// <summary>One time-point response assessment.</summary>
-/// <param name="Date">The assessment date.</param>
-/// <param name="Value">The response.</param>
-public readonly record struct ResponseAssessment(DateOnly Date, Response Value);
+    /// <summary>The date of death (<c>Patient.deceasedDateTime</c>), or null.</summary>
+    public DateOnly? Death { get; init; }
+
+    /// <summary>The participant's administrations of the study drug (any status), any order.</summary>
+    public IReadOnlyList<DoseRecord> Doses { get; init; } = [];
+
+    /// <summary>Time-point RECIST assessments, any order.</summary>
+    public IReadOnlyList<ResponseAssessment> Assessments { get; init; } = [];
+
+    /// <summary>The prior lines' times to progression that may belong to this participation, any order.</summary>
+    public IReadOnlyList<PriorLine> PriorLines { get; init; } = [];
+
+    /// <summary>The participant's adverse events.</summary>
+    public IReadOnlyList<AdverseEventRecord> AdverseEvents { get; init; } = [];
+
+    /// <summary>Target-lesion diameters (baseline and follow-up), any order; empty when not loaded or not recorded.</summary>
+    public IReadOnlyList<LesionMeasurement> Lesions { get; init; } = [];
+
+    /// <summary>
+    /// Further dates the patient was known to be alive: encounters and the declared last contact (the study's own
+    /// assessments, adverse events and doses count too, without being repeated here).
+    /// </summary>
+    public IReadOnlyList<DateOnly> ContactDates { get; init; } = [];
+
+    /// <summary>The patient's genomic Variant results (MDM2, TP53), any order.</summary>
+    public IReadOnlyList<VariantResult> Variants { get; init; } = [];
+}

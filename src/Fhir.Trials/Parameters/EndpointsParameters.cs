@@ -9,39 +9,68 @@ namespace Fhir.Trials.Parameters;
 public static class EndpointsParameters
 {
     /// <summary>Days per month for the time endpoints (365.25 / 12).</summary>
-    public const double DaysPerMonth = 30.4375;
+    public const double DaysPerMonth = EndpointCalculator.DaysPerMonth;
 
-    /// <summary>One <c>arm</c> parameter per group, in the given order.</summary>
-    public static ElementNode Build(IReadOnlyList<ArmEndpoints> arms)
+    /// <summary>One <c>arm</c> parameter per group, in the given order, then the <c>issues</c>.</summary>
+    public static ElementNode Build(StudyEndpoints endpoints)
     {
-        ArgumentNullException.ThrowIfNull(arms);
+        ArgumentNullException.ThrowIfNull(endpoints);
         var parameters = NewParameters();
-        foreach (var arm in arms)
+        foreach (var arm in endpoints.Arms)
         {
             var p = Add(parameters, "arm");
             AddString(p, "name", arm.Name);
+            AddCode(p, "population", arm.Population.Code());
             AddInteger(p, "enrolled", arm.Enrolled);
+            AddInteger(p, "treated", arm.Treated);
             AddInteger(p, "evaluable", arm.Evaluable);
+            AddInteger(p, "n", arm.N);
             AddProportion(p, "orr", arm.Orr);
+            AddProportion(p, "orrTreated", arm.OrrTreated);
             AddProportion(p, "bor", arm.Bor);
             AddProportion(p, "dcr", arm.Dcr);
+            var best = Add(p, "bestResponse");
+            AddInteger(best, "CR", arm.BestResponse.CR);
+            AddInteger(best, "PR", arm.BestResponse.PR);
+            AddInteger(best, "SD", arm.BestResponse.SD);
+            AddInteger(best, "PD", arm.BestResponse.PD);
+            AddInteger(best, "NE", arm.BestResponse.NE);
+            AddInteger(best, "notAssessed", arm.BestResponse.NotAssessed);
             AddTimeToEvent(p, "pfs", arm.Pfs);
+            AddTimeToEvent(p, "os", arm.Os);
             AddTimeToEvent(p, "dor", arm.Dor);
+            if (arm.FollowUpMedian is { } followUp)
+            {
+                AddMonths(Add(p, "followUp"), "median", followUp);
+            }
             var gmi = Add(p, "gmi");
-            AddInteger(gmi, "evaluable", arm.Gmi.Evaluable);
-            AddInteger(gmi, "atLeast1_33", arm.Gmi.AtLeast1_33);
+            AddInteger(gmi, "numerator", arm.Gmi.Numerator);
+            AddInteger(gmi, "denominator", arm.Gmi.Denominator);
+            AddInteger(gmi, "notDeterminable", arm.Gmi.NotDeterminable);
+            AddEstimate(gmi, arm.Gmi.Proportion);
             var safety = Add(p, "safety");
-            foreach (var row in arm.Safety)
+            AddInteger(safety, "n", arm.Safety.N);
+            AddSafetyRow(Add(safety, "any"), arm.Safety.Any);
+            foreach (var row in arm.Safety.Terms)
             {
                 var term = Add(safety, "term");
-                AddCoding(term, "code", row.System, row.Code, row.Display);
-                AddInteger(term, "anyGrade", row.AnyGrade);
-                AddInteger(term, "grade3plus", row.Grade3Plus);
-                AddInteger(term, "serious", row.Serious);
-                AddInteger(term, "discontinuation", row.Discontinuation);
+                AddCoding(term, "code", row.System!, row.Code!, row.Display);
+                AddSafetyRow(term, row);
             }
         }
+        IssuesOutcome.Add(parameters, endpoints.Issues);
         return parameters;
+    }
+
+    private static void AddSafetyRow(ElementNode p, SafetyRow row)
+    {
+        AddInteger(p, "anyGrade", row.AnyGrade);
+        AddInteger(p, "grade3", row.Grade3);
+        AddInteger(p, "grade4", row.Grade4);
+        AddInteger(p, "grade5", row.Grade5);
+        AddInteger(p, "grade3plus", row.Grade3Plus);
+        AddInteger(p, "serious", row.Serious);
+        AddInteger(p, "discontinuation", row.Discontinuation);
     }
 
     private static void AddProportion(ElementNode parent, string name, Proportion proportion)
@@ -49,9 +78,18 @@ public static class EndpointsParameters
         var p = Add(parent, name);
         AddInteger(p, "numerator", proportion.Numerator);
         AddInteger(p, "denominator", proportion.Denominator);
-        AddDecimal(p, "proportion", Round(proportion.Estimate, 4));
-        AddDecimal(p, "ciLower", Round(proportion.Lower, 4));
-        AddDecimal(p, "ciUpper", Round(proportion.Upper, 4));
+        AddEstimate(p, proportion);
+    }
+
+    // 0/0 is undefined: numerator and denominator only.
+    private static void AddEstimate(ElementNode p, Proportion proportion)
+    {
+        if (proportion is { Estimate: { } estimate, Lower: { } lower, Upper: { } upper })
+        {
+            AddDecimal(p, "proportion", Round(estimate, 4));
+            AddDecimal(p, "ciLower", Round(lower, 4));
+            AddDecimal(p, "ciUpper", Round(upper, 4));
+        }
     }
 
     private static void AddTimeToEvent(ElementNode parent, string name, TimeToEvent endpoint)
@@ -62,6 +100,26 @@ public static class EndpointsParameters
         AddMonths(p, "ciUpper", endpoint.Median.Upper);
         AddInteger(p, "events", endpoint.Events);
         AddInteger(p, "censored", endpoint.Censored);
+        foreach (var landmark in endpoint.Landmarks)
+        {
+            var l = Add(p, "landmark");
+            AddInteger(l, "month", landmark.Month);
+            if (landmark.Estimate is { } estimate)
+            {
+                AddDecimal(l, "rate", Round(estimate.Rate, 4));
+                if (estimate is { Lower: { } lower, Upper: { } upper })
+                {
+                    AddDecimal(l, "ciLower", Round(lower, 4));
+                    AddDecimal(l, "ciUpper", Round(upper, 4));
+                }
+            }
+        }
+        foreach (var atRisk in endpoint.AtRisk)
+        {
+            var r = Add(p, "atRisk");
+            AddInteger(r, "month", atRisk.Month);
+            AddInteger(r, "count", atRisk.Count);
+        }
     }
 
     private static void AddMonths(ElementNode parent, string name, double? days)
@@ -73,5 +131,5 @@ public static class EndpointsParameters
     }
 
     // Rounded in decimal so that the text is the same on every run and store.
-    private static decimal Round(double value, int digits) => Math.Round((decimal)value, digits, MidpointRounding.AwayFromZero);
+    internal static decimal Round(double value, int digits) => Math.Round((decimal)value, digits, MidpointRounding.AwayFromZero);
 }

@@ -26,6 +26,27 @@ internal static class ParametersWriter
 
     public static void AddDecimal(ElementNode parent, string name, decimal value) => Add(parent, name).SetPrimitive("valueDecimal", value);
 
+    public static void AddCode(ElementNode parent, string name, string value) => Add(parent, name).SetPrimitive("valueCode", value);
+
+    public static void AddDate(ElementNode parent, string name, DateOnly value) =>
+        Add(parent, name).SetPrimitive("valueDate", value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>A parameter or part whose value is a new, empty resource of <paramref name="type"/>; returns that resource to fill.</summary>
+    public static ElementNode AddResource(ElementNode parent, string name, string type)
+    {
+        var p = Add(parent, name);
+        if (!p.Type.TryResolveJsonName("resource", out var element, out _))
+        {
+            throw new InvalidOperationException("Parameters.parameter has no element 'resource'.");
+        }
+        var node = new ElementNode(element.Name, FhirDefinitions.R4.FindType(type) ?? throw new InvalidOperationException($"R4 has no {type} type."), element);
+        p.Add(node);
+        return node;
+    }
+
+    /// <summary>A new node of the complex element <paramref name="jsonName"/> (<c>issue</c>, <c>valueCodeableConcept</c>...).</summary>
+    public static ElementNode AddElement(ElementNode parent, string jsonName) => AddComplex(parent, jsonName);
+
     public static void AddReference(ElementNode parent, string name, string reference) =>
         AddComplex(Add(parent, name), "valueReference").SetPrimitive("reference", reference);
 

@@ -7,12 +7,14 @@ namespace Fhir.Trials.Statistics;
 public sealed class KaplanMeier
 {
     private readonly KaplanMeierStep[] _steps;
+    private readonly double[] _times;
 
-    private KaplanMeier(KaplanMeierStep[] steps, int events, int censored)
+    private KaplanMeier(KaplanMeierStep[] steps, double[] times, int events)
     {
         _steps = steps;
+        _times = times;
         Events = events;
-        Censored = censored;
+        Censored = times.Length - events;
     }
 
     /// <summary>The curve at each distinct event time, in time order.</summary>
@@ -57,7 +59,63 @@ public sealed class KaplanMeier
             }
             atRisk -= left;
         }
-        return new KaplanMeier([.. steps], events, sorted.Length - events);
+        return new KaplanMeier([.. steps], [.. sorted.Select(t => t.Time)], events);
+    }
+
+    /// <summary>Subjects in the sample.</summary>
+    public int Count => _times.Length;
+
+    /// <summary>
+    /// Subjects at risk at <paramref name="time"/>: those whose follow-up lasts at least that long (R's <c>n.risk</c> from
+    /// <c>summary(fit, times, extend = TRUE)</c>; 0 after the last follow-up).
+    /// </summary>
+    public int AtRisk(double time)
+    {
+        // _times is sorted: the first index with a time >= the given one.
+        int low = 0, high = _times.Length;
+        while (low < high)
+        {
+            var mid = (low + high) >>> 1;
+            if (_times[mid] < time)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+        return _times.Length - low;
+    }
+
+    /// <summary>
+    /// S(<paramref name="time"/>) with its pointwise confidence interval, as R's <c>summary(fit, times)</c> gives it: null
+    /// when the sample is empty or the time lies after the last follow-up (not estimable there); the limits are null
+    /// where S is 1 or 0 (the transform is undefined there).
+    /// </summary>
+    public SurvivalEstimate? At(double time, double confidence = 0.95, ConfidenceTransform transform = ConfidenceTransform.LogLog)
+    {
+        if (_times.Length == 0 || time > _times[^1])
+        {
+            return null;
+        }
+        KaplanMeierStep? last = null;
+        foreach (var step in _steps)
+        {
+            if (step.Time > time)
+            {
+                break;
+            }
+            last = step;
+        }
+        if (last is not { } s || s.Survival >= 1)
+        {
+            return new SurvivalEstimate(time, 1, null, null);
+        }
+        var (lower, upper) = Limits(s, NormalQuantile(1 - (1 - confidence) / 2), transform);
+        return double.IsNaN(lower) || double.IsNaN(upper)
+            ? new SurvivalEstimate(time, s.Survival, null, null)
+            : new SurvivalEstimate(time, s.Survival, lower, upper);
     }
 
     /// <summary>S(t): 1 before the first event time, then the value of the last step at or before t.</summary>
@@ -115,10 +173,11 @@ public sealed class KaplanMeier
     }
 
     // The first time a step curve is at or below p; when it sits exactly on p, the middle of that flat
-    // stretch (to the next drop), as survfit does.
+    // stretch (to the next drop, else to the last time observed), as survfit does.
     private double? Crossing(double[] curve, double p)
     {
-        const double tolerance = 1e-9;
+        // survfit's tolerance for "exactly p": the square root of the double epsilon.
+        const double tolerance = 1.4901161193847656e-8;
         for (var i = 0; i < curve.Length; i++)
         {
             if (double.IsNaN(curve[i]) || curve[i] > p + tolerance)
@@ -134,6 +193,8 @@ public sealed class KaplanMeier
                         return (_steps[i].Time + _steps[j].Time) / 2;
                     }
                 }
+                // Flat at p up to the end of follow-up: the middle of the stretch to the last time observed.
+                return (_steps[i].Time + _times[^1]) / 2;
             }
             return _steps[i].Time;
         }

@@ -99,7 +99,7 @@ internal static class PlanCompiler
             IsConstraint = isConstraint,
             Root = root,
             ById = byId,
-            Contexts = [.. contexts],
+            Contexts = ExtensionContextErrata.With(url, contexts),
             IsModifierExtension = type == "Extension" && byId.TryGetValue("Extension", out var extRoot) && extRoot.IsModifier,
         };
         foreach (var plan in byId.Values)

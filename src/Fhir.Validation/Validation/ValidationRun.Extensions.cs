@@ -70,7 +70,7 @@ internal sealed partial class ValidationRun
                 case "fhirpath":
                     return true; // FHIRPath contexts are not evaluated: accepted rather than refused on a guess
                 default:
-                    if (expression is "Element" or "Base" || parent.Type.IsA(expression))
+                    if (expression is "Element" or "Base" || parent.Type.IsA(expression) || IsInterfaceOf(expression, parent))
                     {
                         return true;
                     }
@@ -92,6 +92,23 @@ internal sealed partial class ValidationRun
             }
         }
         return false;
+    }
+
+    /// <summary>
+    /// The extensions package, one source for every FHIR version, names R5's interface types as contexts:
+    /// <c>CanonicalResource</c> (a resource with a canonical URL, a version and a status: SearchParameter, ValueSet,
+    /// StructureDefinition, Questionnaire...) and <c>MetadataResource</c> (the canonical resources that are also knowledge
+    /// artifacts). R4 has no such types; the resource types that have their elements are what they stand for.
+    /// </summary>
+    private static bool IsInterfaceOf(string expression, ElementNode parent)
+    {
+        if (expression is not ("CanonicalResource" or "MetadataResource") || !parent.Type.IsResource)
+        {
+            return false;
+        }
+        var type = parent.Type;
+        var canonical = type.FindElement("url") is not null && type.FindElement("version") is not null && type.FindElement("status") is not null;
+        return expression == "CanonicalResource" ? canonical : canonical && type.FindElement("approvalDate") is not null;
     }
 
     private static string ContextName(ElementNode parent) => parent.Definition?.Path ?? parent.Type.Name;

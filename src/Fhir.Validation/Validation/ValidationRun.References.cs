@@ -78,6 +78,14 @@ internal sealed partial class ValidationRun
         {
             return;
         }
+        if (!typeAllowed && rule.TargetProfiles.FirstOrDefault(p => Plans.Get(p) is null) is { } unknown)
+        {
+            // An unknown target profile may well be a profile of this type (an IG's profile on Practitioner whose package is
+            // not loaded): the reference is not refused on a guess, and the warning says what could not be checked.
+            Add(IssueSeverity.Warning, IssueType.NotFound,
+                $"A reference to a {targetType} matches none of the known target profiles of '{plan.Path}'; the target profile '{unknown}' is not known, so the reference could not be checked.", node);
+            return;
+        }
         if (!typeAllowed)
         {
             Add(IssueSeverity.Error, IssueType.Structure,

@@ -2,12 +2,12 @@ using System.Xml.Linq;
 
 namespace Fhir.Server.Tests.Architecture;
 
-/// <summary>Keeps the dependencies of the projects pointing one way: Core ← Path ← Views ← Validation ← Search ← Storage ← Trials ← Server; the CLI never uses the server.</summary>
+/// <summary>Keeps the dependencies of the projects pointing one way: Core ← Xml ← Path ← Views ← Validation ← Search ← Storage ← Trials ← Server; the CLI never uses the server.</summary>
 public class ProjectReferenceTests
 {
     // Each project may reference only projects of a lower layer.
-    // Views (SQL on FHIR) needs only the model and FHIRPath, and the server will run views.
-    private static readonly string[] Layers = ["Fhir.Core", "Fhir.Path", "Fhir.Views", "Fhir.Validation", "Fhir.Search", "Fhir.Storage", "Fhir.Trials", "Fhir.Server"];
+    // Xml (the XML wire format) needs only the model; Views (SQL on FHIR) needs only the model and FHIRPath, and the server will run views.
+    private static readonly string[] Layers = ["Fhir.Core", "Fhir.Xml", "Fhir.Path", "Fhir.Views", "Fhir.Validation", "Fhir.Search", "Fhir.Storage", "Fhir.Trials", "Fhir.Server"];
 
     [Fact]
     public void Source_projects_reference_only_lower_layers()
@@ -37,6 +37,17 @@ public class ProjectReferenceTests
     public void The_core_depends_on_no_other_project()
     {
         Assert.Empty(SourceProjects().Single(p => p.Project == "Fhir.Core").References);
+    }
+
+    [Fact]
+    public void Firelys_SDK_is_used_in_src_by_the_XML_edge_only()
+    {
+        var src = System.IO.Path.Combine(Repository.Root, "src");
+        var users = Directory.GetFiles(src, "*.csproj", SearchOption.AllDirectories)
+            .Where(file => XDocument.Load(file).Descendants("PackageReference").Any(r => r.Attribute("Include")!.Value.StartsWith("Hl7.Fhir", StringComparison.Ordinal)
+                || r.Attribute("Include")!.Value.StartsWith("Firely", StringComparison.Ordinal)))
+            .Select(System.IO.Path.GetFileNameWithoutExtension);
+        Assert.Equal(["Fhir.Xml"], users);
     }
 
     private static IEnumerable<(string Project, IReadOnlyList<string> References)> SourceProjects()

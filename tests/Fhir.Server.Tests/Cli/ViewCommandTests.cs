@@ -27,10 +27,15 @@ public sealed class ViewCommandTests(SqliteServer server) : IClassFixture<Sqlite
 
         Assert.True(exit == 0, stderr.ToString());
         var rows = File.ReadAllLines(output).Skip(1).Select(l => l.Split(',')).ToList();
-        Assert.Equal(trial.Summary.Enrolled, rows.Count);
-        // Loaded into the server, the study's conditional reference became a real one: every participant has its study key.
+        // One row per ResearchSubject of the Bundles (the basket study's participants and the registry study's).
+        var entries = Directory.GetFiles(_folder, "*.json").Where(f => !f.EndsWith("participants.csv", StringComparison.Ordinal))
+            .SelectMany(f => System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(f))!["entry"]!.AsArray())
+            .Select(e => (string)e!["resource"]!["resourceType"]!).ToList();
+        Assert.Equal(entries.Count(t => t == "ResearchSubject"), rows.Count);
+        Assert.True(rows.Count > trial.Summary.Enrolled, "the registry study's participants are there too");
+        // Loaded into the server, the studies' conditional references became real ones: every participant has its study's key.
         Assert.All(rows, r => Assert.NotEqual("", r[3]));
-        Assert.Single(rows.Select(r => r[3]).Distinct());
+        Assert.Equal(entries.Count(t => t == "ResearchStudy"), rows.Select(r => r[3]).Distinct().Count());
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);

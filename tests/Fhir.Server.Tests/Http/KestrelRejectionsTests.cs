@@ -155,16 +155,16 @@ public sealed class KestrelRejectionsTests(KestrelServer server) : IClassFixture
     {
         { "GARBAGE\r\n\r\n", 400, "invalid" },
         { "GET /fhir/metadata HTTP/1.1\r\n\r\n", 400, "invalid" }, // no Host
-        { "GET /fhir/metadata HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n", 400, "invalid" },
-        { "GET /fhir/Patient/%00 HTTP/1.1\r\nHost: x\r\n\r\n", 400, "invalid" },
-        { "GET fhir/metadata HTTP/1.1\r\nHost: x\r\n\r\n", 400, "invalid" },
-        { "GET /fhir/metadata HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n", 400, "invalid" },
-        { "POST /fhir/Patient HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n", 400, "invalid" },
-        { "POST /fhir/Patient HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", 400, "invalid" },
-        { "GET /fhir/metadata HTTP/9.9\r\nHost: x\r\n\r\n", 505, "not-supported" },
-        { "GET /fhir/Patient?name=" + new string('a', 20_000) + " HTTP/1.1\r\nHost: x\r\n\r\n", 414, "too-long" },
-        { "GET /fhir/metadata HTTP/1.1\r\nHost: x\r\nX-Big: " + new string('a', 40_000) + "\r\n\r\n", 431, "too-long" },
-        { "GET /fhir/metadata HTTP/1.1\r\nHost: x\r\n" + string.Concat(Enumerable.Range(0, 150).Select(i => $"X-H{i}: 1\r\n")) + "\r\n", 431, "too-long" },
+        { "GET /fhir/metadata HTTP/1.1\r\nHost: localhost\r\nHost: y\r\n\r\n", 400, "invalid" },
+        { "GET /fhir/Patient/%00 HTTP/1.1\r\nHost: localhost\r\n\r\n", 400, "invalid" },
+        { "GET fhir/metadata HTTP/1.1\r\nHost: localhost\r\n\r\n", 400, "invalid" },
+        { "GET /fhir/metadata HTTP/1.1\r\nHost: localhost\r\nBad Header\r\n\r\n", 400, "invalid" },
+        { "POST /fhir/Patient HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n", 400, "invalid" },
+        { "POST /fhir/Patient HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: gzip\r\n\r\n", 400, "invalid" },
+        { "GET /fhir/metadata HTTP/9.9\r\nHost: localhost\r\n\r\n", 505, "not-supported" },
+        { "GET /fhir/Patient?name=" + new string('a', 20_000) + " HTTP/1.1\r\nHost: localhost\r\n\r\n", 414, "too-long" },
+        { "GET /fhir/metadata HTTP/1.1\r\nHost: localhost\r\nX-Big: " + new string('a', 40_000) + "\r\n\r\n", 431, "too-long" },
+        { "GET /fhir/metadata HTTP/1.1\r\nHost: localhost\r\n" + string.Concat(Enumerable.Range(0, 150).Select(i => $"X-H{i}: 1\r\n")) + "\r\n", 431, "too-long" },
     };
 
     [Theory]
@@ -182,14 +182,14 @@ public sealed class KestrelRejectionsTests(KestrelServer server) : IClassFixture
     [InlineData("/fhir", "application/fhir+json", "1;" + "x")]
     public async Task Issue_12_item_18_and_21_a_malformed_chunk_size_gets_400_with_an_OperationOutcome(string path, string type, string size)
     {
-        var request = $"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: {type}\r\nTransfer-Encoding: chunked\r\n\r\n{size}\r\nname=x\r\n0\r\n\r\n";
+        var request = $"POST {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: {type}\r\nTransfer-Encoding: chunked\r\n\r\n{size}\r\nname=x\r\n0\r\n\r\n";
         AssertOutcome(await SendAsync(Ascii(request)), 400, "invalid");
     }
 
     [Fact]
     public async Task Issue_12_item_18_a_malformed_chunk_size_at_the_token_endpoint_gets_an_OAuth_error()
     {
-        var response = await SendAsync(Ascii("POST /auth/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFF\r\nx\r\n0\r\n\r\n"));
+        var response = await SendAsync(Ascii("POST /auth/token HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFF\r\nx\r\n0\r\n\r\n"));
         Assert.Equal(400, response.Status);
         Assert.Equal("invalid_request", JsonDocument.Parse(response.Body).RootElement.GetProperty("error").GetString());
     }
@@ -197,24 +197,24 @@ public sealed class KestrelRejectionsTests(KestrelServer server) : IClassFixture
     [Fact]
     public async Task Issue_12_item_21_headers_that_do_not_arrive_in_time_get_408_with_an_OperationOutcome()
     {
-        AssertOutcome(await SendAsync(Ascii("GET /fhir/metadata HTTP/1.1\r\nHost: x\r\n"), TimeSpan.FromSeconds(4)), 408, "timeout");
+        AssertOutcome(await SendAsync(Ascii("GET /fhir/metadata HTTP/1.1\r\nHost: localhost\r\n"), TimeSpan.FromSeconds(4)), 408, "timeout");
     }
 
     [Fact]
     public async Task Issue_12_item_21_the_request_timeout_answers_503_with_an_OperationOutcome()
     {
         // The body never comes: the request timeout (2 s here) cancels the request while it waits for it.
-        var response = await SendAsync(Ascii("POST /fhir/Patient HTTP/1.1\r\nHost: x\r\nContent-Type: application/fhir+json\r\nContent-Length: 100\r\n\r\n{"), TimeSpan.FromSeconds(4));
+        var response = await SendAsync(Ascii("POST /fhir/Patient HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/fhir+json\r\nContent-Length: 100\r\n\r\n{"), TimeSpan.FromSeconds(4));
         AssertOutcome(response, 503, "timeout");
     }
 
     [Fact]
     public async Task Responses_of_the_application_pass_through_untouched()
     {
-        var response = await SendAsync(Ascii("GET /fhir/Patient?_count=1 HTTP/1.1\r\nHost: x\r\n\r\n"));
+        var response = await SendAsync(Ascii("GET /fhir/Patient?_count=1 HTTP/1.1\r\nHost: localhost\r\n\r\n"));
         Assert.Equal(200, response.Status);
         Assert.Equal("Bundle", JsonDocument.Parse(response.Body).RootElement.GetProperty("resourceType").GetString());
-        var missing = await SendAsync(Ascii("GET /fhir/Patient/nope HTTP/1.1\r\nHost: x\r\n\r\n"));
+        var missing = await SendAsync(Ascii("GET /fhir/Patient/nope HTTP/1.1\r\nHost: localhost\r\n\r\n"));
         AssertOutcome(missing, 404, "not-found");
     }
 

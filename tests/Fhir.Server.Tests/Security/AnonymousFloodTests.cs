@@ -20,6 +20,8 @@ public abstract class AnonymousFloodTests(ServerFixture server)
 
     private async Task<List<JsonElement>> AuditEventsFromAsync(string address)
     {
+        // The store itself, past the REST API: the outbox is stored as resources first, as a request would have it.
+        await server.Services.GetRequiredService<AuditIndexer>().CatchUpAsync(default);
         var page = await Store.Reader(Fhir.Storage.Access.ReadScope.Everything).SearchAsync(new SearchQuery("AuditEvent", [], 1000));
         return [.. page.Resources
             .Select(r => JsonDocument.Parse(r.Json).RootElement.Clone())

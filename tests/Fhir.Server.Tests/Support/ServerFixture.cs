@@ -75,6 +75,9 @@ public abstract class ServerFixture : IAsyncLifetime
     /// <summary>The server's services (for tests that need its keys or clock).</summary>
     public IServiceProvider Services => _factory!.Services;
 
+    /// <summary>A handler that sends requests to the in-memory server, for clients that make their own HttpClient (Firely's FhirClient).</summary>
+    public HttpMessageHandler CreateHandler() => _factory!.Server.CreateHandler();
+
     /// <summary>An HTTP client for the server's root (<c>http://localhost/</c>), outside the FHIR base.</summary>
     public HttpClient CreateRootClient() => _factory!.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("http://localhost/") });
 

@@ -15,8 +15,9 @@ public sealed class EligibilityEvaluatorTests
 
     private static void Same(CriterionResult expected, CriterionResult actual)
     {
-        Assert.Equal(expected with { Evidence = [] }, actual with { Evidence = [] });
+        Assert.Equal(expected with { Evidence = [], Conflicts = [] }, actual with { Evidence = [], Conflicts = [] });
         Assert.Equal(expected.Evidence, actual.Evidence);
+        Assert.Equal(expected.Conflicts, actual.Conflicts);
     }
 
     [Fact]
@@ -79,6 +80,8 @@ public sealed class EligibilityEvaluatorTests
         Assert.True(mdm2.Met);
         Assert.Equal(["Observation/new", "Observation/old"], mdm2.Evidence);
         Assert.Equal("MDM2 copy number 11 >= 8 (Observation/new, 2024-01-05). Conflicting results: 5 (Observation/old, 2023-06-01); the most recent result decides.", mdm2.Reason);
+        Assert.Equal(["Observation/old"], mdm2.Conflicts);
+        Assert.Empty(result.Criteria[1].Conflicts);
     }
 
     [Fact]
@@ -88,6 +91,7 @@ public sealed class EligibilityEvaluatorTests
         Assert.False(tp53.Met);
         Assert.Equal(["Observation/a", "Observation/b"], tp53.Evidence);
         Assert.Contains("Conflicting results: absent (wild type) (Observation/b, 2023-12-01)", tp53.Reason, StringComparison.Ordinal);
+        Assert.Equal(["Observation/b"], tp53.Conflicts);
     }
 
     [Fact]

@@ -63,20 +63,27 @@ public class TrialGeneratorTests
         var trial = GeneratedData.Trial;
         var parsed = GeneratedData.Parse(trial);
         Assert.Equal(61, parsed.Count);
-        Assert.Equal("ResearchStudy", Assert.Single(GeneratedData.Resources(parsed[0].Bundle)).Type.Name);
+        Assert.Equal(["ResearchStudy", "Organization", "ResearchStudy"], GeneratedData.Resources(parsed[0].Bundle).Select(r => r.Type.Name));
         Assert.All(parsed.Skip(1), b => Assert.Single(GeneratedData.Resources(b.Bundle), r => r.Type.Name == "Patient"));
         Assert.All(parsed, b => Assert.Equal("transaction", b.Bundle.GetString("type")));
         Assert.Equal(trial.Summary.Resources, parsed.Sum(b => GeneratedData.Resources(b.Bundle).Count()));
-        Assert.Equal(trial.Summary.Enrolled, GeneratedData.Resources(trial, "ResearchSubject").Count());
+        Assert.Equal(trial.Summary.Enrolled + trial.Summary.RegistryParticipants, GeneratedData.Resources(trial, "ResearchSubject").Count());
         Assert.Equal(trial.Summary.AdverseEvents, GeneratedData.Resources(trial, "AdverseEvent").Count());
         Assert.Equal(trial.Summary.Deaths, GeneratedData.Resources(trial, "Patient").Count(p => p.Child("deceased") is not null));
     }
 
     [Fact]
-    public void The_study_has_one_arm_per_basket_the_eligibility_thresholds_and_the_cutoff()
+    public void The_study_has_one_arm_per_basket_the_eligibility_thresholds_the_cutoff_the_drug_and_the_populations()
     {
-        var study = Assert.Single(GeneratedData.Resources(GeneratedData.Trial, "ResearchStudy"));
+        var studies = GeneratedData.Resources(GeneratedData.Trial, "ResearchStudy").ToList();
+        var study = studies.Single(s => (string)Eval(s, "identifier.value").Single() == "RAIN-32-S7");
         Assert.Equal(16, study.ChildrenNamed("arm").Count());
+        Assert.Equal("milademetan", Eval(study, "extension('http://trials.example.org/fhir/StructureDefinition/study-drug').value.coding.code").Single());
+        Assert.Equal(["treated", "efficacy-evaluable"], Eval(study, "extension('http://trials.example.org/fhir/StructureDefinition/analysis-population').extension('population').value"));
+        Assert.Single(Eval(study, "extension('http://trials.example.org/fhir/StructureDefinition/analysis-population').extension('biomarkerConfirmedBy').value.reference"));
+        var registry = studies.Single(s => (string)Eval(s, "identifier.value").Single() == "REG-IS-S7");
+        Assert.Equal(["intimal-sarcoma"], Eval(registry, "arm.name"));
+        Assert.Equal("milademetan", Eval(registry, "extension('http://trials.example.org/fhir/StructureDefinition/study-drug').value.coding.code").Single());
         Assert.Equal(8m, Convert.ToDecimal(Eval(study, "extension('http://trials.example.org/fhir/StructureDefinition/eligibility-criteria').extension('mdm2CopyNumberMin').value").Single(), CultureInfo.InvariantCulture));
         Assert.Equal("LA9634-2", Eval(study, "extension('http://trials.example.org/fhir/StructureDefinition/eligibility-criteria').extension('tp53Required').value.coding.code").Single());
         Assert.Single(Eval(study, "extension('http://trials.example.org/fhir/StructureDefinition/data-cutoff').value"));
@@ -95,7 +102,7 @@ public class TrialGeneratorTests
         Assert.Contains("LA9633-4", tp53);
         Assert.Contains("LA18198-4", tp53);
         // Repeat tests that disagree: a patient with two MDM2 results on either side of 8.
-        var patientsWithRepeats = mdm2.GroupBy(o => (string)Eval(o, "subject.reference").Single()).Count(g => g.Count() == 2);
+        var patientsWithRepeats = mdm2.Where(o => o.Child("performer") is null).GroupBy(o => (string)Eval(o, "subject.reference").Single()).Count(g => g.Count() == 2);
         Assert.InRange(patientsWithRepeats, 20, 120);
         Assert.InRange(trial.Summary.Enrolled, trial.Summary.Screened * 0.55, trial.Summary.Screened * 0.85);
     }
@@ -105,7 +112,8 @@ public class TrialGeneratorTests
     {
         foreach (var (_, bundle) in GeneratedData.Parse(GeneratedData.Trial).Skip(1))
         {
-            var resources = GeneratedData.Resources(bundle).ToList();
+            // The screening results decide (the central laboratory's come after enrolment).
+            var resources = GeneratedData.Resources(bundle).Where(r => r.Child("performer") is null).ToList();
             var latestMdm2 = resources.Where(r => Profile(r) == "mdm2-copy-number").MaxBy(r => (string)Eval(r, "effective.toString()").Single())!;
             var latestTp53 = resources.Where(r => Profile(r) == "tp53-status").MaxBy(r => (string)Eval(r, "effective.toString()").Single())!;
             var copyNumber = Eval(latestMdm2, "component.where(code.coding.code = '82155-3').value.ofType(Quantity).value").Select(v => Convert.ToDecimal(v, CultureInfo.InvariantCulture)).SingleOrDefault(-1m);
@@ -127,13 +135,16 @@ public class TrialGeneratorTests
         var pfsDays = new List<int>();
         foreach (var resources in bundles)
         {
-            var start = DateOnly.Parse((string)Eval(resources.Single(r => r.Type.Name == "ResearchSubject"), "period.start.toString()").Single(), CultureInfo.InvariantCulture);
-            var timepoints = resources.Where(r => Profile(r) == "tumour-response" && (string)Eval(r, "code.coding.code").Single() == "timepoint-response")
+            // The basket study's participation and scans (the registry-based study's carry "-REG-" in their identifiers).
+            bool Registry(ElementNode r) => ((string)Eval(r, "identifier.value").Single()).Contains("-REG-", StringComparison.Ordinal);
+            var participant = resources.Single(r => r.Type.Name == "ResearchSubject" && !Registry(r));
+            var start = DateOnly.Parse((string)Eval(participant, "period.start.toString()").Single(), CultureInfo.InvariantCulture);
+            var timepoints = resources.Where(r => Profile(r) == "tumour-response" && !Registry(r) && (string)Eval(r, "code.coding.code").Single() == "timepoint-response")
                 .Select(r => (Date: DateOnly.Parse((string)Eval(r, "effective.toString()").Single(), CultureInfo.InvariantCulture), Value: (string)Eval(r, "value.coding.code").Single()))
                 .ToList();
-            var bor = resources.Single(r => Profile(r) == "tumour-response" && (string)Eval(r, "code.coding.code").Single() == "best-overall-response");
-            var confirmed = Eval(bor, "extension('http://trials.example.org/fhir/StructureDefinition/response-confirmed').value").SingleOrDefault() is true;
-            var stableFor16Weeks = timepoints.Any(t => t.Value == "SD" && t.Date.DayNumber - start.DayNumber >= 16 * 7 - 7);
+            var bor = resources.SingleOrDefault(r => Profile(r) == "tumour-response" && (string)Eval(r, "code.coding.code").Single() == "best-overall-response");
+            var confirmed = bor is not null && Eval(bor, "extension('http://trials.example.org/fhir/StructureDefinition/response-confirmed').value").SingleOrDefault() is true;
+            var stableFor16Weeks = timepoints.Any(t => t.Value is "SD" or "PR" or "CR" && t.Date.DayNumber - start.DayNumber >= 16 * 7 - 7);
             disease += confirmed || stableFor16Weeks ? 1 : 0;
             var pd = timepoints.FirstOrDefault(t => t.Value == "PD");
             var death = Eval(resources.Single(r => r.Type.Name == "Patient"), "deceased.toString()").SingleOrDefault() as string;
@@ -143,7 +154,7 @@ public class TrialGeneratorTests
                 pfsDays.Add(e.DayNumber - start.DayNumber);
             }
         }
-        Assert.InRange((double)disease / enrolled, 0.45, 0.65);
+        Assert.InRange((double)disease / trial.Summary.Treated, 0.45, 0.65);
         // Few patients are censored before their median time, so the median of the events is close to the Kaplan-Meier median.
         pfsDays.Sort();
         var medianMonths = pfsDays[pfsDays.Count / 2] / 30.4375;

@@ -29,7 +29,7 @@ public class ExampleTests
     {
         var profiles = ConformanceResourceTests.StructureDefinitions()
             .Where(p => p.Value.GetProperty("kind").GetString() == "resource").Select(p => p.Key).ToList();
-        Assert.Equal(7, profiles.Count);
+        Assert.Equal(8, profiles.Count);
         var invalid = ReadExpectations().GroupBy(e => e.Profile).ToDictionary(g => g.Key, g => g.Count());
         foreach (var profile in profiles)
         {

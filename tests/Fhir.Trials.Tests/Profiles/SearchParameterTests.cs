@@ -23,6 +23,8 @@ public class SearchParameterTests
     [InlineData("observation-gene", "Observation-bor-p001.json", "")]
     [InlineData("observation-copy-number", "Observation-mdm2-p001.json", "12 http://unitsofmeasure.org|1")]
     [InlineData("observation-copy-number", "Observation-mdm2-range-p002.json", "")]
+    [InlineData("observation-copy-number-range", "Observation-mdm2-range-p002.json", "8 http://unitsofmeasure.org|1")]
+    [InlineData("observation-copy-number-range", "Observation-mdm2-p001.json", "")]
     [InlineData("adverseevent-grade", "AdverseEvent-ae-p001-1.json", "http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl#|C41340")]
     [InlineData("adverseevent-grade", "AdverseEvent-ae-p004-1.json", "http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl#|C48275")]
     [InlineData("adverseevent-outcome", "AdverseEvent-ae-p004-1.json", "http://terminology.hl7.org/CodeSystem/adverse-event-outcome|fatal")]
@@ -52,7 +54,7 @@ public class SearchParameterTests
     public void Every_custom_parameter_is_tested_and_its_base_and_type_suit_its_expression()
     {
         var parameters = ProfilesFolder.Canonicals.Values.Where(r => r.GetProperty("resourceType").GetString() == "SearchParameter").ToList();
-        Assert.Equal(6, parameters.Count);
+        Assert.Equal(7, parameters.Count);
         foreach (var sp in parameters)
         {
             var baseType = Assert.Single(sp.GetProperty("base").EnumerateArray()).GetString()!;
@@ -68,6 +70,9 @@ public class SearchParameterTests
             string.Join(",", node.ChildrenNamed("coding").Select(c => $"{c.GetString("system")}|{c.GetString("code")}")),
         Fhir.Core.Model.ElementNode { Type.Name: "Quantity" } node => $"{node.Child("value")!.DecimalText ?? node.Child("value")!.Value} {node.GetString("system")}|{node.GetString("code")}",
         Fhir.Core.Model.ElementNode { Type.Name: "Reference" } node => node.GetString("reference")!,
+        // A closed Range is indexed as the quantity at its middle (covering low..high).
+        Fhir.Core.Model.ElementNode { Type.Name: "Range" } node =>
+            $"{((decimal)node.Child("low")!.Child("value")!.Value! + (decimal)node.Child("high")!.Child("value")!.Value!) / 2} {node.Child("low")!.GetString("system")}|{node.Child("low")!.GetString("code")}",
         Fhir.Core.Model.ElementNode node => node.Value?.ToString() ?? node.Type.Name,
         _ => item.ToString()!,
     };

@@ -12,8 +12,8 @@ public sealed class ProportionTests
     public void Clopper_Pearson_matches_published_exact_intervals(int x, int n, double lower, double upper)
     {
         var p = Proportion.ClopperPearson(x, n);
-        Assert.Equal(lower, p.Lower, 1e-6);
-        Assert.Equal(upper, p.Upper, 1e-6);
+        Assert.Equal(lower, p.Lower!.Value, 1e-6);
+        Assert.Equal(upper, p.Upper!.Value, 1e-6);
         Assert.Equal((double)x / n, p.Estimate);
     }
 
@@ -21,8 +21,8 @@ public sealed class ProportionTests
     public void Clopper_Pearson_at_the_ends_has_closed_forms()
     {
         // x = 0: upper = 1 − (α/2)^(1/n); x = n: lower = (α/2)^(1/n).
-        Assert.Equal(1 - Math.Pow(0.025, 1.0 / 37), Proportion.ClopperPearson(0, 37).Upper, 1e-10);
-        Assert.Equal(Math.Pow(0.025, 1.0 / 37), Proportion.ClopperPearson(37, 37).Lower, 1e-10);
+        Assert.Equal(1 - Math.Pow(0.025, 1.0 / 37), Proportion.ClopperPearson(0, 37).Upper!.Value, 1e-10);
+        Assert.Equal(Math.Pow(0.025, 1.0 / 37), Proportion.ClopperPearson(37, 37).Lower!.Value, 1e-10);
     }
 
     [Theory]
@@ -35,22 +35,26 @@ public sealed class ProportionTests
         var p = Proportion.ClopperPearson(x, n);
         var lower = Bisect(q => 1 - BinomialCdf(x - 1, n, q), 0.025);
         var upper = Bisect(q => BinomialCdf(x, n, q), 0.025);
-        Assert.Equal(lower, p.Lower, 1e-9);
-        Assert.Equal(upper, p.Upper, 1e-9);
+        Assert.Equal(lower, p.Lower!.Value, 1e-9);
+        Assert.Equal(upper, p.Upper!.Value, 1e-9);
     }
 
     [Fact]
     public void Seven_of_forty_is_0_0734_to_0_3278()
     {
         var p = Proportion.ClopperPearson(7, 40);
-        Assert.Equal(0.0734, p.Lower, 0.0001);
-        Assert.Equal(0.3278, p.Upper, 0.0001);
+        Assert.Equal(0.0734, p.Lower!.Value, 0.0001);
+        Assert.Equal(0.3278, p.Upper!.Value, 0.0001);
     }
 
     [Fact]
-    public void An_empty_population_gives_the_whole_unit_interval()
+    public void Issue13_bug3_0_of_0_has_no_proportion_and_no_interval()
     {
-        Assert.Equal(new Proportion(0, 0, 0, 0, 1), Proportion.ClopperPearson(0, 0));
+        var p = Proportion.ClopperPearson(0, 0);
+        Assert.Equal((0, 0), (p.Numerator, p.Denominator));
+        Assert.Null(p.Estimate);
+        Assert.Null(p.Lower);
+        Assert.Null(p.Upper);
     }
 
     [Fact]

@@ -87,7 +87,9 @@ internal static class ValidateOperation
             return Outcome([Issue.Error(IssueType.Invalid, $"For an update of {type}/{request.Id} the resource must have that id.", $"{type}.id")]);
         }
         var result = context.Validation.Validate(resource, profile is null ? null : [profile]);
-        return Outcome(result.Issues.Count == 0 ? [Issue.Information(IssueType.Informational, "No issues: the resource is valid.")] : result.Issues);
+        // Under lenient intake, what a write would drop is said too (nothing is stored, so nothing needs keeping).
+        IReadOnlyList<Issue> issues = [.. request.Intake.Dropped, .. result.Issues];
+        return Outcome(issues.Count == 0 ? [Issue.Information(IssueType.Informational, "No issues: the resource is valid.")] : issues);
     }
 
     private static FhirResponse Outcome(IReadOnlyList<Issue> issues) => new(200) { Body = OperationOutcomes.Serialize(issues) };
