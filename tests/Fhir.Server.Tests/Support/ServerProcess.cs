@@ -98,9 +98,11 @@ public sealed class ServerProcess : IAsyncDisposable
             if (process.HasExited)
             {
                 process.WaitForExit();
+                // Read before disposing: a disposed Process no longer has an exit code.
+                var code = process.ExitCode;
                 var printed = server.Output;
                 await server.DisposeAsync();
-                throw new InvalidOperationException($"The server process exited with code {process.ExitCode} during start-up:\n{printed}");
+                throw new InvalidOperationException($"The server process exited with code {code} during start-up:\n{printed}");
             }
             try
             {
