@@ -105,6 +105,13 @@ public sealed class FhirServerOptions
     }
 
     /// <summary>
+    /// How often, in milliseconds, each server process reads what the others on the same database changed (conformance
+    /// resources and SearchParameters written through them) and shares its per-client request counts. Default 500, so
+    /// that a change made through one process is in force on every other within a second.
+    /// </summary>
+    public int NodeSyncMilliseconds { get; set; } = 500;
+
+    /// <summary>
     /// How bodies are read: <c>Strict</c> (default; an unknown element or choice type refuses the request) or <c>Lenient</c>
     /// (dropped with a warning each, the body as sent kept as a Binary linked from a Provenance). A client's own
     /// <c>Auth:Clients:&lt;n&gt;:Intake</c> overrides it.
@@ -121,6 +128,10 @@ public sealed class FhirServerOptions
             && (!Uri.TryCreate(BaseUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https") || url.Query.Length > 0 || url.Fragment.Length > 0))
         {
             throw new InvalidOperationException($"Fhir:BaseUrl must be an absolute http or https URL without query or fragment (such as https://example.org/fhir), not '{BaseUrl}'.");
+        }
+        if (NodeSyncMilliseconds is < 10 or > 60_000)
+        {
+            throw new InvalidOperationException("Fhir:NodeSyncMilliseconds must be between 10 and 60,000.");
         }
         if (MaxRequestBodyBytes < 1024 || MaxJsonDepth < 8 || MaxBundleEntries < 1 || DefaultPageSize < 1 || MaxPageSize < DefaultPageSize || MaxIncludedResources < 1 || MaxPatchElements < 1000 || MaxResponseBytes < MaxRequestBodyBytes)
         {

@@ -43,6 +43,7 @@ public static class FhirServerSetup
         services.AddSingleton(sp => CreateCatalog(sp.GetRequiredService<FhirDefinitions>(), options.ResolvedProfilesPath(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<SearchParameterChanges>();
         services.AddSingleton(_ => FhirStores.Open(storage));
+        services.AddSingleton<Fhir.Storage.Security.ISharedCounterStore>(sp => sp.GetRequiredService<IFhirStore>());
         var validation = new Validation.ValidationSettings();
         configuration.GetSection(Validation.ValidationSettings.Section).Bind(validation);
         services.AddSingleton(validation);
@@ -78,8 +79,12 @@ public static class FhirServerSetup
         services.AddHostedService(sp => sp.GetRequiredService<Bulk.BulkSweeper>());
         services.AddSingleton<Views.ServerViews>();
 
-        services.AddHostedService<StoredSearchParameters>();
+        // Stored SearchParameters and conformance resources in force before requests are served, then followed as other
+        // processes on the database write them.
+        services.AddSingleton<Cluster.SharedDefinitions>();
+        services.AddHostedService(sp => sp.GetRequiredService<Cluster.SharedDefinitions>());
         services.AddHostedService<JobWorker>();
+        services.AddHostedService<StartupSummary>();
         services.Configure<Microsoft.AspNetCore.Routing.RouteOptions>(o => o.ConstraintMap[ResourceTypeConstraint.Name] = typeof(ResourceTypeConstraint));
         services.Configure<KestrelServerOptions>(k =>
         {
@@ -100,7 +105,7 @@ public static class FhirServerSetup
         var logger = loggers.CreateLogger(typeof(SearchParameterCatalog));
         var loaded = SearchParameterResources.LoadFolder(catalog, profilesPath, definitions,
             (source, why) => logger.LogWarning("Skipped SearchParameter {Source}: {Reason}", source, why));
-        logger.LogInformation("{Count} custom search parameters loaded from {Folder}", loaded, System.IO.Path.GetFullPath(profilesPath));
+        logger.LogDebug("{Count} custom search parameters loaded from {Folder}", loaded, System.IO.Path.GetFullPath(profilesPath));
         return catalog;
     }
 
@@ -113,9 +118,11 @@ public static class FhirServerSetup
         if (app.Environment.IsProduction() && app.Services.GetRequiredService<FhirServerOptions>().BaseUrl is null)
         {
             // Without it, the public URLs would come from each request's Host header, which any client chooses.
-            throw new InvalidOperationException(
+            throw new StartupException(
                 "Fhir:BaseUrl is required in the Production environment: set it to the server's public FHIR base (for example Fhir__BaseUrl=https://fhir.example.org/fhir).");
         }
+        // Refuses to start here, before anything listens, when no request could be authenticated (AuthenticationChoice).
+        app.Services.GetRequiredService<Security.AuthenticationChoice>();
         app.UseExceptionHandler(error => error.Run(async http =>
         {
             var exception = http.Features.Get<IExceptionHandlerFeature>()?.Error;

@@ -14,9 +14,13 @@ internal sealed class ServerContext(
     SearchParameterChanges searchParameterChanges,
     FhirServerOptions options,
     Validation.ServerValidation validation,
+    Cluster.SharedDefinitions sharedDefinitions,
     Pipeline.IntakePolicy intake,
     TimeProvider clock)
 {
+    /// <summary>What the server processes on the database share of their definitions (the change log they follow).</summary>
+    public Cluster.SharedDefinitions SharedDefinitions { get; } = sharedDefinitions;
+
     public IFhirStore Store { get; } = store;
     public FhirDefinitions Definitions { get; } = definitions;
 

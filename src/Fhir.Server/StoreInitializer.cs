@@ -10,7 +10,7 @@ internal sealed class StoreInitializer(ServerContext context, StorageOptions sto
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await context.Store.InitializeAsync(cancellationToken);
-        logger.LogInformation("FHIR R4 server storage ready ({Provider})", storage.Provider);
+        logger.LogDebug("FHIR R4 server storage ready ({Provider})", storage.Provider);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

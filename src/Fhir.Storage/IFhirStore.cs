@@ -7,7 +7,7 @@ namespace Fhir.Storage;
 /// interface with a SQLite and a PostgreSQL implementation. Reads go through a <see cref="Reader"/>
 /// held to a scope; every write runs inside one <see cref="IWriteSession"/>, which is one database transaction.
 /// </summary>
-public interface IFhirStore : IAsyncDisposable, Jobs.IJobStore, IReindexStore, Security.ISingleUseStore
+public interface IFhirStore : IAsyncDisposable, Jobs.IJobStore, IReindexStore, Security.ISingleUseStore, Security.ISharedCounterStore, Changes.IChangeLogStore
 {
     /// <summary>Creates or migrates the schema. Safe to call from several processes at once.</summary>
     Task InitializeAsync(CancellationToken ct = default);

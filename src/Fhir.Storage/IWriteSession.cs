@@ -43,6 +43,13 @@ public interface IWriteSession : IAsyncDisposable
     /// </summary>
     Task WriteAsync(ResourceWrite write, CancellationToken ct = default);
 
+    /// <summary>
+    /// Records in the change log (<see cref="Changes.IChangeLogStore"/>) that these resources were written in this session,
+    /// under one new number; call it once, after the writes and before <see cref="CommitAsync"/>. It serialises the sessions
+    /// that record changes until they end, so that their numbers are in commit order.
+    /// </summary>
+    Task RecordChangesAsync(IReadOnlyCollection<(string Type, string Id)> resources, CancellationToken ct = default);
+
     /// <summary>Appends one audit record (an AuditEvent without id and meta, as JSON) to the outbox, in this transaction.</summary>
     Task AppendAuditAsync(ReadOnlyMemory<byte> json, CancellationToken ct = default);
 

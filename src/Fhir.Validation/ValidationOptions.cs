@@ -34,6 +34,13 @@ public sealed class ValidationOptions
     /// </summary>
     public bool AllowExampleUrls { get; init; } = true;
 
+    /// <summary>
+    /// Whether invariants the specification marks as best practice (the <c>elementdefinition-bestpractice</c> extension on
+    /// a constraint, such as <c>dom-6</c> "a resource should have narrative") are checked: true by default, as HL7's
+    /// validator does; false leaves them out (a server that takes data from other systems need not warn on every write).
+    /// </summary>
+    public bool CheckBestPractice { get; init; } = true;
+
     /// <summary>How codes are checked against bindings; <see cref="TerminologyMode.Local"/> by default.</summary>
     public TerminologyMode Terminology { get; init; } = TerminologyMode.Local;
 }

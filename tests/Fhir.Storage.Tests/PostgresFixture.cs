@@ -10,7 +10,8 @@ namespace Fhir.Storage.Tests;
 /// <c>FHIR_TEST_POSTGRES</c> connection string (e.g. <c>Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres</c>),
 /// or else a private throwaway cluster started from the PostgreSQL binaries installed under
 /// <c>/usr/lib/postgresql/*/bin</c> (initdb into a temp folder, as the <c>postgres</c> user when
-/// running as root, on a free loopback port, stopped and deleted at the end). Tests get a fresh
+/// running as root, on a free loopback port, stopped and deleted at the end: by <see cref="DisposeAsync"/>, and in any case
+/// by a janitor process that waits for the test process to end, however it ends). Tests get a fresh
 /// database each from <see cref="CreateDatabaseAsync"/>. When neither works, every test that asks
 /// fails with a message saying how to provide PostgreSQL: they never pass silently.
 /// </summary>
@@ -20,18 +21,42 @@ public sealed class PostgresFixture : IAsyncLifetime
     /// <summary>The environment variable holding an admin connection string.</summary>
     public const string EnvironmentVariable = "FHIR_TEST_POSTGRES";
 
+    private readonly int ownerProcessId;
+    private readonly string? configured;
+    private readonly string tempRoot;
     private string? adminConnectionString;
     private string? clusterFolder;
     private string? binFolder;
     private bool asPostgresUser;
     private Exception? unavailable;
 
+    /// <summary>Uses <c>FHIR_TEST_POSTGRES</c>, or a private cluster in the temp folder that lives as long as this process.</summary>
+    public PostgresFixture()
+        : this(Environment.ProcessId, Environment.GetEnvironmentVariable(EnvironmentVariable), System.IO.Path.GetTempPath())
+    {
+    }
+
+    /// <param name="ownerProcessId">The process whose end removes the private cluster (its janitor waits for it).</param>
+    /// <param name="configured">An admin connection string to use instead of a private cluster; null for one.</param>
+    /// <param name="tempRoot">Where the private cluster's folder goes.</param>
+    internal PostgresFixture(int ownerProcessId, string? configured, string tempRoot)
+    {
+        this.ownerProcessId = ownerProcessId;
+        this.configured = configured;
+        this.tempRoot = tempRoot;
+    }
+
+    /// <summary>The private cluster's folder (null when the server is <c>FHIR_TEST_POSTGRES</c>'s).</summary>
+    internal string? ClusterFolder => clusterFolder;
+
+    /// <summary>The admin connection string (null when there is no server).</summary>
+    internal string? AdminConnection => adminConnectionString;
+
     /// <summary>Where the server comes from, for diagnostics.</summary>
     public string Source { get; private set; } = "none";
 
     public async Task InitializeAsync()
     {
-        var configured = Environment.GetEnvironmentVariable(EnvironmentVariable);
         try
         {
             if (!string.IsNullOrWhiteSpace(configured))
@@ -125,7 +150,7 @@ public sealed class PostgresFixture : IAsyncLifetime
             EnvironmentVariable + " is not set and no initdb/pg_ctl was found under /usr/lib/postgresql/*/bin or on PATH.");
         asPostgresUser = Environment.UserName == "root";
 
-        clusterFolder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "fhir-pg-" + Guid.NewGuid().ToString("N")[..12]);
+        clusterFolder = System.IO.Path.Combine(tempRoot, "fhir-pg-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(clusterFolder);
         if (asPostgresUser)
         {
@@ -133,6 +158,7 @@ public sealed class PostgresFixture : IAsyncLifetime
             await RunAsync("chown", ["-R", "postgres:postgres", clusterFolder], asUser: false);
         }
 
+        StartJanitor();
         var data = System.IO.Path.Combine(clusterFolder, "data");
         await RunAsync(Tool("initdb"), ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"]);
 
@@ -146,6 +172,24 @@ public sealed class PostgresFixture : IAsyncLifetime
     }
 
     private string Tool(string name) => System.IO.Path.Combine(binFolder!, name);
+
+    /// <summary>
+    /// Starts a detached shell that waits for this process to end, then stops the cluster and deletes its folder. The
+    /// test host does not always run its exit handlers (it may be killed once the results are in), and a cluster of
+    /// 55 MB per run must not be left behind; when <see cref="DisposeAsync"/> got there first, nothing is left to do.
+    /// </summary>
+    private void StartJanitor()
+    {
+        var pgctl = asPostgresUser ? $"runuser -u postgres -- '{Tool("pg_ctl")}'" : $"'{Tool("pg_ctl")}'";
+        var script = $"while kill -0 {ownerProcessId} 2>/dev/null; do sleep 1; done; "
+            + $"if [ -d '{clusterFolder}/data' ]; then {pgctl} -D '{clusterFolder}/data' -m immediate -w stop; fi; rm -rf '{clusterFolder}'";
+        // The outer shell starts the janitor in the background and exits, so the janitor is nobody's child: killing
+        // the test host's process tree leaves it running until its work is done.
+        var start = new ProcessStartInfo("sh") { UseShellExecute = false };
+        foreach (var a in (string[])["-c", "sh -c \"$1\" </dev/null >/dev/null 2>&1 &", "fhir-pg-janitor", script]) start.ArgumentList.Add(a);
+        using var launcher = Process.Start(start) ?? throw new InvalidOperationException("Could not start the cluster's janitor.");
+        launcher.WaitForExit();
+    }
 
     private static string? FindBinFolder()
     {

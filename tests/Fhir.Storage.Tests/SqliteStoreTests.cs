@@ -12,7 +12,7 @@ public sealed class SqliteStoreTests : StoreTests
     protected override Task<StorageOptions> CreateDatabaseAsync()
     {
         // A folder that does not exist yet: the store must create it.
-        var file = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "fhir-storage-tests", Guid.NewGuid().ToString("N"), "db", "fhir.db");
+        var file = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "fhir-storage-tests-" + Guid.NewGuid().ToString("N"), "db", "fhir.db");
         return Task.FromResult(new StorageOptions { Provider = StorageProvider.Sqlite, ConnectionString = $"Data Source={file}" });
     }
 

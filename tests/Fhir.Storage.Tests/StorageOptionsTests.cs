@@ -21,7 +21,7 @@ public sealed class StorageOptionsTests
     [Fact]
     public async Task Opening_a_store_touches_no_database_before_initialize()
     {
-        var folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "fhir-storage-tests", Guid.NewGuid().ToString("N"));
+        var folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "fhir-storage-tests-" + Guid.NewGuid().ToString("N"));
         await using (FhirStores.Open(new StorageOptions { ConnectionString = $"Data Source={folder}/fhir.db" }))
         {
         }

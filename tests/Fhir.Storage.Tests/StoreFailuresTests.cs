@@ -44,7 +44,7 @@ public class StoreFailuresTests
     [Fact]
     public async Task A_SQLite_store_bounded_in_size_fails_as_a_full_disk_and_keeps_what_it_had()
     {
-        var folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "fhir-storage-tests", Guid.NewGuid().ToString("N"));
+        var folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "fhir-storage-tests-" + Guid.NewGuid().ToString("N"));
         var options = new StorageOptions { Provider = StorageProvider.Sqlite, ConnectionString = $"Data Source={System.IO.Path.Combine(folder, "fhir.db")}", MaxSizeBytes = 512 * 1024 };
         try
         {

@@ -4,7 +4,9 @@ namespace Fhir.Testing;
 /// Locates the shared test suites written by others (<c>shared/suites</c>, never copied into the repository).
 /// The folder is <c>$FHIR_SUITES</c> when that variable is set; otherwise the first <c>shared/suites</c> found walking up
 /// from the test assembly's directory, which for a normal checkout is <c>&lt;repo&gt;/../shared/suites</c>.
-/// CI sets <c>FHIR_REQUIRE_SUITES=1</c> so that a missing suite fails instead of passing with a note.
+/// A test that needs a suite asks for it with <see cref="Require"/> and is a <c>[SkippableFact]</c> or
+/// <c>[SkippableTheory]</c>: without the suite it is reported as skipped, with the reason, so that the run's counts show
+/// it; CI sets <c>FHIR_REQUIRE_SUITES=1</c>, which makes a missing suite a failure instead.
 /// </summary>
 public static class Suites
 {
@@ -53,6 +55,25 @@ public static class Suites
 
         var path = System.IO.Path.GetFullPath(System.IO.Path.Combine(root, relativePath));
         return File.Exists(path) || Directory.Exists(path) ? path : null;
+    }
+
+    /// <summary>
+    /// The full path of a suite file or folder a test needs. When it is missing the test is skipped with the reason
+    /// (the caller must be a <c>[SkippableFact]</c> or <c>[SkippableTheory]</c>), or fails when <see cref="Required"/>.
+    /// </summary>
+    /// <param name="relativePath">A path relative to the suites folder, e.g. <c>patch/json-patch-tests.json</c>.</param>
+    public static string Require(string relativePath)
+    {
+        if (Find(relativePath) is { } path)
+        {
+            return path;
+        }
+        var message = NotFoundMessage(relativePath);
+        if (Required)
+        {
+            Assert.Fail($"{message} ({RequireVariable}=1 makes a missing suite a failure)");
+        }
+        throw new SkipException(message);
     }
 
     /// <summary>Where <paramref name="relativePath"/> was expected, for "not found" messages.</summary>

@@ -14,7 +14,7 @@ internal static class FhirEndpoints
     public static RouteGroupBuilder MapFhir(this IEndpointRouteBuilder app)
     {
         var fhir = app.MapGroup("/fhir");
-        var capabilities = new Lazy<Capabilities>(() => new Capabilities(app.ServiceProvider.GetRequiredService<ServerContext>()));
+        var capabilities = new Lazy<Capabilities>(() => new Capabilities(app.ServiceProvider.GetRequiredService<ServerContext>(), app.ServiceProvider.GetRequiredService<Security.AuthenticationChoice>()));
 
         fhir.MapGet("/metadata", (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, _) => Task.FromResult(capabilities.Value.Handle(r))));
         fhir.MapGet("/", (HttpContext h, ServerContext c) => Run(h, c, Body.None, (r, ct) => SearchSystem.HandleAsync(r, c, ct)));

@@ -10,14 +10,23 @@ namespace Fhir.Server.Interactions;
 /// capabilities: <c>GET [base]/metadata</c> — a CapabilityStatement that lists only what this
 /// server really does (FHIR R4 RESTful API §3.1.0.12). Built once per registry of search parameters.
 /// </summary>
-internal sealed class Capabilities(ServerContext context)
+internal sealed class Capabilities(ServerContext context, Security.AuthenticationChoice authentication)
 {
     private static readonly string[] TypeInteractions = ["read", "vread", "update", "patch", "delete", "history-instance", "history-type", "create", "search-type"];
-    private byte[]? _cached;
+    private (long Version, byte[] Body)? _cached;
     private Dictionary<string, string>? _documentation;
     private Dictionary<string, List<string>>? _revIncludes;
 
-    public FhirResponse Handle(FhirRequest request) => new(200) { Body = _cached ??= Build(request.BaseUrl) };
+    public FhirResponse Handle(FhirRequest request)
+    {
+        // Rebuilt when the search parameters change (a SearchParameter written here or on another server process).
+        var version = context.SearchParameters.Version;
+        if (_cached is not { } cached || cached.Version != version)
+        {
+            _cached = cached = (version, Build(request.BaseUrl));
+        }
+        return new(200) { Body = cached.Body };
+    }
 
     private byte[] Build(string baseUrl)
     {
@@ -45,6 +54,7 @@ internal sealed class Capabilities(ServerContext context)
             json.WriteStartArray("rest");
             json.WriteStartObject();
             json.WriteString("mode", "server");
+            WriteSecurity(json);
             json.WriteStartArray("resource");
             foreach (var type in context.Definitions.ResourceTypeNames)
             {
@@ -217,6 +227,32 @@ internal sealed class Capabilities(ServerContext context)
             }
         }
         return _revIncludes = byTarget;
+    }
+
+    // How requests are authenticated; said plainly when they are not (the Development default without clients).
+    private void WriteSecurity(Utf8JsonWriter json)
+    {
+        json.WriteStartObject("security");
+        json.WriteBoolean("cors", false);
+        if (authentication.Mode == Security.AuthMode.Smart)
+        {
+            json.WriteStartArray("service");
+            json.WriteStartObject();
+            json.WriteStartArray("coding");
+            json.WriteStartObject();
+            json.WriteString("system", "http://terminology.hl7.org/CodeSystem/restful-security-service");
+            json.WriteString("code", "SMART-on-FHIR");
+            json.WriteEndObject();
+            json.WriteEndArray();
+            json.WriteEndObject();
+            json.WriteEndArray();
+            json.WriteString("description", "SMART on FHIR bearer tokens: see /.well-known/smart-configuration.");
+        }
+        else
+        {
+            json.WriteString("description", authentication.Warning);
+        }
+        json.WriteEndObject();
     }
 
     // The description of each search parameter of the definitions, by canonical URL.

@@ -24,7 +24,10 @@ internal sealed class WriteSession(IFhirStore store, AccessGate gate) : IAsyncDi
     /// <summary>The SearchParameter resources written in this session: they change the search parameters once committed.</summary>
     public IReadOnlyList<ResourceWrite> SearchParameterWrites => _searchParameterWrites ?? [];
 
-    /// <summary>The StructureDefinitions, ValueSets, CodeSystems and Questionnaires written in this session: validation uses them once committed.</summary>
+    /// <summary>
+    /// The StructureDefinitions, ValueSets, CodeSystems and Questionnaires written (or deleted) in this session: validation
+    /// uses them once committed.
+    /// </summary>
     public IReadOnlyList<ResourceWrite> ConformanceWrites => _conformanceWrites ?? [];
 
     private async ValueTask<IWriteSession> InnerAsync(CancellationToken ct) => _inner ??= await store.BeginWriteAsync(ct);
@@ -95,7 +98,7 @@ internal sealed class WriteSession(IFhirStore store, AccessGate gate) : IAsyncDi
         {
             (_searchParameterWrites ??= []).Add(write);
         }
-        else if (Validation.ServerValidation.ChangesValidation(write.Type) && write.Method != WriteMethod.Delete)
+        else if (Validation.ServerValidation.ChangesValidation(write.Type))
         {
             (_conformanceWrites ??= []).Add(write);
         }
@@ -108,8 +111,23 @@ internal sealed class WriteSession(IFhirStore store, AccessGate gate) : IAsyncDi
     public async Task<bool> CheckpointJobAsync(Fhir.Storage.Jobs.JobCheckpoint checkpoint, DateTimeOffset now, CancellationToken ct = default) =>
         await (await InnerAsync(ct)).CheckpointJobAsync(checkpoint, now, ct);
 
-    /// <summary>Commits the transaction (nothing to do when nothing was read or written).</summary>
-    public Task CommitAsync(CancellationToken ct = default) => _inner?.CommitAsync(ct) ?? Task.CompletedTask;
+    /// <summary>
+    /// Commits the transaction (nothing to do when nothing was read or written). Writes of SearchParameters and conformance
+    /// resources go into the change log in the same transaction, so that every other server process on the database
+    /// takes them into use too (<see cref="Cluster.SharedDefinitions"/>).
+    /// </summary>
+    public async Task CommitAsync(CancellationToken ct = default)
+    {
+        if (_inner is null)
+        {
+            return;
+        }
+        if (_searchParameterWrites is not null || _conformanceWrites is not null)
+        {
+            await _inner.RecordChangesAsync([.. SearchParameterWrites.Concat(ConformanceWrites).Select(w => (w.Type, w.Id))], ct);
+        }
+        await _inner.CommitAsync(ct);
+    }
 
     public ValueTask DisposeAsync() => _inner?.DisposeAsync() ?? ValueTask.CompletedTask;
 }

@@ -49,9 +49,15 @@ internal static class WriteUnit
                     {
                         audit.Recorded = true;
                     }
-                    if (session.ConformanceWrites.Count > 0)
+                    foreach (var write in session.ConformanceWrites)
                     {
-                        context.Validation.Accept(session.ConformanceWrites, context.Definitions);
+                        // In force here at once; the other processes on the database follow the change log.
+                        context.Validation.Apply(write.Type, write.Id, write.Method == Storage.WriteMethod.Delete ? null : write.Json, context.Definitions);
+                        context.SharedDefinitions.Applied(write.Type, write.Id, write.VersionId);
+                    }
+                    foreach (var write in session.SearchParameterWrites)
+                    {
+                        context.SharedDefinitions.Applied(write.Type, write.Id, write.VersionId);
                     }
                     if (session.SearchParameterWrites.Count > 0
                         && await context.SearchParameterChanges.CommittedAsync(session.SearchParameterWrites, ct) is { } reindex)

@@ -6,8 +6,12 @@ public sealed class AuthOptions
     /// <summary>The configuration section.</summary>
     public const string Section = "Auth";
 
-    /// <summary><c>Smart</c> (default): every FHIR request needs a bearer token. <c>None</c>: no checks, accepted only on loopback addresses.</summary>
-    public AuthMode Mode { get; set; } = AuthMode.Smart;
+    /// <summary>
+    /// <c>Smart</c>: every FHIR request needs a bearer token. <c>None</c>: no checks, accepted only on loopback addresses.
+    /// Not set (the default): <c>Smart</c> when a client or an authority is configured; otherwise <c>None</c> in the
+    /// Development environment, and a refusal to start anywhere else (see <see cref="AuthenticationChoice"/>).
+    /// </summary>
+    public AuthMode? Mode { get; set; }
 
     /// <summary>An external OpenID Connect issuer whose tokens are accepted too (keys by JWKS discovery); null for none.</summary>
     public string? Authority { get; set; }

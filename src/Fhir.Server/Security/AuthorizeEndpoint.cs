@@ -60,7 +60,7 @@ internal sealed class AuthorizeEndpoint(AuthOptions options, AuthorizationCodes 
         var password = form["password"].ToString();
         var source = SourceAddress.Of(http);
         var key = "user:" + name;
-        if (lockout.Wait(key, source) is { } wait)
+        if (await lockout.WaitAsync(key, source, http.RequestAborted) is { } wait)
         {
             http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             await PageAsync(http, 429, values, $"Too many failed sign-ins; try again in {Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))} s.", form: true);
@@ -71,12 +71,12 @@ internal sealed class AuthorizeEndpoint(AuthOptions options, AuthorizationCodes 
         var valid = PasswordHash.Verify(password, user?.PasswordHash ?? UnknownUserHash) && user is not null;
         if (!valid)
         {
-            lockout.Failed(key, source);
+            await lockout.FailedAsync(key, source, CancellationToken.None);
             AuditContext.Of(http)?.SetClient(key, "");
             await PageAsync(http, 401, values, "Unknown user name or wrong password.", form: true);
             return;
         }
-        lockout.Succeeded(key, source);
+        await lockout.SucceededAsync(key, source, CancellationToken.None);
         var scopes = Grant(values["scope"], user!.Scopes);
         if (scopes.Length == 0)
         {

@@ -1,3 +1,5 @@
+using Fhir.Storage.Security;
+
 namespace Fhir.Server.Security;
 
 /// <summary>
@@ -15,89 +17,57 @@ namespace Fhir.Server.Security;
 /// that keeps authenticating from the same place is therefore never locked out by failures from elsewhere, and one
 /// that appears from a new address waits at most the maximum backoff after the last failure. The price: a guesser at
 /// an address the client uses gets only the pair's backoff, and a distributed guesser gets one attempt per backoff
-/// period. State is per server process (each node throttles on its own) and forgotten an hour after a client's last
-/// failure.
+/// period. The counts and the known addresses are kept in the database (<see cref="ISharedCounterStore"/>), so that
+/// every server process throttles together and a restart forgets nothing; a client's counts are forgotten an hour
+/// after its last failure.
 /// </remarks>
-internal sealed class ClientLockout(AuthOptions options, TimeProvider clock)
+internal sealed class ClientLockout(AuthOptions options, ISharedCounterStore store, TimeProvider clock)
 {
     /// <summary>Addresses remembered per client as ones it authenticated from.</summary>
     public const int KnownAddressesPerClient = 16;
 
-    /// <summary>(client, address) pairs tracked at once; beyond it only the client-wide count applies to new pairs.</summary>
-    public const int MaxPairs = 10_000;
-
     private static readonly TimeSpan ForgetAfter = TimeSpan.FromHours(1);
 
     private readonly HashSet<string> _clients = new(options.Clients.Select(c => c.ClientId), StringComparer.Ordinal);
-    private readonly Dictionary<string, Failures> _byClient = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Client, string Address), Failures> _byPair = [];
-    private readonly Dictionary<string, LinkedList<string>> _known = new(StringComparer.Ordinal);
-    private readonly object _gate = new();
 
     /// <summary>How long an attempt for <paramref name="clientId"/> from <paramref name="address"/> must wait; null when it may go ahead.</summary>
-    public TimeSpan? Wait(string clientId, string address)
+    public async Task<TimeSpan?> WaitAsync(string clientId, string address, CancellationToken ct = default)
     {
         if (!_clients.Contains(clientId))
         {
             return null; // unknown ids are for the per-address limit: tracking them would let anyone grow this state
         }
         var now = clock.GetUtcNow();
-        lock (_gate)
+        var counts = (await store.ReadAsync([PairKey(clientId, address), ClientKey(clientId)], now, ct)).ToDictionary(c => c.Key, StringComparer.Ordinal);
+        var until = counts.TryGetValue(PairKey(clientId, address), out var pair) ? BlockedUntil(pair) : DateTimeOffset.MinValue;
+        if (counts.TryGetValue(ClientKey(clientId), out var client) && BlockedUntil(client) is var clientUntil && clientUntil > until && clientUntil > now
+            && !await store.IsRememberedAsync(KnownSet(clientId), address, ct))
         {
-            var until = DateTimeOffset.MinValue;
-            if (_byPair.TryGetValue((clientId, address), out var pair))
-            {
-                until = pair.BlockedUntil;
-            }
-            if (_byClient.TryGetValue(clientId, out var client) && !IsKnown(clientId, address) && client.BlockedUntil > until)
-            {
-                until = client.BlockedUntil;
-            }
-            return until > now ? until - now : null;
+            until = clientUntil;
         }
+        return until > now ? until - now : null;
     }
 
     /// <summary>Counts a failed authentication of <paramref name="clientId"/> from <paramref name="address"/>.</summary>
-    public void Failed(string clientId, string address)
+    public async Task FailedAsync(string clientId, string address, CancellationToken ct = default)
     {
         if (!_clients.Contains(clientId))
         {
             return;
         }
         var now = clock.GetUtcNow();
-        lock (_gate)
-        {
-            Forget(now);
-            Count(_byClient, clientId, now);
-            if (_byPair.Count < MaxPairs || _byPair.ContainsKey((clientId, address)))
-            {
-                Count(_byPair, (clientId, address), now);
-            }
-        }
+        await store.AddAsync([new(ClientKey(clientId), 1), new(PairKey(clientId, address), 1)], now + ForgetAfter, now, ct);
     }
 
     /// <summary>Resets <paramref name="clientId"/> after a successful authentication and remembers the address.</summary>
-    public void Succeeded(string clientId, string address)
+    public async Task SucceededAsync(string clientId, string address, CancellationToken ct = default)
     {
-        lock (_gate)
-        {
-            _byClient.Remove(clientId);
-            _byPair.Remove((clientId, address));
-            if (!_known.TryGetValue(clientId, out var known))
-            {
-                _known[clientId] = known = new LinkedList<string>();
-            }
-            known.Remove(address);
-            known.AddFirst(address);
-            if (known.Count > KnownAddressesPerClient)
-            {
-                known.RemoveLast();
-            }
-        }
+        await store.RemoveAsync([ClientKey(clientId), PairKey(clientId, address)], ct);
+        await store.RememberAsync(KnownSet(clientId), address, KnownAddressesPerClient, clock.GetUtcNow(), ct);
     }
 
     /// <summary>The wait after <paramref name="failures"/> consecutive failures.</summary>
-    internal TimeSpan Backoff(int failures)
+    internal TimeSpan Backoff(long failures)
     {
         var beyond = failures - options.TokenFailuresBeforeBackoff;
         if (beyond <= 0)
@@ -108,29 +78,14 @@ internal sealed class ClientLockout(AuthOptions options, TimeProvider clock)
         return TimeSpan.FromSeconds(Math.Min(seconds, options.TokenBackoffMaxSeconds));
     }
 
-    private bool IsKnown(string clientId, string address) => _known.TryGetValue(clientId, out var known) && known.Contains(address);
+    // A counter is stamped at its last failure: the wait runs from there. No wait is no wait, even when the database
+    // rounded the stamp up (PostgreSQL keeps microseconds) past the caller's clock.
+    private DateTimeOffset BlockedUntil(SharedCounter failures) =>
+        Backoff(failures.Value) is var wait && wait > TimeSpan.Zero ? failures.Touched + wait : DateTimeOffset.MinValue;
 
-    private void Count<TKey>(Dictionary<TKey, Failures> counts, TKey key, DateTimeOffset now)
-        where TKey : notnull
-    {
-        var failures = counts.GetValueOrDefault(key)?.Count + 1 ?? 1;
-        counts[key] = new Failures(failures, now + Backoff(failures), now);
-    }
+    private static string ClientKey(string clientId) => "token-failures:" + clientId;
 
-    private void Forget(DateTimeOffset now)
-    {
-        foreach (var (key, _) in _byClient.Where(e => now - e.Value.Last > ForgetAfter).ToList())
-        {
-            _byClient.Remove(key);
-        }
-        if (_byPair.Count >= MaxPairs / 2)
-        {
-            foreach (var (key, _) in _byPair.Where(e => now - e.Value.Last > ForgetAfter || e.Value.BlockedUntil < now && e.Value.Count <= options.TokenFailuresBeforeBackoff).ToList())
-            {
-                _byPair.Remove(key);
-            }
-        }
-    }
+    private static string PairKey(string clientId, string address) => $"token-failures:{clientId}|{address}";
 
-    private sealed record Failures(int Count, DateTimeOffset BlockedUntil, DateTimeOffset Last);
+    private static string KnownSet(string clientId) => "token-addresses:" + clientId;
 }

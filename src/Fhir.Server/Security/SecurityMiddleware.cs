@@ -16,12 +16,11 @@ namespace Fhir.Server.Security;
 /// per source and interval (<see cref="FailureAudit"/>).
 /// </summary>
 internal sealed class SecurityMiddleware(
-    RequestDelegate next, AuthOptions auth, FhirServerOptions fhir, AccessTokens tokens, AuditLog audit, FailureAudit failures,
-    SecuritySetup.LoopbackCheck loopback, Http.PublicUrls urls, TimeProvider clock, ILogger<SecurityMiddleware> logger)
+    RequestDelegate next, AuthOptions auth, AuthenticationChoice authentication, FhirServerOptions fhir, AccessTokens tokens, AuditLog audit, FailureAudit failures,
+    SecuritySetup.LoopbackCheck loopback, Http.PublicUrls urls, ClientRateLimits clients, TimeProvider clock, ILogger<SecurityMiddleware> logger)
 {
-    private readonly PartitionedRateLimiter<string>? _limiter = Limiter(auth.RequestsPerMinute);
-
-    // Requests without a valid token, per source address: a flood of them is refused cheaply, before any token work.
+    // Requests without a valid token, per source address and per process: a flood of them is refused cheaply, before
+    // any token or database work. Requests with a valid token count per client across every process (ClientRateLimits).
     private readonly PartitionedRateLimiter<string>? _anonymous = Limiter(auth.AnonymousRequestsPerMinute);
 
     private static PartitionedRateLimiter<string>? Limiter(int perMinute) => perMinute <= 0 ? null :
@@ -94,7 +93,7 @@ internal sealed class SecurityMiddleware(
             }
             grant = AccessGrant.Nobody;
         }
-        else if (auth.Mode == AuthMode.None)
+        else if (authentication.Mode == AuthMode.None)
         {
             if (!loopback.Confirmed)
             {
@@ -130,14 +129,10 @@ internal sealed class SecurityMiddleware(
         context?.SetClient(grant.ClientId, grant.ScopeText);
         http.Features.Set(grant);
 
-        if (_limiter is not null && grant.ClientId.Length > 0)
+        if (grant.ClientId.Length > 0 && clients.TryAcquire(grant.ClientId) is { } wait)
         {
-            using var lease = _limiter.AttemptAcquire("client:" + grant.ClientId);
-            if (!lease.IsAcquired)
-            {
-                await TooManyAsync(http, lease, "Too many requests from this client");
-                return;
-            }
+            await TooManyAsync(http, wait, "Too many requests from this client");
+            return;
         }
         await next(http);
     }
@@ -157,13 +152,14 @@ internal sealed class SecurityMiddleware(
         {
             return false;
         }
-        await TooManyAsync(http, lease, "Too many requests without a valid token from this address");
+        await TooManyAsync(http, lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1),
+            "Too many requests without a valid token from this address");
         return true;
     }
 
-    private static async Task TooManyAsync(HttpContext http, RateLimitLease lease, string what)
+    private static async Task TooManyAsync(HttpContext http, TimeSpan wait, string what)
     {
-        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 60;
+        var retryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
         http.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var message = $"{what}; retry after {retryAfter} s.";
         if (http.Request.Path.Value == TokenEndpoint.Path)

@@ -33,11 +33,12 @@ internal static class SecuritySetup
                 "Auth or Audit options out of range: Auth:AnonymousRequestsPerMinute >= 0, Auth:TokenFailuresBeforeBackoff >= 0, Auth:TokenBackoffMaxSeconds >= 1, Audit:FailureIntervalSeconds >= 1.");
         }
         services.AddSingleton(auth);
+        services.AddSingleton(sp => AuthenticationChoice.Decide(auth, sp.GetRequiredService<IHostEnvironment>()));
         services.AddSingleton(audit);
         services.AddSingleton(_ => SigningKey.LoadOrCreate(auth.SigningKeyPath));
         services.AddSingleton(sp => new AccessTokens(auth, sp.GetRequiredService<SigningKey>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new ClientAssertions(sp.GetRequiredService<TimeProvider>(), auth.ClockSkewSeconds, sp.GetRequiredService<Fhir.Storage.IFhirStore>()));
-        services.AddSingleton(sp => new ClientLockout(auth, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new ClientLockout(auth, sp.GetRequiredService<Fhir.Storage.IFhirStore>(), sp.GetRequiredService<TimeProvider>()));
         if (auth.Users.Any(u => string.IsNullOrWhiteSpace(u.UserName) || !Fhir.Storage.Security.PasswordHash.IsWellFormed(u.PasswordHash)))
         {
             throw new InvalidOperationException("Every Auth:Users entry needs a UserName and a PasswordHash made by 'fhir auth hash-password'.");
@@ -45,6 +46,8 @@ internal static class SecuritySetup
         services.AddSingleton<AuthorizationCodes>();
         services.AddSingleton<AuthorizeEndpoint>();
         services.AddSingleton<TokenEndpoint>();
+        services.AddSingleton<ClientRateLimits>();
+        services.AddHostedService(sp => sp.GetRequiredService<ClientRateLimits>());
         services.AddSingleton<AuditLog>();
         services.AddSingleton<AuditIndexer>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditIndexer>());
@@ -100,18 +103,18 @@ internal static class SecuritySetup
     }
 
     /// <summary>
-    /// <c>Auth:Mode=None</c> runs only when every address the server listens on is loopback. The
-    /// addresses are known once the server has started, so the check runs then and stops the host
-    /// (exit code 1) before any request is served from a public address.
+    /// Running without authentication (<c>Auth:Mode=None</c>, or nothing configured in Development) is allowed only when
+    /// every address the server listens on is loopback. The addresses are known once the server has started, so the
+    /// check runs then and stops the host (exit code 1) before any request is served from a public address.
     /// </summary>
-    internal sealed class LoopbackCheck(AuthOptions auth, IServer server, IHostApplicationLifetime lifetime, ILogger<LoopbackCheck> logger) : IHostedService
+    internal sealed class LoopbackCheck(AuthenticationChoice choice, IServer server, IHostApplicationLifetime lifetime, ILogger<LoopbackCheck> logger) : IHostedService
     {
         /// <summary>Whether unauthenticated requests may be served: set once the addresses are known to be loopback.</summary>
         public bool Confirmed { get; private set; }
 
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            if (auth.Mode == AuthMode.None)
+            if (choice.Mode == AuthMode.None)
             {
                 lifetime.ApplicationStarted.Register(Check);
             }
@@ -124,13 +127,23 @@ internal static class SecuritySetup
             var exposed = addresses.Where(a => !IsLoopback(a)).ToList();
             if (exposed.Count > 0)
             {
-                logger.LogCritical("Auth:Mode=None is allowed only on loopback addresses, but the server listens on {Addresses}; stopping.", string.Join(", ", exposed));
+                if (choice.ByDefault)
+                {
+                    logger.LogCritical(
+                        "No client or authority is configured, so the server would run without authentication, which it does on loopback addresses only; "
+                        + "but it listens on {Addresses}. Listen on loopback only (--urls http://127.0.0.1:8080) or " + AuthenticationChoice.SettingsToAdd + ". Stopping.",
+                        string.Join(", ", exposed));
+                }
+                else
+                {
+                    logger.LogCritical("Auth:Mode=None is allowed only on loopback addresses, but the server listens on {Addresses}; stopping.", string.Join(", ", exposed));
+                }
                 Environment.ExitCode = 1;
                 lifetime.StopApplication();
                 return;
             }
             Confirmed = true;
-            logger.LogWarning("Auth:Mode=None: requests are NOT authenticated or authorised. Use this only for local development.");
+            logger.LogWarning("{Warning}", choice.Warning);
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

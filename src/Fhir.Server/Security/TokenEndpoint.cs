@@ -49,7 +49,7 @@ internal sealed class TokenEndpoint(AuthOptions options, AccessTokens tokens, Cl
         // whatever it sends, so the answer says nothing about the credentials.
         var claimed = ClaimedClientId(http, form);
         var source = SourceAddress.Of(http);
-        if (claimed is not null && lockout.Wait(claimed, source) is { } wait)
+        if (claimed is not null && await lockout.WaitAsync(claimed, source, http.RequestAborted) is { } wait)
         {
             var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
             http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -62,7 +62,7 @@ internal sealed class TokenEndpoint(AuthOptions options, AccessTokens tokens, Cl
         {
             if (claimed is not null)
             {
-                lockout.Failed(claimed, source);
+                await lockout.FailedAsync(claimed, source, CancellationToken.None);
             }
             if (usedBasic)
             {
@@ -71,7 +71,7 @@ internal sealed class TokenEndpoint(AuthOptions options, AccessTokens tokens, Cl
             await Error(http, 401, "invalid_client", failure!);
             return;
         }
-        lockout.Succeeded(client.ClientId, source);
+        await lockout.SucceededAsync(client.ClientId, source, CancellationToken.None);
         audit?.SetClient(client.ClientId, "");
 
         var allowed = SmartScope.ParseAll(client.Scopes);

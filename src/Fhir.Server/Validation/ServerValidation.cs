@@ -15,6 +15,10 @@ namespace Fhir.Server.Validation;
 internal sealed class ServerValidation
 {
     private readonly ValidationSettings _settings;
+
+    // What each stored conformance resource (type, id) put in force, by canonical URL (|version), so that an update that
+    // changes it, or a delete, takes the old one out.
+    private readonly Dictionary<(string Type, string Id), string> _applied = [];
     private readonly ILogger<ServerValidation> _logger;
 
     public ServerValidation(FhirServerOptions options, ValidationSettings settings, ILogger<ServerValidation> logger)
@@ -33,12 +37,22 @@ internal sealed class ServerValidation
         Conformance = builder.Build();
         foreach (var issue in Conformance.LoadIssues)
         {
-            logger.Log(issue.IsError ? LogLevel.Error : LogLevel.Information, "Conformance resources: {Message} ({Where})", issue.Message, issue.Expression);
+            // Once per process: what could not be loaded (errors), and notes such as a package dependency that is missing.
+            var level = issue.IsError ? LogLevel.Error : issue.Severity == IssueSeverity.Warning ? LogLevel.Warning : LogLevel.Information;
+            if (issue.Expression is null)
+            {
+                logger.Log(level, "Conformance resources: {Message}", issue.Message);
+            }
+            else
+            {
+                logger.Log(level, "Conformance resources: {Message} (at {Where})", issue.Message, issue.Expression);
+            }
         }
         Validator = new ResourceValidator(Conformance, new ValidationOptions
         {
             UnknownProfileSeverity = settings.UnknownProfile,
             UnknownExtensionSeverity = settings.UnknownExtension,
+            CheckBestPractice = settings.BestPractice == BestPracticeChecks.Warning,
         });
         // A StructureDefinition, ValueSet or CodeSystem changed: compiled plans and expansions may be stale.
         Conformance.Changed += (_, _) => Validator.InvalidateAll();
@@ -70,19 +84,59 @@ internal sealed class ServerValidation
     public static bool ChangesValidation(string type) => type is "StructureDefinition" or "ValueSet" or "CodeSystem" or "Questionnaire";
 
     /// <summary>
-    /// Takes committed conformance resources into use. One that cannot be used (a StructureDefinition
-    /// whose differential has no valid snapshot) stays stored but out of force, and is logged.
+    /// Takes a committed conformance resource into use, or out of it: <paramref name="json"/> is its current version, null
+    /// when it was deleted. A version that replaces one with another canonical URL or version takes the old one out. One
+    /// that cannot be used (a StructureDefinition whose differential has no valid snapshot) stays stored but out of force,
+    /// and is logged. Returns false in that case. Called after this process's own writes and for every other process's
+    /// (<see cref="Cluster.SharedDefinitions"/>); applying the same version twice changes nothing.
     /// </summary>
-    public void Accept(IEnumerable<Storage.ResourceWrite> writes, Fhir.Core.Definitions.FhirDefinitions definitions)
+    /// <param name="type">The resource type.</param>
+    /// <param name="id">The resource id.</param>
+    /// <param name="json">Its current version; null when deleted.</param>
+    /// <param name="definitions">The definitions to parse it with.</param>
+    /// <param name="quiet">Leaves a failure unlogged (start-up tries again once other resources are in).</param>
+    public bool Apply(string type, string id, ReadOnlyMemory<byte>? json, Fhir.Core.Definitions.FhirDefinitions definitions, bool quiet = false)
     {
-        foreach (var write in writes)
+        lock (_applied)
         {
-            var resource = Fhir.Core.Json.FhirJsonReader.Parse(write.Json.Span, definitions: definitions).Resource;
-            var issues = resource is null ? [] : Conformance.Add(resource);
-            foreach (var issue in issues.Where(i => i.IsError))
+            var key = (type, id);
+            var before = _applied.GetValueOrDefault(key);
+            var resource = json is { } bytes ? Fhir.Core.Json.FhirJsonReader.Parse(bytes.Span, definitions: definitions).Resource : null;
+            var canonical = resource?.GetString("url") is { } url ? Canonical(url, resource.GetString("version")) : null;
+            if (before is not null && before != canonical)
             {
-                _logger.LogWarning("{Type}/{Id} is stored but not used for validation: {Message} ({Where})", write.Type, write.Id, issue.Message, issue.Expression);
+                Conformance.Remove(before);
+                _applied.Remove(key);
+            }
+            if (resource is null || canonical is null)
+            {
+                return true;
+            }
+            var issues = Conformance.Add(resource);
+            foreach (var issue in issues.Where(i => i.IsError && !quiet))
+            {
+                _logger.LogWarning("{Type}/{Id} is stored but not used for validation: {Message} (at {Where})", type, id, issue.Message, issue.Expression ?? type);
+            }
+            if (issues.Any(i => i.IsError))
+            {
+                return false;
+            }
+            _applied[key] = canonical;
+            return true;
+        }
+    }
+
+    /// <summary>The conformance resources taken from the database (written through the API) now in force.</summary>
+    public int StoredInForce
+    {
+        get
+        {
+            lock (_applied)
+            {
+                return _applied.Count;
             }
         }
     }
+
+    private static string Canonical(string url, string? version) => version is null ? url : url + "|" + version;
 }

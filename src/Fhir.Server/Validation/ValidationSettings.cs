@@ -17,6 +17,9 @@ public sealed class ValidationSettings
     /// <summary>What an extension whose definition the server does not know is: <c>Warning</c> (default) or <c>Error</c>.</summary>
     public IssueSeverity UnknownExtension { get; set; } = IssueSeverity.Warning;
 
+    /// <summary>Best-practice invariants such as <c>dom-6</c> (a resource should have narrative): <c>Ignore</c> (default) or <c>Warning</c>.</summary>
+    public BestPracticeChecks BestPractice { get; set; } = BestPracticeChecks.Ignore;
+
     /// <summary>
     /// Profiles every resource of a type must conform to, whatever it declares, by type
     /// (<c>Validation:RequiredProfiles:AdverseEvent:0=http://…/ctcae-adverse-event</c>).

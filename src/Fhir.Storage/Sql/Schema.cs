@@ -178,6 +178,23 @@ internal static class Schema
         """
         CREATE TABLE audit_outbox (seq {key}, json {bytes} NOT NULL);
         """,
+        // 8: what every server process on the database must share. The change log: conformance resources and
+        // SearchParameters written (by type and id), numbered from a one-row counter whose lock orders the numbers as the
+        // commits (IChangeLogStore); each process follows it. Counters and sets: the per-client request counts of the rate
+        // limit and the token endpoint's failed authentications and known addresses (ISharedCounterStore).
+        """
+        CREATE TABLE change_counter (id {int} PRIMARY KEY, value {bigint} NOT NULL);
+        INSERT INTO change_counter (id, value) VALUES (1, 0);
+        CREATE TABLE change_log (seq {bigint} NOT NULL, res_type {text} NOT NULL, res_id {text} NOT NULL, PRIMARY KEY (seq, res_type, res_id));
+        CREATE TABLE shared_counter (
+            counter_key {text} PRIMARY KEY,
+            value {bigint} NOT NULL,
+            touched {instant} NOT NULL,
+            expires {instant} NOT NULL
+        );
+        CREATE INDEX ix_shared_counter_expires ON shared_counter (expires);
+        CREATE TABLE shared_set (set_key {text} NOT NULL, member {text} NOT NULL, touched {instant} NOT NULL, PRIMARY KEY (set_key, member));
+        """,
     ];
 
     /// <summary>Creates the version table; run under the migration lock before reading it.</summary>

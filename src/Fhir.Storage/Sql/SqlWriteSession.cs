@@ -54,6 +54,33 @@ internal abstract class SqlWriteSession(SqlDialect dialect) : DbLease(dialect), 
         });
     }
 
+    public Task RecordChangesAsync(IReadOnlyCollection<(string Type, string Id)> resources, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(resources);
+        return RunAsync(async () =>
+        {
+            if (resources.Count == 0)
+            {
+                return true;
+            }
+            // The counter row stays locked until this transaction ends: numbers are taken, and seen, in commit order.
+            var seq = Convert.ToInt64(await Command(ChangeLogSql.Next).ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+            foreach (var chunk in resources.Distinct().Chunk(200))
+            {
+                var p = new SqlParams();
+                var sql = new System.Text.StringBuilder("INSERT INTO change_log (seq, res_type, res_id) VALUES ");
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    sql.Append(i == 0 ? "(" : ", (").Append(p.Add(seq)).Append(", ").Append(p.Add(chunk[i].Type)).Append(", ").Append(p.Add(chunk[i].Id)).Append(')');
+                }
+                var insert = Command(sql.Append(" ON CONFLICT DO NOTHING").ToString());
+                p.BindTo(insert);
+                await insert.ExecuteNonQueryAsync(ct);
+            }
+            return true;
+        });
+    }
+
     public Task AppendAuditAsync(ReadOnlyMemory<byte> json, CancellationToken ct = default) =>
         RunAsync(async () =>
         {

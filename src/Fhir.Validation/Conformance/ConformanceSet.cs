@@ -86,6 +86,10 @@ public sealed class ConformanceSet : IConformanceSource
         }
     }
 
+    /// <summary>How many resources of each type the definitions files gave (<see cref="ConformanceSetBuilder.AddDefinitions"/>, packages apart): for start-up reports.</summary>
+    public IReadOnlyDictionary<string, int> FileCounts() => _state.Records.Where(r => r.Layer == ConformanceLayer.Files)
+        .GroupBy(r => r.ResourceType, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+
     /// <summary>The SearchParameter resources loaded from files, packages and at run time (the core's are not included).</summary>
     public IEnumerable<ElementNode> SearchParameters => Resources("SearchParameter");
 

@@ -27,6 +27,8 @@ public static class PackageResolver
         var loaded = new List<FhirPackage>();
         var byName = new Dictionary<string, FhirPackage>(StringComparer.Ordinal);
         Dictionary<string, List<(string Version, string File)>>? catalogue = null;
+        // A package several others depend on is reported once, when it is missing, with everyone who asked for it.
+        var missing = new Dictionary<string, List<(FhirPackage Dependent, string Version)>>(StringComparer.Ordinal);
 
         foreach (var root in roots)
         {
@@ -72,8 +74,11 @@ public static class PackageResolver
                 var chosen = PackageVersion.Nearest(version, candidates.Select(c => c.Version));
                 if (chosen is null)
                 {
-                    issues.Add(Issue.Warning(IssueType.NotFound,
-                        $"{dependent} depends on {name}#{version}, which is not available; resources defined only there will not resolve."));
+                    if (!missing.TryGetValue(name, out var wanted))
+                    {
+                        missing[name] = wanted = [];
+                    }
+                    wanted.Add((dependent, version));
                     continue;
                 }
                 if (chosen != version)
@@ -87,6 +92,12 @@ public static class PackageResolver
                     loaded.Add(dependency);
                 }
             }
+        }
+        foreach (var (name, wanted) in missing)
+        {
+            var who = string.Join(" and ", wanted.Select((w, i) => $"{w.Dependent}{(i == 0 ? " depends" : "")} on {name}#{w.Version}"));
+            issues.Add(Issue.Warning(IssueType.NotFound,
+                $"{who}, which {(wanted.Count == 1 ? "is" : "are")} not available; resources defined only there will not resolve."));
         }
         return new PackageResolution(loaded, issues);
     }

@@ -14,6 +14,9 @@ internal sealed class ConstraintPlan
 
     public required IssueSeverity Severity { get; init; }
 
+    /// <summary>Marked as best practice by its definition (<see cref="ValidationOptions.CheckBestPractice"/> may leave it out).</summary>
+    public bool BestPractice { get; init; }
+
     /// <summary>The compiled expression; null when it does not compile (<see cref="CompileError"/> says why).</summary>
     public CompiledExpression? Compiled { get; init; }
 

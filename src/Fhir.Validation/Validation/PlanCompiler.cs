@@ -309,6 +309,7 @@ internal static class PlanCompiler
                 Human = constraint.GetString("human") ?? key,
                 Expression = expression,
                 Severity = severity,
+                BestPractice = IsBestPractice(constraint),
                 Compiled = compiled,
                 CompileError = error,
                 Native = native,
@@ -316,6 +317,11 @@ internal static class PlanCompiler
         }
         return result is null ? [] : [.. result];
     }
+
+    private const string BestPracticeExtension = "http://hl7.org/fhir/StructureDefinition/elementdefinition-bestpractice";
+
+    private static bool IsBestPractice(ElementNode constraint) =>
+        constraint.ChildrenNamed("extension").Any(e => e.GetString("url") == BestPracticeExtension && e.Child("value") is { Value: true });
 
     private static NativeInvariant NativeOf(string key, string expression) => (key, expression) switch
     {

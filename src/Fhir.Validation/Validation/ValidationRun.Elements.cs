@@ -273,7 +273,7 @@ internal sealed partial class ValidationRun
     {
         foreach (var constraint in constraints)
         {
-            if (skip is not null && Contains(skip, constraint.Key))
+            if ((skip is not null && Contains(skip, constraint.Key)) || (constraint.BestPractice && !Options.CheckBestPractice))
             {
                 continue;
             }

@@ -23,14 +23,13 @@ public sealed class FhirPatchSuiteTests(ITestOutputHelper output)
         return data;
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(CaseNames))]
     public void Suite_case_passes(string name)
     {
         if (Cases.Value.Count == 0)
         {
-            output.WriteLine(SuiteFiles.Missing(FhirPatchSuite.RelativePath));
-            return;
+            SuiteFiles.SkipMissing(FhirPatchSuite.RelativePath);
         }
         var test = Cases.Value.Single(c => c.Name == name);
         var input = Parse(test.Input);

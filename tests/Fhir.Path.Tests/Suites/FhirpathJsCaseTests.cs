@@ -11,13 +11,12 @@ public sealed class FhirpathJsCaseTests(ITestOutputHelper output)
     /// <summary>The pass rate reached (passed / runnable cases), rounded down; raise it when the engine improves.</summary>
     private const double MinimumPassRate = 0.945;
 
-    [Fact]
+    [SkippableFact]
     public void The_fhirpath_js_cases_pass_at_least_at_the_recorded_rate()
     {
         if (JsCases.Cases.Count == 0)
         {
-            output.WriteLine(SuiteFiles.Missing(JsCases.RelativePath));
-            return;
+            SuiteFiles.SkipMissing(JsCases.RelativePath);
         }
         var outcomes = JsCases.Cases.Select(c => (Case: c, Result: JsCaseRunner.Run(c))).ToList();
         var passed = outcomes.Count(o => o.Result.Outcome == JsOutcome.Passed);

@@ -20,14 +20,13 @@ public sealed class OfficialSuiteTests(ITestOutputHelper output)
         return data;
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(TestIds))]
     public void Official_test_passes(string id)
     {
         if (OfficialSuite.Tests.Count == 0)
         {
-            output.WriteLine(SuiteFiles.Missing(OfficialSuite.RelativePath));
-            return;
+            SuiteFiles.SkipMissing(OfficialSuite.RelativePath);
         }
         var test = OfficialSuite.Tests.Single(t => t.Id == id);
         output.WriteLine($"{test.Group} / {test.Id}: {test.Expression}");
@@ -41,13 +40,12 @@ public sealed class OfficialSuiteTests(ITestOutputHelper output)
         Assert.True(passed, detail);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Every_official_test_passes_except_the_listed_not_applicable_ones()
     {
         if (OfficialSuite.Tests.Count == 0)
         {
-            output.WriteLine(SuiteFiles.Missing(OfficialSuite.RelativePath));
-            return;
+            SuiteFiles.SkipMissing(OfficialSuite.RelativePath);
         }
         var failures = new List<string>();
         var passed = 0;

@@ -2,7 +2,7 @@ namespace Fhir.Path.Tests.Suites;
 
 /// <summary>
 /// Finds the shared test suites: <c>$FHIR_SUITES</c> when set, else <c>&lt;repo&gt;/../shared/suites</c>. When they are
-/// missing, suite tests report it and pass, unless <c>FHIR_REQUIRE_SUITES=1</c> makes their absence a failure.
+/// missing, suite tests are skipped with the reason, unless <c>FHIR_REQUIRE_SUITES=1</c> makes their absence a failure.
 /// </summary>
 internal static class SuiteFiles
 {
@@ -23,15 +23,18 @@ internal static class SuiteFiles
         return File.Exists(path) || Directory.Exists(path) ? path : null;
     }
 
-    /// <summary>The message a test reports when a suite is missing, or throws when suites are required.</summary>
-    public static string Missing(string relativePath)
+    /// <summary>
+    /// Ends a test whose suite is missing: skipped with the reason (the test must be a <c>[SkippableFact]</c> or
+    /// <c>[SkippableTheory]</c>), or failed when suites are required.
+    /// </summary>
+    public static void SkipMissing(string relativePath)
     {
         var message = $"Suite '{relativePath}' not found (looked in {Root ?? "$FHIR_SUITES or <repo>/../shared/suites"}); set FHIR_SUITES to run it.";
         if (Required)
         {
             Assert.Fail(message + " FHIR_REQUIRE_SUITES=1 makes this a failure.");
         }
-        return message;
+        throw new SkipException(message);
     }
 
     private static string? Locate()

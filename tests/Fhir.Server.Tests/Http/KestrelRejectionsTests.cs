@@ -32,6 +32,9 @@ public sealed class KestrelServer : IAsyncLifetime
             web.UseSetting("Storage:Provider", "Sqlite");
             web.UseSetting("Storage:ConnectionString", $"Data Source={System.IO.Path.Combine(_folder, "fhir.db")}");
             web.UseSetting("Auth:RequestTimeoutSeconds", "2");
+            web.UseSetting("Auth:SigningKeyPath", System.IO.Path.Combine(_folder, "keys", "token-signing-key.pem"));
+            // The raw requests here say "Host: x": what is tested is Kestrel's parsing, not the host allow-list (PublicUrlTests).
+            web.UseSetting("AllowedHosts", "*");
         });
         factory.UseKestrel(kestrel =>
         {

@@ -185,6 +185,7 @@ public abstract class ReindexJobTests(ServerFixture server)
             }
             web.UseSetting("Storage:Provider", database.Provider);
             web.UseSetting("Storage:ConnectionString", database.ConnectionString);
+            web.UseSetting("Auth:SigningKeyPath", database.SigningKeyPath);
             web.UseSetting("Jobs:ReindexBatchSize", batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
             web.UseSetting("Jobs:PollInterval", "00:00:00.050");
         });

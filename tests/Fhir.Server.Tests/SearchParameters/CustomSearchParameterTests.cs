@@ -105,9 +105,10 @@ internal static class ProfilesFolder
 {
     public const string Code = "profile-gene";
 
-    public static string Create()
+    /// <summary>Writes the folder as <c>profiles</c> under <paramref name="parent"/> (a fixture's scratch folder) and returns it.</summary>
+    public static string Create(string parent)
     {
-        var folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "fhir-jobs-profiles-" + Guid.NewGuid().ToString("N"));
+        var folder = System.IO.Path.Combine(parent, "profiles");
         Directory.CreateDirectory(System.IO.Path.Combine(folder, "search"));
         File.WriteAllText(System.IO.Path.Combine(folder, "search", "bundle.json"),
             $$$"""{"resourceType":"Bundle","type":"collection","entry":[{"resource":{{{CustomSearchParameterTests.SearchParameter(Code)}}}}]}""");
@@ -119,12 +120,12 @@ internal static class ProfilesFolder
 
 public sealed class SqliteServerWithProfiles : SqliteServer
 {
-    protected override IEnumerable<KeyValuePair<string, string>> Settings => [new("Fhir:ProfilesPath", ProfilesFolder.Create())];
+    protected override IEnumerable<KeyValuePair<string, string>> Settings => [new("Fhir:ProfilesPath", ProfilesFolder.Create(Scratch))];
 }
 
 public sealed class PostgresServerWithProfiles : PostgresServer
 {
-    protected override IEnumerable<KeyValuePair<string, string>> Settings => [new("Fhir:ProfilesPath", ProfilesFolder.Create())];
+    protected override IEnumerable<KeyValuePair<string, string>> Settings => [new("Fhir:ProfilesPath", ProfilesFolder.Create(Scratch))];
 }
 
 public sealed class CustomSearchParameterTestsOnSqlite(SqliteServerWithProfiles server) : CustomSearchParameterTests(server), IClassFixture<SqliteServerWithProfiles>;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using Fhir.Server.Security;
 using Fhir.Server.Tests.Support;
@@ -81,28 +80,9 @@ public sealed class HardeningTests(LimitedSecureServer server) : IClassFixture<L
     public async Task The_server_refuses_to_start_without_authentication_on_a_public_address()
     {
         var port = ServerProcess.FreePort();
-        var info = new ProcessStartInfo("dotnet", [ServerProcess.ServerDll(), "--urls", $"http://0.0.0.0:{port}"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        var folder = Directory.CreateTempSubdirectory("fhir-loopback-");
-        info.Environment["Fhir__BaseUrl"] = $"http://127.0.0.1:{port}/fhir";
-        info.Environment["Auth__Mode"] = "None";
-        info.Environment["Storage__ConnectionString"] = $"Data Source={System.IO.Path.Combine(folder.FullName, "fhir.db")}";
-        info.Environment["Auth__SigningKeyPath"] = System.IO.Path.Combine(folder.FullName, "key.pem");
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        var exited = process.WaitForExit(TimeSpan.FromSeconds(60));
-        if (!exited)
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        Assert.True(exited, "The server kept running on 0.0.0.0 with Auth:Mode=None.");
-        Assert.NotEqual(0, process.ExitCode);
-        Assert.Contains("loopback", await output + await error);
-        folder.Delete(recursive: true);
+        var (exit, output) = await ServerProcess.RunToExitAsync(ServerProcess.ServerDll(),
+            new Dictionary<string, string> { ["Fhir__BaseUrl"] = $"http://127.0.0.1:{port}/fhir", ["Auth__Mode"] = "None" }, $"http://0.0.0.0:{port}");
+        Assert.True(exit > 0, $"The server kept running (or failed otherwise) on 0.0.0.0 with Auth:Mode=None: {output}");
+        Assert.Contains("loopback", output);
     }
 }

@@ -20,6 +20,15 @@ public abstract class ServerFixture : IAsyncLifetime
     /// <summary>The connection string of the store.</summary>
     public string ConnectionString { get; private set; } = "";
 
+    /// <summary>
+    /// A temporary folder of this fixture's own (its servers' signing key, files a test class needs), deleted with it, so that
+    /// no test leaves files behind.
+    /// </summary>
+    public string Scratch { get; } = Directory.CreateTempSubdirectory("fhir-server-fixture-").FullName;
+
+    /// <summary>Where this fixture's servers keep their token signing key (shared by every server of the fixture, like nodes).</summary>
+    public string SigningKeyPath => System.IO.Path.Combine(Scratch, "keys", "token-signing-key.pem");
+
     public async Task InitializeAsync()
     {
         ConnectionString = await CreateStoreAsync();
@@ -36,6 +45,7 @@ public abstract class ServerFixture : IAsyncLifetime
         {
             web.UseSetting("Storage:Provider", Provider);
             web.UseSetting("Storage:ConnectionString", ConnectionString);
+            web.UseSetting("Auth:SigningKeyPath", SigningKeyPath);
             foreach (var (key, value) in TestDefaults.Concat(Settings).Concat(more))
             {
                 web.UseSetting(key, value);
@@ -50,7 +60,8 @@ public abstract class ServerFixture : IAsyncLifetime
 
     /// <summary>
     /// Settings every test server starts from: tests of REST behaviour run without tokens or audit
-    /// events or rate limits (the security tests turn them on), and keys go to a temporary folder.
+    /// events or rate limits (the security tests turn them on). (Each server needs <c>Auth:SigningKeyPath</c> in a folder
+    /// of its own test's too: see <see cref="SigningKeyPath"/>.)
     /// </summary>
     public static IEnumerable<KeyValuePair<string, string>> TestDefaults =>
     [
@@ -59,7 +70,6 @@ public abstract class ServerFixture : IAsyncLifetime
         new("Auth:RequestsPerMinute", "0"),
         new("Auth:AnonymousRequestsPerMinute", "0"),
         new("Auth:TokenFailuresBeforeBackoff", "1000"),
-        new("Auth:SigningKeyPath", System.IO.Path.Combine(System.IO.Path.GetTempPath(), "fhir-test-keys", "token-signing-key.pem")),
     ];
 
     /// <summary>The server's services (for tests that need its keys or clock).</summary>
@@ -89,6 +99,7 @@ public abstract class ServerFixture : IAsyncLifetime
             await _factory.DisposeAsync();
         }
         await DropStoreAsync();
+        Directory.Delete(Scratch, recursive: true);
     }
 
     protected abstract Task<string> CreateStoreAsync();

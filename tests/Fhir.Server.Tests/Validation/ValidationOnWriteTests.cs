@@ -117,6 +117,46 @@ public abstract class ValidationOnWriteTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Issue16_item9_a_profile_deleted_or_moved_to_another_url_is_no_longer_enforced()
+    {
+        var url = "http://example.org/fhir/StructureDefinition/deleted-" + Guid.NewGuid().ToString("N")[..8];
+        string Profile(string at, string? id = null) => $$$"""
+            {"resourceType":"StructureDefinition",{{{(id is null ? "" : $"\"id\":\"{id}\",")}}}"url":"{{{at}}}","name":"PatientWithBirthDate","status":"active","kind":"resource","abstract":false,
+             "type":"Patient","fhirVersion":"4.0.1","baseDefinition":"http://hl7.org/fhir/StructureDefinition/Patient","derivation":"constraint",
+             "differential":{"element":[{"id":"Patient","path":"Patient"},{"id":"Patient.birthDate","path":"Patient.birthDate","min":1}]}}
+            """;
+        string Declaring(string at) => $$$"""{"resourceType":"Patient","meta":{"profile":["{{{at}}}"]}}""";
+        var id = (await (await Client.PostAsync("StructureDefinition", Json(Profile(url)))).ExpectAsync(HttpStatusCode.Created)).Id();
+        await (await Client.PostAsync("Patient", Json(Declaring(url)))).ExpectAsync(HttpStatusCode.UnprocessableEntity);
+
+        // Updated to another URL: the old one is gone, the new one holds.
+        await (await Client.PutAsync($"StructureDefinition/{id}", Json(Profile(url + "-2", id)))).ExpectAsync(HttpStatusCode.OK);
+        await (await Client.PostAsync("Patient", Json(Declaring(url)))).ExpectAsync(HttpStatusCode.Created);
+        await (await Client.PostAsync("Patient", Json(Declaring(url + "-2")))).ExpectAsync(HttpStatusCode.UnprocessableEntity);
+
+        await (await Client.DeleteAsync($"StructureDefinition/{id}")).ExpectAsync(HttpStatusCode.NoContent);
+        await (await Client.PostAsync("Patient", Json(Declaring(url + "-2")))).ExpectAsync(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task Issue16_item10_best_practice_invariants_are_off_on_writes_unless_configured()
+    {
+        static HttpRequestMessage Write() => new(HttpMethod.Post, "Patient")
+        {
+            Content = Json("""{"resourceType":"Patient","name":[{"family":"NoNarrative"}]}"""),
+            Headers = { { "Prefer", "return=OperationOutcome" } },
+        };
+        var quiet = await (await Client.SendAsync(Write())).ExpectAsync(HttpStatusCode.Created);
+        Assert.DoesNotContain("dom-6", quiet.GetRawText(), StringComparison.Ordinal);
+
+        await using var warning = server.CreateServer(new KeyValuePair<string, string>("Validation:BestPractice", "Warning"));
+        using var client = warning.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { BaseAddress = new Uri("http://localhost/fhir/") });
+        var warned = await (await client.SendAsync(Write())).ExpectAsync(HttpStatusCode.Created);
+        Assert.Contains(warned.GetProperty("issue").EnumerateArray(), i =>
+            i.GetProperty("severity").GetString() == "warning" && i.GetRawText().Contains("dom-6", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Issue_19_a_questionnaire_response_is_validated_against_the_trial_questionnaire_on_write_and_by_validate()
     {
         var valid = QuestionnaireExample("valid", "QuestionnaireResponse-pro-p001-wk8.json");

@@ -32,7 +32,6 @@ public sealed class TrialGenerateCommandTests : IDisposable
     [Theory]
     [InlineData("trial", "generate", "--patients", "0", "--out", "x")]
     [InlineData("trial", "generate", "--patients", "many", "--out", "x")]
-    [InlineData("trial", "generate", "--patients", "5")]
     [InlineData("trial", "generate", "--out", "x", "--colour", "red")]
     public void Unusable_arguments_exit_with_2_and_write_nothing(params string[] args)
     {
@@ -40,6 +39,33 @@ public sealed class TrialGenerateCommandTests : IDisposable
         var adjusted = args.Select(a => a == "x" ? _folder : a).ToArray();
         Assert.Equal(2, CommandLineRunner.Run(root, adjusted));
         Assert.False(Directory.Exists(_folder) && Directory.GetFiles(_folder).Length > 0);
+    }
+
+    [Fact]
+    public void Issue16_item5_without_out_the_bundles_go_under_out_trial_which_git_ignores()
+    {
+        var root = new RootCommand { TrialGenerateCommand.Create() };
+        var parsed = root.Parse(["trial", "generate", "--patients", "5"]);
+        Assert.Empty(parsed.Errors);
+        var folder = parsed.GetValue<DirectoryInfo>("--out");
+        Assert.Equal(System.IO.Path.GetFullPath(System.IO.Path.Combine("out", "trial")), folder!.FullName);
+
+        // Run from the repository's root (as the README does), the default folder is ignored by git, not a new source folder.
+        var git = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("git", ["check-ignore", "-q", "out/trial/Bundle-study.json"])
+        {
+            WorkingDirectory = Fhir.Testing.Repository.Root,
+            UseShellExecute = false,
+        })!;
+        git.WaitForExit();
+        Assert.Equal(0, git.ExitCode);
+    }
+
+    [Fact]
+    public void The_summary_names_the_full_path_it_wrote_to()
+    {
+        var output = new StringWriter();
+        Assert.Equal(0, TrialGenerateCommand.Run(3, 1, _folder, output, new StringWriter()));
+        Assert.Contains($"to {System.IO.Path.GetFullPath(_folder)}", output.ToString(), StringComparison.Ordinal);
     }
 
     public void Dispose()

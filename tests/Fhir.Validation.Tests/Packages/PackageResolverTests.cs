@@ -16,8 +16,12 @@ public sealed class PackageResolverTests
         Assert.Contains(resolution.Issues, i => i.Severity == IssueSeverity.Warning
             && i.Message.Contains("hl7.fhir.uv.extensions.r4#5.1.0", StringComparison.Ordinal)
             && i.Message.Contains("hl7.fhir.uv.extensions.r4#5.3.0-ballot-tc1 is used instead", StringComparison.Ordinal));
-        Assert.Contains(resolution.Issues, i => i.Severity == IssueSeverity.Warning
-            && i.Message.Contains("hl7.terminology.r4#6.1.0, which is not available", StringComparison.Ordinal));
+        // Both packages depend on hl7.terminology.r4 (in two versions): its absence is one issue, naming both (issue 16 item 10).
+        var terminology = Assert.Single(resolution.Issues, i => i.Message.Contains("hl7.terminology.r4", StringComparison.Ordinal));
+        Assert.Equal(IssueSeverity.Warning, terminology.Severity);
+        Assert.Equal(
+            "hl7.fhir.uv.genomics-reporting#3.0.0 depends on hl7.terminology.r4#6.1.0 and hl7.fhir.uv.extensions.r4#5.3.0-ballot-tc1 on hl7.terminology.r4#6.5.0, "
+            + "which are not available; resources defined only there will not resolve.", terminology.Message);
         Assert.DoesNotContain(resolution.Issues, i => i.Message.Contains(PackageResolver.CorePackageName, StringComparison.Ordinal));
         Assert.DoesNotContain(resolution.Issues, i => i.IsError);
     }

@@ -39,6 +39,20 @@ public class InvariantTests
     }
 
     [Fact]
+    public void Issue16_item10_best_practice_invariants_can_be_left_out_and_only_they()
+    {
+        var quiet = new ResourceValidator(Fhir.Validation.Conformance.CoreConformanceSource.R4, new ValidationOptions { CheckBestPractice = false });
+        // dom-6 (no narrative) is best practice: gone.
+        Assert.Empty(V.Validate("""{"resourceType":"Observation","status":"final","code":{"text":"x"}}""", validator: quiet).Issues);
+        // A warning invariant that is not best practice stays, and so do error invariants.
+        var result = V.Validate("""
+            {"resourceType":"Observation","status":"final","code":{"text":"x"},"valueString":"a","dataAbsentReason":{"text":"u"}}
+            """, validator: quiet);
+        Assert.Single(result.Issues, i => i.IsError && i.Message.Contains("obs-6", StringComparison.Ordinal));
+        Assert.DoesNotContain(result.Issues, i => i.Message.Contains("dom-6", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void An_invariant_of_an_extension_is_checked_on_each_extension()
     {
         var result = V.Validate("""

@@ -13,8 +13,6 @@ internal static class SqlOnFhirSuite
 
     public static IReadOnlyList<SuiteTest> Tests => All.Value;
 
-    public static bool Missing => Suites.Find(Folder) is null;
-
     private static IReadOnlyList<SuiteTest> Load()
     {
         if (Suites.Find(Folder) is not { } folder)
