@@ -65,7 +65,7 @@ internal static class CandidatesOperation
         if (summaryCount)
         {
             using var counted = new BundleWriter("searchset", request.BaseUrl, candidates.Count, [("self", url + "?_summary=count")]);
-            return new FhirResponse(200) { Body = counted.ToArray() };
+            return new FhirResponse(200) { Body = counted.Finish() };
         }
 
         var start = 0;
@@ -112,7 +112,7 @@ internal static class CandidatesOperation
                 bundle.AddSearchEntry(patient, extensions);
             }
         }
-        return new FhirResponse(200) { Body = bundle.ToArray() };
+        return new FhirResponse(200) { Body = bundle.Finish() };
     }
 
     private static int Compare(Candidate candidate, (CandidateStatus Status, string PatientId) position) =>
