@@ -33,7 +33,27 @@ internal sealed class PostgresDialect : SqlDialect
         .Replace("{instant}", "timestamptz", StringComparison.Ordinal)
         .Replace("{num}", "numeric", StringComparison.Ordinal)
         .Replace("{bytes}", "bytea", StringComparison.Ordinal)
-        .Replace("{bool}", "boolean", StringComparison.Ordinal);
+        .Replace("{bool}", "boolean", StringComparison.Ordinal)
+        .Replace("{wide_span}", WideSpanInterval, StringComparison.Ordinal)
+        .Replace("{date_wide_trigger}", DateWideTrigger, StringComparison.Ordinal);
+
+    // An interval added to low rather than high - low: an open end is +-infinity, which PostgreSQL does not subtract.
+    private static readonly string WideSpanInterval = $"interval '{(int)WideDateSpan.TotalDays} days'";
+
+    // Lists the resource of a new idx_date row in idx_date_wide when the row is wide or not its only one of the code.
+    // AFTER ROW triggers run at the end of the statement, so a multi-row INSERT sees all of its rows.
+    private static readonly string DateWideTrigger = $"""
+        CREATE FUNCTION idx_date_wide_add() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF NEW.high > NEW.low + {WideSpanInterval}
+                OR (SELECT COUNT(*) FROM (SELECT 1 FROM idx_date d WHERE d.res_key = NEW.res_key AND d.code = NEW.code LIMIT 2) x) > 1 THEN
+                INSERT INTO idx_date_wide (code, res_key) VALUES (NEW.code, NEW.res_key) ON CONFLICT DO NOTHING;
+            END IF;
+            RETURN NULL;
+        END
+        $$;
+        CREATE TRIGGER tr_idx_date_wide AFTER INSERT ON idx_date FOR EACH ROW EXECUTE FUNCTION idx_date_wide_add()
+        """;
 
     public override object Instant(DateTime utc) => utc;
 

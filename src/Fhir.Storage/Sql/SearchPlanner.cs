@@ -8,7 +8,9 @@ namespace Fhir.Storage.Sql;
 /// </summary>
 /// <param name="Driver">The top-level criterion to drive from, when counting chose one; null to go by shape alone.</param>
 /// <param name="ProbedHas">Top-level <c>_has</c> criteria whose inner criterion matches many resources.</param>
-internal sealed record SearchPlan(SearchCriterion? Driver, IReadOnlySet<SearchCriterion>? ProbedHas);
+/// <param name="Window">True when <paramref name="Driver"/> is a date criterion that drives by the window of all the date
+/// criteria of its code (SearchSqlBuilder.DateWindow); every criterion then probes.</param>
+internal sealed record SearchPlan(SearchCriterion? Driver, IReadOnlySet<SearchCriterion>? ProbedHas, bool Window = false);
 
 /// <summary>
 /// Bounded index counts in place of the statistics neither database keeps across index tables. The shape of a
@@ -41,30 +43,45 @@ internal static class SearchPlanner
     public static async Task<SearchPlan?> PlanAsync(DbLease lease, SearchQuery query, Access.ReadScope scope, bool page, CancellationToken ct)
     {
         var confined = query.ResourceType is { } type ? scope.Confines(type) : scope.Patient is not null;
-        var driver = query.Compartment is null && !confined ? await DriverAsync(lease, query.Criteria, ct) : null;
+        var (driver, window) = query.Compartment is null && !confined ? await DriverAsync(lease, query.Criteria, ct) : (null, false);
         var probedHas = page && query.Sort.Count == 0 ? await DenseHasAsync(lease, query.Criteria, ct) : null;
-        return driver is null && probedHas is null ? null : new SearchPlan(driver, probedHas);
+        return driver is null && probedHas is null ? null : new SearchPlan(driver, probedHas, window);
     }
 
-    private static async Task<SearchCriterion?> DriverAsync(DbLease lease, IReadOnlyList<SearchCriterion> criteria, CancellationToken ct)
+    private static async Task<(SearchCriterion? Driver, bool Window)> DriverAsync(DbLease lease, IReadOnlyList<SearchCriterion> criteria, CancellationToken ct)
     {
         var candidates = criteria.Where(c => SearchSqlBuilder.Selectivity(c) < SearchSqlBuilder.NeverDrives)
             .OrderBy(SearchSqlBuilder.Selectivity).ToList();
-        if (candidates.Count < 2) return null;
+        if (candidates.Count < 2) return (null, false);
         // What the shape would pick, when it is not one a count could compare (an id list, a composite, a chain)
         // and is selective by kind, stays.
-        if (!SearchSqlBuilder.DrivesBounded(candidates[0]) && SearchSqlBuilder.Selectivity(candidates[0]) <= 2) return null;
+        if (!SearchSqlBuilder.DrivesBounded(candidates[0]) && SearchSqlBuilder.Selectivity(candidates[0]) <= 2) return (null, false);
         SearchCriterion? best = null;
+        var bestWindow = false;
         var bestRows = long.MaxValue;
+        var windowed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var c in candidates.Where(SearchSqlBuilder.DrivesBounded))
         {
-            var rows = await CountAsync(lease, c, Cap, ct);
+            // The date criteria of one code that bound a window together are counted once, as that window.
+            var window = SearchSqlBuilder.DateWindow(criteria, c) is not null;
+            if (window && !windowed.Add(c.Code)) continue;
+            var rows = window ? await CountWindowAsync(lease, criteria, c, ct) : await CountAsync(lease, c, Cap, ct);
             if (rows is not { } n || n >= bestRows) continue;
             best = c;
+            bestWindow = window;
             bestRows = n;
             if (n < SmallEnough) break;
         }
-        return bestRows < Cap ? best : null;
+        return bestRows < Cap ? (best, bestWindow) : (null, false);
+    }
+
+    private static async Task<long?> CountWindowAsync(DbLease lease, IReadOnlyList<SearchCriterion> criteria, SearchCriterion c, CancellationToken ct)
+    {
+        var p = new SqlParams { ReusesValues = true };
+        if (SearchSqlBuilder.CappedWindowRows(criteria, c, Cap, lease.Dialect, p) is not { } sql) return null;
+        var cmd = lease.Command(sql);
+        p.BindTo(cmd);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static async Task<IReadOnlySet<SearchCriterion>?> DenseHasAsync(DbLease lease, IReadOnlyList<SearchCriterion> criteria, CancellationToken ct)

@@ -12,6 +12,13 @@ internal abstract class SqlDialect
     /// <summary>Replaces the type placeholders of <see cref="Schema"/> (<c>{key}</c>, <c>{text}</c>...).</summary>
     public abstract string ExpandDdl(string template);
 
+    /// <summary>
+    /// The widest date row (high - low) that a window read of idx_date stands for; a resource with a wider row of a code,
+    /// or with more than one, is listed in idx_date_wide (Schema, migration 9). A month, so that dates of day and month
+    /// precision and the periods of encounters and procedures are narrow.
+    /// </summary>
+    public static readonly TimeSpan WideDateSpan = TimeSpan.FromDays(32);
+
     /// <summary>A UTC instant as a parameter value (ticks for SQLite so comparisons stay exact and integer).</summary>
     public abstract object Instant(DateTime utc);
 
