@@ -23,6 +23,9 @@ internal static class SearchPlanner
     /// <summary>Entries a count reads at most: a criterion below it is small enough to drive from.</summary>
     private const int Cap = 2_000;
 
+    /// <summary>The cap of the second count, when a date window is compared with criteria that all reached <see cref="Cap"/>.</summary>
+    private const int WideCap = 20_000;
+
     /// <summary>A count this far below the cap ends the search for a smaller one.</summary>
     private const int SmallEnough = Cap / 10;
 
@@ -65,20 +68,46 @@ internal static class SearchPlanner
             // The date criteria of one code that bound a window together are counted once, as that window.
             var window = SearchSqlBuilder.DateWindow(criteria, c) is not null;
             if (window && !windowed.Add(c.Code)) continue;
-            var rows = window ? await CountWindowAsync(lease, criteria, c, ct) : await CountAsync(lease, c, Cap, ct);
+            var rows = window ? await CountWindowAsync(lease, criteria, c, Cap, ct) : await CountAsync(lease, c, Cap, ct);
             if (rows is not { } n || n >= bestRows) continue;
             best = c;
             bestWindow = window;
             bestRows = n;
             if (n < SmallEnough) break;
         }
-        return bestRows < Cap ? (best, bestWindow) : (null, false);
+        if (bestRows < Cap) return (best, bestWindow);
+        return windowed.Count > 0 && lease.Dialect.WalksWideWindows ? await WideWindowAsync(lease, criteria, candidates, ct) : (null, false);
     }
 
-    private static async Task<long?> CountWindowAsync(DbLease lease, IReadOnlyList<SearchCriterion> criteria, SearchCriterion c, CancellationToken ct)
+    /// <summary>
+    /// When every count reached the cap and a date window is among them: the window and the others counted again up to
+    /// <see cref="WideCap"/>, and the window drives when it names at most half as many rows as the least of the others.
+    /// A year of a common code is the case (`code=X&amp;date=ge1984&amp;date=lt1985`): a few thousand dated rows in the
+    /// year against tens of thousands of the code, of which none may fall in the year.
+    /// </summary>
+    private static async Task<(SearchCriterion? Driver, bool Window)> WideWindowAsync(
+        DbLease lease, IReadOnlyList<SearchCriterion> criteria, List<SearchCriterion> candidates, CancellationToken ct)
+    {
+        SearchCriterion? window = null;
+        var windowRows = long.MaxValue;
+        var otherRows = long.MaxValue;
+        var windowed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var c in candidates.Where(SearchSqlBuilder.DrivesBounded))
+        {
+            var isWindow = SearchSqlBuilder.DateWindow(criteria, c) is not null;
+            if (isWindow && !windowed.Add(c.Code)) continue;
+            var rows = isWindow ? await CountWindowAsync(lease, criteria, c, WideCap, ct) : await CountAsync(lease, c, WideCap, ct);
+            if (rows is not { } n) continue;
+            if (isWindow && n < windowRows) (window, windowRows) = (c, n);
+            else if (!isWindow) otherRows = Math.Min(otherRows, n);
+        }
+        return window is not null && windowRows < WideCap && windowRows * 2 <= otherRows ? (window, true) : (null, false);
+    }
+
+    private static async Task<long?> CountWindowAsync(DbLease lease, IReadOnlyList<SearchCriterion> criteria, SearchCriterion c, int cap, CancellationToken ct)
     {
         var p = new SqlParams { ReusesValues = true };
-        if (SearchSqlBuilder.CappedWindowRows(criteria, c, Cap, lease.Dialect, p) is not { } sql) return null;
+        if (SearchSqlBuilder.CappedWindowRows(criteria, c, cap, lease.Dialect, p) is not { } sql) return null;
         var cmd = lease.Command(sql);
         p.BindTo(cmd);
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);

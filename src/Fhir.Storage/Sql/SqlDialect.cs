@@ -91,6 +91,14 @@ internal abstract class SqlDialect
     public virtual bool DrivesByJoin => false;
 
     /// <summary>
+    /// True when a date window of thousands of rows is worth driving from, against criteria that name tens of
+    /// thousands (SearchPlanner's second count). SQLite walks the window's keys in order and stops at the page; on
+    /// PostgreSQL it measured no better than the code's plan (the window's candidates are all joined and sorted before
+    /// the page is cut), and the second count cost what it saved.
+    /// </summary>
+    public virtual bool WalksWideWindows => false;
+
+    /// <summary>
     /// What a subquery that picks a row to claim ends with so that concurrent claimers take different
     /// rows (PostgreSQL: <c>FOR UPDATE SKIP LOCKED</c>); empty where writers are serialised anyway (SQLite).
     /// </summary>

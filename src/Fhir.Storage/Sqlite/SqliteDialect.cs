@@ -44,6 +44,8 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override bool SplitsOrBranches => true;
 
+    public override bool WalksWideWindows => true;
+
     public override object Instant(DateTime utc) => utc.Ticks;
 
     public override DateTimeOffset ReadInstant(DbDataReader reader, int ordinal) => new(reader.GetInt64(ordinal), TimeSpan.Zero);
