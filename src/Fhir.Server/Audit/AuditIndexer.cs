@@ -15,11 +15,7 @@ namespace Fhir.Server.Audit;
 /// </summary>
 internal sealed class AuditIndexer : BackgroundService
 {
-    // Records per transaction. Small, because on SQLite a transaction holds the one write gate for its whole length:
-    // batches of 500 kept every request's write (and every read's outbox append) waiting behind ~0.2 s of indexing
-    // under load, and cut the mixed load to 185 req/s at 64 clients where batches of 32 gave 521 (bench/README.md,
-    // "Audit trail"). The pause after each batch (paced) keeps the indexer's share the same either way.
-    private const int BatchSize = 32;
+    private const int BatchSize = 500;
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
 
     private readonly ServerContext _context;
