@@ -61,6 +61,23 @@ public static class FhirServerSetup
         services.AddSingleton<JobQueue>();
         services.AddSingleton<ReindexJob>();
         services.AddSingleton<PatientCompartmentJob>();
+
+        // Bulk Data $export and $import: options, the folders of their files, their jobs and the sweep of expired files.
+        var export = new Bulk.ExportOptions();
+        configuration.GetSection(Bulk.ExportOptions.Section).Bind(export);
+        export.Validate();
+        var import = new Bulk.ImportOptions();
+        configuration.GetSection(Bulk.ImportOptions.Section).Bind(import);
+        import.Validate();
+        services.AddSingleton(export);
+        services.AddSingleton(import);
+        services.AddSingleton(new Bulk.BulkFolders(new Bulk.BulkFiles(export.Path), new Bulk.BulkFiles(import.Path)));
+        services.AddSingleton<Bulk.ExportJob>();
+        services.AddSingleton<Bulk.ImportJob>();
+        services.AddSingleton<Bulk.BulkSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<Bulk.BulkSweeper>());
+        services.AddSingleton<Views.ServerViews>();
+
         services.AddHostedService<StoredSearchParameters>();
         services.AddHostedService<JobWorker>();
         services.Configure<Microsoft.AspNetCore.Routing.RouteOptions>(o => o.ConstraintMap[ResourceTypeConstraint.Name] = typeof(ResourceTypeConstraint));

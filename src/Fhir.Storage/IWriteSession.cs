@@ -53,6 +53,13 @@ public interface IWriteSession : IAsyncDisposable
     /// </summary>
     Task<IReadOnlyList<ReadOnlyMemory<byte>>> TakeAuditAsync(int limit, CancellationToken ct = default);
 
+    /// <summary>
+    /// Records a job's progress in this transaction, so that the job's writes and its cursor commit together (a bulk
+    /// import resumes exactly after what it stored). False when the runner no longer owns the running job: the caller
+    /// must then not commit.
+    /// </summary>
+    Task<bool> CheckpointJobAsync(Jobs.JobCheckpoint checkpoint, DateTimeOffset now, CancellationToken ct = default);
+
     /// <summary>Commits the transaction.</summary>
     Task CommitAsync(CancellationToken ct = default);
 }

@@ -70,4 +70,10 @@ public sealed record SearchPage(IReadOnlyList<ResourceVersion> Resources, Search
 
     /// <summary>True when <see cref="SearchQuery.MaxBytes"/> ended the page before its count (then <see cref="Next"/> continues it).</summary>
     public bool LimitedByBytes { get; init; }
+
+    /// <summary>
+    /// The keyset position of each resource of <see cref="Resources"/>, in the same order: a forward cursor from any of
+    /// them resumes right after it (a bulk read that stops midway, several searches merged in key order).
+    /// </summary>
+    public IReadOnlyList<SearchCursor> Positions { get; init; } = [];
 }

@@ -27,19 +27,25 @@ internal static class ImportCommand
         var state = new Option<string?>("--state") { Description = $"The resume file (default: {StateFileName} beside the first input)." };
         var report = new Option<string?>("--report") { Description = $"The report of rejected resources (default: {ReportFileName} beside the state file)." };
         var restart = new Option<bool>("--restart") { Description = "Ignore what the state file says was imported, and send everything again." };
+        var serverImport = new Option<bool>("--server-import")
+        {
+            Description = "Send NDJSON files to the server's $import (one job each, validated on the server's cores, stored in large transactions) instead of in batch Bundles.",
+        };
         var auth = ServerOptions.Create();
-        var command = new Command("import", "Load NDJSON and Bundle files into a FHIR server.") { inputs, server, batch, parallel, state, report, restart };
+        var command = new Command("import", "Load NDJSON and Bundle files into a FHIR server.") { inputs, server, batch, parallel, state, report, restart, serverImport };
         auth.AddTo(command);
         command.SetAction((parsed, cancellationToken) => RunAsync(
             parsed.GetValue(inputs) ?? [], parsed.GetValue(server)!, auth.Read(parsed), parsed.GetValue(batch), parsed.GetValue(parallel),
-            parsed.GetValue(state), parsed.GetValue(report), parsed.GetValue(restart), Console.Out, Console.Error, cancellationToken));
+            parsed.GetValue(state), parsed.GetValue(report), parsed.GetValue(restart), Console.Out, Console.Error, cancellationToken,
+            serverImport: parsed.GetValue(serverImport)));
         return command;
     }
 
     /// <summary>Runs an import; returns the exit code (0 when everything was accepted, 1 when some resources were rejected or the server failed).</summary>
     public static async Task<int> RunAsync(
         IReadOnlyList<string> inputs, string serverUrl, ServerCredentials credentials, int batchSize, int parallel, string? statePath, string? reportPath,
-        bool restart, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken, HttpClient? http = null, bool? interactive = null)
+        bool restart, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken, HttpClient? http = null, bool? interactive = null,
+        bool serverImport = false)
     {
         if (batchSize < 1 || parallel < 1)
         {
@@ -74,7 +80,9 @@ internal static class ImportCommand
         ImportSummary summary;
         try
         {
-            var run = ImportRunner.RunAsync(settings, server, progress, cancellationToken);
+            var run = serverImport
+                ? ServerImportRunner.RunAsync(settings, server, progress, cancellationToken)
+                : ImportRunner.RunAsync(settings, server, progress, cancellationToken);
             if (interactive ?? (!Console.IsErrorRedirected && AnsiConsole.Profile.Capabilities.Interactive))
             {
                 await ShowBarAsync(run, progress);
@@ -92,7 +100,7 @@ internal static class ImportCommand
             return ExitCodes.Failed;
         }
         await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"Imported {summary.Accepted:N0} resources in {summary.Elapsed.TotalSeconds:F1} s ({summary.Accepted / Math.Max(summary.Elapsed.TotalSeconds, 1e-3):N0}/s); {summary.Rejected:N0} rejected; {summary.Skipped:N0} already imported by an earlier run."));
+            $"Imported {summary.Accepted:N0} resources{(serverImport ? " (server-side $import)" : "")} in {summary.Elapsed.TotalSeconds:F1} s ({summary.Accepted / Math.Max(summary.Elapsed.TotalSeconds, 1e-3):N0}/s); {summary.Rejected:N0} rejected; {summary.Skipped:N0} already imported by an earlier run."));
         if (summary.Rejected > 0)
         {
             await stdout.WriteLineAsync($"Rejected resources and the server's OperationOutcomes: {reportPath}");

@@ -13,6 +13,7 @@ internal sealed class ImportState : IDisposable
 {
     private readonly string _server;
     private readonly Dictionary<string, HashSet<int>?> _done = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _jobs = new(StringComparer.Ordinal);
     private readonly StreamWriter _writer;
     private readonly Lock _lock = new();
 
@@ -72,6 +73,34 @@ internal sealed class ImportState : IDisposable
         }
     }
 
+    /// <summary>The status URL of the server-side import job an earlier run started for <paramref name="key"/>, if it has not settled.</summary>
+    public string? Job(string key) => _done.ContainsKey(key) ? null : _jobs.GetValueOrDefault(key);
+
+    /// <summary>Records the status URL of a server-side import job started for <paramref name="key"/> (a file sent to <c>$import</c>).</summary>
+    public void RecordJob(string key, string status)
+    {
+        var line = new JsonObject { ["server"] = _server, ["job"] = key, ["status"] = status }.ToJsonString();
+        lock (_lock)
+        {
+            _jobs[key] = status;
+            _writer.WriteLine(line);
+        }
+    }
+
+    /// <summary>True when a line says <paramref name="key"/> is done.</summary>
+    public bool IsDone(string key) => _done.TryGetValue(key, out var accepted) && accepted is null;
+
+    /// <summary>Records <paramref name="key"/> as done.</summary>
+    public void RecordDone(string key)
+    {
+        var line = new JsonObject { ["server"] = _server, ["chunk"] = key, ["done"] = "all" }.ToJsonString();
+        lock (_lock)
+        {
+            _done[key] = null;
+            _writer.WriteLine(line);
+        }
+    }
+
     private void Load(string line)
     {
         JsonNode? node;
@@ -83,7 +112,16 @@ internal sealed class ImportState : IDisposable
         {
             return;
         }
-        if (node?["server"]?.GetValue<string>() != _server || node["chunk"]?.GetValue<string>() is not { } key)
+        if (node?["server"]?.GetValue<string>() != _server)
+        {
+            return;
+        }
+        if (node["job"]?.GetValue<string>() is { } job && node["status"]?.GetValue<string>() is { } status)
+        {
+            _jobs[job] = status;
+            return;
+        }
+        if (node["chunk"]?.GetValue<string>() is not { } key)
         {
             return;
         }

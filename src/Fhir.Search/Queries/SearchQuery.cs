@@ -23,6 +23,9 @@ public sealed record SearchQuery(
     /// <summary>Only resources in this compartment (<c>Patient/123/Observation</c>), when set.</summary>
     public Compartments.CompartmentFilter? Compartment { get; init; }
 
+    /// <summary>Only resources in the compartment of these patients (or of any patient), when set.</summary>
+    public PatientFilter? Patients { get; init; }
+
     /// <summary>
     /// For a system-level search (<see cref="ResourceType"/> null): only resources of these types (<c>_type</c>, or the
     /// types the client may read); null for every type. Ignored when <see cref="ResourceType"/> is set.

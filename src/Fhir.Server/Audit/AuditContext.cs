@@ -22,6 +22,20 @@ internal sealed class AuditContext
         ServerAddress = http.Request.Host.Value;
     }
 
+    /// <summary>
+    /// The record of background work a client asked for, written when it ends (a Bulk Data export or import): the client
+    /// and its scopes, <paramref name="method"/> and <paramref name="path"/> saying what was done (<c>JOB /fhir/_bulk/[id]</c>).
+    /// </summary>
+    public AuditContext(AuditLog log, DateTimeOffset started, string clientId, string scopes, string method, string path, string? query = null)
+    {
+        Log = log;
+        Started = started;
+        Method = method;
+        Path = path;
+        Query = query;
+        SetClient(clientId, scopes);
+    }
+
     /// <summary>The audit context of <paramref name="http"/>, when the request is audited.</summary>
     public static AuditContext? Of(HttpContext http) => http.Features.Get<AuditContext>();
 

@@ -40,6 +40,35 @@ internal static class FhirEndpoints
         fhir.MapPost("/$reindex", (HttpContext h, ServerContext c, Jobs.JobQueue q) => Run(h, c, Body.None, (r, ct) => Reindex.HandleAsync(r, c, q, ct)));
         fhir.MapPost("/{type:fhirType}/$reindex", (HttpContext h, ServerContext c, Jobs.JobQueue q) => Run(h, c, Body.None, (r, ct) => Reindex.HandleAsync(r, c, q, ct)));
 
+        // Bulk Data: $export of the server, of all patients, of a Group's members and of a ResearchStudy's cohort; $import; the
+        // status URLs and files of both (downloads and uploads may outlast the request timeout: they stream).
+        fhir.MapGet("/$export", (HttpContext h, ServerContext c, Jobs.JobQueue q, Bulk.ExportOptions o) => Run(h, c, Body.None, (r, ct) => Bulk.ExportKickOff.HandleAsync(r, c, q, o, ct)));
+        fhir.MapPost("/$export", (HttpContext h, ServerContext c, Jobs.JobQueue q, Bulk.ExportOptions o) => Run(h, c, Body.Resource, (r, ct) => Bulk.ExportKickOff.HandleAsync(r, c, q, o, ct)));
+        fhir.MapGet("/{type:fhirType}/$export", (HttpContext h, ServerContext c, Jobs.JobQueue q, Bulk.ExportOptions o) => Run(h, c, Body.None, (r, ct) => Bulk.ExportKickOff.HandleAsync(r, c, q, o, ct)));
+        fhir.MapPost("/{type:fhirType}/$export", (HttpContext h, ServerContext c, Jobs.JobQueue q, Bulk.ExportOptions o) => Run(h, c, Body.Resource, (r, ct) => Bulk.ExportKickOff.HandleAsync(r, c, q, o, ct)));
+        fhir.MapGet("/{type:fhirType}/{id}/$export", (HttpContext h, ServerContext c, Jobs.JobQueue q, Bulk.ExportOptions o) => Run(h, c, Body.None, (r, ct) => Bulk.ExportKickOff.HandleAsync(r, c, q, o, ct)));
+        fhir.MapPost("/{type:fhirType}/{id}/$export", (HttpContext h, ServerContext c, Jobs.JobQueue q, Bulk.ExportOptions o) => Run(h, c, Body.Resource, (r, ct) => Bulk.ExportKickOff.HandleAsync(r, c, q, o, ct)));
+        fhir.MapPost("/$import", (HttpContext h, ServerContext c, Jobs.JobQueue q, Bulk.BulkFolders f, Bulk.ImportOptions o) =>
+        {
+            AllowBody(h, o.MaxUploadBytes);
+            return Run(h, c, Body.Stream, (r, ct) => Bulk.ImportKickOff.HandleAsync(r, c, q, f, o, ct));
+        }).DisableRequestTimeout();
+        fhir.MapGet("/_bulk/{jobId}", (HttpContext h, ServerContext c, Bulk.ExportOptions o, Security.AuthOptions a, string jobId) =>
+            Run(h, c, Body.None, (r, ct) => Bulk.BulkStatus.GetAsync(r, jobId, c, o, a.Mode == Security.AuthMode.Smart, ct), Answers.Negotiated));
+        fhir.MapDelete("/_bulk/{jobId}", (HttpContext h, ServerContext c, Bulk.BulkFolders f, string jobId) => Run(h, c, Body.None, (r, ct) => Bulk.BulkStatus.DeleteAsync(r, jobId, c, f, ct)));
+        fhir.MapGet("/_bulk/{jobId}/{file}", (HttpContext h, ServerContext c, Bulk.BulkFolders f, Bulk.ExportOptions o, string jobId, string file) =>
+            Run(h, c, Body.None, (r, ct) => Bulk.BulkStatus.FileAsync(r, jobId, file, c, f, o, ct), Answers.Negotiated)).DisableRequestTimeout();
+
+        // SQL on FHIR v2: ViewDefinition/$run (ViewDefinition is not an R4 type: its routes are literal).
+        fhir.MapGet("/ViewDefinition/$run", (HttpContext h, ServerContext c, Views.ServerViews v, Bulk.BulkFolders f) =>
+            Run(h, c, Body.None, (r, ct) => Interactions.Operations.ViewRunOperation.HandleAsync(r, c, v, f, null, ct), Answers.Negotiated)).DisableRequestTimeout();
+        fhir.MapPost("/ViewDefinition/$run", (HttpContext h, ServerContext c, Views.ServerViews v, Bulk.BulkFolders f) =>
+            Run(h, c, Body.Resource, (r, ct) => Interactions.Operations.ViewRunOperation.HandleAsync(r, c, v, f, null, ct), Answers.Negotiated)).DisableRequestTimeout();
+        fhir.MapGet("/ViewDefinition/{id}/$run", (HttpContext h, ServerContext c, Views.ServerViews v, Bulk.BulkFolders f, string id) =>
+            Run(h, c, Body.None, (r, ct) => Interactions.Operations.ViewRunOperation.HandleAsync(r, c, v, f, id, ct), Answers.Negotiated)).DisableRequestTimeout();
+        fhir.MapPost("/ViewDefinition/{id}/$run", (HttpContext h, ServerContext c, Views.ServerViews v, Bulk.BulkFolders f, string id) =>
+            Run(h, c, Body.Resource, (r, ct) => Interactions.Operations.ViewRunOperation.HandleAsync(r, c, v, f, id, ct), Answers.Negotiated)).DisableRequestTimeout();
+
         // $validate: validation as a write would do it, nothing stored.
         fhir.MapPost("/{type:fhirType}/$validate", (HttpContext h, ServerContext c) => Run(h, c, Body.Resource, (r, ct) => Interactions.Operations.ValidateOperation.HandleAsync(r, c, ct)));
         fhir.MapPost("/{type:fhirType}/{id}/$validate", (HttpContext h, ServerContext c) => Run(h, c, Body.Resource, (r, ct) => Interactions.Operations.ValidateOperation.HandleAsync(r, c, ct)));

@@ -17,13 +17,26 @@ namespace Fhir.Server.Http;
 /// </summary>
 internal static class FhirHttp
 {
-    /// <summary>What kind of body an endpoint takes; a <see cref="Resource"/> or <see cref="Patch"/> body makes it a write, whose response follows <c>Prefer: return</c>.</summary>
-    public enum Body { None, Resource, Patch, Form, Bundle }
+    private const string JsonContentType = "application/fhir+json; charset=utf-8";
 
-    public static async Task Run(HttpContext http, ServerContext context, Body body, Func<FhirRequest, CancellationToken, Task<FhirResponse>> interaction)
+    /// <summary>
+    /// What kind of body an endpoint takes; a <see cref="Resource"/> or <see cref="Patch"/> body makes it a write, whose
+    /// response follows <c>Prefer: return</c>. A <see cref="Stream"/> body is left unread for the interaction
+    /// (<see cref="FhirRequest.BodyStream"/>), whatever its media type and size (see <see cref="AllowBody"/>).
+    /// </summary>
+    public enum Body { None, Resource, Patch, Form, Bundle, Stream }
+
+    /// <summary>
+    /// What an endpoint answers: FHIR JSON (406 for any other <c>Accept</c> or <c>_format</c>), or formats the interaction
+    /// negotiates itself (a view's CSV or Parquet, a Bulk Data file's NDJSON, its manifest's plain JSON).
+    /// </summary>
+    public enum Answers { FhirJson, Negotiated }
+
+    public static async Task Run(
+        HttpContext http, ServerContext context, Body body, Func<FhirRequest, CancellationToken, Task<FhirResponse>> interaction, Answers answers = Answers.FhirJson)
     {
         var ct = http.RequestAborted;
-        var (request, error) = await BuildRequestAsync(http, context, body, ct);
+        var (request, error) = await BuildRequestAsync(http, context, body, answers, ct);
         var audit = AuditContext.Of(http);
         FhirResponse response;
         StoreFailure? storeFailed = null;
@@ -76,10 +89,10 @@ internal static class FhirHttp
         await WriteAsync(http, response, preference, request?.BaseUrl ?? BaseUrl(http, context));
     }
 
-    private static async Task<(FhirRequest?, FhirResponse?)> BuildRequestAsync(HttpContext http, ServerContext context, Body body, CancellationToken ct)
+    private static async Task<(FhirRequest?, FhirResponse?)> BuildRequestAsync(HttpContext http, ServerContext context, Body body, Answers answers, CancellationToken ct)
     {
         var httpRequest = http.Request;
-        if (ContentNegotiation.ResponseFormat(httpRequest) is null)
+        if (answers == Answers.FhirJson && ContentNegotiation.ResponseFormat(httpRequest) is null)
         {
             return (null, FhirResponse.Error(406, IssueType.NotSupported,
                 $"This server answers in FHIR JSON ({ContentNegotiation.FhirJson}) or FHIR XML ({ContentNegotiation.FhirXml}); the request accepts neither."));
@@ -107,7 +120,11 @@ internal static class FhirHttp
 
         ReadOnlyMemory<byte> bytes = default;
         string? mediaType = null;
-        if (body != Body.None)
+        if (body == Body.Stream)
+        {
+            mediaType = ContentNegotiation.BodyMediaType(httpRequest);
+        }
+        else if (body != Body.None)
         {
             if (httpRequest.ContentLength > context.Options.MaxRequestBodyBytes)
             {
@@ -183,11 +200,13 @@ internal static class FhirHttp
             VersionId = routeValues.TryGetValue("vid", out var v) ? v as string : null,
             Query = query,
             Body = bytes,
+            BodyStream = body == Body.Stream ? httpRequest.Body : null,
             ContentType = mediaType,
             Conditions = ReadConditions(httpRequest.Headers),
             Intake = intake,
             BaseUrl = baseUrl,
             MaxResponseBytes = context.Options.MaxResponseBytes,
+            Accept = httpRequest.Headers.Accept.ToString(),
             RelativeUrl = httpRequest.Path.Value is { } path && path.StartsWith("/fhir/", StringComparison.Ordinal) ? path[6..] : "",
         }, null);
     }
@@ -218,6 +237,8 @@ internal static class FhirHttp
     {
         (_, Body.Bundle) => "transaction",
         _ when request.RelativeUrl.Contains("/$", StringComparison.Ordinal) || request.RelativeUrl.StartsWith('$') => "operation",
+        // The status URLs and files of bulk operations.
+        _ when request.RelativeUrl.StartsWith("_bulk/", StringComparison.Ordinal) => "operation",
         ("POST", Body.Form) => request.ResourceType is null ? "search-system" : "search-type",
         ("POST", _) => "create",
         ("PUT", _) => "update",
@@ -260,6 +281,16 @@ internal static class FhirHttp
         {
             return;
         }
+        if (response.Content is { } content && !response.IsError)
+        {
+            httpResponse.ContentType = response.ContentType ?? JsonContentType;
+            if (response.ContentLength is { } length)
+            {
+                httpResponse.ContentLength = length;
+            }
+            await content(httpResponse.Body, http.RequestAborted);
+            return;
+        }
 
         ReadOnlyMemory<byte> body;
         if (response.IsError || (response.Body.IsEmpty && response.Issues.Count > 0))
@@ -282,11 +313,31 @@ internal static class FhirHttp
         {
             return;
         }
-        var (content, contentType) = WireBodies.Send(http, body);
-        body = content;
-        httpResponse.ContentType = contentType;
+        if (response.ContentType is { } mediaType && !response.IsError)
+        {
+            // Not a FHIR resource (a Bulk Data manifest, a view's CSV): sent as the interaction made it.
+            httpResponse.ContentType = mediaType;
+        }
+        else
+        {
+            var (wire, contentType) = WireBodies.Send(http, body);
+            body = wire;
+            httpResponse.ContentType = contentType;
+        }
         httpResponse.ContentLength = body.Length;
         await httpResponse.Body.WriteAsync(body, http.RequestAborted);
+    }
+
+    /// <summary>
+    /// Lets one request's body be larger than <see cref="FhirServerOptions.MaxRequestBodyBytes"/> (Kestrel's limit): an
+    /// endpoint that streams its body to disk enforces <paramref name="limit"/> itself.
+    /// </summary>
+    public static void AllowBody(HttpContext http, long limit)
+    {
+        if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+        {
+            feature.MaxRequestBodySize = limit;
+        }
     }
 
     /// <summary>The base URL: configured, or this (allowed) request's scheme, host and <c>/fhir</c> (<see cref="PublicUrls"/>).</summary>
@@ -306,6 +357,8 @@ internal static class FhirHttp
                 : prefer.Contains("return=OperationOutcome", StringComparison.OrdinalIgnoreCase) ? ReturnPreference.OperationOutcome
                 : ReturnPreference.Representation,
             Handling = prefer.Contains("handling=strict", StringComparison.OrdinalIgnoreCase) ? HandlingPreference.Strict : HandlingPreference.Lenient,
+            RespondAsync = prefer.Contains("respond-async", StringComparison.OrdinalIgnoreCase),
+            LenientAsked = prefer.Contains("handling=lenient", StringComparison.OrdinalIgnoreCase),
         };
     }
 

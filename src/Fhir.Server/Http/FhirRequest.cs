@@ -26,6 +26,9 @@ internal sealed record FhirRequest
     /// <summary>The body as received (HTTP), when not already parsed.</summary>
     public ReadOnlyMemory<byte> Body { get; init; }
 
+    /// <summary>The body as a stream, for endpoints that read it themselves as it arrives (an NDJSON upload); null otherwise.</summary>
+    public Stream? BodyStream { get; init; }
+
     /// <summary>The body's media type without parameters (<c>application/fhir+json</c>).</summary>
     public string? ContentType { get; init; }
 
@@ -46,6 +49,9 @@ internal sealed record FhirRequest
 
     /// <summary>The request URL relative to the base (<c>Patient/1</c>), for history and messages.</summary>
     public string RelativeUrl { get; init; } = "";
+
+    /// <summary>The <c>Accept</c> header as sent (for interactions that negotiate their own formats), or empty.</summary>
+    public string Accept { get; init; } = "";
 
     /// <summary>What the client may do (from its token); nothing unless the HTTP layer says otherwise.</summary>
     public Security.AccessGrant Access { get; init; } = Security.AccessGrant.Nobody;
@@ -98,6 +104,15 @@ internal sealed record RequestConditions
 
     /// <summary>How unknown search parameters are handled.</summary>
     public HandlingPreference Handling { get; init; } = HandlingPreference.Lenient;
+
+    /// <summary><c>Prefer: respond-async</c>: the client asks for the asynchronous request pattern.</summary>
+    public bool RespondAsync { get; init; }
+
+    /// <summary>
+    /// <c>Prefer: handling=lenient</c> was sent (not merely the default): Bulk Data then processes a request with parameters
+    /// it cannot honour instead of refusing it, and reports them in the manifest's <c>error</c> files.
+    /// </summary>
+    public bool LenientAsked { get; init; }
 }
 
 /// <summary><c>Prefer: return=…</c>.</summary>

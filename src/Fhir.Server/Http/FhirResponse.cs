@@ -36,6 +36,18 @@ internal sealed record FhirResponse(int Status)
     /// </summary>
     public bool ReportIssues { get; init; }
 
+    /// <summary>The media type of a body that is not a FHIR resource (a Bulk Data manifest, an NDJSON file, a view's CSV); null for FHIR JSON.</summary>
+    public string? ContentType { get; init; }
+
+    /// <summary>
+    /// Writes a body that is streamed rather than held in memory (a file), with <see cref="ContentType"/>; it runs after
+    /// the request has been audited. Null for a body in <see cref="Body"/>.
+    /// </summary>
+    public Func<Stream, CancellationToken, Task>? Content { get; init; }
+
+    /// <summary>The length of <see cref="Content"/>, when known.</summary>
+    public long? ContentLength { get; init; }
+
     /// <summary>True when the body is an error outcome.</summary>
     public bool IsError => Status >= 400;
 

@@ -30,6 +30,7 @@ internal sealed class Capabilities(ServerContext context)
             json.WriteString("date", "2026-11-21");
             json.WriteString("publisher", "Oncology trials FHIR server");
             json.WriteString("kind", "instance");
+            WriteStrings(json, "instantiates", ["http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data"]);
             json.WriteStartObject("software");
             json.WriteString("name", "Fhir.Server");
             json.WriteString("version", typeof(Capabilities).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.1");
@@ -69,6 +70,14 @@ internal sealed class Capabilities(ServerContext context)
                     WriteSearchParam(json, parameter.Code, parameter.Url, parameter.Type.ToString().ToLowerInvariant(), Documentation(parameter.Url));
                 }
             }
+            json.WriteEndArray();
+            json.WriteStartArray("operation");
+            WriteOperation(json, "export", "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export",
+                "Bulk Data Access 2.0.0 system-level export (Prefer: respond-async): _outputFormat, _since, _type, _typeFilter, _elements, includeAssociatedData=RelevantProvenanceResources.");
+            WriteOperation(json, "import", null,
+                "Bulk ingest after the draft Bulk Data Import: POST [base]/$import (Prefer: respond-async) with the draft's JSON manifest or an NDJSON body; every resource validated and indexed as any write.");
+            WriteOperation(json, "run", "http://sql-on-fhir.org/OperationDefinition/$run",
+                "SQL on FHIR v2: ViewDefinition/$run and ViewDefinition/[id]/$run (viewResource, viewReference, patient, group, study, _since, _limit; csv, ndjson, json, parquet).");
             json.WriteEndArray();
             // Compartment searches ([Compartment]/[id]/[type]) follow these definitions.
             WriteStrings(json, "compartment", context.Compartments.CompartmentTypes.Order(StringComparer.Ordinal)
@@ -113,14 +122,49 @@ internal sealed class Capabilities(ServerContext context)
         json.WriteEndArray();
         WriteStrings(json, "searchInclude", SearchIncludes(type));
         WriteStrings(json, "searchRevInclude", RevIncludes().GetValueOrDefault(type) ?? []);
-        if (type is "Patient" or "Encounter")
+        var operations = Operations(type).ToList();
+        if (operations.Count > 0)
         {
             json.WriteStartArray("operation");
-            json.WriteStartObject();
-            json.WriteString("name", "everything");
-            json.WriteString("definition", $"http://hl7.org/fhir/OperationDefinition/{type}-everything");
-            json.WriteEndObject();
+            foreach (var (name, definition, documentation) in operations)
+            {
+                WriteOperation(json, name, definition, documentation);
+            }
             json.WriteEndArray();
+        }
+        json.WriteEndObject();
+    }
+
+    // The operations of a type, beside the interactions every type has.
+    private static IEnumerable<(string Name, string? Definition, string? Documentation)> Operations(string type)
+    {
+        if (type is "Patient" or "Encounter")
+        {
+            yield return ("everything", $"http://hl7.org/fhir/OperationDefinition/{type}-everything", null);
+        }
+        switch (type)
+        {
+            case "Patient":
+                yield return ("export", "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export", "Bulk Data export of every patient's compartment; POST takes 'patient'.");
+                break;
+            case "Group":
+                yield return ("export", "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export", "Bulk Data export of the compartments of the Group's active Patient members.");
+                break;
+            case "ResearchStudy":
+                yield return ("export", "http://trials.example.org/fhir/OperationDefinition/study-export", "Bulk Data export of a study's cohort: its participants' compartments (ResearchSubject.individual) and the study with what it refers to.");
+                break;
+        }
+    }
+
+    private static void WriteOperation(Utf8JsonWriter json, string name, string? definition, string? documentation)
+    {
+        json.WriteStartObject();
+        json.WriteString("name", name);
+        // R4 requires a definition; the server's own operations point at a URL under its own namespace.
+        json.WriteString("definition", definition ?? $"http://trials.example.org/fhir/OperationDefinition/{name}");
+        if (documentation is not null)
+        {
+            json.WriteString("documentation", documentation);
         }
         json.WriteEndObject();
     }

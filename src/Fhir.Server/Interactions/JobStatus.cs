@@ -18,7 +18,7 @@ internal static class JobStatus
 {
     public static async Task<FhirResponse> GetAsync(string id, ServerContext context, CancellationToken ct)
     {
-        var job = await context.Store.GetJobAsync(id, ct);
+        var job = await Find(id, context, ct);
         if (job is null || job.State == JobState.Cancelled)
         {
             return FhirResponse.Error(404, IssueType.NotFound, job is null ? $"There is no job '{id}'." : $"Job '{id}' was cancelled.");
@@ -37,6 +37,10 @@ internal static class JobStatus
 
     public static async Task<FhirResponse> CancelAsync(string id, ServerContext context, CancellationToken ct)
     {
+        if (await Find(id, context, ct) is null)
+        {
+            return FhirResponse.Error(404, IssueType.NotFound, $"There is no job '{id}'.");
+        }
         if (await context.Store.CancelJobAsync(id, context.Clock.GetUtcNow(), ct))
         {
             return new FhirResponse(202) { Issues = [Issue.Information(IssueType.Informational, $"Job {id} was cancelled.")] };
@@ -46,6 +50,10 @@ internal static class JobStatus
             ? FhirResponse.Error(404, IssueType.NotFound, $"There is no job '{id}'.")
             : FhirResponse.Error(409, IssueType.Conflict, $"Job {id} has already ended ({job.State.ToString().ToLowerInvariant()}).");
     }
+
+    // The server's own jobs. A bulk export or import belongs to the client that started it: its status is _bulk/[id], for that client only.
+    private static async Task<JobRecord?> Find(string id, ServerContext context, CancellationToken ct) =>
+        await context.Store.GetJobAsync(id, ct) is { Kind: not (Bulk.ExportRequest.Kind or Bulk.ImportRequest.Kind) } job ? job : null;
 
     /// <summary>The kick-off answer: 202 Accepted with the status URL in Content-Location.</summary>
     public static FhirResponse Accepted(JobRecord job) => new(202)

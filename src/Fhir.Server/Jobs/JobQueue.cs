@@ -14,9 +14,12 @@ internal sealed class JobQueue(IFhirStore store, FhirDefinitions definitions, Jo
     public Task<JobRecord> EnqueueReindexAsync(IReadOnlyList<string> types, IReadOnlyList<string>? codes, CancellationToken ct) =>
         EnqueueAsync(new ReindexRequest(types, codes), ct);
 
-    private async Task<JobRecord> EnqueueAsync(ReindexRequest request, CancellationToken ct)
+    private Task<JobRecord> EnqueueAsync(ReindexRequest request, CancellationToken ct) => EnqueueAsync(ReindexRequest.Kind, request.ToJson(), ct);
+
+    /// <summary>Queues a job of <paramref name="kind"/> with its request JSON (a bulk export or import).</summary>
+    public async Task<JobRecord> EnqueueAsync(string kind, string request, CancellationToken ct)
     {
-        var job = await store.EnqueueJobAsync(ReindexRequest.Kind, request.ToJson(), clock.GetUtcNow(), ct);
+        var job = await store.EnqueueJobAsync(kind, request, clock.GetUtcNow(), ct);
         signal.Notify();
         return job;
     }

@@ -11,7 +11,9 @@ namespace Fhir.Server.Jobs;
 /// runs them one at a time, and gives a job back to the queue when the process stops, so that it
 /// resumes from its last checkpoint here or in another process.
 /// </summary>
-internal sealed class JobWorker(IFhirStore store, ReindexJob reindex, PatientCompartmentJob compartments, JobOptions options, JobSignal signal, TimeProvider clock, ILogger<JobWorker> logger)
+internal sealed class JobWorker(
+    IFhirStore store, ReindexJob reindex, PatientCompartmentJob compartments, Bulk.ExportJob export, Bulk.ImportJob import,
+    JobOptions options, JobSignal signal, TimeProvider clock, ILogger<JobWorker> logger)
     : BackgroundService
 {
     /// <summary>This runner's name in the job table's owner column.</summary>
@@ -64,6 +66,8 @@ internal sealed class JobWorker(IFhirStore store, ReindexJob reindex, PatientCom
             {
                 ReindexRequest.Kind => await reindex.RunAsync(job, Owner, stoppingToken),
                 StoreJobKinds.PatientCompartments => await compartments.RunAsync(job, Owner, stoppingToken),
+                Bulk.ExportRequest.Kind => await export.RunAsync(job, Owner, stoppingToken),
+                Bulk.ImportRequest.Kind => await import.RunAsync(job, Owner, stoppingToken),
                 _ => throw new InvalidOperationException($"Unknown job kind '{job.Kind}'."),
             };
             if (finished)

@@ -101,6 +101,13 @@ internal sealed class WriteSession(IFhirStore store, AccessGate gate) : IAsyncDi
         }
     }
 
+    /// <summary>
+    /// Records a job's progress in this transaction, so that what the job wrote and where it resumes commit together;
+    /// false when the runner no longer owns the job (then the session must not be committed).
+    /// </summary>
+    public async Task<bool> CheckpointJobAsync(Fhir.Storage.Jobs.JobCheckpoint checkpoint, DateTimeOffset now, CancellationToken ct = default) =>
+        await (await InnerAsync(ct)).CheckpointJobAsync(checkpoint, now, ct);
+
     /// <summary>Commits the transaction (nothing to do when nothing was read or written).</summary>
     public Task CommitAsync(CancellationToken ct = default) => _inner?.CommitAsync(ct) ?? Task.CompletedTask;
 

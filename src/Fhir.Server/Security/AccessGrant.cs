@@ -41,6 +41,9 @@ internal sealed class AccessGrant
     /// <summary>The launch patient of <c>patient/</c> scopes.</summary>
     public string? PatientId { get; }
 
+    /// <summary>True for the grant of <c>Auth:Mode=None</c> and of the server's own work: everything is allowed.</summary>
+    public bool IsUnrestricted => _unrestricted;
+
     /// <summary>Whether <paramref name="permissions"/> on <paramref name="resourceType"/> are allowed, and how far.</summary>
     public AccessDecision Decide(string resourceType, Permissions permissions)
     {

@@ -54,6 +54,14 @@ internal static class InteractionAccess
                 "$reindex" => [("SearchParameter", Permissions.Update)],
                 // Validating stores nothing; at instance level it reads the stored resource.
                 "$validate" => [(segments[0], Permissions.Read)],
+                // Bulk Data export: the Group or study read for its members; which types come out is settled by the kick-off
+                // (403 for a _type the grant may not read), and what of them by the gate the job reads through.
+                "$export" => segments.Length == 3 ? [(segments[0], Permissions.Read)] : [],
+                // Bulk import writes through the client's gate: each resource needs what its create or update would (the job
+                // checks them one by one, the kick-off the types it is told of).
+                "$import" => [],
+                // A view reads its resource type through the gate (the operation checks read and search on it).
+                "$run" => [],
                 _ => [(request.ResourceType ?? "*", Permissions.All)],
             };
         }
@@ -67,6 +75,11 @@ internal static class InteractionAccess
         {
             // System history covers the types the grant may read: the gate filters its rows type by type (and version
             // by version, for a patient), so nothing is required up front.
+            return [];
+        }
+        if (segments.Length > 0 && segments[0] == "_bulk")
+        {
+            // A bulk job's status and files belong to the client that started it (checked by the operation): others get 404.
             return [];
         }
         if (segments.Length > 0 && segments[0] == "_jobs")

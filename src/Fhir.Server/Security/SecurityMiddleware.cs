@@ -75,7 +75,8 @@ internal sealed class SecurityMiddleware(
             }
             return;
         }
-        if (http.Request.ContentLength > fhir.MaxRequestBodyBytes)
+        // $import streams its NDJSON body to disk and holds it to Import:MaxUploadBytes itself.
+        if (http.Request.ContentLength > fhir.MaxRequestBodyBytes && http.Request.Path.Value != ImportPath)
         {
             if (!await RefusedAsAnonymousFloodAsync(http))
             {
@@ -172,6 +173,8 @@ internal sealed class SecurityMiddleware(
         }
         await FhirServerSetup.WriteOutcome(http, 429, IssueType.Throttled, message);
     }
+
+    private const string ImportPath = "/fhir/$import";
 
     /// <summary>Endpoints anyone may call: the capability statement, SMART discovery, the token endpoint and its keys.</summary>
     private static bool IsPublic(HttpRequest request)

@@ -32,4 +32,10 @@ public interface IJobStore
 
     /// <summary>Cancels a queued or running job; false when it does not exist or has already finished.</summary>
     Task<bool> CancelJobAsync(string id, DateTimeOffset now, CancellationToken ct = default);
+
+    /// <summary>Removes a job, whatever its state (an export whose files were deleted or expired); false when there is none.</summary>
+    Task<bool> DeleteJobAsync(string id, CancellationToken ct = default);
+
+    /// <summary>Every job of <paramref name="kind"/>, oldest first (the sweep of expired exports).</summary>
+    Task<IReadOnlyList<JobRecord>> ListJobsAsync(string kind, CancellationToken ct = default);
 }

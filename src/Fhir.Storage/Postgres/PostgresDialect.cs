@@ -67,6 +67,11 @@ internal sealed class PostgresDialect : SqlDialect
 
     protected override object ReadNumber(DbDataReader reader, int ordinal) => reader.GetDecimal(ordinal);
 
+    public override object TextSet(IReadOnlyList<string> values) => values as string[] ?? [.. values];
+
+    // In the text columns' collation: unnest's strings would otherwise carry the default one, and the comparison two.
+    public override string TextSetSelect(string placeholder) => "SELECT unnest(CAST(" + placeholder + " AS text[])) COLLATE \"C\"";
+
     public override object Bytes(ReadOnlyMemory<byte> bytes) =>
         MemoryMarshal.TryGetArray(bytes, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
             ? segment.Array

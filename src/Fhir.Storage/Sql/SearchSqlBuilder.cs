@@ -231,6 +231,7 @@ internal sealed partial class SearchSqlBuilder
             sql.Append(types.Count == 0 ? "NULL)" : ")");
         }
         if (query.Compartment is { } compartment) CompartmentSql.Append(sql, p, compartment, query.ResourceType);
+        if (query.Patients is { } patients) PatientFilterSql.Append(sql, p, dialect, patients, "r.version_seq");
         ScopeSql.AppendPatient(sql, p, scope, "r.version_seq", "r.res_type", query.ResourceType, drive: true);
         AppendCriteria(query.Criteria, "r", query.ResourceType, driven: query.Compartment is not null || confined);
     }

@@ -53,6 +53,15 @@ internal abstract class SqlDialect
     /// <summary>Reads a computed number exactly as the database holds it, so that it compares equal when sent back.</summary>
     protected abstract object ReadNumber(DbDataReader reader, int ordinal);
 
+    /// <summary>A list of strings as one parameter value, for <see cref="TextSetSelect"/>.</summary>
+    public abstract object TextSet(IReadOnlyList<string> values);
+
+    /// <summary>
+    /// A subquery yielding the strings of the parameter <paramref name="placeholder"/> (bound to <see cref="TextSet"/>), one
+    /// per row: a list of any length in one parameter, so that the statement text does not change with its length.
+    /// </summary>
+    public abstract string TextSetSelect(string placeholder);
+
     /// <summary>Bytes as a parameter value.</summary>
     public abstract object Bytes(ReadOnlyMemory<byte> bytes);
 

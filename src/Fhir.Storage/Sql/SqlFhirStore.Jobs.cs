@@ -21,7 +21,7 @@ internal abstract partial class SqlFhirStore
     private string? _claimSql;
 
     /// <summary>Records a checkpoint: @p0 id, @p1 owner, @p2 cursor, @p3 done, @p4 total, @p5 lease_until, @p6 now.</summary>
-    protected const string CheckpointSql =
+    private const string CheckpointSql =
         "UPDATE job SET resume_at = @p2, done = @p3, total = COALESCE(@p4, total), lease_until = @p5, heartbeat = @p6"
         + " WHERE id = @p0 AND owner = @p1 AND status = 'running'";
 
@@ -102,19 +102,46 @@ internal abstract partial class SqlFhirStore
         }, ct);
 
     /// <summary>Records <paramref name="checkpoint"/> inside <paramref name="session"/>; false when the runner no longer owns the job.</summary>
-    protected async Task<bool> CheckpointAsync(SqlWriteSession session, JobCheckpoint checkpoint, DateTimeOffset now, CancellationToken ct)
+    protected static Task<bool> CheckpointAsync(SqlWriteSession session, JobCheckpoint checkpoint, DateTimeOffset now, CancellationToken ct) =>
+        CheckpointOnAsync(session, checkpoint, now, ct);
+
+    /// <summary>Records <paramref name="checkpoint"/> on <paramref name="lease"/> (in its transaction, if any); false when the runner no longer owns the job.</summary>
+    internal static async Task<bool> CheckpointOnAsync(DbLease lease, JobCheckpoint checkpoint, DateTimeOffset now, CancellationToken ct)
     {
-        var cmd = session.Command(CheckpointSql);
+        var cmd = lease.Command(CheckpointSql);
         var p = new SqlParams();
         p.Add(checkpoint.JobId);
         p.Add(checkpoint.Owner);
         p.Add(checkpoint.Cursor ?? (object)DBNull.Value);
         p.Add(checkpoint.Done);
         p.Add(checkpoint.Total ?? (object)DBNull.Value);
-        p.Add(Dialect.Instant(checkpoint.LeaseUntil.UtcDateTime));
-        p.Add(Dialect.Instant(now.UtcDateTime));
+        p.Add(lease.Dialect.Instant(checkpoint.LeaseUntil.UtcDateTime));
+        p.Add(lease.Dialect.Instant(now.UtcDateTime));
         p.BindTo(cmd);
         return await cmd.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    public Task<bool> DeleteJobAsync(string id, CancellationToken ct = default) =>
+        InWriteSessionAsync(session =>
+        {
+            var p = new SqlParams();
+            return ExecuteAsync(session, $"DELETE FROM job WHERE id = {p.Add(id)}", p, ct);
+        }, ct);
+
+    public async Task<IReadOnlyList<JobRecord>> ListJobsAsync(string kind, CancellationToken ct = default)
+    {
+        var lease = await LeaseForReadAsync(ct);
+        await using (lease)
+        {
+            var cmd = lease.Command("SELECT " + JobColumns + " FROM job WHERE kind = @p0 ORDER BY created, id");
+            var p = new SqlParams();
+            p.Add(kind);
+            p.BindTo(cmd);
+            var jobs = new List<JobRecord>();
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) jobs.Add(ReadJob(reader));
+            return jobs;
+        }
     }
 
     /// <summary>Runs <paramref name="work"/> in a write session of its own and commits it.</summary>

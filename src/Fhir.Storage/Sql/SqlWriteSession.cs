@@ -94,6 +94,12 @@ internal abstract class SqlWriteSession(SqlDialect dialect) : DbLease(dialect), 
             return records;
         });
 
+    public Task<bool> CheckpointJobAsync(Jobs.JobCheckpoint checkpoint, DateTimeOffset now, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        return RunAsync(() => SqlFhirStore.CheckpointOnAsync(this, checkpoint, now, ct));
+    }
+
     public Task CommitAsync(CancellationToken ct = default) =>
         RunAsync(async () =>
         {

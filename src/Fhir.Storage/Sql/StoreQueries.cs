@@ -159,7 +159,7 @@ internal static class StoreQueries
             // A page reached through a cursor has rows before it (or had: a previous link may come back empty).
             previous = after is null ? null : bounds.Count > 0 ? bounds[0] with { Direction = PageDirection.Backward } : after with { Direction = PageDirection.Backward };
         }
-        return new SearchPage(rows, next, total) { Previous = previous, LimitedByBytes = limited };
+        return new SearchPage(rows, next, total) { Previous = previous, LimitedByBytes = limited, Positions = bounds };
     }
 
     /// <summary>The ids of at most <paramref name="limit"/> current, non-deleted matches in <paramref name="scope"/>.</summary>

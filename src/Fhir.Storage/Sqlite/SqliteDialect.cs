@@ -57,6 +57,10 @@ internal sealed class SqliteDialect : SqlDialect
 
     protected override object ReadNumber(DbDataReader reader, int ordinal) => reader.GetDouble(ordinal);
 
+    public override object TextSet(IReadOnlyList<string> values) => System.Text.Json.JsonSerializer.Serialize(values);
+
+    public override string TextSetSelect(string placeholder) => "SELECT value FROM json_each(" + placeholder + ")";
+
     public override object Bytes(ReadOnlyMemory<byte> bytes) =>
         MemoryMarshal.TryGetArray(bytes, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
             ? segment.Array

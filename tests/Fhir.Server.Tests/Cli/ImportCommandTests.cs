@@ -116,6 +116,7 @@ public abstract class ImportCommandTests(ServerFixture server) : IDisposable
             {
                 "Patient?identifier=http://trials.example.org/fhir/identifiers/patient|", "ResearchStudy", "ResearchSubject",
                 "Observation?identifier=http://trials.example.org/fhir/identifiers/observation|", "AdverseEvent",
+                "MedicationAdministration", "Encounter", "Organization",
             }
                 .Select(t => Count(t)))).Sum());
         Assert.Equal(trial.Summary.Screened, await Count($"Patient?identifier=http://trials.example.org/fhir/identifiers/patient|"));

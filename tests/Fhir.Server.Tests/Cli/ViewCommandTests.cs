@@ -27,10 +27,13 @@ public sealed class ViewCommandTests(SqliteServer server) : IClassFixture<Sqlite
 
         Assert.True(exit == 0, stderr.ToString());
         var rows = File.ReadAllLines(output).Skip(1).Select(l => l.Split(',')).ToList();
-        Assert.Equal(trial.Summary.Enrolled, rows.Count);
+        // One row per participation, in either of the generator's studies.
+        Assert.Equal(trial.Summary.Enrolled + trial.Summary.RegistryParticipants, rows.Count);
         // Loaded into the server, the study's conditional reference became a real one: every participant has its study key.
         Assert.All(rows, r => Assert.NotEqual("", r[3]));
-        Assert.Single(rows.Select(r => r[3]).Distinct());
+        // The basket study's and the registry study's keys; the registry participants are patients of the basket study too.
+        Assert.Equal(2, rows.Select(r => r[3]).Distinct().Count());
+        Assert.Equal(trial.Summary.Enrolled, rows.GroupBy(r => r[3]).Max(g => g.Count()));
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
