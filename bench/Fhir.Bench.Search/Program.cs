@@ -18,6 +18,7 @@ if (options.ContainsKey("help"))
           [--target 1000000] [--load-minutes 30] [--clients 3] [--skip-load | --load-only] [--first-copy 0]
           [--runs 200] [--warmup 20] [--count-runs 20] [--query-seconds 60] [--seed 1]
           [--sqlite <db file>] [--psql "<psql connection arguments>"] [--markdown <file>]
+          [--only <text in the query names>] [--server-pid <pid>: also the server's CPU time per request, from /proc]
         """);
     return 0;
 }
@@ -75,18 +76,22 @@ if (patientIds.Count == 0) throw new InvalidOperationException("No Patient found
 
 // 4. The queries, one at a time (latency, not throughput).
 var results = new List<Latency>();
-foreach (var query in QueryMix.Build(profile, copies, patientIds))
+var serverPid = options.TryGetValue("server-pid", out var pidText) && pidText.Length > 0 ? int.Parse(pidText, CultureInfo.InvariantCulture) : (int?)null;
+var cpuPerRequest = new Dictionary<string, double>();
+foreach (var query in QueryMix.Build(profile, copies, patientIds).Where(q => !options.TryGetValue("only", out var only) || q.Name.Contains(only, StringComparison.OrdinalIgnoreCase)))
 {
     var random = new Random(seed);
     var latency = new Latency(query.Name, query.Url(new Random(seed)));
     var warmup = query.IsCount ? Math.Min(2, Int("warmup", 20)) : Int("warmup", 20);
     var runs = query.IsCount ? Int("count-runs", 20) : Int("runs", 200);
     var budget = Stopwatch.StartNew();
+    double? cpuAtWarm = null;
     for (var i = 0; i < warmup + runs; i++)
     {
         // A pathologically slow query gets fewer runs rather than holding up the rest.
         if (budget.Elapsed.TotalSeconds > Int("query-seconds", 60) && latency.Runs >= 5) break;
         var url = query.Url(random);
+        if (i == warmup && serverPid is { } warmPid) cpuAtWarm = ServerCpuMs(warmPid);
         var clock = Stopwatch.StartNew();
         using var response = await http.GetAsync(url);
         var body = await response.Content.ReadAsStringAsync();
@@ -99,15 +104,18 @@ foreach (var query in QueryMix.Build(profile, copies, patientIds))
         }
         if (i >= warmup) latency.Add(ms, Matches(body));
     }
+    if (cpuAtWarm is { } before && serverPid is { } pid && latency.Runs + latency.Errors > 0)
+        cpuPerRequest[query.Name] = (ServerCpuMs(pid) - before) / (latency.Runs + latency.Errors);
     results.Add(latency);
-    Console.WriteLine($"  {latency.Name}: p50 {latency.Percentile(50):F1} ms, p95 {latency.Percentile(95):F1} ms, matches {latency.MedianMatches:N0}");
+    Console.WriteLine($"  {latency.Name}: p50 {latency.Percentile(50):F1} ms, p95 {latency.Percentile(95):F1} ms, matches {latency.MedianMatches:N0}"
+        + (cpuPerRequest.TryGetValue(query.Name, out var perRequest) ? $", server CPU {perRequest:F2} ms/request" : ""));
 }
 
 Say("");
-Say("| query | runs | p50 ms | p95 ms | p99 ms | max ms | matches (median) | errors |");
-Say("|---|---:|---:|---:|---:|---:|---:|---:|");
+Say("| query | runs | p50 ms | p95 ms | p99 ms | max ms | matches (median) | errors | server CPU ms/request |");
+Say("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
 foreach (var r in results)
-    Say($"| {r.Name} | {r.Runs} | {r.Percentile(50):F1} | {r.Percentile(95):F1} | {r.Percentile(99):F1} | {r.Max:F1} | {r.MedianMatches:N0} | {r.Errors} |");
+    Say($"| {r.Name} | {r.Runs} | {r.Percentile(50):F1} | {r.Percentile(95):F1} | {r.Percentile(99):F1} | {r.Max:F1} | {r.MedianMatches:N0} | {r.Errors} | {(cpuPerRequest.TryGetValue(r.Name, out var c) ? c.ToString("F2", CultureInfo.InvariantCulture) : "")} |");
 Say("");
 Say("Example URLs (first run of each):");
 Say("");
@@ -116,6 +124,15 @@ if (options.TryGetValue("markdown", out var markdown) && markdown.Length > 0) Fi
 return results.Any(r => r.Errors > 0) ? 1 : 0;
 
 async Task<long> CountAsync(string url) => Matches(await http.GetStringAsync(url));
+
+// utime + stime of a process, in milliseconds (Linux /proc; clock ticks of 10 ms). The server process only: a
+// PostgreSQL backend's share is not in it.
+static double ServerCpuMs(int pid)
+{
+    var stat = File.ReadAllText($"/proc/{pid}/stat");
+    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+    return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10.0;
+}
 
 // Bundle.total when the server gives one; otherwise the matches on the first page.
 static long Matches(string body)

@@ -33,7 +33,30 @@ internal sealed class PostgresDialect : SqlDialect
         .Replace("{instant}", "timestamptz", StringComparison.Ordinal)
         .Replace("{num}", "numeric", StringComparison.Ordinal)
         .Replace("{bytes}", "bytea", StringComparison.Ordinal)
-        .Replace("{bool}", "boolean", StringComparison.Ordinal);
+        .Replace("{bool}", "boolean", StringComparison.Ordinal)
+        .Replace("{wide_span}", WideSpanInterval, StringComparison.Ordinal)
+        .Replace("{date_wide_trigger}", DateWideTrigger, StringComparison.Ordinal);
+
+    // An interval added to low rather than high - low: an open end is +-infinity, which PostgreSQL does not subtract.
+    private static readonly string WideSpanInterval = $"interval '{(int)WideDateSpan.TotalDays} days'";
+
+    // Lists the resources of new idx_date rows in idx_date_wide when a row is wide or not the resource's only one of its
+    // code. Once per statement, over its rows (a transition table), which sees all of a multi-row INSERT: a row-level
+    // plpgsql call per date row cost 25-35 us each (100,000 rows: 4.2-6.0 s against 1.7-2.5 s without), this 2-3 us.
+    private static readonly string DateWideTrigger = $"""
+        CREATE FUNCTION idx_date_wide_add() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO idx_date_wide (code, res_key)
+                SELECT DISTINCT n.code, n.res_key FROM new_rows n
+                WHERE n.high > n.low + {WideSpanInterval}
+                    OR (SELECT COUNT(*) FROM (SELECT 1 FROM idx_date d WHERE d.res_key = n.res_key AND d.code = n.code LIMIT 2) x) > 1
+            ON CONFLICT DO NOTHING;
+            RETURN NULL;
+        END
+        $$;
+        CREATE TRIGGER tr_idx_date_wide AFTER INSERT ON idx_date REFERENCING NEW TABLE AS new_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION idx_date_wide_add()
+        """;
 
     public override object Instant(DateTime utc) => utc;
 

@@ -195,6 +195,23 @@ internal static class Schema
         CREATE INDEX ix_shared_counter_expires ON shared_counter (expires);
         CREATE TABLE shared_set (set_key {text} NOT NULL, member {text} NOT NULL, touched {instant} NOT NULL, PRIMARY KEY (set_key, member));
         """,
+        // 9: the date rows a window read cannot stand for. A search such as
+        // `code=X&date=ge2015&date=lt2016` could only drive from the code (every Observation of a common code probed
+        // for a year that has none of them: ~90,000 probes at a million resources) or from one half of the range (all
+        // rows before 2016, or after 2015). A resource whose one `date` row is narrow (at most 32 days from
+        // low to high) satisfies every criterion of the code on that row, so its row lies in one bounded stretch of
+        // the (code, low) index that all the criteria together define (SearchSqlBuilder.DateWindow). The others, a
+        // resource with more than one row of the code or a wide one, are listed here by a trigger on every insert
+        // into idx_date, and join the window's candidates; each candidate is then checked by every criterion as
+        // before, so the result is exact. Rows are never removed (a resource listed once stays a candidate): a
+        // superset only costs a probe.
+        """
+        CREATE TABLE idx_date_wide (code {text} NOT NULL, res_key {bigint} NOT NULL, PRIMARY KEY (code, res_key));
+        INSERT INTO idx_date_wide (code, res_key)
+            SELECT code, res_key FROM idx_date GROUP BY code, res_key
+            HAVING COUNT(*) > 1 OR MAX(CASE WHEN high > low + {wide_span} THEN 1 ELSE 0 END) = 1;
+        {date_wide_trigger};
+        """,
     ];
 
     /// <summary>Creates the version table; run under the migration lock before reading it.</summary>

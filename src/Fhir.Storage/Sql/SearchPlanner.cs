@@ -8,7 +8,9 @@ namespace Fhir.Storage.Sql;
 /// </summary>
 /// <param name="Driver">The top-level criterion to drive from, when counting chose one; null to go by shape alone.</param>
 /// <param name="ProbedHas">Top-level <c>_has</c> criteria whose inner criterion matches many resources.</param>
-internal sealed record SearchPlan(SearchCriterion? Driver, IReadOnlySet<SearchCriterion>? ProbedHas);
+/// <param name="Window">True when <paramref name="Driver"/> is a date criterion that drives by the window of all the date
+/// criteria of its code (SearchSqlBuilder.DateWindow); every criterion then probes.</param>
+internal sealed record SearchPlan(SearchCriterion? Driver, IReadOnlySet<SearchCriterion>? ProbedHas, bool Window = false);
 
 /// <summary>
 /// Bounded index counts in place of the statistics neither database keeps across index tables. The shape of a
@@ -20,6 +22,9 @@ internal static class SearchPlanner
 {
     /// <summary>Entries a count reads at most: a criterion below it is small enough to drive from.</summary>
     private const int Cap = 2_000;
+
+    /// <summary>The cap of the second count, when a date window is compared with criteria that all reached <see cref="Cap"/>.</summary>
+    private const int WideCap = 20_000;
 
     /// <summary>A count this far below the cap ends the search for a smaller one.</summary>
     private const int SmallEnough = Cap / 10;
@@ -41,30 +46,71 @@ internal static class SearchPlanner
     public static async Task<SearchPlan?> PlanAsync(DbLease lease, SearchQuery query, Access.ReadScope scope, bool page, CancellationToken ct)
     {
         var confined = query.ResourceType is { } type ? scope.Confines(type) : scope.Patient is not null;
-        var driver = query.Compartment is null && !confined ? await DriverAsync(lease, query.Criteria, ct) : null;
+        var (driver, window) = query.Compartment is null && !confined ? await DriverAsync(lease, query.Criteria, ct) : (null, false);
         var probedHas = page && query.Sort.Count == 0 ? await DenseHasAsync(lease, query.Criteria, ct) : null;
-        return driver is null && probedHas is null ? null : new SearchPlan(driver, probedHas);
+        return driver is null && probedHas is null ? null : new SearchPlan(driver, probedHas, window);
     }
 
-    private static async Task<SearchCriterion?> DriverAsync(DbLease lease, IReadOnlyList<SearchCriterion> criteria, CancellationToken ct)
+    private static async Task<(SearchCriterion? Driver, bool Window)> DriverAsync(DbLease lease, IReadOnlyList<SearchCriterion> criteria, CancellationToken ct)
     {
         var candidates = criteria.Where(c => SearchSqlBuilder.Selectivity(c) < SearchSqlBuilder.NeverDrives)
             .OrderBy(SearchSqlBuilder.Selectivity).ToList();
-        if (candidates.Count < 2) return null;
+        if (candidates.Count < 2) return (null, false);
         // What the shape would pick, when it is not one a count could compare (an id list, a composite, a chain)
         // and is selective by kind, stays.
-        if (!SearchSqlBuilder.DrivesBounded(candidates[0]) && SearchSqlBuilder.Selectivity(candidates[0]) <= 2) return null;
+        if (!SearchSqlBuilder.DrivesBounded(candidates[0]) && SearchSqlBuilder.Selectivity(candidates[0]) <= 2) return (null, false);
         SearchCriterion? best = null;
+        var bestWindow = false;
         var bestRows = long.MaxValue;
+        var windowed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var c in candidates.Where(SearchSqlBuilder.DrivesBounded))
         {
-            var rows = await CountAsync(lease, c, Cap, ct);
+            // The date criteria of one code that bound a window together are counted once, as that window.
+            var window = SearchSqlBuilder.DateWindow(criteria, c) is not null;
+            if (window && !windowed.Add(c.Code)) continue;
+            var rows = window ? await CountWindowAsync(lease, criteria, c, Cap, ct) : await CountAsync(lease, c, Cap, ct);
             if (rows is not { } n || n >= bestRows) continue;
             best = c;
+            bestWindow = window;
             bestRows = n;
             if (n < SmallEnough) break;
         }
-        return bestRows < Cap ? best : null;
+        if (bestRows < Cap) return (best, bestWindow);
+        return windowed.Count > 0 && lease.Dialect.WalksWideWindows ? await WideWindowAsync(lease, criteria, candidates, ct) : (null, false);
+    }
+
+    /// <summary>
+    /// When every count reached the cap and a date window is among them: the window and the others counted again up to
+    /// <see cref="WideCap"/>, and the window drives when it names at most half as many rows as the least of the others.
+    /// A year of a common code is the case (`code=X&amp;date=ge1984&amp;date=lt1985`): a few thousand dated rows in the
+    /// year against tens of thousands of the code, of which none may fall in the year.
+    /// </summary>
+    private static async Task<(SearchCriterion? Driver, bool Window)> WideWindowAsync(
+        DbLease lease, IReadOnlyList<SearchCriterion> criteria, List<SearchCriterion> candidates, CancellationToken ct)
+    {
+        SearchCriterion? window = null;
+        var windowRows = long.MaxValue;
+        var otherRows = long.MaxValue;
+        var windowed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var c in candidates.Where(SearchSqlBuilder.DrivesBounded))
+        {
+            var isWindow = SearchSqlBuilder.DateWindow(criteria, c) is not null;
+            if (isWindow && !windowed.Add(c.Code)) continue;
+            var rows = isWindow ? await CountWindowAsync(lease, criteria, c, WideCap, ct) : await CountAsync(lease, c, WideCap, ct);
+            if (rows is not { } n) continue;
+            if (isWindow && n < windowRows) (window, windowRows) = (c, n);
+            else if (!isWindow) otherRows = Math.Min(otherRows, n);
+        }
+        return window is not null && windowRows < WideCap && windowRows * 2 <= otherRows ? (window, true) : (null, false);
+    }
+
+    private static async Task<long?> CountWindowAsync(DbLease lease, IReadOnlyList<SearchCriterion> criteria, SearchCriterion c, int cap, CancellationToken ct)
+    {
+        var p = new SqlParams { ReusesValues = true };
+        if (SearchSqlBuilder.CappedWindowRows(criteria, c, cap, lease.Dialect, p) is not { } sql) return null;
+        var cmd = lease.Command(sql);
+        p.BindTo(cmd);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static async Task<IReadOnlySet<SearchCriterion>?> DenseHasAsync(DbLease lease, IReadOnlyList<SearchCriterion> criteria, CancellationToken ct)

@@ -243,13 +243,93 @@ internal sealed partial class SearchSqlBuilder
     // `driven`, something else (a compartment) already narrows the candidates, so every criterion probes.
     private void AppendCriteria(IReadOnlyList<SearchCriterion> criteria, string a, string? type, bool driven = false)
     {
-        var driver = driven ? -1 : Driver(criteria);
+        // A date window drives: its candidates are a superset, so every criterion (the window's own too) probes.
+        var window = !driven && plan is { Window: true, Driver: { } w } && criteria.Contains(w) ? w : null;
+        if (window is not null)
+        {
+            sql.Append(" AND ");
+            AppendDateWindow(criteria, window, a);
+        }
+        var driver = driven || window is not null ? -1 : Driver(criteria);
         for (var i = 0; i < criteria.Count; i++)
         {
             if (ReferenceEquals(criteria[i], joinedDriver)) continue; // already the page's FROM (Page)
             sql.Append(" AND ");
-            AppendCriterion(criteria[i], a, type, probe: (driven || criteria.Count > 1) && i != driver);
+            AppendCriterion(criteria[i], a, type, probe: (driven || window is not null || criteria.Count > 1) && i != driver);
         }
+    }
+
+    /// <summary>
+    /// The bounds [low, high] on the start of the one row of a resource that has a single, narrow row (at most
+    /// <see cref="SqlDialect.WideDateSpan"/> wide) of <paramref name="c"/>'s code and satisfies every plain date
+    /// criterion of that code in <paramref name="criteria"/> (one value each, no modifier): each prefix bounds the start
+    /// of such a row on one side or both. Null unless <paramref name="c"/> is one of at least two such criteria and both
+    /// bounds are finite. Resources with other rows of the code are in idx_date_wide (Schema, migration 9).
+    /// </summary>
+    internal static (DateTime Low, DateTime High)? DateWindow(IReadOnlyList<SearchCriterion> criteria, SearchCriterion c)
+    {
+        static bool Plain(SearchCriterion x) => x.Type == SearchParamType.Date && x.Modifier is null && x.Values.Count == 1
+            && x.Values[0] is DateSearchValue { Prefix: not (SearchPrefix.Ne or SearchPrefix.Ap) };
+        if (!Plain(c)) return null;
+        var low = DateTime.MinValue;
+        var high = DateTime.MaxValue;
+        var count = 0;
+        foreach (var x in criteria)
+        {
+            if (x.Code != c.Code || !Plain(x)) continue;
+            count++;
+            var d = (DateSearchValue)x.Values[0];
+            var sLow = SqlDialect.AsUtc(d.LowUtc);
+            var sHigh = SqlDialect.AsUtc(d.HighUtc);
+            // A narrow row ends at most WideDateSpan after its start: a row reaching above sHigh starts after sHigh - span.
+            var reachesAbove = sHigh.Ticks > SqlDialect.WideDateSpan.Ticks ? sHigh - SqlDialect.WideDateSpan : DateTime.MinValue;
+            switch (d.Prefix)
+            {
+                case SearchPrefix.Eq: // sLow <= L and H <= sHigh
+                    low = Max(low, sLow);
+                    high = Min(high, sHigh);
+                    break;
+                case SearchPrefix.Gt: // H > sHigh
+                    low = Max(low, reachesAbove);
+                    break;
+                case SearchPrefix.Ge: // H > sHigh or (sLow <= L and H <= sHigh)
+                    low = Max(low, Min(sLow, reachesAbove));
+                    break;
+                case SearchPrefix.Sa: // L > sHigh
+                    low = Max(low, sHigh);
+                    break;
+                case SearchPrefix.Lt or SearchPrefix.Eb: // L < sLow; H < sLow
+                    high = Min(high, sLow);
+                    break;
+                case SearchPrefix.Le: // L < sLow or (sLow <= L and H <= sHigh)
+                    high = Min(high, sHigh);
+                    break;
+            }
+        }
+        return count >= 2 && low != DateTime.MinValue && high != DateTime.MaxValue ? (low, high) : null;
+
+        static DateTime Max(DateTime x, DateTime y) => x > y ? x : y;
+        static DateTime Min(DateTime x, DateTime y) => x < y ? x : y;
+    }
+
+    // a.res_key IN (the rows of the code that start inside the window, and the resources listed as wide for the code).
+    private void AppendDateWindow(IReadOnlyList<SearchCriterion> criteria, SearchCriterion c, string a)
+    {
+        var (low, high) = DateWindow(criteria, c) ?? throw new ArgumentException($"'{c.Code}' has no date window.", nameof(c));
+        var code = p.Add(c.Code);
+        sql.Append(a).Append(".res_key IN (SELECT i.res_key FROM ").Append(IndexTables.Date.Name).Append(" i WHERE i.code = ").Append(code)
+            .Append(" AND i.low >= ").Append(p.Add(dialect.Instant(low))).Append(" AND i.low <= ").Append(p.Add(dialect.Instant(high)))
+            .Append(" UNION ALL SELECT w.res_key FROM idx_date_wide w WHERE w.code = ").Append(code).Append(')');
+    }
+
+    /// <summary>About how many candidates the date window of <paramref name="c"/> yields, counted up to <paramref name="cap"/>; null without a window.</summary>
+    public static string? CappedWindowRows(IReadOnlyList<SearchCriterion> criteria, SearchCriterion c, int cap, SqlDialect dialect, SqlParams parameters)
+    {
+        if (DateWindow(criteria, c) is not { } window) return null;
+        var code = parameters.Add(c.Code);
+        return "SELECT COUNT(*) FROM (SELECT 1 FROM " + IndexTables.Date.Name + " i WHERE i.code = " + code
+            + " AND i.low >= " + parameters.Add(dialect.Instant(window.Low)) + " AND i.low <= " + parameters.Add(dialect.Instant(window.High))
+            + " UNION ALL SELECT 1 FROM idx_date_wide w WHERE w.code = " + code + " LIMIT " + parameters.Add((long)cap) + ") n";
     }
 
     /// <summary>
@@ -258,7 +338,7 @@ internal sealed partial class SearchSqlBuilder
     /// </summary>
     private SearchCriterion? JoinedDriver(SearchQuery query)
     {
-        if (!dialect.DrivesByJoin || query.Compartment is not null || Confined(query) || query.Sort.Count > 0) return null;
+        if (!dialect.DrivesByJoin || query.Compartment is not null || Confined(query) || query.Sort.Count > 0 || plan?.Window == true) return null;
         var at = Driver(query.Criteria);
         if (at < 0) return null;
         var c = query.Criteria[at];

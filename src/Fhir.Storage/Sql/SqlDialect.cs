@@ -12,6 +12,13 @@ internal abstract class SqlDialect
     /// <summary>Replaces the type placeholders of <see cref="Schema"/> (<c>{key}</c>, <c>{text}</c>...).</summary>
     public abstract string ExpandDdl(string template);
 
+    /// <summary>
+    /// The widest date row (high - low) that a window read of idx_date stands for; a resource with a wider row of a code,
+    /// or with more than one, is listed in idx_date_wide (Schema, migration 9). A month, so that dates of day and month
+    /// precision and the periods of encounters and procedures are narrow.
+    /// </summary>
+    public static readonly TimeSpan WideDateSpan = TimeSpan.FromDays(32);
+
     /// <summary>A UTC instant as a parameter value (ticks for SQLite so comparisons stay exact and integer).</summary>
     public abstract object Instant(DateTime utc);
 
@@ -91,6 +98,14 @@ internal abstract class SqlDialect
     /// SQLite does not know a joined subquery's order and would sort it all.
     /// </summary>
     public virtual bool DrivesByJoin => false;
+
+    /// <summary>
+    /// True when a date window of thousands of rows is worth driving from, against criteria that name tens of
+    /// thousands (SearchPlanner's second count). SQLite walks the window's keys in order and stops at the page; on
+    /// PostgreSQL it measured no better than the code's plan (the window's candidates are all joined and sorted before
+    /// the page is cut), and the second count cost what it saved.
+    /// </summary>
+    public virtual bool WalksWideWindows => false;
 
     /// <summary>
     /// What a subquery that picks a row to claim ends with so that concurrent claimers take different

@@ -25,11 +25,26 @@ internal sealed class SqliteDialect : SqlDialect
         .Replace("{instant}", "INTEGER", StringComparison.Ordinal)
         .Replace("{num}", "REAL", StringComparison.Ordinal)
         .Replace("{bytes}", "BLOB", StringComparison.Ordinal)
-        .Replace("{bool}", "INTEGER", StringComparison.Ordinal);
+        .Replace("{bool}", "INTEGER", StringComparison.Ordinal)
+        .Replace("{wide_span}", WideDateSpan.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+        .Replace("{date_wide_trigger}", DateWideTrigger, StringComparison.Ordinal);
+
+    // Lists the resource of a new idx_date row in idx_date_wide when the row is wide or not its only one of the code
+    // (the (res_key, code) index answers; a multi-row INSERT fires per row, so the second row sees the first).
+    private static readonly string DateWideTrigger = $"""
+        CREATE TRIGGER tr_idx_date_wide AFTER INSERT ON idx_date
+        WHEN NEW.high > NEW.low + {WideDateSpan.Ticks}
+            OR (SELECT COUNT(*) FROM (SELECT 1 FROM idx_date d WHERE d.res_key = NEW.res_key AND d.code = NEW.code LIMIT 2)) > 1
+        BEGIN
+            INSERT OR IGNORE INTO idx_date_wide (code, res_key) VALUES (NEW.code, NEW.res_key);
+        END
+        """;
 
     public override string Unindexed(string column) => "+" + column;
 
     public override bool SplitsOrBranches => true;
+
+    public override bool WalksWideWindows => true;
 
     public override object Instant(DateTime utc) => utc.Ticks;
 
