@@ -124,7 +124,8 @@ public abstract class BulkJobTests : IAsyncLifetime
     public async Task An_import_stopped_midway_resumes_in_a_new_server_and_stores_every_resource_exactly_once()
     {
         // Resources without ids are creates: only the cursor committed with each chunk keeps a resumed import from storing them twice.
-        const int lines = 700;
+        // Enough lines, one per transaction, that runner A cannot finish them before its first status answer on a fast machine.
+        const int lines = 5000;
         var body = string.Join("\n", Enumerable.Range(0, lines).Select(i =>
             $$$"""{"resourceType":"Observation","status":"final","code":{"text":"resumed-import"},"valueInteger":{{{i}}}}"""));
         string status;
