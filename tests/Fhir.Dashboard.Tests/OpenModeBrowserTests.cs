@@ -15,7 +15,8 @@ public sealed class OpenModeBrowserTests(OpenDashboardServer server) : IClassFix
         await page.WaitForSelectorAsync("table.studies");
         Assert.Contains("No sign-in needed", await page.Locator("#who").TextContentAsync(), StringComparison.Ordinal);
         Assert.True(await page.Locator("#signin").IsHiddenAsync());
-        await page.Locator("table.studies a", new() { HasText = "basket" }).First.ClickAsync();
+        // The generated trial has two studies (the basket study and a registry-based one): open the basket study by its id.
+        await page.Locator($"table.studies a[href$='id={server.StudyId}']").ClickAsync();
         await page.WaitForSelectorAsync("[data-plot=swimmer] svg");
         Assert.Contains($"id={server.StudyId}", page.Url, StringComparison.Ordinal);
 
