@@ -1,12 +1,11 @@
 using Fhir.Core.Json;
-using Fhir.Xml.Tests.Support;
 using Xunit.Abstractions;
 
 namespace Fhir.Xml.Tests;
 
 public class RoundTripTests(ITestOutputHelper output)
 {
-    public static TheoryData<string> Groups => new(OfficialResources.Groups);
+    public static TheoryData<string> Groups => new(OfficialPackage.Groups);
 
     [Theory]
     [MemberData(nameof(Groups))]
@@ -14,7 +13,7 @@ public class RoundTripTests(ITestOutputHelper output)
     {
         int count = 0, readable = 0;
         var failures = new List<string>();
-        foreach (var (file, json) in OfficialResources.Group(group))
+        foreach (var (file, json) in OfficialPackage.Group(group))
         {
             count++;
             var xml = FhirXmlWriter.FromJson(json);
@@ -24,7 +23,7 @@ public class RoundTripTests(ITestOutputHelper output)
                 failures.Add($"{file}: {string.Join("; ", back.Issues.Take(3).Select(i => $"{i.Expression}: {i.Message}"))}");
                 continue;
             }
-            if (JsonTree.FirstDifference(json, back.Json) is { } difference)
+            if (JsonTree.FirstDifference(json, back.Json, narrativeAsXml: true) is { } difference)
             {
                 failures.Add($"{file}: {difference}");
                 continue;

@@ -1,26 +1,26 @@
 using System.Text.Json;
 using System.Xml.Linq;
 
-namespace Fhir.Xml.Tests.Support;
+namespace Fhir.Testing;
 
 /// <summary>
-/// Compares two FHIR JSON documents as trees: key order ignored, array order kept, numbers by their exact text (so
-/// <c>1.50</c> differs from <c>1.5</c>), strings by value, except the narrative's <c>div</c>, compared as XML: XML keeps
-/// the xhtml's elements, attributes and text, not the spelling of its markup (<c>&lt;br/&gt;</c> or <c>&lt;br /&gt;</c>,
-/// which quotes, which characters are escaped), so those cannot survive a trip through XML and are not compared.
+/// Compares two JSON documents as trees: object key order ignored, array order kept, numbers by
+/// their exact text (so <c>1.50</c> differs from <c>1.5</c>), strings by their unescaped value. After a trip through
+/// FHIR XML, a narrative's <c>div</c> is compared as XML instead: XML keeps the xhtml's elements, attributes and text,
+/// not the spelling of its markup (<c>&lt;br/&gt;</c> or <c>&lt;br /&gt;</c>, which quotes, which characters are escaped).
 /// </summary>
 internal static class JsonTree
 {
     /// <summary>The JSON path of the first difference, or null when the documents are the same tree.</summary>
-    public static string? FirstDifference(ReadOnlySpan<byte> expected, ReadOnlySpan<byte> actual)
+    public static string? FirstDifference(ReadOnlySpan<byte> expected, ReadOnlySpan<byte> actual, bool narrativeAsXml = false)
     {
         var options = new JsonDocumentOptions { MaxDepth = 256 };
         using var x = JsonDocument.Parse(expected.ToArray(), options);
         using var y = JsonDocument.Parse(actual.ToArray(), options);
-        return Compare(x.RootElement, y.RootElement, "$");
+        return Compare(x.RootElement, y.RootElement, "$", narrativeAsXml);
     }
 
-    private static string? Compare(JsonElement x, JsonElement y, string path)
+    private static string? Compare(JsonElement x, JsonElement y, string path, bool narrativeAsXml)
     {
         if (x.ValueKind != y.ValueKind)
         {
@@ -37,30 +37,34 @@ internal static class JsonTree
                     {
                         return $"{path}.{property.Name}: missing";
                     }
-                    if (Compare(property.Value, other, path + "." + property.Name) is { } difference)
+                    if (Compare(property.Value, other, path + "." + property.Name, narrativeAsXml) is { } difference)
                     {
                         return difference;
                     }
                 }
-                var actualCount = y.EnumerateObject().Count();
-                if (count != actualCount)
+                var actualCount = 0;
+                foreach (var property in y.EnumerateObject())
                 {
-                    var added = y.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => !x.TryGetProperty(n, out _));
-                    return $"{path}.{added}: added";
+                    actualCount++;
+                    if (!x.TryGetProperty(property.Name, out _))
+                    {
+                        return $"{path}.{property.Name}: added";
+                    }
                 }
-                return null;
+                return count == actualCount ? null : $"{path}: {count} properties became {actualCount} (a duplicate key?)";
             case JsonValueKind.Array:
                 if (x.GetArrayLength() != y.GetArrayLength())
                 {
                     return $"{path}: {x.GetArrayLength()} items became {y.GetArrayLength()}";
                 }
+                // In step: indexing a JsonElement array scans it from the start, which is quadratic on big bundles.
                 var index = 0;
                 using (var left = x.EnumerateArray())
                 using (var right = y.EnumerateArray())
                 {
                     while (left.MoveNext() && right.MoveNext())
                     {
-                        if (Compare(left.Current, right.Current, $"{path}[{index++}]") is { } difference)
+                        if (Compare(left.Current, right.Current, $"{path}[{index++}]", narrativeAsXml) is { } difference)
                         {
                             return difference;
                         }
@@ -74,7 +78,7 @@ internal static class JsonTree
                 {
                     return null;
                 }
-                return path.EndsWith(".div", StringComparison.Ordinal) && SameXml(x.GetString()!, y.GetString()!)
+                return narrativeAsXml && path.EndsWith(".div", StringComparison.Ordinal) && SameXml(x.GetString()!, y.GetString()!)
                     ? null
                     : $"{path}: '{Cut(x.GetString()!)}' became '{Cut(y.GetString()!)}'";
             default:
