@@ -1,54 +1,20 @@
-extern alias server;
-
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Fhir.Trials.Generation;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
+using Fhir.Trials.Tests.Support;
 
 namespace Fhir.Trials.Tests.Generation;
 
 /// <summary>End to end: a generated trial posted to an in-process server (SQLite) loads, reads back, and re-loads without duplicates.</summary>
 public sealed class TrialLoadTests : IAsyncLifetime
 {
-    private readonly string _folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "trialgen-server-" + Guid.NewGuid().ToString("N"));
-    private WebApplicationFactory<server::Program>? _factory;
-    private HttpClient _client = null!;
+    private readonly OpenTrialServer _server = new();
+    private HttpClient Client => _server.Client;
 
-    public Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_folder);
-        _factory = new WebApplicationFactory<server::Program>().WithWebHostBuilder(web =>
-        {
-            web.UseSetting("Storage:Provider", "Sqlite");
-            // Loading and reading back, not security: no tokens, audit events or rate limits.
-            web.UseSetting("Auth:Mode", "None");
-            web.UseSetting("Audit:Enabled", "false");
-            web.UseSetting("Auth:RequestsPerMinute", "0");
-            web.UseSetting("Auth:SigningKeyPath", System.IO.Path.Combine(_folder, "key.pem"));
-            web.UseSetting("Storage:ConnectionString", $"Data Source={System.IO.Path.Combine(_folder, "fhir.db")}");
-        });
-        _client = _factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("http://localhost/fhir/") });
-        return Task.CompletedTask;
-    }
+    public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        if (_factory is not null)
-        {
-            await _factory.DisposeAsync();
-        }
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
     public async Task A_generated_trial_loads_reads_back_and_reloads_without_duplicates()
@@ -85,18 +51,18 @@ public sealed class TrialLoadTests : IAsyncLifetime
         var subject = (await SearchAsync("ResearchSubject")).First();
         var patient = subject.GetProperty("individual").GetProperty("reference").GetString()!;
         Assert.StartsWith("Patient/", patient, StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync(patient)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync(patient)).StatusCode);
         // The R4 composite parameter finds the amplified patients.
         Assert.True(await CountAsync("Observation?code=http://loinc.org|69548-6&component-code-value-quantity=http://loinc.org|82155-3$ge8") >= s.Enrolled);
 
         // Both studies' operations run on the loaded data: each counts only its own participants.
-        using (var endpoints = JsonDocument.Parse(await _client.GetStringAsync($"ResearchStudy/{studyId}/$endpoints?arm=all&population=treated")))
+        using (var endpoints = JsonDocument.Parse(await Client.GetStringAsync($"ResearchStudy/{studyId}/$endpoints?arm=all&population=treated")))
         {
             var all = endpoints.RootElement.GetProperty("parameter")[0].GetProperty("part");
             Assert.Equal(s.Enrolled, all.EnumerateArray().Single(p => p.GetProperty("name").GetString() == "enrolled").GetProperty("valueInteger").GetInt32());
             Assert.Equal(s.Treated, all.EnumerateArray().Single(p => p.GetProperty("name").GetString() == "treated").GetProperty("valueInteger").GetInt32());
         }
-        using (var endpoints = JsonDocument.Parse(await _client.GetStringAsync($"ResearchStudy/{registryId}/$endpoints?arm=all")))
+        using (var endpoints = JsonDocument.Parse(await Client.GetStringAsync($"ResearchStudy/{registryId}/$endpoints?arm=all")))
         {
             var all = endpoints.RootElement.GetProperty("parameter")[0].GetProperty("part");
             Assert.Equal(s.RegistryParticipants, all.EnumerateArray().Single(p => p.GetProperty("name").GetString() == "treated").GetProperty("valueInteger").GetInt32());
@@ -118,7 +84,7 @@ public sealed class TrialLoadTests : IAsyncLifetime
     {
         var content = new ByteArrayContent(bundle.Json);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/fhir+json");
-        var response = await _client.PostAsync("", content);
+        var response = await Client.PostAsync("", content);
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{bundle.FileName}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
@@ -127,7 +93,7 @@ public sealed class TrialLoadTests : IAsyncLifetime
     private async Task<List<JsonElement>> SearchAsync(string query)
     {
         var separator = query.Contains('?', StringComparison.Ordinal) ? '&' : '?';
-        using var doc = JsonDocument.Parse(await _client.GetStringAsync($"{Escape(query)}{separator}_count=1000"));
+        using var doc = JsonDocument.Parse(await Client.GetStringAsync($"{Escape(query)}{separator}_count=1000"));
         Assert.False(doc.RootElement.TryGetProperty("link", out var links) && links.EnumerateArray().Any(l => l.GetProperty("relation").GetString() == "next"), "more than one page");
         return doc.RootElement.TryGetProperty("entry", out var entries)
             ? entries.EnumerateArray().Select(e => e.GetProperty("resource").Clone()).ToList()

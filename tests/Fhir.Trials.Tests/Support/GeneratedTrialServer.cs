@@ -1,22 +1,17 @@
-extern alias server;
-
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Fhir.Trials.Generation;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Fhir.Trials.Tests.Support;
 
 /// <summary>An in-process server (SQLite, no security) holding the generated 40-patient trial of seed 7, loaded once per test class.</summary>
 public sealed class GeneratedTrialServer : IAsyncLifetime
 {
-    private readonly string _folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "trial-40-7-" + Guid.NewGuid().ToString("N"));
-    private WebApplicationFactory<server::Program>? _factory;
+    private readonly OpenTrialServer _server = new();
 
     /// <summary>A client whose base address is the FHIR base.</summary>
-    public HttpClient Client { get; private set; } = null!;
+    public HttpClient Client => _server.Client;
 
     /// <summary>The generated trial.</summary>
     public GeneratedTrial Trial { get; } = TrialGenerator.Generate(new TrialGeneratorOptions { Patients = 40, Seed = 7 });
@@ -29,17 +24,6 @@ public sealed class GeneratedTrialServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(_folder);
-        _factory = new WebApplicationFactory<server::Program>().WithWebHostBuilder(web =>
-        {
-            web.UseSetting("Storage:Provider", "Sqlite");
-            web.UseSetting("Auth:Mode", "None");
-            web.UseSetting("Audit:Enabled", "false");
-            web.UseSetting("Auth:RequestsPerMinute", "0");
-            web.UseSetting("Auth:SigningKeyPath", System.IO.Path.Combine(_folder, "key.pem"));
-            web.UseSetting("Storage:ConnectionString", $"Data Source={System.IO.Path.Combine(_folder, "fhir.db")}");
-        });
-        Client = _factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("http://localhost/fhir/") });
         foreach (var bundle in Trial.Bundles)
         {
             var content = new ByteArrayContent(bundle.Json);
@@ -60,22 +44,7 @@ public sealed class GeneratedTrialServer : IAsyncLifetime
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    public async Task DisposeAsync()
-    {
-        Client.Dispose();
-        if (_factory is not null)
-        {
-            await _factory.DisposeAsync();
-        }
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     private async Task<string> StudyAsync(string identifier)
     {
