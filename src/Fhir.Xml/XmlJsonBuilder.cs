@@ -318,6 +318,12 @@ internal sealed class XmlJsonBuilder(FhirDefinitions definitions, FhirXmlReaderO
             return;
         }
         _json.WritePropertyName(name);
+        WriteUnknownValues(items);
+    }
+
+    // One value as itself, several as an array (what an unknown element's JSON would be).
+    private void WriteUnknownValues(IReadOnlyList<ISourceNode> items)
+    {
         if (items.Count > 1)
         {
             _json.WriteStartArray();
@@ -348,19 +354,7 @@ internal sealed class XmlJsonBuilder(FhirDefinitions definitions, FhirXmlReaderO
         foreach (var group in children.GroupBy(c => c.Name))
         {
             _json.WritePropertyName(group.Key.StartsWith('_') ? "x" + group.Key : group.Key);
-            var list = group.ToList();
-            if (list.Count > 1)
-            {
-                _json.WriteStartArray();
-            }
-            foreach (var child in list)
-            {
-                WriteUnknownValue(child);
-            }
-            if (list.Count > 1)
-            {
-                _json.WriteEndArray();
-            }
+            WriteUnknownValues(group.ToList());
         }
         _json.WriteEndObject();
     }
