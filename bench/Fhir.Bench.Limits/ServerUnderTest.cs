@@ -68,29 +68,16 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         process.BeginErrorReadLine();
         var server = new ServerUnderTest(process, log, new Uri($"http://127.0.0.1:{port}/"), secret);
 
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < TimeSpan.FromSeconds(120))
+        try
         {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"The server exited with code {process.ExitCode}; see {work}/server.log.");
-            }
-            try
-            {
-                using var response = await http.GetAsync(new Uri(server.Root, "fhir/metadata"));
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return server;
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-            }
-            await Task.Delay(200);
+            await ServerReady.WaitAsync(process, new Uri(server.Root, "fhir/metadata"), System.IO.Path.Combine(work, "server.log"));
         }
-        await server.DisposeAsync();
-        throw new TimeoutException("The server did not answer within 120 s.");
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+        return server;
     }
 
     /// <summary>A field of <c>/proc/[pid]/status</c> in MiB (<c>VmRSS</c>: resident now; <c>VmHWM</c>: the peak since start or <see cref="ResetPeak"/>).</summary>

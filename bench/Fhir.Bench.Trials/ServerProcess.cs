@@ -50,32 +50,16 @@ internal sealed class ServerProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         var server = new ServerProcess(process, log, new Uri($"http://127.0.0.1:{port}/fhir/"));
 
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(120))
+        try
         {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"The server exited with {process.ExitCode}; see {logFile}.");
-            }
-            try
-            {
-                using var response = await http.GetAsync(new Uri(server.BaseUrl, "metadata"));
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return server;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException)
-            {
-            }
-            await Task.Delay(250);
+            await ServerReady.WaitAsync(process, new Uri(server.BaseUrl, "metadata"), logFile);
         }
-        await server.DisposeAsync();
-        throw new InvalidOperationException($"The server did not answer /metadata within 120 s; see {logFile}.");
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+        return server;
     }
 
     public async ValueTask DisposeAsync()
