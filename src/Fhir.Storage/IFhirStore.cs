@@ -26,4 +26,13 @@ public interface IFhirStore : IAsyncDisposable, Jobs.IJobStore, IReindexStore, S
     /// conditions and writes. Nothing is visible to others before <see cref="IWriteSession.CommitAsync"/>.
     /// </summary>
     Task<IWriteSession> BeginWriteAsync(CancellationToken ct = default);
+
+    /// <summary>
+    /// Opens a write session (see <see cref="BeginWriteAsync(CancellationToken)"/>) that the caller may end without
+    /// committing after it has written when <paramref name="mayRollBack"/> is true (a transaction Bundle whose later
+    /// entry fails): the store then keeps what it needs to undo this session alone. Any session may still roll back;
+    /// without the flag, undoing its writes may cost the sessions that share its transaction a retry
+    /// (<see cref="WriteConflictException"/>), which is cheaper than keeping every session undoable alone.
+    /// </summary>
+    Task<IWriteSession> BeginWriteAsync(bool mayRollBack, CancellationToken ct = default);
 }

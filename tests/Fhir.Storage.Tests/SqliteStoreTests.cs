@@ -258,7 +258,7 @@ public sealed class SqliteStoreTests : StoreTests
     public async Task Waiting_sessions_join_the_open_transaction_and_no_commit_completes_before_the_group_commits()
     {
         var a = await Store.BeginWriteAsync();
-        var bStarting = Store.BeginWriteAsync();
+        var bStarting = Store.BeginWriteAsync(mayRollBack: true);
         await WaitForWaitingSessionsAsync(1);
         await a.WriteAsync(Create("Patient", "a"));
         var aCommitted = a.CommitAsync();
@@ -270,7 +270,7 @@ public sealed class SqliteStoreTests : StoreTests
         Assert.Null(await Reader.ReadAsync("Patient", "a"));
         Assert.Equal(1, (await b.ReadForUpdateAsync("Patient", "a"))!.VersionId);
 
-        // b rolls back to its savepoint; having read a, it waits for the group to end.
+        // b, opened to roll back alone, returns to its savepoint; having read a, it waits for the group to end.
         var cStarting = Store.BeginWriteAsync();
         await WaitForWaitingSessionsAsync(1);
         await b.WriteAsync(Create("Patient", "b"));
@@ -289,6 +289,87 @@ public sealed class SqliteStoreTests : StoreTests
         Assert.NotNull(await Reader.ReadAsync("Patient", "a"));
         Assert.Null(await Reader.ReadAsync("Patient", "b"));
         Assert.NotNull(await Reader.ReadAsync("Patient", "c"));
+    }
+
+    // Sessions not opened with mayRollBack have no savepoint (issue 18): what decides is whether they changed a row.
+    [Theory]
+    [InlineData("create")]
+    [InlineData("update")]
+    [InlineData("delete")]
+    [InlineData("audit")]
+    public async Task A_session_without_a_savepoint_that_wrote_and_rolls_back_takes_the_group_with_it_and_its_members_get_a_write_conflict(string write)
+    {
+        await WriteAsync(Create("Patient", "existing", index: Token("identifier", "urn:sys", "1")));
+        var a = await Store.BeginWriteAsync();
+        var bStarting = Store.BeginWriteAsync();
+        await WaitForWaitingSessionsAsync(1);
+        await a.WriteAsync(Create("Patient", "a"));
+        var aCommitted = a.CommitAsync();
+
+        await using (var b = await bStarting)
+        {
+            switch (write)
+            {
+                case "create": await b.WriteAsync(Create("Patient", "b")); break;
+                case "update": await b.WriteAsync(Update("Patient", "existing", 2, T0, Token("identifier", "urn:sys", "2"))); break;
+                case "delete": await b.WriteAsync(Delete("Patient", "existing", 2, T0)); break;
+                default: await b.AppendAuditAsync("{\"resourceType\":\"AuditEvent\"}"u8.ToArray()); break;
+            }
+            // Disposed without a commit.
+        }
+
+        await Assert.ThrowsAsync<WriteConflictException>(() => aCommitted.WaitAsync(TimeSpan.FromSeconds(10)));
+        await a.DisposeAsync();
+        Assert.Null(await Reader.ReadAsync("Patient", "a"));
+        Assert.Null(await Reader.ReadAsync("Patient", "b"));
+        var existing = await Reader.ReadAsync("Patient", "existing");
+        Assert.Equal(1, existing!.VersionId);
+        Assert.False(existing.IsDeleted);
+        Assert.Single((await Reader.SearchAsync(Query("Patient", TokenCriterion("identifier", null, new TokenSearchValue("urn:sys", "1", true))))).Resources);
+        Assert.False(await Store.HasPendingAuditAsync());
+
+        // The retry (what WriteUnit does with the conflict) runs in a new transaction.
+        await WriteAsync(Create("Patient", "a"));
+        Assert.NotNull(await Reader.ReadAsync("Patient", "a"));
+    }
+
+    [Fact]
+    public async Task A_session_without_a_savepoint_that_only_read_or_failed_a_check_rolls_back_without_touching_the_group()
+    {
+        await WriteAsync(Create("Patient", "existing"));
+        var a = await Store.BeginWriteAsync();
+        var bStarting = Store.BeginWriteAsync();
+        await WaitForWaitingSessionsAsync(1);
+        await a.WriteAsync(Create("Patient", "a"));
+        var aCommitted = a.CommitAsync();
+
+        var cStarting = Store.BeginWriteAsync();
+        var b = await bStarting;
+        Assert.NotNull(await b.ReadForUpdateAsync("Patient", "a"));
+        // A version that exists already is refused by the statement that would have added it: no row changes.
+        await Assert.ThrowsAsync<WriteConflictException>(() => b.WriteAsync(Create("Patient", "existing")));
+        await WaitForWaitingSessionsAsync(1);
+        // Having read a, b's disposal waits for the group, which c's commit ends.
+        var bDisposed = b.DisposeAsync().AsTask();
+        await using (var c = await cStarting)
+        {
+            await c.WriteAsync(Create("Patient", "c"));
+            await c.CommitAsync();
+        }
+
+        await bDisposed.WaitAsync(TimeSpan.FromSeconds(10));
+        await aCommitted.WaitAsync(TimeSpan.FromSeconds(10));
+        await a.DisposeAsync();
+        Assert.NotNull(await Reader.ReadAsync("Patient", "a"));
+        Assert.NotNull(await Reader.ReadAsync("Patient", "c"));
+        Assert.Equal(1, (await Reader.ReadAsync("Patient", "existing"))!.VersionId);
+    }
+
+    [Fact]
+    public void Statement_journals_stay_in_memory_up_to_the_configured_size()
+    {
+        // Set when the assembly loads, before SQLite starts; if another component started SQLite first it stays at 64 KiB.
+        Assert.True(SqliteLink.StatementJournalSpillSet);
     }
 
     [Fact]

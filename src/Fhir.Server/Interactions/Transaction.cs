@@ -195,7 +195,7 @@ internal static class Transaction
                 }
                 return null;
             }
-        }, ct);
+        }, ct, mayRollBack: true);
         if (outcome.IsError)
         {
             return outcome;

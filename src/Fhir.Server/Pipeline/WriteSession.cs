@@ -12,7 +12,10 @@ namespace Fhir.Server.Pipeline;
 /// of a resource a confined grant may not read cannot be read, replaced or deleted through it (404, as for a read), and
 /// one it shares with other patients only read (403); every version written passes <see cref="AccessGate.CheckWrite"/>.
 /// </summary>
-internal sealed class WriteSession(IFhirStore store, AccessGate gate) : IAsyncDisposable
+/// <param name="store">The store.</param>
+/// <param name="gate">The request's access gate.</param>
+/// <param name="mayRollBack">The caller may end the session without committing after it wrote (see <see cref="IFhirStore.BeginWriteAsync(bool, CancellationToken)"/>).</param>
+internal sealed class WriteSession(IFhirStore store, AccessGate gate, bool mayRollBack = false) : IAsyncDisposable
 {
     private IWriteSession? _inner;
     private List<ResourceWrite>? _searchParameterWrites;
@@ -30,7 +33,7 @@ internal sealed class WriteSession(IFhirStore store, AccessGate gate) : IAsyncDi
     /// </summary>
     public IReadOnlyList<ResourceWrite> ConformanceWrites => _conformanceWrites ?? [];
 
-    private async ValueTask<IWriteSession> InnerAsync(CancellationToken ct) => _inner ??= await store.BeginWriteAsync(ct);
+    private async ValueTask<IWriteSession> InnerAsync(CancellationToken ct) => _inner ??= await store.BeginWriteAsync(mayRollBack, ct);
 
     /// <summary>
     /// The current version of a resource (a tombstone when deleted), locked against concurrent writers; null when

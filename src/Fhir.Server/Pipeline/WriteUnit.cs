@@ -18,8 +18,18 @@ internal static class WriteUnit
     /// Runs <paramref name="work"/>; when it succeeds and <paramref name="request"/> is audited, the
     /// request's AuditEvent is stored in the same transaction.
     /// </summary>
+    /// <param name="context">The server.</param>
+    /// <param name="request">The request the work answers (null for the server's own work).</param>
+    /// <param name="work">The unit of work, re-run from its start after a write conflict.</param>
+    /// <param name="ct">Cancels the work.</param>
+    /// <param name="mayRollBack">
+    /// <paramref name="work"/> may answer with an error after it has written (a transaction Bundle): the store keeps the
+    /// means to undo it alone. Other work that does so is still undone exactly, at the cost of a retry for the sessions
+    /// that shared its transaction.
+    /// </param>
     public static async Task<FhirResponse> RunAsync(
-        ServerContext context, FhirRequest? request, Func<WriteSession, CancellationToken, Task<FhirResponse>> work, CancellationToken ct)
+        ServerContext context, FhirRequest? request, Func<WriteSession, CancellationToken, Task<FhirResponse>> work, CancellationToken ct,
+        bool mayRollBack = false)
     {
         var audit = request?.Audit;
         for (var attempt = 1; ; attempt++)
@@ -27,7 +37,7 @@ internal static class WriteUnit
             try
             {
                 // The server's own work (a batch of audit events) runs with no grant to limit it.
-                await using var session = new WriteSession(context.Store, request?.Gate ?? AccessGate.Server(context));
+                await using var session = new WriteSession(context.Store, request?.Gate ?? AccessGate.Server(context), mayRollBack);
                 var response = await work(session, ct);
                 string? keptBody = null;
                 if (!response.IsError && request is { Intake.Dropped.Count: > 0 })

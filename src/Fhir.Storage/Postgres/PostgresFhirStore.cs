@@ -72,7 +72,8 @@ internal sealed partial class PostgresFhirStore : SqlFhirStore
         await transaction.CommitAsync(ct);
     }
 
-    public override async Task<IWriteSession> BeginWriteAsync(CancellationToken ct = default)
+    // Every PostgreSQL session is a transaction of its own: rolling it back never touches another.
+    public override async Task<IWriteSession> BeginWriteAsync(bool mayRollBack, CancellationToken ct = default)
     {
         var connection = await dataSource.OpenConnectionAsync(ct);
         try

@@ -13,20 +13,24 @@ namespace Fhir.Storage.Sqlite;
 /// </summary>
 /// <remarks>
 /// <para><b>Group commit.</b> Sessions that follow each other on the gate share one database
-/// transaction: each runs inside a SAVEPOINT of an open BEGIN IMMEDIATE transaction (a
-/// <see cref="CommitGroup"/>). A session's commit releases its savepoint and hands the gate to
-/// the next waiting session; the last session of the group (none waits any more, or the group
-/// reached <see cref="MaxGroupSessions"/> or <see cref="MaxGroupTime"/>) runs the COMMIT, and
-/// only then do the commits of all members complete: nothing is acknowledged before it is in the
-/// WAL. A COMMIT costs a WAL write of every page the transaction dirtied; the index pages an
-/// insert touches are largely the same for consecutive writes (same codes, same B-tree edges),
-/// so a group writes each such page once instead of once per session.</para>
+/// transaction (a <see cref="CommitGroup"/>, opened by BEGIN IMMEDIATE). A session's commit hands
+/// the gate to the next waiting session; the last session of the group (none waits any more, or
+/// the group reached <see cref="MaxGroupSessions"/> or <see cref="MaxGroupTime"/>) runs the
+/// COMMIT, and only then do the commits of all members complete: nothing is acknowledged before
+/// it is in the WAL. A COMMIT costs a WAL write of every page the transaction dirtied; the index
+/// pages an insert touches are largely the same for consecutive writes (same codes, same B-tree
+/// edges), so a group writes each such page once instead of once per session.</para>
 /// <para>Sessions are still strictly serial and see the writes of earlier members (same
 /// connection), so every check they make (versions, conditions) holds for the group's serial
-/// order. A session that rolls back returns to its savepoint; a failure that ends the shared
-/// transaction (a failed COMMIT, or an error that makes SQLite roll everything back) fails every
-/// member that had committed into it, with <see cref="WriteConflictException"/> when a retry
-/// in a new transaction is right.</para>
+/// order. <b>Rolling back.</b> A session that ends without committing and wrote nothing leaves
+/// the group as it was. One that wrote is undone with the whole transaction: the members that
+/// had committed into it get <see cref="WriteConflictException"/> and retry in a new one. Only a
+/// session opened with <c>mayRollBack</c> (a transaction Bundle) runs inside a SAVEPOINT and rolls
+/// back alone: a savepoint makes SQLite copy every page the session changes into a sub-journal
+/// first, which cost a quarter of the throughput of single writes and audit records (issue 18),
+/// while they almost never roll back after writing. Any other failure that ends the shared
+/// transaction (a failed COMMIT, or an error that makes SQLite roll everything back) likewise
+/// fails every member that had committed into it.</para>
 /// </remarks>
 internal sealed partial class SqliteFhirStore : SqlFhirStore
 {
@@ -74,10 +78,10 @@ internal sealed partial class SqliteFhirStore : SqlFhirStore
     /// <summary>Sessions waiting for the write gate (for tests).</summary>
     internal int WaitingSessions => Volatile.Read(ref waiting);
 
-    /// <summary>Releases the session's savepoint into the group's transaction.</summary>
+    /// <summary>Releases the savepoint of a session opened with <c>mayRollBack</c> into the group's transaction.</summary>
     internal const string ReleaseSql = "RELEASE session";
 
-    /// <summary>Undoes the session's writes (the transaction stays open for the group); followed by <see cref="ReleaseSql"/>.</summary>
+    /// <summary>Undoes the writes of a session opened with <c>mayRollBack</c> (the transaction stays open for the group); followed by <see cref="ReleaseSql"/>.</summary>
     internal const string RollbackToSql = "ROLLBACK TO session";
 
     public override async Task InitializeAsync(CancellationToken ct = default)
@@ -115,7 +119,7 @@ internal sealed partial class SqliteFhirStore : SqlFhirStore
         }
     }
 
-    public override async Task<IWriteSession> BeginWriteAsync(CancellationToken ct = default)
+    public override async Task<IWriteSession> BeginWriteAsync(bool mayRollBack, CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         Interlocked.Increment(ref waiting);
@@ -141,9 +145,9 @@ internal sealed partial class SqliteFhirStore : SqlFhirStore
                 writer.Run("BEGIN IMMEDIATE");
                 group = new CommitGroup(Stopwatch.GetTimestamp());
             }
-            writer.Run(SavepointSql);
+            if (mayRollBack) writer.Run(SavepointSql);
             group.Sessions++;
-            return new SqliteWriteSession(this, writer);
+            return new SqliteWriteSession(this, writer, savepoint: mayRollBack);
         }
         catch
         {
@@ -167,7 +171,10 @@ internal sealed partial class SqliteFhirStore : SqlFhirStore
     /// (only for a released session), and is null when there is nothing to wait for.
     /// </summary>
     /// <param name="released">The session's writes joined the group's transaction.</param>
-    /// <param name="lost">The session could not return to its savepoint: the transaction is gone or unusable.</param>
+    /// <param name="lost">
+    /// The session's writes can only be undone with the whole transaction (it had no savepoint, or could not return to
+    /// it), or the transaction is gone or unusable.
+    /// </param>
     internal Task? EndTurn(bool released, bool lost)
     {
         var current = group;
@@ -180,9 +187,9 @@ internal sealed partial class SqliteFhirStore : SqlFhirStore
         var link = writer!;
         if (lost || !link.InTransaction)
         {
-            // A failed statement made SQLite roll the whole transaction back (or the connection
-            // broke): the earlier members' writes are gone with it.
-            Finish(current, new WriteConflictException("A session sharing this session's transaction failed and rolled it back; retry."));
+            // A session undone with the transaction, a failed statement after which SQLite rolled the whole
+            // transaction back, or a broken connection: the earlier members' writes are gone with it.
+            Finish(current, new WriteConflictException("A session sharing this session's transaction rolled it back; retry."));
         }
         else if (!ShouldHandOver(current))
         {
@@ -292,11 +299,13 @@ internal sealed partial class SqliteFhirStore : SqlFhirStore
     }
 
     /// <remarks>
-    /// Settings of the writer's own. Each write session is a SAVEPOINT, and every statement in
-    /// it keeps a statement journal: with temp_store = MEMORY that journal is a chain of 1 KB
-    /// chunks that SQLite walks from the start each time a statement ends, so a transaction Bundle
-    /// of a few hundred resources spent ~80% of the writer's CPU there (Synthea load: 360 resources/s
-    /// at 100k rising to ~1,900/s with the journal in a temporary file). The larger page cache keeps
+    /// Settings of the writer's own. A session inside a SAVEPOINT (a transaction Bundle) keeps a
+    /// sub-journal of every page it changes: with temp_store = MEMORY and no spill that journal is a
+    /// chain of 1 KB chunks that SQLite walked from the start each time a statement ended, so a
+    /// Bundle of a few hundred resources spent ~80% of the writer's CPU there (Synthea load: 360
+    /// resources/s at 100k rising to ~1,900/s with the journal in a temporary file). Journals now
+    /// stay in memory up to <see cref="SqliteLink.StatementJournalSpillBytes"/> and go to a temporary
+    /// file beyond it (the setting is the process's, see <see cref="SqliteLink"/>). The larger page cache keeps
     /// the index pages a commit group touches (and its dirty pages) in memory. journal_size_limit
     /// trims the WAL file back to 256 MB whenever it restarts.
     /// </remarks>

@@ -4,12 +4,12 @@ using Fhir.Storage.Sql;
 namespace Fhir.Storage.Sqlite;
 
 /// <summary>
-/// A write session on the store's writer connection: a SAVEPOINT inside the BEGIN IMMEDIATE
-/// transaction of its commit group (see <see cref="SqliteFhirStore"/>). The session holds the
-/// store's write gate and the database write lock, so it is already exclusive and needs no row or
-/// condition locks.
+/// A write session on the store's writer connection, inside the BEGIN IMMEDIATE transaction of its
+/// commit group (see <see cref="SqliteFhirStore"/>), and inside a SAVEPOINT of its own when it was
+/// opened to roll back alone (<paramref name="savepoint"/>). The session holds the store's write gate
+/// and the database write lock, so it is already exclusive and needs no row or condition locks.
 /// </summary>
-internal sealed class SqliteWriteSession(SqliteFhirStore store, SqliteLink link) : SqlWriteSession(SqliteDialect.Instance)
+internal sealed class SqliteWriteSession(SqliteFhirStore store, SqliteLink link, bool savepoint) : SqlWriteSession(SqliteDialect.Instance)
 {
     private const string UpsertCurrent = WriteSql.UpsertCurrentHead + "VALUES (@p0, @p1, @p2, @p3, @p4, @p5)" + WriteSql.UpsertCurrentTail;
 
@@ -17,6 +17,7 @@ internal sealed class SqliteWriteSession(SqliteFhirStore store, SqliteLink link)
     private static readonly string[] DeleteRowSql = ForEachTable(t => "DELETE FROM " + t.Name + " WHERE rowid = @p0");
     private static readonly string[] SelectRowsSql = ForEachTable(t => "SELECT rowid, " + string.Join(", ", t.Columns) + " FROM " + t.Name + " WHERE res_key = @p0");
 
+    private readonly long changesAtStart = link.TotalChanges; // rows changed on the connection before this session
     private bool turnEnded; // the gate has been given back: nothing here may touch the connection any more
 
     public override DbCommand Command(string sql) => link.Command(sql);
@@ -98,7 +99,7 @@ internal sealed class SqliteWriteSession(SqliteFhirStore store, SqliteLink link)
     protected override async Task CommitCoreAsync(CancellationToken ct)
     {
         // Joins the group's transaction; a failure here leaves the session to roll back on disposal.
-        link.Run(SqliteFhirStore.ReleaseSql);
+        if (savepoint) link.Run(SqliteFhirStore.ReleaseSql);
         turnEnded = true;
         // Not cancellable from here: the COMMIT that makes these writes durable is the group's.
         if (store.EndTurn(released: true, lost: false) is { } outcome) await outcome;
@@ -112,15 +113,21 @@ internal sealed class SqliteWriteSession(SqliteFhirStore store, SqliteLink link)
         try
         {
             // A failed statement may have made SQLite roll the whole transaction back: then there is
-            // no savepoint to return to, and the group's earlier writes are gone too.
-            if (link.InTransaction)
+            // nothing to return to, and the group's earlier writes are gone too.
+            if (!link.InTransaction)
+            {
+                lost = true;
+            }
+            else if (savepoint)
             {
                 link.Run(SqliteFhirStore.RollbackToSql);
                 link.Run(SqliteFhirStore.ReleaseSql);
             }
             else
             {
-                lost = true;
+                // Without a savepoint the session's writes go only with the whole transaction; a session that changed
+                // no row (a failed check, a refused write) leaves the group as it was.
+                lost = link.TotalChanges != changesAtStart;
             }
         }
         catch (Exception)

@@ -65,6 +65,48 @@ public abstract class ConcurrencyTests(ServerFixture server)
         Assert.All(written, marker => Assert.Contains(marker, families));
         Assert.Equal(writers * updatesEach, written.Count);
     }
+
+    // On SQLite, sessions share a transaction and only a transaction Bundle keeps a savepoint to roll back alone
+    // (issue 18): a Bundle that fails after writing must leave nothing, and the writes that shared its transaction
+    // must all land, whichever order the two arrive in.
+    [Fact]
+    public async Task Transactions_that_fail_after_writing_leave_nothing_and_every_write_beside_them_lands_once()
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var target = (await (await Client.PostAsync("Patient", Json(Samples.Patient($"target-{run}")))).ExpectAsync(HttpStatusCode.Created)).Id();
+        const int Writers = 24, Doomed = 12;
+
+        var creates = Enumerable.Range(0, Writers).Select(async i =>
+        {
+            var response = await Client.PostAsync("Patient", Json(Samples.Patient($"kept-{run}-{i}")));
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        });
+        var transactions = Enumerable.Range(0, Doomed).Select(async i =>
+        {
+            // Creates run before the update in a transaction; the update's precondition fails, so the whole Bundle must go.
+            var update = Samples.Patient($"target-{run}", "Changed").Replace("\"resourceType\":\"Patient\"", $"\"resourceType\":\"Patient\",\"id\":\"{target}\"");
+            var bundle = $$$"""
+                {"resourceType":"Bundle","type":"transaction","entry":[
+                  {"resource":{{{Samples.Patient($"doomed-{run}-{i}-a")}}},"request":{"method":"POST","url":"Patient"}},
+                  {"resource":{{{Samples.Patient($"doomed-{run}-{i}-b")}}},"request":{"method":"POST","url":"Patient"}},
+                  {"resource":{{{update}}},"request":{"method":"PUT","url":"Patient/{{{target}}}","ifMatch":"W/\"99\""}}]}
+                """;
+            var response = await Client.PostAsync("", Json(bundle));
+            Assert.Equal(HttpStatusCode.PreconditionFailed, response.StatusCode);
+        });
+        await Task.WhenAll(creates.Concat(transactions));
+
+        for (var i = 0; i < Writers; i++)
+        {
+            var found = await (await Client.GetAsync($"Patient?identifier=urn:trial:mrn|kept-{run}-{i}")).ExpectAsync(HttpStatusCode.OK);
+            Assert.Single(found.EntryResources());
+        }
+        var doomed = string.Join(",", Enumerable.Range(0, Doomed).SelectMany(i => new[] { $"urn:trial:mrn|doomed-{run}-{i}-a", $"urn:trial:mrn|doomed-{run}-{i}-b" }));
+        var left = await (await Client.GetAsync($"Patient?identifier={doomed}&_summary=count")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(0, left.GetProperty("total").GetInt32());
+        var targetNow = await (await Client.GetAsync($"Patient/{target}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("1", targetNow.VersionId());
+    }
 }
 
 public sealed class ConcurrencyTestsOnSqlite(SqliteServer server) : ConcurrencyTests(server), IClassFixture<SqliteServer>;
