@@ -258,7 +258,7 @@ public sealed class SqliteStoreTests : StoreTests
     public async Task Waiting_sessions_join_the_open_transaction_and_no_commit_completes_before_the_group_commits()
     {
         var a = await Store.BeginWriteAsync();
-        var bStarting = Store.BeginWriteAsync(mayRollBack: true);
+        var bStarting = Store.BeginWriteAsync();
         await WaitForWaitingSessionsAsync(1);
         await a.WriteAsync(Create("Patient", "a"));
         var aCommitted = a.CommitAsync();
@@ -270,10 +270,9 @@ public sealed class SqliteStoreTests : StoreTests
         Assert.Null(await Reader.ReadAsync("Patient", "a"));
         Assert.Equal(1, (await b.ReadForUpdateAsync("Patient", "a"))!.VersionId);
 
-        // b, opened to roll back alone, returns to its savepoint; having read a, it waits for the group to end.
+        // b ends without writing; having read a, it waits for the group to end.
         var cStarting = Store.BeginWriteAsync();
         await WaitForWaitingSessionsAsync(1);
-        await b.WriteAsync(Create("Patient", "b"));
         var bDisposed = b.DisposeAsync().AsTask();
         var c = await cStarting;
         Assert.False(bDisposed.IsCompleted);
@@ -287,17 +286,48 @@ public sealed class SqliteStoreTests : StoreTests
         await c.DisposeAsync();
 
         Assert.NotNull(await Reader.ReadAsync("Patient", "a"));
-        Assert.Null(await Reader.ReadAsync("Patient", "b"));
         Assert.NotNull(await Reader.ReadAsync("Patient", "c"));
     }
 
-    // Sessions not opened with mayRollBack have no savepoint (issue 18): what decides is whether they changed a row.
+    [Fact]
+    public async Task A_session_opened_to_roll_back_starts_a_group_of_its_own_so_that_its_rollback_undoes_nobody_elses_writes()
+    {
+        var a = await Store.BeginWriteAsync();
+        var bStarting = Store.BeginWriteAsync(mayRollBack: true);
+        await WaitForWaitingSessionsAsync(1);
+        await a.WriteAsync(Create("Patient", "a"));
+        var aCommitted = a.CommitAsync();
+
+        // b's turn begins with the commit of the group a is in.
+        var b = await bStarting;
+        await aCommitted.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.NotNull(await Reader.ReadAsync("Patient", "a"));
+
+        var cStarting = Store.BeginWriteAsync();
+        await WaitForWaitingSessionsAsync(1);
+        await b.WriteAsync(Create("Patient", "b"));
+        await b.WriteAsync(Create("Patient", "b2"));
+        await b.DisposeAsync(); // rolled back: it was alone in its transaction
+
+        await using (var c = await cStarting)
+        {
+            await c.WriteAsync(Create("Patient", "c"));
+            await c.CommitAsync();
+        }
+        await a.DisposeAsync();
+        Assert.NotNull(await Reader.ReadAsync("Patient", "a"));
+        Assert.Null(await Reader.ReadAsync("Patient", "b"));
+        Assert.Null(await Reader.ReadAsync("Patient", "b2"));
+        Assert.NotNull(await Reader.ReadAsync("Patient", "c"));
+    }
+
+    // Sessions have no savepoint (issue 18): what decides is whether the session changed a row.
     [Theory]
     [InlineData("create")]
     [InlineData("update")]
     [InlineData("delete")]
     [InlineData("audit")]
-    public async Task A_session_without_a_savepoint_that_wrote_and_rolls_back_takes_the_group_with_it_and_its_members_get_a_write_conflict(string write)
+    public async Task A_session_that_wrote_and_rolls_back_takes_the_group_with_it_and_its_members_get_a_write_conflict(string write)
     {
         await WriteAsync(Create("Patient", "existing", index: Token("identifier", "urn:sys", "1")));
         var a = await Store.BeginWriteAsync();
@@ -334,7 +364,7 @@ public sealed class SqliteStoreTests : StoreTests
     }
 
     [Fact]
-    public async Task A_session_without_a_savepoint_that_only_read_or_failed_a_check_rolls_back_without_touching_the_group()
+    public async Task A_session_that_only_read_or_failed_a_check_rolls_back_without_touching_the_group()
     {
         await WriteAsync(Create("Patient", "existing"));
         var a = await Store.BeginWriteAsync();
@@ -363,6 +393,31 @@ public sealed class SqliteStoreTests : StoreTests
         Assert.NotNull(await Reader.ReadAsync("Patient", "a"));
         Assert.NotNull(await Reader.ReadAsync("Patient", "c"));
         Assert.Equal(1, (await Reader.ReadAsync("Patient", "existing"))!.VersionId);
+    }
+
+    [Fact]
+    public async Task Statements_whose_journal_outgrows_memory_and_sessions_opened_to_roll_back_write_as_any_other()
+    {
+        // 2 MB of outbox records: taking them is one DELETE whose statement journal passes the in-memory limit.
+        var record = new byte[4096];
+        Array.Fill(record, (byte)' ');
+        "{\"resourceType\":\"AuditEvent\"}"u8.CopyTo(record);
+        await using (var session = await Store.BeginWriteAsync())
+        {
+            for (var i = 0; i < 500; i++) await session.AppendAuditAsync(record);
+            await session.CommitAsync();
+        }
+        await using (var session = await Store.BeginWriteAsync(mayRollBack: true))
+        {
+            Assert.Equal(500, (await session.TakeAuditAsync(1000)).Count);
+            for (var i = 0; i < 300; i++)
+            {
+                await session.WriteAsync(Create("Observation", "o" + i, index: [.. Enumerable.Range(0, 20).Select(k => (IndexValue)Token("code", "urn:sys", $"{i}-{k}"))]));
+            }
+            await session.CommitAsync();
+        }
+        Assert.False(await Store.HasPendingAuditAsync());
+        Assert.Single((await Reader.SearchAsync(Query("Observation", TokenCriterion("code", null, new TokenSearchValue("urn:sys", "299-19", true))))).Resources);
     }
 
     [Fact]

@@ -24,13 +24,14 @@ namespace Fhir.Storage.Sqlite;
 /// connection), so every check they make (versions, conditions) holds for the group's serial
 /// order. <b>Rolling back.</b> A session that ends without committing and wrote nothing leaves
 /// the group as it was. One that wrote is undone with the whole transaction: the members that
-/// had committed into it get <see cref="WriteConflictException"/> and retry in a new one. Only a
-/// session opened with <c>mayRollBack</c> (a transaction Bundle) runs inside a SAVEPOINT and rolls
-/// back alone: a savepoint makes SQLite copy every page the session changes into a sub-journal
-/// first, which cost a quarter of the throughput of single writes and audit records (issue 18),
-/// while they almost never roll back after writing. Any other failure that ends the shared
-/// transaction (a failed COMMIT, or an error that makes SQLite roll everything back) likewise
-/// fails every member that had committed into it.</para>
+/// had committed into it get <see cref="WriteConflictException"/> and retry in a new one. A
+/// session opened with <c>mayRollBack</c> (a transaction Bundle) therefore starts a group of its
+/// own: the open group commits first, so that its rollback undoes nobody else's writes (later
+/// sessions join only after it ends). There are no savepoints: one per session made SQLite copy
+/// every page the session changed into a sub-journal first, a quarter of the throughput of single
+/// writes and audit records (issue 18), which almost never roll back after writing. Any other
+/// failure that ends the shared transaction (a failed COMMIT, or an error that makes SQLite roll
+/// everything back) likewise fails every member that had committed into it.</para>
 /// </remarks>
 internal sealed partial class SqliteFhirStore : SqlFhirStore
 {
@@ -40,7 +41,6 @@ internal sealed partial class SqliteFhirStore : SqlFhirStore
     /// <summary>A group commits once its transaction has been open this long, even while more sessions wait.</summary>
     internal static readonly TimeSpan MaxGroupTime = TimeSpan.FromMilliseconds(10);
 
-    private const string SavepointSql = "SAVEPOINT session";
     private static readonly int MaxIdleReaders = Math.Max(4, Environment.ProcessorCount * 2);
 
     private readonly string connectionString;
@@ -77,12 +77,6 @@ internal sealed partial class SqliteFhirStore : SqlFhirStore
 
     /// <summary>Sessions waiting for the write gate (for tests).</summary>
     internal int WaitingSessions => Volatile.Read(ref waiting);
-
-    /// <summary>Releases the savepoint of a session opened with <c>mayRollBack</c> into the group's transaction.</summary>
-    internal const string ReleaseSql = "RELEASE session";
-
-    /// <summary>Undoes the writes of a session opened with <c>mayRollBack</c> (the transaction stays open for the group); followed by <see cref="ReleaseSql"/>.</summary>
-    internal const string RollbackToSql = "ROLLBACK TO session";
 
     public override async Task InitializeAsync(CancellationToken ct = default)
     {
@@ -140,19 +134,22 @@ internal sealed partial class SqliteFhirStore : SqlFhirStore
         {
             ObjectDisposedException.ThrowIf(disposed, this);
             writer ??= OpenWriter();
+            if (mayRollBack && group is { } open)
+            {
+                // Its rollback must undo nobody else's writes: what the group holds becomes durable first.
+                Finish(open, null);
+            }
             if (group is null)
             {
                 writer.Run("BEGIN IMMEDIATE");
                 group = new CommitGroup(Stopwatch.GetTimestamp());
             }
-            if (mayRollBack) writer.Run(SavepointSql);
             group.Sessions++;
-            return new SqliteWriteSession(this, writer, savepoint: mayRollBack);
+            return new SqliteWriteSession(this, writer);
         }
         catch
         {
-            // BEGIN failed: nothing is open (a broken connection is replaced next time). SAVEPOINT
-            // failed: the group goes on without this session.
+            // BEGIN failed: nothing is open (a broken connection is replaced next time).
             if (group is null && writer is { } broken && broken.Connection.State != System.Data.ConnectionState.Open)
             {
                 broken.Close();
@@ -171,10 +168,7 @@ internal sealed partial class SqliteFhirStore : SqlFhirStore
     /// (only for a released session), and is null when there is nothing to wait for.
     /// </summary>
     /// <param name="released">The session's writes joined the group's transaction.</param>
-    /// <param name="lost">
-    /// The session's writes can only be undone with the whole transaction (it had no savepoint, or could not return to
-    /// it), or the transaction is gone or unusable.
-    /// </param>
+    /// <param name="lost">The session's writes must be undone (only the whole transaction can be), or the transaction is gone or unusable.</param>
     internal Task? EndTurn(bool released, bool lost)
     {
         var current = group;
@@ -299,13 +293,13 @@ internal sealed partial class SqliteFhirStore : SqlFhirStore
     }
 
     /// <remarks>
-    /// Settings of the writer's own. A session inside a SAVEPOINT (a transaction Bundle) keeps a
-    /// sub-journal of every page it changes: with temp_store = MEMORY and no spill that journal is a
-    /// chain of 1 KB chunks that SQLite walked from the start each time a statement ended, so a
-    /// Bundle of a few hundred resources spent ~80% of the writer's CPU there (Synthea load: 360
-    /// resources/s at 100k rising to ~1,900/s with the journal in a temporary file). Journals now
-    /// stay in memory up to <see cref="SqliteLink.StatementJournalSpillBytes"/> and go to a temporary
-    /// file beyond it (the setting is the process's, see <see cref="SqliteLink"/>). The larger page cache keeps
+    /// Settings of the writer's own. When sessions were SAVEPOINTs, each kept a sub-journal of every
+    /// page it changed: with temp_store = MEMORY that journal was a chain of 1 KB chunks that SQLite
+    /// walked from the start each time a statement ended, so a transaction Bundle of a few hundred
+    /// resources spent ~80% of the writer's CPU there (Synthea load: 360 resources/s at 100k rising
+    /// to ~1,900/s with the journal in a temporary file). Statement journals stay in memory up to
+    /// <see cref="SqliteLink.StatementJournalSpillBytes"/> and go to a temporary file beyond it (a
+    /// setting of the process, see <see cref="SqliteLink"/>). The larger page cache keeps
     /// the index pages a commit group touches (and its dirty pages) in memory. journal_size_limit
     /// trims the WAL file back to 256 MB whenever it restarts.
     /// </remarks>

@@ -5,11 +5,10 @@ namespace Fhir.Storage.Sqlite;
 
 /// <summary>
 /// A write session on the store's writer connection, inside the BEGIN IMMEDIATE transaction of its
-/// commit group (see <see cref="SqliteFhirStore"/>), and inside a SAVEPOINT of its own when it was
-/// opened to roll back alone (<paramref name="savepoint"/>). The session holds the store's write gate
-/// and the database write lock, so it is already exclusive and needs no row or condition locks.
+/// commit group (see <see cref="SqliteFhirStore"/>). The session holds the store's write gate and the
+/// database write lock, so it is already exclusive and needs no row or condition locks.
 /// </summary>
-internal sealed class SqliteWriteSession(SqliteFhirStore store, SqliteLink link, bool savepoint) : SqlWriteSession(SqliteDialect.Instance)
+internal sealed class SqliteWriteSession(SqliteFhirStore store, SqliteLink link) : SqlWriteSession(SqliteDialect.Instance)
 {
     private const string UpsertCurrent = WriteSql.UpsertCurrentHead + "VALUES (@p0, @p1, @p2, @p3, @p4, @p5)" + WriteSql.UpsertCurrentTail;
 
@@ -98,8 +97,7 @@ internal sealed class SqliteWriteSession(SqliteFhirStore store, SqliteLink link,
 
     protected override async Task CommitCoreAsync(CancellationToken ct)
     {
-        // Joins the group's transaction; a failure here leaves the session to roll back on disposal.
-        if (savepoint) link.Run(SqliteFhirStore.ReleaseSql);
+        // Its writes are in the group's transaction already.
         turnEnded = true;
         // Not cancellable from here: the COMMIT that makes these writes durable is the group's.
         if (store.EndTurn(released: true, lost: false) is { } outcome) await outcome;
@@ -109,26 +107,13 @@ internal sealed class SqliteWriteSession(SqliteFhirStore store, SqliteLink link,
     {
         if (turnEnded) return;
         turnEnded = true;
-        var lost = false;
+        bool lost;
         try
         {
-            // A failed statement may have made SQLite roll the whole transaction back: then there is
-            // nothing to return to, and the group's earlier writes are gone too.
-            if (!link.InTransaction)
-            {
-                lost = true;
-            }
-            else if (savepoint)
-            {
-                link.Run(SqliteFhirStore.RollbackToSql);
-                link.Run(SqliteFhirStore.ReleaseSql);
-            }
-            else
-            {
-                // Without a savepoint the session's writes go only with the whole transaction; a session that changed
-                // no row (a failed check, a refused write) leaves the group as it was.
-                lost = link.TotalChanges != changesAtStart;
-            }
+            // The session's writes go only with the whole transaction; a session that changed no row (a failed check, a
+            // refused write) leaves the group as it was. After some failed statements SQLite has rolled the whole
+            // transaction back already: the group's earlier writes are gone too.
+            lost = !link.InTransaction || link.TotalChanges != changesAtStart;
         }
         catch (Exception)
         {
