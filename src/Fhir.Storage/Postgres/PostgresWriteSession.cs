@@ -48,6 +48,17 @@ internal sealed class PostgresWriteSession(NpgsqlConnection connection, NpgsqlTr
     private static readonly string?[] WriteStatements = new string?[(2 << IndexTables.All.Length) * 3];
 
     private bool ended;
+    private bool searchPlans; // plan_cache_mode is force_custom_plan for the rest of the transaction
+
+    // Write sessions run on connections that keep generic plans (see PostgresFhirStore); a conditional match is a search,
+    // whose plan depends on its values.
+    protected override async Task BeforeSearchAsync(CancellationToken ct)
+    {
+        if (searchPlans) return;
+        await using var cmd = new NpgsqlCommand("SET LOCAL plan_cache_mode = force_custom_plan", connection, transaction);
+        await cmd.ExecuteNonQueryAsync(ct);
+        searchPlans = true;
+    }
 
     public override DbCommand Command(string sql) => new NpgsqlCommand(sql, connection, transaction);
 

@@ -11,7 +11,7 @@ internal abstract partial class SqlFhirStore
     {
         ArgumentNullException.ThrowIfNull(query);
         ScopeCheck.Search(query, scope);
-        var lease = await store.LeaseForReadAsync(ct);
+        var lease = await store.LeaseForSearchAsync(ct);
         await using (lease)
         {
             var p = new SqlParams { ReusesValues = true };
@@ -34,7 +34,7 @@ internal abstract partial class SqlFhirStore
         // Large inputs go in several statements; a resource reached from two of them is kept once.
         var found = new SortedDictionary<long, ResourceVersion>();
         long bytes = 0;
-        var lease = await store.LeaseForReadAsync(ct);
+        var lease = await store.LeaseForSearchAsync(ct);
         await using (lease)
         {
             foreach (var chunk in Chunks(request))

@@ -10,7 +10,10 @@ internal abstract partial class SqlFhirStore(SqlDialect dialect) : IFhirStore
     protected SqlDialect Dialect { get; } = dialect;
 
     /// <summary>Lends a connection for one read, outside any transaction.</summary>
-    protected abstract ValueTask<DbLease> LeaseForReadAsync(CancellationToken ct);
+    protected internal abstract ValueTask<DbLease> LeaseForReadAsync(CancellationToken ct);
+
+    /// <summary>A connection for searches, counts, includes and history: statements whose best plan depends on their values.</summary>
+    protected internal virtual ValueTask<DbLease> LeaseForSearchAsync(CancellationToken ct) => LeaseForReadAsync(ct);
 
     public abstract Task InitializeAsync(CancellationToken ct = default);
 
@@ -46,14 +49,14 @@ internal abstract partial class SqlFhirStore(SqlDialect dialect) : IFhirStore
         public async Task<HistoryPage> HistoryAsync(HistoryQuery query, CancellationToken ct = default)
         {
             ArgumentNullException.ThrowIfNull(query);
-            var lease = await store.LeaseForReadAsync(ct);
+            var lease = await store.LeaseForSearchAsync(ct);
             await using (lease) return await StoreQueries.HistoryAsync(lease, query, scope, ct);
         }
 
         public async Task<SearchPage> SearchAsync(SearchQuery query, CancellationToken ct = default)
         {
             ArgumentNullException.ThrowIfNull(query);
-            var lease = await store.LeaseForReadAsync(ct);
+            var lease = await store.LeaseForSearchAsync(ct);
             await using (lease) return await StoreQueries.SearchAsync(lease, query, scope, ct);
         }
     }

@@ -37,8 +37,15 @@ internal abstract class SqlWriteSession(SqlDialect dialect) : DbLease(dialect), 
         ArgumentNullException.ThrowIfNull(scope);
         // Checked before the step: a refusal is not a failure of the transaction.
         Access.ScopeCheck.Search(query, scope);
-        return RunAsync(() => StoreQueries.SearchIdsAsync(this, query, scope, limit, ct));
+        return RunAsync(async () =>
+        {
+            await BeforeSearchAsync(ct);
+            return await StoreQueries.SearchIdsAsync(this, query, scope, limit, ct);
+        });
     }
+
+    /// <summary>Runs before a search in the session (a conditional match): PostgreSQL plans it for its values.</summary>
+    protected virtual Task BeforeSearchAsync(CancellationToken ct) => Task.CompletedTask;
 
     public Task<IReadOnlyList<string>> CurrentPatientsAsync(string type, string id, CancellationToken ct = default) =>
         RunAsync(() => StoreQueries.CurrentPatientsAsync(this, type, id, ct));

@@ -210,7 +210,7 @@ internal sealed partial class SqliteFhirStore : SqlFhirStore
         while (idleReaders.TryTake(out var link)) link.Close();
     }
 
-    protected override ValueTask<DbLease> LeaseForReadAsync(CancellationToken ct)
+    protected internal override ValueTask<DbLease> LeaseForReadAsync(CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         return new(idleReaders.TryTake(out var link) ? link : Open());
