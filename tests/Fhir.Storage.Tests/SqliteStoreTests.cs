@@ -257,11 +257,7 @@ public sealed class SqliteStoreTests : StoreTests
     [Fact]
     public async Task Waiting_sessions_join_the_open_transaction_and_no_commit_completes_before_the_group_commits()
     {
-        var a = await Store.BeginWriteAsync();
-        var bStarting = Store.BeginWriteAsync();
-        await WaitForWaitingSessionsAsync(1);
-        await a.WriteAsync(Create("Patient", "a"));
-        var aCommitted = a.CommitAsync();
+        var (a, aCommitted, bStarting) = await GroupOfTwoAsync();
 
         // b was waiting, so the transaction stays open for it: a's commit is not acknowledged yet,
         // readers do not see a, and b (same transaction) does.
@@ -292,11 +288,7 @@ public sealed class SqliteStoreTests : StoreTests
     [Fact]
     public async Task A_session_opened_to_roll_back_starts_a_group_of_its_own_so_that_its_rollback_undoes_nobody_elses_writes()
     {
-        var a = await Store.BeginWriteAsync();
-        var bStarting = Store.BeginWriteAsync(mayRollBack: true);
-        await WaitForWaitingSessionsAsync(1);
-        await a.WriteAsync(Create("Patient", "a"));
-        var aCommitted = a.CommitAsync();
+        var (a, aCommitted, bStarting) = await GroupOfTwoAsync(bMayRollBack: true);
 
         // b's turn begins with the commit of the group a is in.
         var b = await bStarting;
@@ -330,11 +322,7 @@ public sealed class SqliteStoreTests : StoreTests
     public async Task A_session_that_wrote_and_rolls_back_takes_the_group_with_it_and_its_members_get_a_write_conflict(string write)
     {
         await WriteAsync(Create("Patient", "existing", index: Token("identifier", "urn:sys", "1")));
-        var a = await Store.BeginWriteAsync();
-        var bStarting = Store.BeginWriteAsync();
-        await WaitForWaitingSessionsAsync(1);
-        await a.WriteAsync(Create("Patient", "a"));
-        var aCommitted = a.CommitAsync();
+        var (a, aCommitted, bStarting) = await GroupOfTwoAsync();
 
         await using (var b = await bStarting)
         {
@@ -367,11 +355,7 @@ public sealed class SqliteStoreTests : StoreTests
     public async Task A_session_that_only_read_or_failed_a_check_rolls_back_without_touching_the_group()
     {
         await WriteAsync(Create("Patient", "existing"));
-        var a = await Store.BeginWriteAsync();
-        var bStarting = Store.BeginWriteAsync();
-        await WaitForWaitingSessionsAsync(1);
-        await a.WriteAsync(Create("Patient", "a"));
-        var aCommitted = a.CommitAsync();
+        var (a, aCommitted, bStarting) = await GroupOfTwoAsync();
 
         var cStarting = Store.BeginWriteAsync();
         var b = await bStarting;
@@ -430,11 +414,7 @@ public sealed class SqliteStoreTests : StoreTests
     [Fact]
     public async Task When_the_shared_transaction_is_lost_every_member_that_committed_into_it_gets_a_write_conflict()
     {
-        var a = await Store.BeginWriteAsync();
-        var bStarting = Store.BeginWriteAsync();
-        await WaitForWaitingSessionsAsync(1);
-        await a.WriteAsync(Create("Patient", "a"));
-        var aCommitted = a.CommitAsync();
+        var (a, aCommitted, bStarting) = await GroupOfTwoAsync();
 
         await using (var b = await bStarting)
         {
@@ -470,6 +450,16 @@ public sealed class SqliteStoreTests : StoreTests
         })));
 
         Assert.Equal(Writers * WritesEach, (await Reader.SearchAsync(new SearchQuery("Patient", [], 1000))).Resources.Count);
+    }
+
+    // a writes Patient/a and commits while b waits for the writer: b joins a's group unless it may roll back.
+    private async Task<(IWriteSession A, Task ACommitted, Task<IWriteSession> BStarting)> GroupOfTwoAsync(bool bMayRollBack = false)
+    {
+        var a = await Store.BeginWriteAsync();
+        var bStarting = Store.BeginWriteAsync(bMayRollBack);
+        await WaitForWaitingSessionsAsync(1);
+        await a.WriteAsync(Create("Patient", "a"));
+        return (a, a.CommitAsync(), bStarting);
     }
 
     private async Task WaitForWaitingSessionsAsync(int count)
