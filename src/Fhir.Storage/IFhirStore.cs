@@ -25,14 +25,12 @@ public interface IFhirStore : IAsyncDisposable, Jobs.IJobStore, IReindexStore, S
     /// Opens a write session: one database transaction in which the caller reads, checks
     /// conditions and writes. Nothing is visible to others before <see cref="IWriteSession.CommitAsync"/>.
     /// </summary>
-    Task<IWriteSession> BeginWriteAsync(CancellationToken ct = default);
-
-    /// <summary>
-    /// Opens a write session (see <see cref="BeginWriteAsync(CancellationToken)"/>) that the caller may end without
-    /// committing after it has written when <paramref name="mayRollBack"/> is true (a transaction Bundle whose later
-    /// entry fails): the store then keeps what it needs to undo this session alone. Any session may still roll back;
-    /// without the flag, undoing its writes may cost the sessions that share its transaction a retry
+    /// <param name="mayRollBack">
+    /// The caller may end the session without committing after it has written (a transaction Bundle whose later entry
+    /// fails): the store then keeps what it needs to undo this session alone. Any session may still roll back; without
+    /// the flag, undoing its writes may cost the sessions that share its transaction a retry
     /// (<see cref="WriteConflictException"/>), which is cheaper than keeping every session undoable alone.
-    /// </summary>
-    Task<IWriteSession> BeginWriteAsync(bool mayRollBack, CancellationToken ct = default);
+    /// </param>
+    /// <param name="ct">Cancels the wait for the session.</param>
+    Task<IWriteSession> BeginWriteAsync(bool mayRollBack = false, CancellationToken ct = default);
 }

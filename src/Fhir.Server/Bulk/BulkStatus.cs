@@ -24,6 +24,28 @@ internal static class BulkStatus
 
     private static readonly string[] NdjsonTypes = [ExportParameters.Ndjson, "application/ndjson", "application/x-ndjson", "application/*", "*/*"];
 
+    /// <summary>
+    /// Queues a kicked-off job and answers 202 with its status URL in <c>Content-Location</c> (the same for export and
+    /// import), naming the URL in the request's audit record.
+    /// </summary>
+    /// <param name="request">The kick-off request.</param>
+    /// <param name="queue">The job queue.</param>
+    /// <param name="kind">The job's kind.</param>
+    /// <param name="job">The job's request, as its JSON.</param>
+    /// <param name="what">What was accepted, for the message: "The {what} was accepted".</param>
+    /// <param name="ct">Cancels the enqueueing.</param>
+    public static async Task<FhirResponse> AcceptAsync(FhirRequest request, Jobs.JobQueue queue, string kind, string job, string what, CancellationToken ct)
+    {
+        var queued = await queue.EnqueueAsync(kind, job, ct);
+        var status = BulkPaths.Status(queued.Id);
+        request.Audit?.AddEntity(status);
+        return new FhirResponse(202)
+        {
+            ContentLocation = status,
+            Issues = [Issue.Information(IssueType.Informational, $"The {what} was accepted; poll {request.BaseUrl}/{status} for its status.")],
+        };
+    }
+
     public static async Task<FhirResponse> GetAsync(FhirRequest request, string jobId, ServerContext context, ExportOptions options, bool tokens, CancellationToken ct)
     {
         var job = await FindAsync(request, jobId, context, ct);

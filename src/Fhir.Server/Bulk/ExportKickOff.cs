@@ -230,13 +230,7 @@ internal static partial class ExportKickOff
             Notes = notes.Count == 0 ? null : notes,
             Grant = DelegatedGrant.Of(gate.Grant),
         };
-        var job = await queue.EnqueueAsync(ExportRequest.Kind, export.ToJson(), ct);
-        request.Audit?.AddEntity(BulkPaths.Status(job.Id));
-        return new FhirResponse(202)
-        {
-            ContentLocation = BulkPaths.Status(job.Id),
-            Issues = [Issue.Information(IssueType.Informational, $"The export of {types.Count} resource types was accepted; poll {request.BaseUrl}/{BulkPaths.Status(job.Id)} for its status.")],
-        };
+        return await BulkStatus.AcceptAsync(request, queue, ExportRequest.Kind, export.ToJson(), $"export of {types.Count} resource types", ct);
     }
 
     /// <summary>Whether <paramref name="job"/> (an export or import) was started by <paramref name="grant"/>'s client.</summary>

@@ -78,13 +78,7 @@ internal static class ImportKickOff
             Inputs = inputs,
             Grant = DelegatedGrant.Of(request.Access),
         };
-        var job = await queue.EnqueueAsync(ImportRequest.Kind, import.ToJson(), ct);
-        request.Audit?.AddEntity(BulkPaths.Status(job.Id));
-        return new FhirResponse(202)
-        {
-            ContentLocation = BulkPaths.Status(job.Id),
-            Issues = [Issue.Information(IssueType.Informational, $"The import of {inputs.Count} input(s) was accepted; poll {request.BaseUrl}/{BulkPaths.Status(job.Id)} for its status.")],
-        };
+        return await BulkStatus.AcceptAsync(request, queue, ImportRequest.Kind, import.ToJson(), $"import of {inputs.Count} input(s)", ct);
     }
 
     // The NDJSON body to disk as it comes: never more of it in memory than a buffer.

@@ -83,7 +83,7 @@ internal sealed partial class PostgresFhirStore : SqlFhirStore
     }
 
     // Every PostgreSQL session is a transaction of its own: rolling it back never touches another.
-    public override async Task<IWriteSession> BeginWriteAsync(bool mayRollBack, CancellationToken ct = default)
+    public override async Task<IWriteSession> BeginWriteAsync(bool mayRollBack = false, CancellationToken ct = default)
     {
         var connection = await dataSource.OpenConnectionAsync(ct);
         try

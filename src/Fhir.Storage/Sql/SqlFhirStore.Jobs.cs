@@ -147,7 +147,7 @@ internal abstract partial class SqlFhirStore
     /// <summary>Runs <paramref name="work"/> in a write session of its own and commits it.</summary>
     protected async Task<T> InWriteSessionAsync<T>(Func<SqlWriteSession, Task<T>> work, CancellationToken ct)
     {
-        var session = (SqlWriteSession)await BeginWriteAsync(ct);
+        var session = (SqlWriteSession)await BeginWriteAsync(ct: ct);
         await using (session)
         {
             var result = await work(session);

@@ -17,9 +17,7 @@ internal abstract partial class SqlFhirStore(SqlDialect dialect) : IFhirStore
 
     public abstract Task InitializeAsync(CancellationToken ct = default);
 
-    public Task<IWriteSession> BeginWriteAsync(CancellationToken ct = default) => BeginWriteAsync(mayRollBack: false, ct);
-
-    public abstract Task<IWriteSession> BeginWriteAsync(bool mayRollBack, CancellationToken ct = default);
+    public abstract Task<IWriteSession> BeginWriteAsync(bool mayRollBack = false, CancellationToken ct = default);
 
     public abstract ValueTask DisposeAsync();
 

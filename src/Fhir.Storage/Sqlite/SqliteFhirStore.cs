@@ -113,7 +113,7 @@ internal sealed partial class SqliteFhirStore : SqlFhirStore
         }
     }
 
-    public override async Task<IWriteSession> BeginWriteAsync(bool mayRollBack, CancellationToken ct = default)
+    public override async Task<IWriteSession> BeginWriteAsync(bool mayRollBack = false, CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         Interlocked.Increment(ref waiting);
