@@ -58,7 +58,8 @@ public sealed class ConformanceSet : IConformanceSource
     public ElementNode? Find(string canonical)
     {
         ArgumentNullException.ThrowIfNull(canonical);
-        return _state.FindRecord(canonical) is { } record ? _state.Node(record) : _core.Find(canonical);
+        var state = _state; // once: a record of one generation has no node in the next
+        return state.FindRecord(canonical) is { } record ? state.Node(record) : _core.Find(canonical);
     }
 
     /// <summary>A StructureDefinition with its snapshot as JSON (for snapshot generation and its tests); callers must not modify it.</summary>

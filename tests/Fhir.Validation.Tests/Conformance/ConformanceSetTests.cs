@@ -167,23 +167,34 @@ public sealed class ConformanceSetTests
         using var temp = new TempFolder();
         var set = Chain(temp);
         var resource = FhirJsonReader.Parse(Profiles.ObsA).Resource!;
+        var writing = true;
+        // Readers keep reading for as long as the writer publishes, so every swap of generations happens under a read.
         var readers = Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
         {
-            for (var i = 0; i < 200; i++)
+            var reads = 0;
+            while (Volatile.Read(ref writing) || reads < 200)
             {
                 Assert.NotNull(set.Find(Profiles.Base + "obs-b"));
                 Assert.NotNull(set.Find(Profiles.Base + "obs-a|1.0.0"));
+                reads++;
             }
         })).ToList();
         var writer = Task.Run(() =>
         {
-            for (var i = 0; i < 20; i++)
+            try
             {
-                Assert.Empty(set.Add(resource));
+                for (var i = 0; i < 100; i++)
+                {
+                    Assert.Empty(set.Add(resource));
+                }
+            }
+            finally
+            {
+                Volatile.Write(ref writing, false);
             }
         });
         await Task.WhenAll([.. readers, writer]);
-        Assert.Equal(20, set.Version);
+        Assert.Equal(100, set.Version);
     }
 
     [Fact]
