@@ -80,6 +80,24 @@ public sealed class SearchSqlBuilderTests
     }
 
     [Fact]
+    public void A_page_driven_by_a_date_window_probes_each_candidate_on_PostgreSQL()
+    {
+        var code = new SearchCriterion("code", SearchParamType.Token, null, [new TokenSearchValue("L", "1", true)]);
+        var from = new SearchCriterion("date", SearchParamType.Date, null, [new DateSearchValue(SearchPrefix.Ge, new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2020, 1, 1, 23, 59, 59, DateTimeKind.Utc))]);
+        var to = new SearchCriterion("date", SearchParamType.Date, null, [new DateSearchValue(SearchPrefix.Lt, new DateTime(2021, 1, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2021, 1, 1, 23, 59, 59, DateTimeKind.Utc))]);
+        var query = new SearchQuery("Observation", [code, from, to]);
+        var window = new SearchPlan(from, null, Window: true);
+        string Page(SqlDialect dialect, SearchPlan? plan) => SearchSqlBuilder.Page(query, Fhir.Storage.Access.ReadScope.Everything, dialect, new SqlParams(), plan);
+
+        var windowed = Page(Fhir.Storage.Postgres.PostgresDialect.Instance, window);
+        Assert.Contains("res_key IN (SELECT i.res_key FROM idx_date i", windowed, StringComparison.Ordinal);
+        // The code and both dates probe, each fenced so that PostgreSQL checks it per candidate rather than joining every row.
+        Assert.Equal(3, windowed.Split(" OFFSET 0)").Length - 1);
+        Assert.DoesNotContain("OFFSET 0", Page(Fhir.Storage.Postgres.PostgresDialect.Instance, null), StringComparison.Ordinal);
+        Assert.DoesNotContain("OFFSET 0", Page(SqliteDialect.Instance, window), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Only_SQLite_gets_the_index_hints()
     {
         var query = new SearchQuery("Patient", [new SearchCriterion("name", SearchParamType.String, null, [new StringSearchValue("a")])]);

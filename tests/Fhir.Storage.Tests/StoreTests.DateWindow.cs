@@ -60,6 +60,26 @@ public abstract partial class StoreTests
         Assert.Equal(["in", "near", "span", "two-sides"], (await store.Reader(Fhir.Storage.Access.ReadScope.Everything).SearchAsync(year)).Resources.Select(r => r.Id).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task A_window_of_thousands_of_rows_against_a_code_of_more_finds_what_the_code_finds()
+    {
+        // Both first counts reach SearchPlanner's cap (2,000): the window (2,051 rows in 2020) and the code (4,201
+        // Observations of x, 4,200 of them in 2010) are counted again and the window drives, its criteria probing each
+        // candidate (PostgreSQL: fenced probes).
+        await WriteAsync([
+            .. Enumerable.Range(0, 4200).Select(i => Create("Observation", $"x{i:0000}", T0, Token("code", "urn:c", "x"),
+                new DateIndexValue("date", Day(2010, 1, 1).Low.AddHours(i), Day(2010, 1, 1).High.AddHours(i)))),
+            .. Enumerable.Range(0, 2050).Select(i => Create("Observation", $"y{i:0000}", T0, Token("code", "urn:c", "y"),
+                new DateIndexValue("date", Day(2020, 1, 1).Low.AddHours(i), Day(2020, 1, 1).High.AddHours(i)))),
+            Create("Observation", "in", T0, Token("code", "urn:c", "x"), new DateIndexValue("date", Day(2020, 4, 1).Low, Day(2020, 4, 1).High)),
+        ]);
+
+        Assert.Equal(["in"], await WindowFindAsync(Date(SearchPrefix.Ge, Day(2020, 1, 1)), Date(SearchPrefix.Lt, Day(2021, 1, 1))));
+        Assert.Empty(await WindowFindAsync(Date(SearchPrefix.Ge, Day(2020, 6, 1)), Date(SearchPrefix.Lt, Day(2021, 1, 1))));
+        // A day-long row every hour: those starting before 2010-01-13 (12 days, 288 rows); this window is small enough to drive at once.
+        Assert.Equal(288, (await WindowFindAsync(Date(SearchPrefix.Ge, Day(2010, 1, 1)), Date(SearchPrefix.Lt, Day(2010, 1, 13)))).Length);
+    }
+
     private async Task<string[]> WindowFindAsync(params SearchCriterion[] dates)
     {
         SearchCriterion[] criteria = [new("code", SearchParamType.Token, null, [CodeX]), .. dates];

@@ -16,6 +16,8 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override string ProbeFence => " OFFSET 0";
 
+    public override bool WalksWideWindows => true;
+
     public override bool DrivesByJoin => true;
 
     public static readonly PostgresDialect Instance = new();

@@ -69,6 +69,10 @@ internal sealed partial class SearchSqlBuilder
     private SearchPlan? plan;
     private SearchCriterion? joinedDriver;
 
+    // True while the criteria of a page driven by a date window are written: each then probes per candidate
+    // (SqlDialect.ProbeFence), because the window is the small side of every join.
+    private bool fenceProbes;
+
     private SearchSqlBuilder(SqlDialect dialect, SqlParams parameters, Access.ReadScope? scope = null)
     {
         this.dialect = dialect;
@@ -251,12 +255,14 @@ internal sealed partial class SearchSqlBuilder
             AppendDateWindow(criteria, window, a);
         }
         var driver = driven || window is not null ? -1 : Driver(criteria);
+        fenceProbes = window is not null;
         for (var i = 0; i < criteria.Count; i++)
         {
             if (ReferenceEquals(criteria[i], joinedDriver)) continue; // already the page's FROM (Page)
             sql.Append(" AND ");
             AppendCriterion(criteria[i], a, type, probe: (driven || window is not null || criteria.Count > 1) && i != driver);
         }
+        fenceProbes = false;
     }
 
     /// <summary>
@@ -529,7 +535,7 @@ internal sealed partial class SearchSqlBuilder
                 AppendValue(c, values[i], "i");
                 sql.Append(')');
             });
-            sql.Append("))");
+            sql.Append(')').Append(probe && fenceProbes && c.Modifier != "not" ? dialect.ProbeFence : "").Append(')');
         }
 
         // :missing has two values; repeating them adds nothing to the statement.
