@@ -98,6 +98,23 @@ public sealed class SearchSqlBuilderTests
     }
 
     [Fact]
+    public void An_unsorted_PostgreSQL_page_of_candidates_out_of_key_order_joins_the_versions_of_its_page_only()
+    {
+        // A chain cannot drive as a join in key order: its candidates come as res_key IN (...).
+        var chain = new SearchCriterion("subject", SearchParamType.Reference, null,
+            [new ChainSearchValue(["Patient"], new SearchCriterion("name", SearchParamType.String, null, [new StringSearchValue("a")]))]);
+        var query = new SearchQuery("Observation", [chain], 20);
+        string Page(SqlDialect dialect, SearchQuery q) => SearchSqlBuilder.Page(q, Fhir.Storage.Access.ReadScope.Everything, dialect, new SqlParams());
+
+        var postgres = Page(Fhir.Storage.Postgres.PostgresDialect.Instance, query);
+        Assert.StartsWith("SELECT p.res_key, v.res_type, v.res_id, v.version, v.last_updated, v.method, v.json FROM (SELECT r.res_key, r.version_seq FROM resource r WHERE ", postgres, StringComparison.Ordinal);
+        Assert.Matches(@"ORDER BY r\.res_key LIMIT @p\d+\) p JOIN resource_version v ON v\.seq = p\.version_seq ORDER BY p\.res_key$", postgres);
+        var backward = Page(Fhir.Storage.Postgres.PostgresDialect.Instance, query with { After = new SearchCursor(5, [], PageDirection.Backward) });
+        Assert.Matches(@"AND r\.res_key < @p\d+ ORDER BY r\.res_key DESC LIMIT @p\d+\) p JOIN resource_version v ON v\.seq = p\.version_seq ORDER BY p\.res_key DESC$", backward);
+        Assert.StartsWith("SELECT r.res_key, v.res_type", Page(SqliteDialect.Instance, query), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Only_SQLite_gets_the_index_hints()
     {
         var query = new SearchQuery("Patient", [new SearchCriterion("name", SearchParamType.String, null, [new StringSearchValue("a")])]);

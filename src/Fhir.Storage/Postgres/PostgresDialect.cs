@@ -18,6 +18,8 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override bool WalksWideWindows => true;
 
+    public override bool CutsPagesBeforeVersions => true;
+
     public override bool DrivesByJoin => true;
 
     public static readonly PostgresDialect Instance = new();

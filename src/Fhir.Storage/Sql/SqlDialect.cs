@@ -109,6 +109,14 @@ internal abstract class SqlDialect
     public virtual bool WalksWideWindows => false;
 
     /// <summary>
+    /// True when an unsorted page that cannot be read in key order (criteria written as <c>res_key IN (...)</c>) cuts
+    /// its keys before it joins their versions (PostgreSQL). PostgreSQL otherwise joined the JSON of every candidate
+    /// before sorting them for the page: a chain to 46 Patients read 46,000 Observations' versions for 21 (232 ms,
+    /// 119 ms cut first). SQLite walks the keys in order, stops at the page and gains nothing.
+    /// </summary>
+    public virtual bool CutsPagesBeforeVersions => false;
+
+    /// <summary>
     /// What a subquery that picks a row to claim ends with so that concurrent claimers take different
     /// rows (PostgreSQL: <c>FOR UPDATE SKIP LOCKED</c>); empty where writers are serialised anyway (SQLite).
     /// </summary>
