@@ -85,6 +85,7 @@ public static class FhirServerSetup
         services.AddHostedService(sp => sp.GetRequiredService<Cluster.SharedDefinitions>());
         services.AddHostedService<JobWorker>();
         services.AddHostedService<StartupSummary>();
+        services.AddHostedService<MemoryTrimmer>();
         services.Configure<Microsoft.AspNetCore.Routing.RouteOptions>(o => o.ConstraintMap[ResourceTypeConstraint.Name] = typeof(ResourceTypeConstraint));
         services.Configure<KestrelServerOptions>(k =>
         {

@@ -22,6 +22,12 @@ public interface IFhirStore : IAsyncDisposable, Jobs.IJobStore, IReindexStore, S
     Task<bool> HasPendingAuditAsync(CancellationToken ct = default);
 
     /// <summary>
+    /// Gives back memory the store holds for bursts of writes and no longer needs (SQLite: the writer's page cache,
+    /// up to 256 MB after a load). Called when the server is at rest; the next write reads the pages again.
+    /// </summary>
+    Task TrimMemoryAsync(CancellationToken ct = default);
+
+    /// <summary>
     /// Opens a write session: one database transaction in which the caller reads, checks
     /// conditions and writes. Nothing is visible to others before <see cref="IWriteSession.CommitAsync"/>.
     /// </summary>

@@ -405,6 +405,34 @@ public sealed class SqliteStoreTests : StoreTests
     }
 
     [Fact]
+    public async Task Trimming_memory_frees_the_writers_cache_after_the_session_holding_it_ends_and_writes_go_on()
+    {
+        var store = (SqliteFhirStore)Store;
+        await WriteAsync([.. Enumerable.Range(0, 3000).Select(i => Create("Observation", "o" + i, index: [.. Enumerable.Range(0, 8).Select(k => (IndexValue)Token("code", "urn:sys", $"{i}-{k}"))]))]);
+        var loaded = store.WriterCacheBytes;
+        Assert.True(loaded > 1_000_000, $"the writer's cache holds {loaded} bytes after 3,000 resources");
+
+        // A trim waits for the session that holds the writer, whose writes then land as any other.
+        Task trim;
+        await using (var session = await Store.BeginWriteAsync())
+        {
+            trim = Store.TrimMemoryAsync();
+            await Task.Delay(50);
+            Assert.False(trim.IsCompleted);
+            await session.WriteAsync(Create("Observation", "during", index: Token("code", "urn:sys", "during")));
+            await session.CommitAsync();
+        }
+        await trim;
+
+        Assert.True(store.WriterCacheBytes < loaded / 4, $"{store.WriterCacheBytes} bytes left of {loaded}");
+        await WriteAsync(Create("Observation", "after", index: Token("code", "urn:sys", "after")));
+        foreach (var code in new[] { "2999-7", "during", "after" })
+        {
+            Assert.Single((await Reader.SearchAsync(Query("Observation", TokenCriterion("code", null, new TokenSearchValue("urn:sys", code, true))))).Resources);
+        }
+    }
+
+    [Fact]
     public void Statement_journals_stay_in_memory_up_to_the_configured_size()
     {
         // Set when the assembly loads, before SQLite starts; if another component started SQLite first it stays at 64 KiB.

@@ -75,6 +75,10 @@ internal sealed partial class SqliteFhirStore : SqlFhirStore
     /// <summary><see cref="MaxGroupTime"/> in <see cref="Stopwatch"/> ticks; tests that step through a group lift it.</summary>
     internal long MaxGroupTicks { get; set; } = (long)(MaxGroupTime.TotalSeconds * Stopwatch.Frequency);
 
+    /// <summary>Bytes of pages the writer's cache holds now, 0 without a writer (for tests; read between sessions).</summary>
+    internal long WriterCacheBytes =>
+        writer is { } link && SQLitePCL.raw.sqlite3_db_status(link.Connection.Handle, 1 /* SQLITE_DBSTATUS_CACHE_USED */, out var used, out _, 0) == SQLitePCL.raw.SQLITE_OK ? used : 0;
+
     /// <summary>Sessions waiting for the write gate (for tests).</summary>
     internal int WaitingSessions => Volatile.Read(ref waiting);
 
@@ -193,6 +197,30 @@ internal sealed partial class SqliteFhirStore : SqlFhirStore
         // A session that rolled back may have read what earlier members wrote: answering only after
         // it is durable keeps its answer consistent with what readers see next.
         return released || current.Committed > 0 ? current.Outcome.Task : null;
+    }
+
+    /// <remarks>
+    /// Between transactions, holding the write gate: SQLite frees the writer's cached pages (all clean after a commit).
+    /// When the gate comes with a group still open (handed over), that group ends as it would have, and the cache is
+    /// left for the next call.
+    /// </remarks>
+    public override async Task TrimMemoryAsync(CancellationToken ct = default)
+    {
+        if (disposed) return;
+        await writeGate.WaitAsync(ct);
+        if (group is not null)
+        {
+            _ = EndTurn(released: false, lost: false);
+            return;
+        }
+        try
+        {
+            if (!disposed) writer?.Execute("PRAGMA shrink_memory");
+        }
+        finally
+        {
+            writeGate.Release();
+        }
     }
 
     public override async ValueTask DisposeAsync()
