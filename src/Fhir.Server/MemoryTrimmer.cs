@@ -50,7 +50,7 @@ internal sealed class MemoryTrimmer(ServerContext context, ILogger<MemoryTrimmer
                     busySinceCollect = false;
                     allocated = GC.GetTotalAllocatedBytes();
                 }
-                NativeHeap.Trim();
+                _ = NativeHeap.Trim();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -75,20 +75,24 @@ internal static class NativeHeap
 {
     private static bool unavailable = !OperatingSystem.IsLinux();
 
-    public static void Trim()
+    /// <summary>Gives the C heap's free pages back; returns whether glibc's malloc_trim was there to do it.</summary>
+    public static bool Trim()
     {
-        if (unavailable) return;
+        if (unavailable) return false;
         try
         {
             _ = MallocTrim(0);
+            return true;
         }
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
         {
             unavailable = true; // not glibc (musl, for one)
+            return false;
         }
     }
 
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "malloc_trim")]
+    // glibc's soname: a C library without malloc_trim (musl) has none, and the trim is skipped.
+    [System.Runtime.InteropServices.DllImport("libc.so.6", EntryPoint = "malloc_trim")]
     [System.Runtime.InteropServices.DefaultDllImportSearchPaths(System.Runtime.InteropServices.DllImportSearchPath.SafeDirectories)]
     private static extern int MallocTrim(nuint pad);
 }
