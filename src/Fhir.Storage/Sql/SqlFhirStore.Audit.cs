@@ -4,9 +4,6 @@ namespace Fhir.Storage.Sql;
 // the one read outside them, which tells whether any are waiting.
 internal abstract partial class SqlFhirStore
 {
-    // Here beside the outbox only because both are small: the base keeps no cache of its own (PostgreSQL's is the server's).
-    public virtual Task TrimMemoryAsync(CancellationToken ct = default) => Task.CompletedTask;
-
     public async Task<bool> HasPendingAuditAsync(CancellationToken ct = default)
     {
         var lease = await LeaseForReadAsync(ct);

@@ -21,6 +21,9 @@ internal abstract partial class SqlFhirStore(SqlDialect dialect) : IFhirStore
 
     public abstract ValueTask DisposeAsync();
 
+    // Nothing by default: PostgreSQL's caches are the database server's.
+    public virtual Task TrimMemoryAsync(CancellationToken ct = default) => Task.CompletedTask;
+
     public IResourceReader Reader(ReadScope scope)
     {
         ArgumentNullException.ThrowIfNull(scope);
