@@ -22,8 +22,8 @@ public interface IFhirStore : IAsyncDisposable, Jobs.IJobStore, IReindexStore, S
     Task<bool> HasPendingAuditAsync(CancellationToken ct = default);
 
     /// <summary>
-    /// Gives back memory the store holds for bursts of writes and no longer needs (SQLite: the writer's page cache,
-    /// up to 256 MB after a load). Called when the server is at rest; the next write reads the pages again.
+    /// Gives back memory the store holds for bursts of writes (SQLite: the writer's page cache, up to 256 MB after a
+    /// load). The server calls it every 30 s; a write after it reads the pages it needs again.
     /// </summary>
     Task TrimMemoryAsync(CancellationToken ct = default);
 

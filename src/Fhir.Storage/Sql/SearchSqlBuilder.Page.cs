@@ -47,24 +47,21 @@ internal sealed partial class SearchSqlBuilder
             if (query.After is { } after) b.sql.Append(" AND d.res_key ").Append(backward ? "< " : "> ").Append(parameters.Add(after.Key));
             b.sql.Append(" ORDER BY d.res_key").Append(backward ? " DESC" : "");
         }
-        else if (query.Sort.Count == 0 && dialect.CutsPagesBeforeVersions)
-        {
-            // The page's keys first, then their versions: only the page's rows of JSON are read.
-            b.sql.Append("SELECT p.res_key, ").Append(VersionColumns).Append(" FROM (SELECT r.res_key, r.version_seq FROM resource r WHERE ");
-            b.AppendWhere(query);
-            if (query.After is { } after) b.sql.Append(" AND r.res_key ").Append(backward ? "< " : "> ").Append(parameters.Add(after.Key));
-            var order = backward ? " DESC" : "";
-            b.sql.Append(" ORDER BY r.res_key").Append(order).Append(" LIMIT ").Append(parameters.Add((long)query.Count + 1))
-                .Append(") p JOIN resource_version v ON v.seq = p.version_seq ORDER BY p.res_key").Append(order);
-            return b.sql.ToString();
-        }
         else if (query.Sort.Count == 0)
         {
-            b.sql.Append("SELECT r.res_key, ").Append(VersionColumns)
-                .Append(" FROM resource r JOIN resource_version v ON v.seq = r.version_seq WHERE ");
+            // PostgreSQL cuts the page's keys before it joins their versions (SqlDialect.CutsPagesBeforeVersions).
+            var cut = dialect.CutsPagesBeforeVersions;
+            b.sql.Append(cut ? "SELECT p.res_key, " : "SELECT r.res_key, ").Append(VersionColumns)
+                .Append(cut ? " FROM (SELECT r.res_key, r.version_seq FROM resource r WHERE " : " FROM resource r JOIN resource_version v ON v.seq = r.version_seq WHERE ");
             b.AppendWhere(query);
             if (query.After is { } after) b.sql.Append(" AND r.res_key ").Append(backward ? "< " : "> ").Append(parameters.Add(after.Key));
             b.sql.Append(" ORDER BY r.res_key").Append(backward ? " DESC" : "");
+            if (cut)
+            {
+                b.sql.Append(" LIMIT ").Append(parameters.Add((long)query.Count + 1))
+                    .Append(") p JOIN resource_version v ON v.seq = p.version_seq ORDER BY p.res_key").Append(backward ? " DESC" : "");
+                return b.sql.ToString();
+            }
         }
         else
         {

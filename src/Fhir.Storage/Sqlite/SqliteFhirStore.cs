@@ -201,25 +201,20 @@ internal sealed partial class SqliteFhirStore : SqlFhirStore
 
     /// <remarks>
     /// Between transactions, holding the write gate: SQLite frees the writer's cached pages (all clean after a commit).
-    /// When the gate comes with a group still open (handed over), that group ends as it would have, and the cache is
-    /// left for the next call.
+    /// When the gate comes with a group still open (handed over), the cache is left for the next call, and the turn
+    /// ends as any other (<see cref="EndTurn"/>: the group is handed over or committed).
     /// </remarks>
     public override async Task TrimMemoryAsync(CancellationToken ct = default)
     {
         if (disposed) return;
         await writeGate.WaitAsync(ct);
-        if (group is not null)
-        {
-            _ = EndTurn(released: false, lost: false);
-            return;
-        }
         try
         {
-            if (!disposed) writer?.Execute("PRAGMA shrink_memory");
+            if (group is null && !disposed) writer?.Execute("PRAGMA shrink_memory");
         }
         finally
         {
-            writeGate.Release();
+            _ = EndTurn(released: false, lost: false);
         }
     }
 
