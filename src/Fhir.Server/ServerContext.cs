@@ -54,6 +54,9 @@ internal sealed class ServerContext(
     };
     public TimeProvider Clock { get; } = clock;
 
+    /// <summary>How much of the time requests are in progress (<see cref="Http.FhirHttp"/> counts them), for background work to defer to.</summary>
+    public ServerActivity Activity { get; } = new(clock);
+
     /// <summary>Validation of writes against the base definitions and profiles.</summary>
     public Validation.ServerValidation Validation { get; } = validation;
 

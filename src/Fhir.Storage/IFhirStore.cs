@@ -18,8 +18,20 @@ public interface IFhirStore : IAsyncDisposable, Jobs.IJobStore, IReindexStore, S
     /// </summary>
     IResourceReader Reader(Access.ReadScope scope);
 
-    /// <summary>Whether the audit outbox holds records not yet stored as AuditEvent resources (see <see cref="IWriteSession.TakeAuditAsync"/>).</summary>
-    Task<bool> HasPendingAuditAsync(CancellationToken ct = default);
+    /// <summary>
+    /// About how many records the audit outbox holds that are not yet stored as AuditEvent resources (see
+    /// <see cref="IWriteSession.TakeAuditAsync"/>): 0 when none, otherwise the span of their sequence numbers, which
+    /// counts numbers that rolled-back appends used as well.
+    /// </summary>
+    Task<long> PendingAuditAsync(CancellationToken ct = default);
+
+    /// <summary>
+    /// Appends audit records in a transaction of their own, durable (as a commit) when this returns: the records of
+    /// requests that write nothing. SQLite keeps them in a journal file of their own, so that they do not wait for the
+    /// store's one writer; PostgreSQL appends them to the outbox. A write's record goes into its own transaction instead
+    /// (<see cref="IWriteSession.AppendAuditAsync"/>).
+    /// </summary>
+    Task AppendAuditAsync(IReadOnlyList<ReadOnlyMemory<byte>> records, CancellationToken ct = default);
 
     /// <summary>
     /// Gives back memory the store holds for bursts of writes (SQLite: the writer's page cache, up to 256 MB after a

@@ -50,13 +50,14 @@ public interface IWriteSession : IAsyncDisposable
     /// </summary>
     Task RecordChangesAsync(IReadOnlyCollection<(string Type, string Id)> resources, CancellationToken ct = default);
 
-    /// <summary>Appends one audit record (an AuditEvent without id and meta, as JSON) to the outbox, in this transaction.</summary>
+    /// <summary>Appends one audit record (a request's audit facts, as JSON) to the outbox, in this transaction.</summary>
     Task AppendAuditAsync(ReadOnlyMemory<byte> json, CancellationToken ct = default);
 
     /// <summary>
-    /// Takes up to <paramref name="limit"/> audit records from the outbox, oldest first, and removes them in this
-    /// transaction: the caller stores them as resources in the same session, so that each is stored exactly once.
-    /// Records another session is taking are waited for, not skipped.
+    /// Takes up to <paramref name="limit"/> audit records from the outbox (and from SQLite's journal, see
+    /// <see cref="IFhirStore.AppendAuditAsync(IReadOnlyList{ReadOnlyMemory{byte}}, CancellationToken)"/>), oldest first,
+    /// and marks them taken in this transaction: the caller stores them as resources in the same session, so that each
+    /// is stored exactly once. Records another session is taking are waited for, not skipped.
     /// </summary>
     Task<IReadOnlyList<ReadOnlyMemory<byte>>> TakeAuditAsync(int limit, CancellationToken ct = default);
 

@@ -17,8 +17,8 @@ public sealed class StorageOptions
 
     /// <summary>
     /// SQLite only (<c>Storage:MaxSizeBytes</c>): the most the database file may grow to, so that it cannot fill the disk
-    /// it shares with the system and its logs. Beyond it writes fail as on a full disk (the server answers 507). Null:
-    /// no bound but the disk's.
+    /// it shares with the system and its logs; the audit journal beside it takes only the room the database leaves.
+    /// Beyond it writes fail as on a full disk (the server answers 507). Null: no bound but the disk's.
     /// </summary>
     public long? MaxSizeBytes { get; set; }
 }

@@ -344,7 +344,7 @@ public sealed class SqliteStoreTests : StoreTests
         Assert.Equal(1, existing!.VersionId);
         Assert.False(existing.IsDeleted);
         Assert.Single((await Reader.SearchAsync(Query("Patient", TokenCriterion("identifier", null, new TokenSearchValue("urn:sys", "1", true))))).Resources);
-        Assert.False(await Store.HasPendingAuditAsync());
+        Assert.Equal(0, await Store.PendingAuditAsync());
 
         // The retry (what WriteUnit does with the conflict) runs in a new transaction.
         await WriteAsync(Create("Patient", "a"));
@@ -400,7 +400,7 @@ public sealed class SqliteStoreTests : StoreTests
             }
             await session.CommitAsync();
         }
-        Assert.False(await Store.HasPendingAuditAsync());
+        Assert.Equal(0, await Store.PendingAuditAsync());
         Assert.Single((await Reader.SearchAsync(Query("Observation", TokenCriterion("code", null, new TokenSearchValue("urn:sys", "299-19", true))))).Resources);
     }
 
@@ -430,6 +430,21 @@ public sealed class SqliteStoreTests : StoreTests
         {
             Assert.Single((await Reader.SearchAsync(Query("Observation", TokenCriterion("code", null, new TokenSearchValue("urn:sys", code, true))))).Resources);
         }
+    }
+
+    [Fact]
+    public async Task Readers_opened_under_concurrent_reads_stay_open_for_the_next_and_trimming_closes_those_beyond_the_resting_number()
+    {
+        var store = (SqliteFhirStore)Store;
+        await WriteAsync(Create("Patient", "p"));
+        // Forty reads in flight at once: each needs a reader of its own.
+        var leases = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => store.LeaseForReadAsync(default).AsTask()));
+        foreach (var lease in leases) await lease.DisposeAsync();
+        Assert.Equal(40, store.IdleReaders);
+
+        await Store.TrimMemoryAsync();
+        Assert.InRange(store.IdleReaders, 1, Math.Max(4, Environment.ProcessorCount * 2));
+        Assert.NotNull(await Reader.ReadAsync("Patient", "p"));
     }
 
     [Fact]
@@ -478,6 +493,57 @@ public sealed class SqliteStoreTests : StoreTests
         })));
 
         Assert.Equal(Writers * WritesEach, (await Reader.SearchAsync(new SearchQuery("Patient", [], 1000))).Resources.Count);
+    }
+
+    [Fact]
+    public async Task Audit_records_of_reads_go_to_a_journal_of_their_own_and_once_stored_are_never_taken_again()
+    {
+        var file = new SqliteConnectionStringBuilder(Options.ConnectionString).DataSource + SqliteAuditJournal.FileSuffix;
+        await Store.AppendAuditAsync([Bytes("r1"), Bytes("r2"), Bytes("r3")]);
+        Assert.Equal(0, await ScalarAsync(Options, "SELECT COUNT(*) FROM audit_outbox"));
+        Assert.Equal(3, await JournalScalarAsync(file, "SELECT COUNT(*) FROM audit_journal"));
+
+        await using (var session = await Store.BeginWriteAsync())
+        {
+            await session.AppendAuditAsync(Bytes("w1"));
+            Assert.Equal(["w1", "r1", "r2", "r3"], Texts(await session.TakeAuditAsync(10)));
+            await session.CommitAsync();
+        }
+        Assert.Equal(0, await JournalScalarAsync(file, "SELECT COUNT(*) FROM audit_journal"));
+        var mark = await ScalarAsync(Options, "SELECT seq FROM audit_journal_mark");
+
+        // As if the process had stopped between the commit and the journal's delete: the records are there again.
+        await JournalScalarAsync(file, $"INSERT INTO audit_journal (seq, json) VALUES ({mark - 2}, 'r1'), ({mark - 1}, 'r2'), ({mark}, 'r3'); SELECT 0");
+        Assert.True(await Store.PendingAuditAsync() > 0);
+        await using (var session = await Store.BeginWriteAsync())
+        {
+            Assert.Empty(await session.TakeAuditAsync(10));
+            await session.CommitAsync();
+        }
+        Assert.Equal(0, await Store.PendingAuditAsync());
+
+        // A journal replaced by a new file starts from its beginning, whatever the old one's mark.
+        foreach (var f in new[] { file, file + "-wal", file + "-shm" }) File.Delete(f);
+        await using var reopened = await OpenStoreAsync(Options);
+        await reopened.AppendAuditAsync([Bytes("n1")]);
+        await using (var session = await reopened.BeginWriteAsync())
+        {
+            Assert.Equal(["n1"], Texts(await session.TakeAuditAsync(10)));
+            await session.CommitAsync();
+        }
+    }
+
+    private static byte[] Bytes(string text) => System.Text.Encoding.UTF8.GetBytes(text);
+
+    private static string[] Texts(IReadOnlyList<ReadOnlyMemory<byte>> records) => [.. records.Select(r => System.Text.Encoding.UTF8.GetString(r.Span))];
+
+    private static async Task<long> JournalScalarAsync(string file, string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
+        await connection.OpenAsync();
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     // a writes Patient/a and commits while b waits for the writer: b joins a's group unless it may roll back.

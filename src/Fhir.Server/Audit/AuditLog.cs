@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using Fhir.Core.Json;
 using Fhir.Server.Pipeline;
 using Fhir.Storage;
@@ -13,8 +13,8 @@ namespace Fhir.Server.Audit;
 /// RESTful-operation event with the client as requesting agent, the server as observer, the
 /// resources touched and the query as entities). A write's event joins the write's own transaction
 /// (<see cref="WriteInSessionAsync"/>); every other request's event is stored before its response is
-/// sent (<see cref="RecordAsync"/>), grouped with concurrent ones into one transaction so that reads
-/// do not each pay for a commit.
+/// sent (<see cref="RecordAsync"/>), grouped with concurrent ones into one append of the store's own
+/// (<see cref="IFhirStore.AppendAuditAsync"/>) so that reads neither each pay for a commit nor wait for writes.
 /// </summary>
 internal sealed class AuditLog : IAsyncDisposable
 {
@@ -22,16 +22,14 @@ internal sealed class AuditLog : IAsyncDisposable
 
     private readonly ServerContext _context;
     private readonly ILogger<AuditLog> _logger;
-    private readonly Channel<(AuditContext Audit, int Status, TaskCompletionSource Done)> _queue =
-        Channel.CreateUnbounded<(AuditContext, int, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Task _writer;
+    private readonly ConcurrentQueue<(AuditContext Audit, int Status, TaskCompletionSource Done)> _queue = new();
+    private int _appending; // 1 while a request appends the queue's records for everyone waiting
 
     public AuditLog(ServerContext context, AuditOptions options, ILogger<AuditLog> logger)
     {
         _context = context;
         _logger = logger;
         Enabled = options.Enabled;
-        _writer = Enabled ? Task.Run(WriteBatchesAsync) : Task.CompletedTask;
     }
 
     /// <summary>Whether requests are audited (<c>Audit:Enabled</c>).</summary>
@@ -52,51 +50,72 @@ internal sealed class AuditLog : IAsyncDisposable
             return;
         }
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await _queue.Writer.WriteAsync((audit, status, done));
+        _queue.Enqueue((audit, status, done));
+        await LeadAsync();
         await done.Task;
         audit.Recorded = true;
     }
 
-    private async Task WriteBatchesAsync()
+    // Group commit with a leader: the request that finds no append running appends the records waiting, its own
+    // included, on its own thread, in one transaction; those queued meanwhile wait for the next leader. A read thus
+    // pays no hand-over to another thread unless it arrives while an append runs.
+    private async Task LeadAsync()
     {
-        var batch = new List<(AuditContext Audit, int Status, TaskCompletionSource Done)>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
+        if (Interlocked.CompareExchange(ref _appending, 1, 0) != 0)
         {
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
+            return; // the leader looks at the queue again when it is done
+        }
+        try
+        {
+            await AppendWaitingAsync();
+        }
+        finally
+        {
+            // A full fence: a record queued before this is seen below, or its request finds the way free.
+            Interlocked.Exchange(ref _appending, 0);
+        }
+        if (!_queue.IsEmpty)
+        {
+            // Their requests found an append running; this one's own record is stored, so it hands over and answers.
+            _ = Task.Run(LeadAsync);
+        }
+    }
+
+    private async Task AppendWaitingAsync()
+    {
+        var batch = new List<(AuditContext Audit, int Status, TaskCompletionSource Done)>();
+        while (batch.Count < MaxBatch && _queue.TryDequeue(out var item))
+        {
+            batch.Add(item);
+        }
+        if (batch.Count == 0)
+        {
+            return;
+        }
+        try
+        {
+            var now = _context.Clock.GetUtcNow();
+            await _context.Store.AppendAuditAsync([.. batch.Select(item => (ReadOnlyMemory<byte>)BuildRecord(item.Audit, item.Status, now))]);
+            Appended?.Invoke();
+            foreach (var item in batch)
             {
-                batch.Add(item);
+                item.Done.TrySetResult();
             }
-            try
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "Writing {Count} audit events failed.", batch.Count);
+            foreach (var item in batch)
             {
-                await WriteUnit.RunAsync(_context, null, async (session, ct) =>
-                {
-                    foreach (var (audit, status, _) in batch)
-                    {
-                        await StoreAsync(session, audit, status, ct);
-                    }
-                    return new Http.FhirResponse(200);
-                }, CancellationToken.None);
-                foreach (var item in batch)
-                {
-                    item.Done.TrySetResult();
-                }
+                item.Done.TrySetException(e);
             }
-            catch (Exception e)
-            {
-                _logger.LogError(e, "Writing {Count} audit events failed.", batch.Count);
-                foreach (var item in batch)
-                {
-                    item.Done.TrySetException(e);
-                }
-            }
-            batch.Clear();
         }
     }
 
     // The record goes to the outbox: one small row in the same transaction; AuditIndexer makes it a resource later.
     private async Task StoreAsync(WriteSession session, AuditContext audit, int status, CancellationToken ct)
     {
-        await session.AppendAuditAsync(BuildJson(audit, status, _context.Clock.GetUtcNow()), ct);
+        await session.AppendAuditAsync(BuildRecord(audit, status, _context.Clock.GetUtcNow()), ct);
         Appended?.Invoke();
     }
 
@@ -104,7 +123,60 @@ internal sealed class AuditLog : IAsyncDisposable
     public event Action? Appended;
 
     /// <summary>The AuditEvent of one request, as FHIR JSON.</summary>
-    internal static byte[] BuildJson(AuditContext audit, int status, DateTimeOffset recorded)
+    internal static byte[] BuildJson(AuditContext audit, int status, DateTimeOffset recorded) => BuildJson(AuditFacts.Of(audit), status, recorded);
+
+    /// <summary>
+    /// The record of one request as it waits for the indexer: the request's own facts (about 300 bytes), which
+    /// <see cref="ToAuditEvent"/> makes its AuditEvent. The AuditEvent itself is about 1.5 KB, mostly the same codes in
+    /// every event; as the record, every request wrote it to the database (or the journal) once more.
+    /// </summary>
+    internal static byte[] BuildRecord(AuditContext audit, int status, DateTimeOffset recorded)
+    {
+        var facts = AuditFacts.Of(audit);
+        using var buffer = new MemoryStream(384);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteNumber(RecordTicks, recorded.UtcTicks);
+            w.WriteNumber(RecordStatus, status);
+            w.WriteString("interaction", facts.Interaction);
+            w.WriteString("method", facts.Method);
+            w.WriteString("path", facts.Path);
+            w.WriteString("query", facts.Query);
+            w.WriteString("client", facts.ClientId);
+            w.WriteString("scopes", facts.Scopes);
+            w.WriteString("remote", facts.RemoteAddress);
+            w.WriteString("server", facts.ServerAddress);
+            w.WriteStartArray("entities");
+            foreach (var entity in facts.Entities) w.WriteStringValue(entity);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>The AuditEvent of a stored record; a record stored before records were made small is one already.</summary>
+    internal static byte[] ToAuditEvent(ReadOnlySpan<byte> stored)
+    {
+        using var document = JsonDocument.Parse(stored.ToArray());
+        var root = document.RootElement;
+        if (!root.TryGetProperty(RecordTicks, out var ticks))
+        {
+            return stored.ToArray();
+        }
+        static string? Text(JsonElement root, string name) => root.GetProperty(name).GetString();
+        var facts = new AuditFacts(
+            Text(root, "interaction"), Text(root, "method")!, Text(root, "path")!, Text(root, "query"), Text(root, "client")!,
+            Text(root, "scopes")!, Text(root, "remote"), Text(root, "server"),
+            [.. root.GetProperty("entities").EnumerateArray().Select(e => e.GetString()!)]);
+        return BuildJson(facts, root.GetProperty(RecordStatus).GetInt32(), new DateTimeOffset(ticks.GetInt64(), TimeSpan.Zero));
+    }
+
+    private const string RecordTicks = "recordedTicks";
+    private const string RecordStatus = "status";
+
+    /// <summary>The AuditEvent of one request (its facts), as FHIR JSON.</summary>
+    internal static byte[] BuildJson(AuditFacts audit, int status, DateTimeOffset recorded)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))
@@ -216,7 +288,7 @@ internal sealed class AuditLog : IAsyncDisposable
     /// <summary>The extension holding the request's scopes on the requesting agent.</summary>
     public const string ScopesExtension = "http://trials.example.org/fhir/StructureDefinition/audit-scopes";
 
-    private static string Action(AuditContext audit) => audit.Interaction switch
+    private static string Action(AuditFacts audit) => audit.Interaction switch
     {
         "create" => "C",
         "read" or "vread" or "history-instance" or "history-type" or "history-system" or "capabilities" => "R",
@@ -251,7 +323,19 @@ internal sealed class AuditLog : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
-        await _writer;
+        // Leaders hand over until the queue is empty; wait (a while) for the last of them.
+        for (var waited = 0; waited < 1000 && (!_queue.IsEmpty || Volatile.Read(ref _appending) != 0); waited++)
+        {
+            await Task.Delay(10);
+        }
     }
+}
+
+/// <summary>What an AuditEvent says of its request.</summary>
+internal sealed record AuditFacts(
+    string? Interaction, string Method, string Path, string? Query, string ClientId, string Scopes, string? RemoteAddress, string? ServerAddress,
+    IReadOnlyList<string> Entities)
+{
+    public static AuditFacts Of(AuditContext audit) => new(
+        audit.Interaction, audit.Method, audit.Path, audit.Query, audit.ClientId, audit.Scopes, audit.RemoteAddress, audit.ServerAddress, [.. audit.Entities]);
 }

@@ -35,6 +35,20 @@ internal static class FhirHttp
     public static async Task Run(
         HttpContext http, ServerContext context, Body body, Func<FhirRequest, CancellationToken, Task<FhirResponse>> interaction, Answers answers = Answers.FhirJson)
     {
+        context.Activity.Enter();
+        try
+        {
+            await RunCountedAsync(http, context, body, interaction, answers);
+        }
+        finally
+        {
+            context.Activity.Exit();
+        }
+    }
+
+    private static async Task RunCountedAsync(
+        HttpContext http, ServerContext context, Body body, Func<FhirRequest, CancellationToken, Task<FhirResponse>> interaction, Answers answers)
+    {
         var ct = http.RequestAborted;
         var (request, error) = await BuildRequestAsync(http, context, body, answers, ct);
         var audit = AuditContext.Of(http);

@@ -27,10 +27,10 @@ internal static class SecuritySetup
         {
             throw new InvalidOperationException("Every Auth:Clients entry needs a ClientId and a ClientSecret or Jwks.");
         }
-        if (auth.AnonymousRequestsPerMinute < 0 || auth.TokenFailuresBeforeBackoff < 0 || auth.TokenBackoffMaxSeconds < 1 || audit.FailureIntervalSeconds < 1)
+        if (auth.AnonymousRequestsPerMinute < 0 || auth.TokenFailuresBeforeBackoff < 0 || auth.TokenBackoffMaxSeconds < 1 || audit.FailureIntervalSeconds < 1 || audit.IndexBacklog < 0)
         {
             throw new InvalidOperationException(
-                "Auth or Audit options out of range: Auth:AnonymousRequestsPerMinute >= 0, Auth:TokenFailuresBeforeBackoff >= 0, Auth:TokenBackoffMaxSeconds >= 1, Audit:FailureIntervalSeconds >= 1.");
+                "Auth or Audit options out of range: Auth:AnonymousRequestsPerMinute >= 0, Auth:TokenFailuresBeforeBackoff >= 0, Auth:TokenBackoffMaxSeconds >= 1, Audit:FailureIntervalSeconds >= 1, Audit:IndexBacklog >= 0.");
         }
         services.AddSingleton(auth);
         services.AddSingleton(sp => AuthenticationChoice.Decide(auth, sp.GetRequiredService<IHostEnvironment>()));

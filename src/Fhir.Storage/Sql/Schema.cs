@@ -212,6 +212,14 @@ internal static class Schema
             HAVING COUNT(*) > 1 OR MAX(CASE WHEN high > low + {wide_span} THEN 1 ELSE 0 END) = 1;
         {date_wide_trigger};
         """,
+        // 10: how far the audit indexer has stored SQLite's audit journal (a database file of its own beside this one,
+        // where the audit records of reads are appended without waiting for this file's writer; see
+        // Sqlite/SqliteAuditJournal). The mark moves in the transaction that stores the records as resources, so each
+        // is stored once even when the journal could not delete them afterwards. PostgreSQL appends those records to
+        // the outbox and leaves this table empty.
+        """
+        CREATE TABLE audit_journal_mark (journal_id {text} PRIMARY KEY, seq {bigint} NOT NULL);
+        """,
     ];
 
     /// <summary>Creates the version table; run under the migration lock before reading it.</summary>

@@ -99,7 +99,21 @@ internal abstract class SqlWriteSession(SqlDialect dialect) : DbLease(dialect), 
             return true;
         });
 
-    public Task<IReadOnlyList<ReadOnlyMemory<byte>>> TakeAuditAsync(int limit, CancellationToken ct = default) =>
+    /// <summary>Appends <paramref name="records"/> to the outbox, a multi-row INSERT per hundred (one round trip each).</summary>
+    public Task AppendAuditAsync(IReadOnlyList<ReadOnlyMemory<byte>> records, CancellationToken ct = default) =>
+        RunAsync(async () =>
+        {
+            foreach (var chunk in records.Chunk(100))
+            {
+                var p = new SqlParams();
+                var cmd = Command("INSERT INTO audit_outbox (json) VALUES " + string.Join(", ", chunk.Select(r => "(" + p.Add(Dialect.Bytes(r)) + ")")));
+                p.BindTo(cmd);
+                await cmd.ExecuteNonQueryAsync(ct);
+            }
+            return true;
+        });
+
+    public virtual Task<IReadOnlyList<ReadOnlyMemory<byte>>> TakeAuditAsync(int limit, CancellationToken ct = default) =>
         RunAsync<IReadOnlyList<ReadOnlyMemory<byte>>>(async () =>
         {
             var select = Command("SELECT seq, json FROM audit_outbox ORDER BY seq LIMIT @p0" + Dialect.ForUpdate);

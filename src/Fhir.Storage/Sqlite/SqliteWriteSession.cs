@@ -16,8 +16,13 @@ internal sealed class SqliteWriteSession(SqliteFhirStore store, SqliteLink link)
     private static readonly string[] DeleteRowSql = ForEachTable(t => "DELETE FROM " + t.Name + " WHERE rowid = @p0");
     private static readonly string[] SelectRowsSql = ForEachTable(t => "SELECT rowid, " + string.Join(", ", t.Columns) + " FROM " + t.Name + " WHERE res_key = @p0");
 
+    private const string ReadJournalMark = "SELECT seq FROM audit_journal_mark WHERE journal_id = @p0";
+    private const string WriteJournalMark =
+        "INSERT INTO audit_journal_mark (journal_id, seq) VALUES (@p0, @p1) ON CONFLICT (journal_id) DO UPDATE SET seq = excluded.seq";
+
     private readonly long changesAtStart = link.TotalChanges; // rows changed on the connection before this session
     private bool turnEnded; // the gate has been given back: nothing here may touch the connection any more
+    private long? journalTaken; // the journal's records up to this number are stored once this session commits
 
     public override DbCommand Command(string sql) => link.Command(sql);
 
@@ -95,12 +100,47 @@ internal sealed class SqliteWriteSession(SqliteFhirStore store, SqliteLink link)
         }
     }
 
+    /// <summary>
+    /// The outbox's records (the writes'), then the journal's (the reads', see <see cref="SqliteAuditJournal"/>): those
+    /// after the mark, which moves in this transaction; the journal deletes them once it commits.
+    /// </summary>
+    public override async Task<IReadOnlyList<ReadOnlyMemory<byte>>> TakeAuditAsync(int limit, CancellationToken ct = default)
+    {
+        var taken = await base.TakeAuditAsync(limit, ct);
+        if (taken.Count >= limit || store.Journal is not { } journal) return taken;
+        return await RunAsync<IReadOnlyList<ReadOnlyMemory<byte>>>(async () =>
+        {
+            var read = link.Statement(ReadJournalMark, 1);
+            read.Parameters[0].Value = journal.Id;
+            var mark = read.ExecuteScalar() is long m ? m : 0;
+            var records = await journal.ReadAsync(Math.Max(mark, journalTaken ?? 0), limit - taken.Count, ct);
+            if (records.Count == 0)
+            {
+                // Records left below the mark (stored, but the process stopped before the journal deleted them) go too.
+                if (mark > 0) journalTaken = Math.Max(journalTaken ?? 0, mark);
+                return taken;
+            }
+            var upTo = records[^1].Seq;
+            var write = link.Statement(WriteJournalMark, 2);
+            write.Parameters[0].Value = journal.Id;
+            write.Parameters[1].Value = upTo;
+            write.ExecuteNonQuery();
+            journalTaken = upTo;
+            return [.. taken, .. records.Select(r => (ReadOnlyMemory<byte>)r.Json)];
+        });
+    }
+
     protected override async Task CommitCoreAsync(CancellationToken ct)
     {
         // Its writes are in the group's transaction already.
         turnEnded = true;
         // Not cancellable from here: the COMMIT that makes these writes durable is the group's.
         if (store.EndTurn(released: true, lost: false) is { } outcome) await outcome;
+        if (journalTaken is { } upTo && store.Journal is { } journal)
+        {
+            // Stored: the mark says so even should this delete not happen.
+            await journal.ForgetAsync(upTo);
+        }
     }
 
     public override async ValueTask DisposeAsync()
