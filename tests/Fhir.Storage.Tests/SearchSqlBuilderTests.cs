@@ -98,6 +98,31 @@ public sealed class SearchSqlBuilderTests
     }
 
     [Fact]
+    public void A_dense_chain_is_checked_per_candidate_from_its_reference_rows_and_counted_with_a_cap()
+    {
+        var chain = new SearchCriterion("subject", SearchParamType.Reference, null,
+            [new ChainSearchValue(["Patient"], new SearchCriterion("name", SearchParamType.String, null, [new StringSearchValue("smith")]))]);
+        var query = new SearchQuery("Observation", [chain], 20);
+        var probed = new SearchPlan(null, new HashSet<SearchCriterion> { chain });
+        string Page(SqlDialect dialect, SearchPlan? plan) => SearchSqlBuilder.Page(query, Fhir.Storage.Access.ReadScope.Everything, dialect, new SqlParams(), plan);
+
+        foreach (SqlDialect dialect in new SqlDialect[] { SqliteDialect.Instance, Fhir.Storage.Postgres.PostgresDialect.Instance })
+        {
+            var sql = Page(dialect, probed);
+            // The candidates' own reference rows, not the owners of every reference to a Smith.
+            Assert.Contains("EXISTS (SELECT 1 FROM idx_reference x0 CROSS JOIN resource t0 WHERE x0.res_key = r.res_key AND ", sql, StringComparison.Ordinal);
+            Assert.DoesNotContain("r.res_key IN (SELECT x0.res_key", sql, StringComparison.Ordinal);
+            Assert.Contains("r.res_key IN (SELECT x0.res_key", Page(dialect, null), StringComparison.Ordinal);
+        }
+        Assert.Contains(" OFFSET 0)", Page(Fhir.Storage.Postgres.PostgresDialect.Instance, probed), StringComparison.Ordinal);
+
+        var p = new SqlParams();
+        var count = SearchSqlBuilder.CappedChainRows(chain, 500, SqliteDialect.Instance, p);
+        Assert.StartsWith("SELECT COUNT(*) FROM (SELECT 1 FROM resource t0 CROSS JOIN idx_reference x0 WHERE x0.code = ", count, StringComparison.Ordinal);
+        Assert.EndsWith(" LIMIT @p" + (p.Count - 1) + ") n", count, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_unsorted_PostgreSQL_page_of_candidates_out_of_key_order_joins_the_versions_of_its_page_only()
     {
         // A chain cannot drive as a join in key order: its candidates come as res_key IN (...).

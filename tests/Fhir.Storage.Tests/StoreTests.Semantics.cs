@@ -28,9 +28,12 @@ public abstract partial class StoreTests
         Assert.Equal(["ob1", "ob2"], await ObservationsAsync(new SearchCriterion(Cnv + "$0", SearchParamType.Token, "missing", [new MissingSearchValue(false)])));
     }
 
-    [Fact]
-    public async Task A_chain_matches_references_to_current_resources_that_satisfy_the_inner_criterion()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // the form a PostgreSQL page takes when many resources refer to the targets: a probe per candidate
+    public async Task A_chain_matches_references_to_current_resources_that_satisfy_the_inner_criterion(bool dense)
     {
+        Fhir.Storage.Sql.SearchPlanner.DenseRowsForTests.Value = dense ? 1 : null;
         await WriteLinkedCorpusAsync();
 
         // pd is a Smith too, but deleted.
@@ -41,9 +44,12 @@ public abstract partial class StoreTests
         Assert.Equal(["ob1", "ob2"], await ObservationsAsync(Chain("subject", [], new SearchCriterion("_id", SearchParamType.Special, null, [new TokenSearchValue(null, "pa", false), new TokenSearchValue(null, "pb", false)]))));
     }
 
-    [Fact]
-    public async Task A_chain_of_several_levels_follows_every_reference()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_chain_of_several_levels_follows_every_reference(bool dense)
     {
+        Fhir.Storage.Sql.SearchPlanner.DenseRowsForTests.Value = dense ? 1 : null;
         await WriteLinkedCorpusAsync();
 
         var acme = Chain("organization", ["Organization"], Name("acme"));
@@ -52,12 +58,59 @@ public abstract partial class StoreTests
         Assert.Equal(["ob1", "ob2"], await ObservationsAsync(Chain("subject", ["Patient"], anyOrganization)));
     }
 
+    [Fact]
+    public async Task Pages_of_a_dense_chain_are_those_of_the_collected_form_both_ways()
+    {
+        // Observations o0..o19 refer to Patients p0..p3 (named smith, smith, jones, smith; p1 deleted); o20 to a Group.
+        await WriteAsync(
+            Create("Patient", "p0", T0, Str("smith", "Smith")), Create("Patient", "p1", T0, Str("smith", "Smith")),
+            Create("Patient", "p2", T0, Str("jones", "Jones")), Create("Patient", "p3", T0, Str("smith", "Smith")));
+        await WriteAsync(Delete("Patient", "p1", 2, T0));
+        for (var i = 0; i < 20; i++)
+        {
+            await WriteAsync(Create("Observation", "o" + i.ToString("00", System.Globalization.CultureInfo.InvariantCulture), T0,
+                new ReferenceIndexValue("subject", "Patient", "p" + (i % 4), null)));
+        }
+        await WriteAsync(Create("Observation", "o20", T0, new ReferenceIndexValue("subject", "Group", "p0", null)));
+        var chain = Chain("subject", ["Patient"], Name("smith"));
+
+        async Task<(List<string> Forward, List<string> Backward)> PagesAsync(bool dense)
+        {
+            Fhir.Storage.Sql.SearchPlanner.DenseRowsForTests.Value = dense ? 1 : null;
+            var forward = new List<string>();
+            SearchPage? last = null;
+            SearchCursor? cursor = null;
+            do
+            {
+                last = await Reader.SearchAsync(new SearchQuery("Observation", [chain], 4, cursor));
+                forward.AddRange(last.Resources.Select(r => r.Id));
+                cursor = last.Next;
+            }
+            while (cursor is not null);
+            var backward = new List<string>();
+            for (cursor = last.Previous; cursor is not null;)
+            {
+                var page = await Reader.SearchAsync(new SearchQuery("Observation", [chain], 4, cursor));
+                backward.InsertRange(0, page.Resources.Select(r => r.Id));
+                cursor = page.Previous;
+            }
+            return (forward, backward);
+        }
+
+        var collected = await PagesAsync(dense: false);
+        var probed = await PagesAsync(dense: true);
+        Assert.Equal(10, collected.Forward.Count); // p0 and p3: o00, o03, o04, o07, ...
+        Assert.Equal(collected.Forward, probed.Forward);
+        Assert.Equal(collected.Backward, probed.Backward);
+        Assert.Equal(collected.Forward.Take(collected.Backward.Count), probed.Backward);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)] // the form a page takes when the inner criterion matches many resources: a probe per candidate
     public async Task Has_finds_the_resources_that_others_of_a_type_point_at(bool dense)
     {
-        Fhir.Storage.Sql.SearchPlanner.DenseHasRowsForTests.Value = dense ? 1 : null;
+        Fhir.Storage.Sql.SearchPlanner.DenseRowsForTests.Value = dense ? 1 : null;
         await WriteLinkedCorpusAsync();
         var code1 = TokenCriterion("code", null, new TokenSearchValue("L", "1", true));
 

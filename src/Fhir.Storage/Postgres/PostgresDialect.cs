@@ -20,6 +20,8 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override bool CutsPagesBeforeVersions => true;
 
+    public override bool ProbesDenseChains => true;
+
     public override bool DrivesByJoin => true;
 
     public static readonly PostgresDialect Instance = new();

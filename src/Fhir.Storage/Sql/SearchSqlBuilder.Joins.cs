@@ -10,7 +10,11 @@ internal sealed partial class SearchSqlBuilder
     // a.res_key IN (the owners of reference rows that point at a current target satisfying the inner criterion).
     // Written target first with CROSS JOIN, which SQLite takes as the join order (PostgreSQL reorders by cost):
     // the inner criterion is the selective part, and the (code, target_id, target_type) index leads back.
-    private void AppendChain(SearchCriterion c, string a)
+    //
+    // As a probe (many resources refer to the targets): EXISTS a reference row of a.res_key whose current target
+    // satisfies the inner criterion, read from the owner's (res_key, code) rows, so a page stops after its first
+    // matches instead of collecting every owner and fetching each to check its type.
+    private void AppendChain(SearchCriterion c, string a, bool probe)
     {
         sql.Append('(');
         for (var v = 0; v < c.Values.Count; v++)
@@ -19,23 +23,56 @@ internal sealed partial class SearchSqlBuilder
             if (v > 0) sql.Append(" OR ");
             var x = "x" + aliases;
             var t = "t" + aliases++;
-            sql.Append(a).Append(".res_key IN (SELECT ").Append(x).Append(".res_key FROM resource ").Append(t)
-                .Append(" CROSS JOIN idx_reference ").Append(x).Append(" WHERE ").Append(x).Append(".code = ").Append(p.Add(c.Code))
-                .Append(" AND ").Append(x).Append(".target_id = ").Append(t).Append(".res_id AND ")
-                .Append(x).Append(".target_type = ").Append(t).Append(".res_type AND ").Append(t).Append(".deleted = FALSE");
-            if (chain.TargetTypes.Count > 0)
+            if (probe)
             {
-                // Hidden from SQLite's planner unless the inner criterion is on the id, which the (type, id) key serves.
-                sql.Append(" AND ").Append(chain.Inner.Code == "_id" ? t + ".res_type" : dialect.Unindexed(t + ".res_type")).Append(" IN (");
-                for (var i = 0; i < chain.TargetTypes.Count; i++) sql.Append(i == 0 ? "" : ", ").Append(p.Add(chain.TargetTypes[i]));
-                sql.Append(')');
+                sql.Append("EXISTS (SELECT 1 FROM idx_reference ").Append(x).Append(" CROSS JOIN resource ").Append(t)
+                    .Append(" WHERE ").Append(x).Append(".res_key = ").Append(a).Append(".res_key AND ");
+                AppendChainTarget(c, chain, x, t, driven: true, hideCode: true);
+                sql.Append(dialect.ProbeFence).Append(')');
+                continue;
             }
-            // The target must be visible to the reader: a chain may not ask about what it cannot read.
-            ScopeSql.AppendPatient(sql, p, scope, t + ".version_seq", t + ".res_type", chain.TargetTypes.Count == 1 ? chain.TargetTypes[0] : null);
-            AppendCriteria([chain.Inner], t, chain.TargetTypes.Count == 1 ? chain.TargetTypes[0] : null);
+            sql.Append(a).Append(".res_key IN (SELECT ").Append(x).Append(".res_key FROM resource ").Append(t)
+                .Append(" CROSS JOIN idx_reference ").Append(x).Append(" WHERE ");
+            AppendChainTarget(c, chain, x, t, driven: false, hideCode: false);
             sql.Append(')');
         }
         sql.Append(')');
+    }
+
+    // The conditions on a reference row x of the chain's code and its target t: current, of the chain's types, visible,
+    // satisfying the inner criterion (checked on t when the row is already fixed, driven; otherwise it drives).
+    // A probe hides the code from SQLite's planner, which would otherwise read the (code, target...) index, every
+    // reference of the code, for each candidate instead of the candidate's own (res_key, code) rows.
+    private void AppendChainTarget(SearchCriterion c, ChainSearchValue chain, string x, string t, bool driven, bool hideCode)
+    {
+        sql.Append(hideCode ? dialect.Unindexed(x + ".code") : x + ".code").Append(" = ").Append(p.Add(c.Code))
+            .Append(" AND ").Append(x).Append(".target_id = ").Append(t).Append(".res_id AND ")
+            .Append(x).Append(".target_type = ").Append(t).Append(".res_type AND ").Append(t).Append(".deleted = FALSE");
+        if (chain.TargetTypes.Count > 0)
+        {
+            // Hidden from SQLite's planner unless the inner criterion is on the id, which the (type, id) key serves.
+            sql.Append(" AND ").Append(chain.Inner.Code == "_id" ? t + ".res_type" : dialect.Unindexed(t + ".res_type")).Append(" IN (");
+            for (var i = 0; i < chain.TargetTypes.Count; i++) sql.Append(i == 0 ? "" : ", ").Append(p.Add(chain.TargetTypes[i]));
+            sql.Append(')');
+        }
+        // The target must be visible to the reader: a chain may not ask about what it cannot read.
+        ScopeSql.AppendPatient(sql, p, scope, t + ".version_seq", t + ".res_type", chain.TargetTypes.Count == 1 ? chain.TargetTypes[0] : null);
+        AppendCriteria([chain.Inner], t, chain.TargetTypes.Count == 1 ? chain.TargetTypes[0] : null, driven);
+    }
+
+    /// <summary>
+    /// <c>SELECT COUNT(*)</c> of the reference rows that <paramref name="c"/> (a chain of one value) follows to a
+    /// matching target, reading at most <paramref name="cap"/> of them: how many resources the chain leads back to.
+    /// </summary>
+    public static string CappedChainRows(SearchCriterion c, int cap, SqlDialect dialect, SqlParams parameters)
+    {
+        if (c.Values is not [ChainSearchValue chain]) throw new ArgumentException("A chain of one value is counted.", nameof(c));
+        var b = new SearchSqlBuilder(dialect, parameters);
+        b.sql.Append("SELECT COUNT(*) FROM (SELECT 1 FROM resource t0 CROSS JOIN idx_reference x0 WHERE ");
+        b.aliases = 1;
+        b.AppendChainTarget(c, chain, "x0", "t0", driven: false, hideCode: false);
+        b.sql.Append(" LIMIT ").Append(parameters.Add((long)cap)).Append(") n");
+        return b.sql.ToString();
     }
 
     // a.res_key IN (the targets of reference rows whose current owner, of the source type, satisfies the inner

@@ -117,6 +117,14 @@ internal abstract class SqlDialect
     public virtual bool CutsPagesBeforeVersions => false;
 
     /// <summary>
+    /// True when a page checks a dense chain (many references to its targets) per candidate (SearchPlanner). On
+    /// PostgreSQL the collected form fetched every referring resource to keep those of the page's type: a chain to 46
+    /// Patients of one name, 79,000 of them, p95 125-130 ms; checked per candidate, 36 ms. SQLite's collected form walks
+    /// the keys in order and stops at the page (9.6 ms); its per-candidate form ran for minutes on a million resources.
+    /// </summary>
+    public virtual bool ProbesDenseChains => false;
+
+    /// <summary>
     /// What a subquery that picks a row to claim ends with so that concurrent claimers take different
     /// rows (PostgreSQL: <c>FOR UPDATE SKIP LOCKED</c>); empty where writers are serialised anyway (SQLite).
     /// </summary>

@@ -105,7 +105,7 @@ internal static class StoreQueries
         if (query.Total != TotalMode.None)
         {
             var cp = new SqlParams { ReusesValues = true };
-            var count = lease.Command(SearchSqlBuilder.Count(query, scope, lease.Dialect, cp, plan is null ? null : plan with { ProbedHas = null }));
+            var count = lease.Command(SearchSqlBuilder.Count(query, scope, lease.Dialect, cp, plan is null ? null : plan with { Probed = null }));
             cp.BindTo(count);
             total = Convert.ToInt64(await count.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
         }
