@@ -27,13 +27,13 @@ internal sealed partial class SearchSqlBuilder
             {
                 sql.Append("EXISTS (SELECT 1 FROM idx_reference ").Append(x).Append(" CROSS JOIN resource ").Append(t)
                     .Append(" WHERE ").Append(x).Append(".res_key = ").Append(a).Append(".res_key AND ");
-                AppendChainTarget(c, chain, x, t, driven: true, hideCode: true);
+                AppendChainTarget(c, chain, x, t, driven: true);
                 sql.Append(dialect.ProbeFence).Append(')');
                 continue;
             }
             sql.Append(a).Append(".res_key IN (SELECT ").Append(x).Append(".res_key FROM resource ").Append(t)
                 .Append(" CROSS JOIN idx_reference ").Append(x).Append(" WHERE ");
-            AppendChainTarget(c, chain, x, t, driven: false, hideCode: false);
+            AppendChainTarget(c, chain, x, t, driven: false);
             sql.Append(')');
         }
         sql.Append(')');
@@ -41,11 +41,9 @@ internal sealed partial class SearchSqlBuilder
 
     // The conditions on a reference row x of the chain's code and its target t: current, of the chain's types, visible,
     // satisfying the inner criterion (checked on t when the row is already fixed, driven; otherwise it drives).
-    // A probe hides the code from SQLite's planner, which would otherwise read the (code, target...) index, every
-    // reference of the code, for each candidate instead of the candidate's own (res_key, code) rows.
-    private void AppendChainTarget(SearchCriterion c, ChainSearchValue chain, string x, string t, bool driven, bool hideCode)
+    private void AppendChainTarget(SearchCriterion c, ChainSearchValue chain, string x, string t, bool driven)
     {
-        sql.Append(hideCode ? dialect.Unindexed(x + ".code") : x + ".code").Append(" = ").Append(p.Add(c.Code))
+        sql.Append(x).Append(".code = ").Append(p.Add(c.Code))
             .Append(" AND ").Append(x).Append(".target_id = ").Append(t).Append(".res_id AND ")
             .Append(x).Append(".target_type = ").Append(t).Append(".res_type AND ").Append(t).Append(".deleted = FALSE");
         if (chain.TargetTypes.Count > 0)
@@ -70,7 +68,7 @@ internal sealed partial class SearchSqlBuilder
         var b = new SearchSqlBuilder(dialect, parameters);
         b.sql.Append("SELECT COUNT(*) FROM (SELECT 1 FROM resource t0 CROSS JOIN idx_reference x0 WHERE ");
         b.aliases = 1;
-        b.AppendChainTarget(c, chain, "x0", "t0", driven: false, hideCode: false);
+        b.AppendChainTarget(c, chain, "x0", "t0", driven: false);
         b.sql.Append(" LIMIT ").Append(parameters.Add((long)cap)).Append(") n");
         return b.sql.ToString();
     }

@@ -4,9 +4,14 @@ namespace Fhir.Storage.Sql;
 // what happens outside them: appends of their own, and the read that tells how many are waiting.
 internal abstract partial class SqlFhirStore
 {
-    // The span of the waiting records' numbers: two lookups at the ends of the key, whatever the backlog.
-    private const string PendingAuditSql =
-        "SELECT (SELECT seq FROM audit_outbox ORDER BY seq DESC LIMIT 1) - (SELECT seq FROM audit_outbox ORDER BY seq LIMIT 1) + 1";
+    /// <summary>
+    /// The span of the numbers (<c>seq</c>) of the rows in <paramref name="table"/>, NULL when it is empty: two lookups at
+    /// the ends of the key, whatever the number of rows.
+    /// </summary>
+    internal static string KeySpanSql(string table) =>
+        $"SELECT (SELECT seq FROM {table} ORDER BY seq DESC LIMIT 1) - (SELECT seq FROM {table} ORDER BY seq LIMIT 1) + 1";
+
+    private static readonly string PendingAuditSql = KeySpanSql("audit_outbox");
 
     public virtual async Task<long> PendingAuditAsync(CancellationToken ct = default)
     {

@@ -88,16 +88,7 @@ internal abstract class SqlWriteSession(SqlDialect dialect) : DbLease(dialect), 
         });
     }
 
-    public Task AppendAuditAsync(ReadOnlyMemory<byte> json, CancellationToken ct = default) =>
-        RunAsync(async () =>
-        {
-            var cmd = Command("INSERT INTO audit_outbox (json) VALUES (@p0)");
-            var p = new SqlParams();
-            p.Add(Dialect.Bytes(json));
-            p.BindTo(cmd);
-            await cmd.ExecuteNonQueryAsync(ct);
-            return true;
-        });
+    public Task AppendAuditAsync(ReadOnlyMemory<byte> json, CancellationToken ct = default) => AppendAuditAsync([json], ct);
 
     /// <summary>Appends <paramref name="records"/> to the outbox, a multi-row INSERT per hundred (one round trip each).</summary>
     public Task AppendAuditAsync(IReadOnlyList<ReadOnlyMemory<byte>> records, CancellationToken ct = default) =>

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Fhir.Storage.Sql;
 using Microsoft.Data.Sqlite;
 
 namespace Fhir.Storage.Sqlite;
@@ -20,41 +20,33 @@ internal sealed class SqliteAuditJournal : IDisposable
     /// <summary>What the journal's file name adds to the store's.</summary>
     public const string FileSuffix = "-audit";
 
+    // AUTOINCREMENT: numbers are never used again, even after every row is deleted, so the mark stays meaningful.
     private const string Create = """
         BEGIN IMMEDIATE;
         CREATE TABLE IF NOT EXISTS audit_journal (seq INTEGER PRIMARY KEY AUTOINCREMENT, json BLOB NOT NULL);
         CREATE TABLE IF NOT EXISTS journal_identity (id TEXT NOT NULL);
-        INSERT INTO journal_identity (id) SELECT @id WHERE NOT EXISTS (SELECT 1 FROM journal_identity);
+        INSERT INTO journal_identity (id) SELECT @p0 WHERE NOT EXISTS (SELECT 1 FROM journal_identity);
         COMMIT;
         """;
 
-    // AUTOINCREMENT: numbers are never used again, even after every row is deleted, so the mark stays meaningful.
-    private readonly SqliteConnection _connection;
+    private const string Insert = "INSERT INTO audit_journal (json) VALUES (@p0)";
+    private const string Read = "SELECT seq, json FROM audit_journal WHERE seq > @p0 ORDER BY seq LIMIT @p1";
+    private const string Forget = "DELETE FROM audit_journal WHERE seq <= @p0";
+    private static readonly string Span = SqlFhirStore.KeySpanSql("audit_journal");
+
+    private readonly SqliteLink _link;
     private readonly SemaphoreSlim _lock = new(1, 1);
-    private readonly SqliteCommand _insert;
-    private readonly SqliteCommand _read;
-    private readonly SqliteCommand _forget;
-    private readonly SqliteCommand _span;
     private readonly long _pageSize;
     private readonly SqliteCheckpointer _checkpointer;
     private bool _disposed;
 
-    private SqliteAuditJournal(SqliteConnection connection, string id, string connectionString)
+    private SqliteAuditJournal(SqliteLink link, string id, string connectionString)
     {
-        _connection = connection;
+        _link = link;
         Id = id;
+        _pageSize = Convert.ToInt64(link.Statement("PRAGMA page_size", 0).ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         // The checkpoints' copying and syncing off the appends (which the reads wait for), as for the database.
-        _checkpointer = new SqliteCheckpointer(() => new SqliteLink(connectionString, link => link.Close()));
-        using (var pageSize = connection.CreateCommand())
-        {
-            pageSize.CommandText = "PRAGMA page_size";
-            _pageSize = Convert.ToInt64(pageSize.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-        }
-        _insert = Prepare("INSERT INTO audit_journal (json) VALUES (@p0)", "@p0");
-        _read = Prepare("SELECT seq, json FROM audit_journal WHERE seq > @p0 ORDER BY seq LIMIT @p1", "@p0", "@p1");
-        _forget = Prepare("DELETE FROM audit_journal WHERE seq <= @p0", "@p0");
-        _span = Prepare(
-            "SELECT (SELECT seq FROM audit_journal ORDER BY seq DESC LIMIT 1) - (SELECT seq FROM audit_journal ORDER BY seq LIMIT 1) + 1");
+        _checkpointer = new SqliteCheckpointer(() => new SqliteLink(connectionString, l => l.Close()));
     }
 
     /// <summary>This journal's id, which its mark in the store carries.</summary>
@@ -66,25 +58,19 @@ internal sealed class SqliteAuditJournal : IDisposable
         var file = storeFile + FileSuffix;
         OwnerOnlyFiles.Create(folder, file);
         var connectionString = new SqliteConnectionStringBuilder { DataSource = file, Pooling = false }.ToString();
-        var connection = new SqliteConnection(connectionString);
+        var link = new SqliteLink(connectionString, l => l.Close());
         try
         {
-            connection.Open();
             // The automatic checkpoint only restarts the WAL: the checkpointer has copied most of its frames by then.
-            Execute(connection, "PRAGMA busy_timeout = " + SqliteLink.BusyTimeoutMs + "; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 4000");
-            using (var create = connection.CreateCommand())
-            {
-                create.CommandText = Create;
-                create.Parameters.AddWithValue("@id", Guid.NewGuid().ToString("N"));
-                create.ExecuteNonQuery();
-            }
-            using var id = connection.CreateCommand();
-            id.CommandText = "SELECT id FROM journal_identity LIMIT 1";
-            return new SqliteAuditJournal(connection, (string)id.ExecuteScalar()!, connectionString);
+            link.Execute("PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 4000");
+            var create = link.Statement(Create, 1);
+            create.Parameters[0].Value = Guid.NewGuid().ToString("N");
+            create.ExecuteNonQuery();
+            return new SqliteAuditJournal(link, (string)link.Statement("SELECT id FROM journal_identity LIMIT 1", 0).ExecuteScalar()!, connectionString);
         }
         catch
         {
-            connection.Dispose();
+            link.Close();
             throw;
         }
     }
@@ -103,24 +89,23 @@ internal sealed class SqliteAuditJournal : IDisposable
             if (maxBytes is { } max)
             {
                 // SQLite keeps the journal at its current size when this is below it; freed pages are still reused.
-                Execute(_connection, "PRAGMA max_page_count = " + Math.Max(1, max / _pageSize).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                _link.Execute("PRAGMA max_page_count = " + Math.Max(1, max / _pageSize).ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
-            Execute(_connection, "BEGIN IMMEDIATE");
+            _link.Run("BEGIN IMMEDIATE");
             try
             {
+                var insert = _link.Statement(Insert, 1);
                 foreach (var record in records)
                 {
-                    _insert.Parameters[0].Value = MemoryMarshal.TryGetArray(record, out var array) && array.Offset == 0 && array.Count == array.Array!.Length
-                        ? array.Array
-                        : record.ToArray();
-                    _insert.ExecuteNonQuery();
+                    insert.Parameters[0].Value = SqliteDialect.Instance.Bytes(record);
+                    insert.ExecuteNonQuery();
                 }
-                Execute(_connection, "COMMIT");
+                _link.Run("COMMIT");
                 _checkpointer.Committed();
             }
             catch
             {
-                if (SQLitePCL.raw.sqlite3_get_autocommit(_connection.Handle) == 0) Execute(_connection, "ROLLBACK");
+                if (_link.InTransaction) _link.Run("ROLLBACK");
                 throw;
             }
         }
@@ -137,10 +122,11 @@ internal sealed class SqliteAuditJournal : IDisposable
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            _read.Parameters[0].Value = after;
-            _read.Parameters[1].Value = (long)limit;
+            var read = _link.Statement(Read, 2);
+            read.Parameters[0].Value = after;
+            read.Parameters[1].Value = (long)limit;
             var records = new List<(long, byte[])>();
-            using var reader = _read.ExecuteReader();
+            using var reader = read.ExecuteReader();
             while (reader.Read())
             {
                 records.Add((reader.GetInt64(0), reader.GetFieldValue<byte[]>(1)));
@@ -160,8 +146,9 @@ internal sealed class SqliteAuditJournal : IDisposable
         try
         {
             if (_disposed) return;
-            _forget.Parameters[0].Value = upTo;
-            _forget.ExecuteNonQuery();
+            var forget = _link.Statement(Forget, 1);
+            forget.Parameters[0].Value = upTo;
+            forget.ExecuteNonQuery();
             _checkpointer.Committed();
         }
         finally
@@ -177,7 +164,7 @@ internal sealed class SqliteAuditJournal : IDisposable
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return _span.ExecuteScalar() is long n ? n : 0;
+            return _link.Statement(Span, 0).ExecuteScalar() is long n ? n : 0;
         }
         finally
         {
@@ -193,31 +180,11 @@ internal sealed class SqliteAuditJournal : IDisposable
             if (_disposed) return;
             _disposed = true;
             _checkpointer.Dispose();
-            _insert.Dispose();
-            _read.Dispose();
-            _forget.Dispose();
-            _span.Dispose();
-            _connection.Dispose();
+            _link.Close();
         }
         finally
         {
             _lock.Release();
         }
-    }
-
-    private SqliteCommand Prepare(string sql, params string[] parameters)
-    {
-        var command = _connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var name in parameters) command.Parameters.Add(new SqliteParameter { ParameterName = name });
-        command.Prepare();
-        return command;
-    }
-
-    private static void Execute(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
     }
 }

@@ -233,9 +233,8 @@ internal sealed partial class SqliteFhirStore : SqlFhirStore
         var lease = await LeaseForReadAsync(ct);
         await using (lease)
         {
-            var pages = Convert.ToInt64(await lease.Command("PRAGMA page_count").ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
-            var size = Convert.ToInt64(await lease.Command("PRAGMA page_size").ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
-            return pages * size;
+            return Convert.ToInt64(await lease.Command("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()").ExecuteScalarAsync(ct),
+                System.Globalization.CultureInfo.InvariantCulture);
         }
     }
 

@@ -112,12 +112,13 @@ internal sealed class SqliteWriteSession(SqliteFhirStore store, SqliteLink link)
         {
             var read = link.Statement(ReadJournalMark, 1);
             read.Parameters[0].Value = journal.Id;
+            // In this transaction: an earlier take of this session has moved it already.
             var mark = read.ExecuteScalar() is long m ? m : 0;
-            var records = await journal.ReadAsync(Math.Max(mark, journalTaken ?? 0), limit - taken.Count, ct);
+            var records = await journal.ReadAsync(mark, limit - taken.Count, ct);
             if (records.Count == 0)
             {
                 // Records left below the mark (stored, but the process stopped before the journal deleted them) go too.
-                if (mark > 0) journalTaken = Math.Max(journalTaken ?? 0, mark);
+                if (mark > 0) journalTaken = mark;
                 return taken;
             }
             var upTo = records[^1].Seq;
