@@ -90,11 +90,50 @@ public sealed class SearchSqlBuilderTests
         string Page(SqlDialect dialect, SearchPlan? plan) => SearchSqlBuilder.Page(query, Fhir.Storage.Access.ReadScope.Everything, dialect, new SqlParams(), plan);
 
         var windowed = Page(Fhir.Storage.Postgres.PostgresDialect.Instance, window);
-        Assert.Contains("res_key IN (SELECT i.res_key FROM idx_date i", windowed, StringComparison.Ordinal);
+        // PostgreSQL reads the window's candidates in key order, fenced, as the page's driver; SQLite as the key list it walks.
+        Assert.Contains(" FROM (SELECT DISTINCT x.res_key FROM (SELECT i.res_key FROM idx_token_date i", windowed, StringComparison.Ordinal);
+        Assert.Contains(") x ORDER BY x.res_key OFFSET 0) d JOIN resource r ON r.res_key = d.res_key", windowed, StringComparison.Ordinal);
+        Assert.Matches(" ORDER BY d.res_key LIMIT @p[0-9]+$", windowed);
+        Assert.DoesNotContain("r.res_key IN (", windowed, StringComparison.Ordinal);
+        Assert.Contains("r.res_key IN (SELECT i.res_key FROM idx_token_date i", Page(SqliteDialect.Instance, window), StringComparison.Ordinal);
+        var backward = SearchSqlBuilder.Page(query with { After = new SearchCursor(42, [], PageDirection.Backward) }, Fhir.Storage.Access.ReadScope.Everything,
+            Fhir.Storage.Postgres.PostgresDialect.Instance, new SqlParams(), window);
+        Assert.Contains(") x WHERE x.res_key < @p", backward, StringComparison.Ordinal);
+        Assert.Contains(" ORDER BY x.res_key DESC OFFSET 0) d", backward, StringComparison.Ordinal);
         // The code and both dates probe, each fenced so that PostgreSQL checks it per candidate rather than joining every row.
-        Assert.Equal(3, windowed.Split(" OFFSET 0)").Length - 1);
+        Assert.Equal(3, windowed.Split(" OFFSET 0))").Length - 1);
         Assert.DoesNotContain("OFFSET 0", Page(Fhir.Storage.Postgres.PostgresDialect.Instance, null), StringComparison.Ordinal);
         Assert.DoesNotContain("OFFSET 0", Page(SqliteDialect.Instance, window), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_code_and_a_date_range_read_their_window_from_the_pair_index_and_other_tokens_from_the_date_rows()
+    {
+        var day = (int d) => new DateTime(2020, 1, d, 0, 0, 0, DateTimeKind.Utc);
+        SearchCriterion Date(SearchPrefix prefix, int d) => new("date", SearchParamType.Date, null, [new DateSearchValue(prefix, day(d), day(d).AddDays(1).AddTicks(-1))]);
+        SearchCriterion Token(string code, string? modifier, params TokenSearchValue[] values) => new(code, SearchParamType.Token, modifier, values);
+        TokenSearchValue L(string? value) => new("L", value, true);
+        var from = Date(SearchPrefix.Ge, 1);
+        string? Window(params SearchCriterion[] criteria)
+        {
+            var p = new SqlParams();
+            return SearchSqlBuilder.CappedWindowRows(criteria, from, 100, SqliteDialect.Instance, p);
+        }
+
+        // Two codes (one without a system): a read of (code+date, value[, system], low) each, then the wide resources.
+        var paired = Window(Token("code", null, L("1"), new TokenSearchValue(null, "2", false)), from, Date(SearchPrefix.Lt, 9));
+        Assert.Equal(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM idx_token_date i WHERE i.code = @p3 AND i.system = @p4 AND i.value = @p5 AND i.low >= @p1 AND i.low <= @p2"
+            + " UNION ALL SELECT 1 FROM idx_token_date i WHERE i.code = @p3 AND i.value = @p6 AND i.low >= @p1 AND i.low <= @p2"
+            + " UNION ALL SELECT 1 FROM idx_date_wide w WHERE w.code = @p0 LIMIT @p7) n", paired);
+        // With the code, one bound is a window (open above); without it, one bound is not and two read idx_date.
+        Assert.DoesNotContain("i.low <=", Window(Token("code", null, L("1")), from), StringComparison.Ordinal);
+        Assert.Null(Window(Token("category", null, L("1")), from));
+        Assert.Contains("FROM idx_date i WHERE", Window(Token("category", null, L("1")), from, Date(SearchPrefix.Lt, 9)), StringComparison.Ordinal);
+        // A modifier, a system alone or a long code list is not read from the pair index.
+        Assert.Null(Window(Token("code", "not", L("1")), from));
+        Assert.Null(Window(Token("code", null, L(null)), from));
+        Assert.Null(Window(Token("code", null, [.. Enumerable.Range(0, 11).Select(i => new TokenSearchValue("L", i.ToString(System.Globalization.CultureInfo.InvariantCulture), true))]), from));
     }
 
     [Fact]

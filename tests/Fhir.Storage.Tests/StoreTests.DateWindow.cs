@@ -80,9 +80,112 @@ public abstract partial class StoreTests
         Assert.Equal(288, (await WindowFindAsync(Date(SearchPrefix.Ge, Day(2010, 1, 1)), Date(SearchPrefix.Lt, Day(2010, 1, 13)))).Length);
     }
 
-    private async Task<string[]> WindowFindAsync(params SearchCriterion[] dates)
+    [Fact]
+    public async Task A_code_and_its_dates_find_through_the_pair_index_what_they_find_without_it_through_writes_and_reindexes()
     {
-        SearchCriterion[] criteria = [new("code", SearchParamType.Token, null, [CodeX]), .. dates];
+        // The window corpus (250 Observations of x in 2010, so that the window drives) and the shapes of a resource's codes.
+        await WriteAsync([.. WindowCorpus(), .. PairCorpus()]);
+        var x = new TokenSearchValue("urn:c", "x", true);
+        var anyX = new TokenSearchValue(null, "x", false);
+        var noSystemX = new TokenSearchValue(null, "x", true);
+        var z = new TokenSearchValue("urn:d", "z", true);
+        var in2020 = new[] { Date(SearchPrefix.Ge, Day(2020, 1, 1)), Date(SearchPrefix.Lt, Day(2021, 1, 1)) };
+
+        Assert.Equal(["in", "multi", "near", "span", "two-sides"], await WindowFindAsync([x], in2020));
+        // Without a system: every system's x, and the x that has none.
+        Assert.Equal(["in", "multi", "near", "no-system", "span", "two-sides"], await WindowFindAsync([anyX], in2020));
+        Assert.Equal(["no-system"], await WindowFindAsync([noSystemX], in2020));
+        // Two codes of one resource, searched together, find it once.
+        Assert.Equal(["in", "multi", "near", "span", "two-sides"], await WindowFindAsync([x, z], in2020));
+        Assert.Equal(["multi"], await WindowFindAsync([z], in2020));
+        // One bound is a window with the code: open above, open below.
+        Assert.Equal(["in", "later", "multi", "near", "no-system", "span", "two-sides"], await WindowFindAsync([anyX], Date(SearchPrefix.Ge, Day(2020, 1, 1))));
+        Assert.Equal(["filler249", "out", "span"], await WindowFindAsync([x], Date(SearchPrefix.Lt, Day(2018, 2, 2)), Date(SearchPrefix.Ge, Day(2010, 9, 7))));
+        // Paged by 7 forward, then back from the last page: the window's candidates in key order, from the cursor on.
+        SearchCriterion[] from2010 = [new("code", SearchParamType.Token, null, [x]), Date(SearchPrefix.Ge, Day(2010, 8, 1)), Date(SearchPrefix.Lt, Day(2021, 1, 1))];
+        var whole = (await Reader.SearchAsync(new SearchQuery("Observation", from2010, 1000))).Resources.Select(r => r.Id).ToList();
+        // The 38 fillers from 2010-08-01 on and in, out, near, span, two-sides, two-before, multi, as the unplanned search finds them.
+        Assert.Equal(45, whole.Count);
+        Assert.Equal(await WindowFindAsync([x], from2010[1..]), whole.Order(StringComparer.Ordinal));
+        var forward = new List<string>();
+        SearchPage? last = null;
+        SearchCursor? cursor = null;
+        do
+        {
+            last = await Reader.SearchAsync(new SearchQuery("Observation", from2010, 7, cursor));
+            forward.AddRange(last.Resources.Select(r => r.Id));
+            cursor = last.Next;
+        }
+        while (cursor is not null);
+        Assert.Equal(whole, forward);
+        var backward = new List<string>(last.Resources.Select(r => r.Id));
+        for (cursor = last.Previous; cursor is not null;)
+        {
+            var page = await Reader.SearchAsync(new SearchQuery("Observation", from2010, 7, cursor));
+            backward.InsertRange(0, page.Resources.Select(r => r.Id));
+            cursor = page.Previous;
+        }
+        Assert.Equal(whole, backward);
+        Assert.Equal(["later", "span"], await WindowFindAsync([x], Date(SearchPrefix.Ge, Day(2024, 1, 1))));
+        Assert.Equal(["in", "multi", "no-system"], await WindowFindAsync([anyX], Date(SearchPrefix.Eq, Year(2020))));
+
+        // An update moves a resource's pairs with its code and its date.
+        await WriteAsync(Update("Observation", "in", 2, T0.AddDays(1), Token("code", "urn:d", "z"), new DateIndexValue("date", Day(2020, 4, 1).Low, Day(2020, 4, 1).High)));
+        await WriteAsync(Update("Observation", "multi", 2, T0.AddDays(1), Token("code", "urn:c", "x"), Token("code", "urn:d", "z"),
+            new DateIndexValue("date", Day(2024, 2, 1).Low, Day(2024, 2, 1).High)));
+        Assert.Equal(["near", "span", "two-sides"], await WindowFindAsync([x], in2020));
+        Assert.Equal(["in"], await WindowFindAsync([z], in2020));
+        Assert.Equal(["later", "multi", "span"], await WindowFindAsync([x], Date(SearchPrefix.Ge, Day(2024, 1, 1))));
+        var written = await PairRowsAsync(Options);
+
+        // A reindex of the code alone: the pairs follow the new codes (derived from the stored rows)...
+        var current = await Store.ReadCurrentAsync("Observation", 0, 1000);
+        var recoded = current.Where(r => r.Id is "later" or "no-system" or "other-code")
+            .Select(r => new ReindexedResource(r.Key, r.VersionSeq, [r.Id == "other-code" ? Token("code", "urn:c", "x") : Token("code", "urn:e", "w")])).ToList();
+        Assert.True(await Store.ReplaceIndexAsync(recoded, ["code"], null, T0));
+        Assert.Equal(["near", "other-code", "span", "two-sides"], await WindowFindAsync([x], in2020));
+        Assert.Equal(["later"], await WindowFindAsync([new TokenSearchValue("urn:e", "w", true)], Date(SearchPrefix.Ge, Day(2024, 1, 1))));
+        Assert.Equal(["multi", "span"], await WindowFindAsync([x], Date(SearchPrefix.Ge, Day(2024, 1, 1))));
+        Assert.Empty(await WindowFindAsync([noSystemX], in2020));
+        // ... and a full reindex of what was written gives back the rows the writes made.
+        var byId = WindowCorpus().Concat(PairCorpus()).ToDictionary(w => w.Id, w => w.Index);
+        byId["in"] = [Token("code", "urn:d", "z"), new DateIndexValue("date", Day(2020, 4, 1).Low, Day(2020, 4, 1).High)];
+        byId["multi"] = [Token("code", "urn:c", "x"), Token("code", "urn:d", "z"), new DateIndexValue("date", Day(2024, 2, 1).Low, Day(2024, 2, 1).High)];
+        Assert.True(await Store.ReplaceIndexAsync([.. current.Select(r => new ReindexedResource(r.Key, r.VersionSeq, byId[r.Id]))], null, null, T0));
+        Assert.Equal(written, await PairRowsAsync(Options));
+        Assert.Equal(["no-system"], await WindowFindAsync([noSystemX], in2020));
+    }
+
+    // Per resource of the pair corpus: its pair rows and their distinct (system, code, start) triples.
+    private async Task<string[]> PairRowsAsync(StorageOptions database)
+    {
+        var rows = new List<string>();
+        foreach (var id in WindowCorpus().Concat(PairCorpus()).Select(w => w.Id).Where(id => !id.StartsWith("filler", StringComparison.Ordinal)))
+        {
+            var from = $"FROM idx_token_date p JOIN resource r ON r.res_key = p.res_key WHERE p.code = 'code+date' AND r.res_type = 'Observation' AND r.res_id = '{id}'";
+            var n = await ScalarAsync(database, "SELECT COUNT(*) " + from);
+            var distinct = await ScalarAsync(database, "SELECT COUNT(*) FROM (SELECT DISTINCT p.system, p.value, p.low " + from + ") d");
+            rows.Add($"{id}:{n}/{distinct}");
+        }
+        return [.. rows];
+    }
+
+    // Next to the window corpus: two codes and one date; a code without a system; a code that is a system alone; a code
+    // with a date of another parameter only; a code in 2024.
+    private static ResourceWrite[] PairCorpus() =>
+    [
+        Create("Observation", "multi", T0, Token("code", "urn:c", "x"), Token("code", "urn:d", "z"), new DateIndexValue("date", Day(2020, 6, 1).Low, Day(2020, 6, 1).High)),
+        Create("Observation", "no-system", T0, Token("code", null, "x"), new DateIndexValue("date", Day(2020, 7, 1).Low, Day(2020, 7, 1).High)),
+        Create("Observation", "system-only", T0, Token("code", "urn:c", null), new DateIndexValue("date", Day(2020, 7, 1).Low, Day(2020, 7, 1).High)),
+        Create("Observation", "issued-only", T0, Token("code", "urn:c", "x"), new DateIndexValue("issued", Day(2020, 7, 1).Low, Day(2020, 7, 1).High)),
+        Create("Observation", "later", T0, Token("code", "urn:c", "x"), new DateIndexValue("date", Day(2024, 7, 1).Low, Day(2024, 7, 1).High)),
+    ];
+
+    private Task<string[]> WindowFindAsync(params SearchCriterion[] dates) => WindowFindAsync([CodeX], dates);
+
+    private async Task<string[]> WindowFindAsync(TokenSearchValue[] codes, params SearchCriterion[] dates)
+    {
+        SearchCriterion[] criteria = [new("code", SearchParamType.Token, null, codes), .. dates];
         var page = (await Reader.SearchAsync(new SearchQuery("Observation", criteria, 1000))).Resources.Select(r => r.Id).ToArray();
         await using (var session = await Store.BeginWriteAsync())
         {

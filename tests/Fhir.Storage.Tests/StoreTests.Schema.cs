@@ -44,5 +44,12 @@ public abstract partial class StoreTests
         Assert.Equal(["a", "d"], await SearchIdsAsync("Observation", code1, in2010));
         Assert.Equal(["a", "b", "c", "d"], await SearchIdsAsync("Observation", subject));
         Assert.Equal(["c"], await SearchIdsAsync("Observation", subject, in2010, TokenCriterion("code", null, new TokenSearchValue("L", "2", true))));
+        // Migration 11 paired the stored codes with their dates as a write pairs them (d).
+        foreach (var (id, code, year) in new[] { ("a", "1", 2010), ("b", "1", 2015), ("c", "2", 2010), ("d", "1", 2010) })
+        {
+            Assert.Equal(1, await ScalarAsync(database, $"SELECT COUNT(*) FROM idx_token_date p JOIN resource r ON r.res_key = p.res_key"
+                + $" WHERE r.res_id = '{id}' AND p.code = 'code+date' AND p.system = 'L' AND p.value = '{code}' AND p.low > {At(year - 1)} AND p.low <= {At(year)}"));
+        }
+        Assert.Equal(4, await ScalarAsync(database, "SELECT COUNT(*) FROM idx_token_date"));
     }
 }

@@ -70,6 +70,21 @@ internal sealed partial class PostgresFhirStore
         await batch.ExecuteNonQueryAsync(ct);
     }
 
+    private static readonly string[] RederivePairsSql = IndexPairs.DeriveSql("= ANY(@p0)");
+
+    protected override async Task RederivePairsAsync(SqlWriteSession session, long[] keys, CancellationToken ct)
+    {
+        var first = (NpgsqlCommand)session.Command(RederivePairsSql[0]);
+        await using var batch = new NpgsqlBatch(first.Connection, first.Transaction);
+        foreach (var sql in RederivePairsSql)
+        {
+            var cmd = new NpgsqlBatchCommand(sql);
+            cmd.Parameters.Add(new NpgsqlParameter<long[]>("p0", keys));
+            batch.BatchCommands.Add(cmd);
+        }
+        await batch.ExecuteNonQueryAsync(ct);
+    }
+
     private static void AddArrays(NpgsqlBatchCommand command, Array[] arrays)
     {
         for (var c = 0; c < arrays.Length; c++) command.Parameters.Add(new NpgsqlParameter(SqlParams.Name(c)[1..], arrays[c]));

@@ -20,11 +20,14 @@ internal static class IndexTables
         [T, T, T, N, N, T, N, N, G]) { Ordinal = 5 };
     public static readonly IndexTable Uri = new("idx_uri", ["code", "uri", "grp"], [T, T, G]) { Ordinal = 6 };
 
+    /// <summary>The pair index (<see cref="IndexPairs"/>): derived by the store, never searched by a parameter's type.</summary>
+    public static readonly IndexTable TokenDate = new("idx_token_date", ["code", "system", "value", "low", "high", "grp"], [T, T, T, I, I, G]) { Ordinal = 7 };
+
     /// <summary>The most columns (after <c>res_key</c>) any table has.</summary>
     public const int MaxColumns = 9;
 
     /// <summary>Every index table, by <see cref="IndexTable.Ordinal"/>.</summary>
-    public static readonly IndexTable[] All = [String, Token, Reference, Date, Number, Quantity, Uri];
+    public static readonly IndexTable[] All = [String, Token, Reference, Date, Number, Quantity, Uri, TokenDate];
 
     /// <summary>The table searched for a parameter type (null for Special and Composite).</summary>
     public static IndexTable? For(SearchParamType type) => type switch
@@ -49,6 +52,7 @@ internal static class IndexTables
         NumberIndexValue => Number,
         QuantityIndexValue => Quantity,
         UriIndexValue => Uri,
+        TokenDateIndexValue => TokenDate,
         _ => throw new NotSupportedException($"Index value type {value.GetType().Name} has no table."),
     };
 
@@ -100,6 +104,12 @@ internal static class IndexTables
                 break;
             case UriIndexValue u:
                 row[1] = u.Uri;
+                break;
+            case TokenDateIndexValue td:
+                row[1] = td.System;
+                row[2] = td.Value;
+                row[3] = dialect.Instant(SqlDialect.AsUtc(td.LowUtc));
+                row[4] = dialect.Instant(SqlDialect.AsUtc(td.HighUtc));
                 break;
             default:
                 throw new NotSupportedException($"Index value type {value.GetType().Name} has no table.");

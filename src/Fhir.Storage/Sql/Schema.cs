@@ -220,6 +220,18 @@ internal static class Schema
         """
         CREATE TABLE audit_journal_mark (journal_id {text} PRIMARY KEY, seq {bigint} NOT NULL);
         """,
+        // 11: the pair index (IndexPairs): each token of a resource's `code` with the one row of a date parameter, coded
+        // code+<date code>, so that a code and a date range (a year of a common code) read one stretch of
+        // (code, value, low) instead of probing every resource of the code or of the year. grp is always NULL (every index
+        // table ends with it). Filled here from the stored rows, by the rule the store then keeps on every write.
+        """
+        CREATE TABLE idx_token_date (
+            res_key {bigint} NOT NULL, code {text} NOT NULL, system {text}, value {text} NOT NULL,
+            low {instant} NOT NULL, high {instant} NOT NULL, grp {bigint});
+        CREATE INDEX ix_token_date_key ON idx_token_date (code, value, low, high, system, res_key);
+        CREATE INDEX ix_token_date_res ON idx_token_date (res_key, code);
+        {derive_pairs};
+        """,
     ];
 
     /// <summary>Creates the version table; run under the migration lock before reading it.</summary>
@@ -247,7 +259,7 @@ internal static class Schema
 
         for (var v = current; v < CurrentVersion; v++)
         {
-            await lease.Command(lease.Dialect.ExpandDdl(Migrations[v])).ExecuteNonQueryAsync(ct);
+            await lease.Command(lease.Dialect.ExpandDdl(Migrations[v].Replace("{derive_pairs}", DerivePairs, StringComparison.Ordinal))).ExecuteNonQueryAsync(ct);
             var insert = lease.Command(InsertVersion);
             var p = new SqlParams();
             p.Add(v + 1);
@@ -259,6 +271,9 @@ internal static class Schema
             }
         }
     }
+
+    // Migration 11 fills the pair index by the rule the store keeps on every write.
+    private static readonly string DerivePairs = IndexPairs.DeriveSql(null)[1];
 
     /// <summary>The version that added the patient compartments of versions (<c>patient_compartment</c>).</summary>
     private const int PatientCompartments = 5;

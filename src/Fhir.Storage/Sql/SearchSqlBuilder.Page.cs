@@ -47,6 +47,21 @@ internal sealed partial class SearchSqlBuilder
             if (query.After is { } after) b.sql.Append(" AND d.res_key ").Append(backward ? "< " : "> ").Append(parameters.Add(after.Key));
             b.sql.Append(" ORDER BY d.res_key").Append(backward ? " DESC" : "");
         }
+        else if (b.JoinedWindow(query) is { } window)
+        {
+            // The window's candidates in key order, fenced so that PostgreSQL probes them in that order and stops at the
+            // page: unfenced, it probed every candidate and sorted the matches (a year of a common code: 4,071 candidates,
+            // 37 ms, against 3.5 ms).
+            b.joinedWindow = window;
+            b.sql.Append("SELECT r.res_key, ").Append(VersionColumns).Append(" FROM (SELECT DISTINCT x.res_key FROM (");
+            b.AppendWindowRows(query.Criteria, window, "i.res_key", "w.res_key");
+            b.sql.Append(") x");
+            if (query.After is { } after) b.sql.Append(" WHERE x.res_key ").Append(backward ? "< " : "> ").Append(parameters.Add(after.Key));
+            b.sql.Append(" ORDER BY x.res_key").Append(backward ? " DESC" : "").Append(" OFFSET 0) d");
+            b.sql.Append(" JOIN resource r ON r.res_key = d.res_key JOIN resource_version v ON v.seq = r.version_seq WHERE ");
+            b.AppendWhere(query);
+            b.sql.Append(" ORDER BY d.res_key").Append(backward ? " DESC" : "");
+        }
         else if (query.Sort.Count == 0)
         {
             // PostgreSQL cuts the page's keys before it joins their versions (SqlDialect.CutsPagesBeforeVersions).

@@ -68,6 +68,7 @@ internal sealed partial class SearchSqlBuilder
     private int aliases;
     private SearchPlan? plan;
     private SearchCriterion? joinedDriver;
+    private SearchCriterion? joinedWindow;
 
     // True while the criteria of a page driven by a date window are written: each then probes per candidate
     // (SqlDialect.ProbeFence), because the window is the small side of every join.
@@ -249,7 +250,7 @@ internal sealed partial class SearchSqlBuilder
     {
         // A date window drives: its candidates are a superset, so every criterion (the window's own too) probes.
         var window = !driven && plan is { Window: true, Driver: { } w } && criteria.Contains(w) ? w : null;
-        if (window is not null)
+        if (window is not null && !ReferenceEquals(window, joinedWindow))
         {
             sql.Append(" AND ");
             AppendDateWindow(criteria, window, a);
@@ -272,8 +273,10 @@ internal sealed partial class SearchSqlBuilder
     /// The bounds [low, high] on the start of the one row of a resource that has a single, narrow row (at most
     /// <see cref="SqlDialect.WideDateSpan"/> wide) of <paramref name="c"/>'s code and satisfies every plain date
     /// criterion of that code in <paramref name="criteria"/> (one value each, no modifier): each prefix bounds the start
-    /// of such a row on one side or both. Null unless <paramref name="c"/> is one of at least two such criteria and both
-    /// bounds are finite. Resources with other rows of the code are in idx_date_wide (Schema, migration 9).
+    /// of such a row on one side or both. Resources with other rows of the code are in idx_date_wide (Schema, migration 9).
+    /// Null unless <paramref name="c"/> is one of those criteria and, read from idx_date, there are at least two of them
+    /// and both bounds are finite; read from the pair index with a <see cref="PairedToken"/>, one bound is enough (the
+    /// token bounds the read; an open end is <see cref="DateTime.MinValue"/> or <see cref="DateTime.MaxValue"/>).
     /// </summary>
     internal static (DateTime Low, DateTime High)? DateWindow(IReadOnlyList<SearchCriterion> criteria, SearchCriterion c)
     {
@@ -315,30 +318,86 @@ internal sealed partial class SearchSqlBuilder
                     break;
             }
         }
-        return count >= 2 && low != DateTime.MinValue && high != DateTime.MaxValue ? (low, high) : null;
+        var bounded = PairedToken(criteria) is not null
+            ? low != DateTime.MinValue || high != DateTime.MaxValue
+            : count >= 2 && low != DateTime.MinValue && high != DateTime.MaxValue;
+        return bounded ? (low, high) : null;
 
         static DateTime Max(DateTime x, DateTime y) => x > y ? x : y;
         static DateTime Min(DateTime x, DateTime y) => x < y ? x : y;
     }
 
-    // a.res_key IN (the rows of the code that start inside the window, and the resources listed as wide for the code).
+    /// <summary>
+    /// The criterion of <paramref name="criteria"/> that a date window reads from the pair index (IndexPairs) with: the
+    /// token parameter paired with every date parameter, with a code in each value (a system or not) and no modifier; null
+    /// when there is none. Its values (at most <see cref="MaxPairedValues"/>) are one read each.
+    /// </summary>
+    internal static SearchCriterion? PairedToken(IReadOnlyList<SearchCriterion> criteria)
+    {
+        foreach (var x in criteria)
+        {
+            if (x.Code == IndexPairs.TokenCode && x.Type == SearchParamType.Token && x.Modifier is null
+                && x.Values.Count is > 0 and <= MaxPairedValues && x.Values.All(v => v is TokenSearchValue { Code: not null }))
+            {
+                return x;
+            }
+        }
+        return null;
+    }
+
+    // A read of the pair index per value; a code list longer than this (an expanded value set) drives by itself.
+    private const int MaxPairedValues = 10;
+
+    // a.res_key IN (the window's candidates).
     private void AppendDateWindow(IReadOnlyList<SearchCriterion> criteria, SearchCriterion c, string a)
     {
-        var (low, high) = DateWindow(criteria, c) ?? throw new ArgumentException($"'{c.Code}' has no date window.", nameof(c));
-        var code = p.Add(c.Code);
-        sql.Append(a).Append(".res_key IN (SELECT i.res_key FROM ").Append(IndexTables.Date.Name).Append(" i WHERE i.code = ").Append(code)
-            .Append(" AND i.low >= ").Append(p.Add(dialect.Instant(low))).Append(" AND i.low <= ").Append(p.Add(dialect.Instant(high)))
-            .Append(" UNION ALL SELECT w.res_key FROM idx_date_wide w WHERE w.code = ").Append(code).Append(')');
+        sql.Append(a).Append(".res_key IN (");
+        AppendWindowRows(criteria, c, "i.res_key", "w.res_key");
+        sql.Append(')');
     }
 
     /// <summary>About how many candidates the date window of <paramref name="c"/> yields, counted up to <paramref name="cap"/>; null without a window.</summary>
     public static string? CappedWindowRows(IReadOnlyList<SearchCriterion> criteria, SearchCriterion c, int cap, SqlDialect dialect, SqlParams parameters)
     {
-        if (DateWindow(criteria, c) is not { } window) return null;
-        var code = parameters.Add(c.Code);
-        return "SELECT COUNT(*) FROM (SELECT 1 FROM " + IndexTables.Date.Name + " i WHERE i.code = " + code
-            + " AND i.low >= " + parameters.Add(dialect.Instant(window.Low)) + " AND i.low <= " + parameters.Add(dialect.Instant(window.High))
-            + " UNION ALL SELECT 1 FROM idx_date_wide w WHERE w.code = " + code + " LIMIT " + parameters.Add((long)cap) + ") n";
+        if (DateWindow(criteria, c) is null) return null;
+        var b = new SearchSqlBuilder(dialect, parameters);
+        b.sql.Append("SELECT COUNT(*) FROM (");
+        b.AppendWindowRows(criteria, c, "1", "1");
+        return b.sql.Append(" LIMIT ").Append(parameters.Add((long)cap)).Append(") n").ToString();
+    }
+
+    // The candidates of a date window, as UNION ALL branches selecting `row` (and `wideRow` from the wide list): the rows of
+    // the code that start inside the window (of the paired token's values, when the criteria have one: one branch each),
+    // and the resources listed as wide for the code.
+    private void AppendWindowRows(IReadOnlyList<SearchCriterion> criteria, SearchCriterion c, string row, string wideRow)
+    {
+        var (low, high) = DateWindow(criteria, c) ?? throw new ArgumentException($"'{c.Code}' has no date window.", nameof(c));
+        var code = p.Add(c.Code);
+        var lowValue = low == DateTime.MinValue ? null : p.Add(dialect.Instant(low));
+        var highValue = high == DateTime.MaxValue ? null : p.Add(dialect.Instant(high));
+        void Range()
+        {
+            if (lowValue is not null) sql.Append(" AND i.low >= ").Append(lowValue);
+            if (highValue is not null) sql.Append(" AND i.low <= ").Append(highValue);
+        }
+        if (PairedToken(criteria) is { } token)
+        {
+            var pair = p.Add(IndexPairs.Code(c.Code));
+            foreach (TokenSearchValue t in token.Values)
+            {
+                sql.Append("SELECT ").Append(row).Append(" FROM ").Append(IndexTables.TokenDate.Name).Append(" i WHERE i.code = ").Append(pair).Append(" AND ");
+                AppendToken(null, t, "i");
+                Range();
+                sql.Append(" UNION ALL ");
+            }
+        }
+        else
+        {
+            sql.Append("SELECT ").Append(row).Append(" FROM ").Append(IndexTables.Date.Name).Append(" i WHERE i.code = ").Append(code);
+            Range();
+            sql.Append(" UNION ALL ");
+        }
+        sql.Append("SELECT ").Append(wideRow).Append(" FROM idx_date_wide w WHERE w.code = ").Append(code);
     }
 
     /// <summary>
@@ -356,6 +415,14 @@ internal sealed partial class SearchSqlBuilder
         CheckModifier(c);
         return c;
     }
+
+    /// <summary>
+    /// The date window an unsorted page of <paramref name="query"/> reads as its joined driver, in key order
+    /// (<see cref="SqlDialect.DrivesByJoin"/>): the planned window of a top-level criterion; null for any other page.
+    /// </summary>
+    private SearchCriterion? JoinedWindow(SearchQuery query) =>
+        dialect.DrivesByJoin && query.Compartment is null && !Confined(query) && query.Sort.Count == 0
+        && plan is { Window: true, Driver: { } w } && query.Criteria.Contains(w) ? w : null;
 
     // FROM (SELECT DISTINCT i.res_key FROM idx_x i WHERE <the driver's values>) d
     private void AppendJoinedDriver(SearchCriterion c)

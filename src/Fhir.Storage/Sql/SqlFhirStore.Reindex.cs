@@ -13,6 +13,9 @@ internal abstract partial class SqlFhirStore
         "SELECT r.res_key, r.res_id, r.version_seq, v.json FROM resource r JOIN resource_version v ON v.seq = r.version_seq"
         + " WHERE r.res_type = @p0 AND r.deleted = FALSE AND r.res_key > @p1 ORDER BY r.res_key LIMIT @p2";
 
+    /// <summary>Inside <paramref name="session"/>: replaces the pair rows of <paramref name="keys"/> with those of their stored rows (IndexPairs.DeriveSql).</summary>
+    protected abstract Task RederivePairsAsync(SqlWriteSession session, long[] keys, CancellationToken ct);
+
     /// <summary>
     /// Inside <paramref name="session"/>: deletes the rows of <paramref name="codes"/> (all when null)
     /// of those <paramref name="resources"/> whose current version is still the one indexed, and
@@ -125,9 +128,22 @@ internal abstract partial class SqlFhirStore
             {
                 return false;
             }
-            if (resources.Count > 0)
+            if (resources.Count == 0)
             {
-                await ReplaceIndexRowsAsync(session, resources, codes, ct);
+                return true;
+            }
+            if (codes is null)
+            {
+                // Every parameter's values are here: the pair rows are derived from them and replaced with the rest.
+                await ReplaceIndexRowsAsync(session, [.. resources.Select(r => r with { Index = IndexPairs.With(r.Index) })], null, ct);
+                return true;
+            }
+            // Some parameters only: when they are the paired token or dates, the pairs come from the stored token and date
+            // rows once those are replaced. (A pair left from a date that is gone only adds a candidate that its probes reject.)
+            await ReplaceIndexRowsAsync(session, resources, codes, ct);
+            if (codes.Contains(IndexPairs.TokenCode) || resources.Any(r => r.Index.Any(v => v is Fhir.Search.Indexing.DateIndexValue { Group: null })))
+            {
+                await RederivePairsAsync(session, [.. resources.Select(r => r.Key)], ct);
             }
             return true;
         }, ct);

@@ -77,5 +77,20 @@ internal sealed partial class SqliteFhirStore
         return Task.CompletedTask;
     }
 
+    private static readonly string[] RederivePairsSql = IndexPairs.DeriveSql("IN (SELECT value FROM json_each(@p0))");
+
+    protected override Task RederivePairsAsync(SqlWriteSession session, long[] keys, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        var list = JsonArray(keys.Select(k => k.ToString(CultureInfo.InvariantCulture)));
+        foreach (var sql in RederivePairsSql)
+        {
+            var cmd = writer!.Statement(sql, 1);
+            cmd.Parameters[0].Value = list;
+            cmd.ExecuteNonQuery();
+        }
+        return Task.CompletedTask;
+    }
+
     private static string JsonArray(IEnumerable<string> items) => "[" + string.Join(",", items) + "]";
 }
