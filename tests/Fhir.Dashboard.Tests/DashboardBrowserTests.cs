@@ -23,6 +23,8 @@ public sealed class DashboardBrowserTests(DashboardServer server, ITestOutputHel
         await page.GotoAsync(server.Origin + url);
         // Clicks that navigate are sent from the page, and the tests wait for URLs and elements: the app changes its URL
         // itself after sign-in, which can leave a click's own wait for the load event hanging.
+        // The sign-in button is drawn by the app's script, which may run after the load event on a busy machine.
+        await page.WaitForSelectorAsync("#main button");
         await page.EvalOnSelectorAsync("#main button", "b => b.click()");
         await page.WaitForURLAsync("**/auth/authorize?**", new() { WaitUntil = WaitUntilState.Commit });
         await page.WaitForSelectorAsync("input[name=username]");

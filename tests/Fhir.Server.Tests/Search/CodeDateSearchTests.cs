@@ -1,0 +1,80 @@
+using System.Net;
+using System.Text;
+using Fhir.Server.Tests.Support;
+using static Fhir.Server.Tests.Support.ServerFixture;
+
+namespace Fhir.Server.Tests.Search;
+
+/// <summary>
+/// A code and a date range over the REST API (issue 18, the pair index): Observations written as JSON, indexed by the R4
+/// parameters `code` and `date` (effective[x]), found through the window of the pair index once the code is common enough
+/// to be worth it (more than 200 Observations of it), through updates and paging.
+/// </summary>
+public abstract class CodeDateSearchTests(ServerFixture server)
+{
+    private const string Loinc = "http://loinc.org";
+    private HttpClient Client => server.Client;
+
+    [Fact]
+    public async Task A_common_code_and_a_date_range_find_the_observations_of_the_code_in_the_range_through_updates_and_pages()
+    {
+        // 260 Observations of the code in 2010 (one a day), so that the code alone names too many to drive from.
+        var bundle = new StringBuilder("""{"resourceType":"Bundle","type":"transaction","entry":[""");
+        for (var i = 0; i < 260; i++)
+        {
+            var day = new DateTime(2010, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddDays(i).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            bundle.Append(i == 0 ? "" : ",").Append(Q($"{{'resource':{{'resourceType':'Observation','id':'cd-f{i}','status':'final',"
+                + $"'code':{{'coding':[{{'system':'{Loinc}','code':'cd-a'}}]}},'effectiveDateTime':'{day}'}},'request':{{'method':'PUT','url':'Observation/cd-f{i}'}}}}"));
+        }
+        var response = await Client.PostAsync("", Json(bundle.Append("]}").ToString()));
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+
+        // Two codings and a day in 2020; a twelve-day period into 2020; another code; the code without an effective date.
+        await PutAsync("cd-in", "'code':{'coding':[{'system':'http://loinc.org','code':'cd-a'},{'system':'http://snomed.info/sct','code':'cd-s'}]},'effectiveDateTime':'2020-04-01T10:00:00Z'");
+        await PutAsync("cd-period", "'code':{'coding':[{'system':'http://loinc.org','code':'cd-a'}]},'effectivePeriod':{'start':'2019-12-25','end':'2020-01-05'}");
+        await PutAsync("cd-other", "'code':{'coding':[{'system':'http://loinc.org','code':'cd-b'}]},'effectiveDateTime':'2020-04-01'");
+        await PutAsync("cd-undated", "'code':{'coding':[{'system':'http://loinc.org','code':'cd-a'}]},'issued':'2020-04-01T10:00:00Z'");
+
+        Assert.Equal(["cd-in", "cd-period"], await IdsAsync("Observation?code=http://loinc.org|cd-a&date=ge2020-01-01&date=lt2021-01-01"));
+        Assert.Equal(["cd-in", "cd-period"], await IdsAsync("Observation?code=cd-a&date=ge2020-01-01"));
+        Assert.Equal(["cd-in"], await IdsAsync("Observation?code=http://snomed.info/sct|cd-s,http://loinc.org|cd-a&date=2020"));
+        Assert.Equal(["cd-f0", "cd-f1"], await IdsAsync("Observation?code=http://loinc.org|cd-a&date=lt2010-01-03&date=ge2009-06-01"));
+        Assert.Equal(["cd-f0", "cd-f1"], await IdsAsync("Observation?code=http://loinc.org|cd-a&date=lt2010-01-03"));
+
+        // Recoded: out of the code's year, into the other code's.
+        await PutAsync("cd-in", "'code':{'coding':[{'system':'http://loinc.org','code':'cd-b'}]},'effectiveDateTime':'2020-04-01T10:00:00Z'");
+        Assert.Equal(["cd-period"], await IdsAsync("Observation?code=http://loinc.org|cd-a&date=ge2020-01-01&date=lt2021-01-01"));
+        Assert.Equal(["cd-in", "cd-other"], await IdsAsync("Observation?code=http://loinc.org|cd-b&date=ge2020-01-01&date=lt2021-01-01"));
+
+        // A page of two at a time walks the same matches: the fillers of 2010-08-31 on (days 242-259) and cd-period.
+        var pages = new List<string>();
+        for (var url = "Observation?code=http://loinc.org|cd-a&date=ge2010-08-31&date=lt2021-01-01&_count=2"; url is not null;)
+        {
+            var page = await (await Client.GetAsync(url)).ExpectAsync(HttpStatusCode.OK);
+            pages.AddRange(page.EntryResources().Select(r => r.Id()));
+            url = page.GetProperty("link").EnumerateArray().FirstOrDefault(l => l.GetProperty("relation").GetString() == "next") is { ValueKind: System.Text.Json.JsonValueKind.Object } next
+                ? next.GetProperty("url").GetString() : null;
+        }
+        Assert.Equal([.. Enumerable.Range(242, 18).Select(i => $"cd-f{i}"), "cd-period"], pages.Order(StringComparer.Ordinal).ToList());
+        Assert.Equal(pages.Count, pages.Distinct().Count());
+    }
+
+    // JSON written with single quotes, for readability.
+    private static string Q(string json) => json.Replace('\'', '"');
+
+    private async Task PutAsync(string id, string codeAndDates)
+    {
+        var response = await Client.PutAsync($"Observation/{id}", Json(Q($"{{'resourceType':'Observation','id':'{id}','status':'final',{codeAndDates}}}")));
+        Assert.True(response.IsSuccessStatusCode, $"PUT {id}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    private async Task<List<string>> IdsAsync(string query)
+    {
+        var bundle = await (await Client.GetAsync(query + (query.Contains("_count", StringComparison.Ordinal) ? "" : "&_count=500"))).ExpectAsync(HttpStatusCode.OK);
+        return [.. bundle.EntryResources().Select(r => r.Id()).Order(StringComparer.Ordinal)];
+    }
+}
+
+public sealed class CodeDateSearchTestsOnSqlite(SqliteServer server) : CodeDateSearchTests(server), IClassFixture<SqliteServer>;
+
+public sealed class CodeDateSearchTestsOnPostgres(PostgresServer server) : CodeDateSearchTests(server), IClassFixture<PostgresServer>;
