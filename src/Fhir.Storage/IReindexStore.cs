@@ -67,4 +67,6 @@ public sealed record CurrentResource(long Key, string Id, long VersionSeq, ReadO
 /// <param name="Key">The resource's surrogate key.</param>
 /// <param name="VersionSeq">The version the values come from.</param>
 /// <param name="Index">The values.</param>
-public sealed record ReindexedResource(long Key, long VersionSeq, IReadOnlyList<IndexValue> Index);
+/// <param name="Type">The resource's type, when the caller knows it: the store then derives its pair rows (which name the
+/// type) from the values instead of from the stored rows.</param>
+public sealed record ReindexedResource(long Key, long VersionSeq, IReadOnlyList<IndexValue> Index, string? Type = null);

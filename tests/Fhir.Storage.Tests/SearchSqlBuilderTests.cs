@@ -137,6 +137,33 @@ public sealed class SearchSqlBuilderTests
     }
 
     [Fact]
+    public void The_patients_of_a_code_are_read_from_the_patient_pair_index_unless_the_reader_is_held_to_a_patient()
+    {
+        SearchQuery Query(string reference, string code) => new("Patient", [new SearchCriterion("_has", SearchParamType.Special, null,
+            [new ReverseChainSearchValue("Observation", reference, new SearchCriterion(code, SearchParamType.Token, null, [new TokenSearchValue("L", "1", true)]))])]);
+        string Page(SearchQuery query, SqlDialect dialect, bool probe = false, Fhir.Storage.Access.ReadScope? scope = null) =>
+            SearchSqlBuilder.Page(query, scope ?? Fhir.Storage.Access.ReadScope.Everything, dialect, new SqlParams(),
+                probe ? new SearchPlan(null, new HashSet<SearchCriterion> { query.Criteria[0] }) : null);
+        var postgres = Fhir.Storage.Postgres.PostgresDialect.Instance;
+        var rows = "x0.code = @p1 AND x0.res_type = @p2 AND ((x0.system = @p3 AND x0.value = @p4))";
+
+        // PostgreSQL matches the collected ids to the patients' (type, id) key; SQLite joins them to their rows.
+        Assert.Contains("r.res_id IN (SELECT x0.target_id FROM idx_reference_token x0 WHERE " + rows + " AND x0.target_type = @p5)", Page(Query("patient", "code"), postgres), StringComparison.Ordinal);
+        Assert.Contains("r.res_key IN (SELECT h0.res_key FROM idx_reference_token x0 CROSS JOIN resource h0 WHERE " + rows + " AND x0.target_type = @p5 AND h0.res_type = x0.target_type AND h0.res_id = x0.target_id)",
+            Page(Query("patient", "code"), SqliteDialect.Instance), StringComparison.Ordinal);
+        // Per candidate: one read of the pair index.
+        Assert.Contains("EXISTS (SELECT 1 FROM idx_reference_token x0 WHERE " + rows + " AND x0.target_type = r.res_type AND x0.target_id = r.res_id OFFSET 0)",
+            Page(Query("patient", "code"), postgres, probe: true), StringComparison.Ordinal);
+        // Another reference, another criterion, or a reader held to a patient (whose sources must be in its compartment): the references.
+        foreach (var other in new[] { Page(Query("subject", "code"), postgres), Page(Query("patient", "category"), postgres),
+            Page(Query("patient", "code"), postgres, scope: new Fhir.Storage.Access.ReadScope { Patient = "p1" }) })
+        {
+            Assert.DoesNotContain("idx_reference_token", other, StringComparison.Ordinal);
+            Assert.Contains("idx_reference x0", other, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void A_dense_chain_is_checked_per_candidate_from_its_reference_rows_and_counted_with_a_cap()
     {
         var chain = new SearchCriterion("subject", SearchParamType.Reference, null,

@@ -106,7 +106,7 @@ internal sealed class ReindexJob(IFhirStore store, SearchParameterCatalog catalo
                 logger.LogWarning("Reindex skipped resource key {Key}: its stored JSON does not parse", stored.Key);
                 return;
             }
-            result[i] = new ReindexedResource(stored.Key, stored.VersionSeq, snapshot.Indexer.Extract(parsed.Resource, codes));
+            result[i] = new ReindexedResource(stored.Key, stored.VersionSeq, snapshot.Indexer.Extract(parsed.Resource, codes), parsed.Resource.Type.Name);
         });
         return [.. result.OfType<ReindexedResource>()];
     }

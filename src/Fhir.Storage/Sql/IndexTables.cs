@@ -23,11 +23,15 @@ internal static class IndexTables
     /// <summary>The pair index (<see cref="IndexPairs"/>): derived by the store, never searched by a parameter's type.</summary>
     public static readonly IndexTable TokenDate = new("idx_token_date", ["code", "system", "value", "low", "high", "grp"], [T, T, T, I, I, G]) { Ordinal = 7 };
 
+    /// <summary>The patient pair index (<see cref="IndexPairs"/>), likewise.</summary>
+    public static readonly IndexTable ReferenceToken = new(
+        "idx_reference_token", ["code", "res_type", "system", "value", "target_type", "target_id", "grp"], [T, T, T, T, T, T, G]) { Ordinal = 8 };
+
     /// <summary>The most columns (after <c>res_key</c>) any table has.</summary>
     public const int MaxColumns = 9;
 
     /// <summary>Every index table, by <see cref="IndexTable.Ordinal"/>.</summary>
-    public static readonly IndexTable[] All = [String, Token, Reference, Date, Number, Quantity, Uri, TokenDate];
+    public static readonly IndexTable[] All = [String, Token, Reference, Date, Number, Quantity, Uri, TokenDate, ReferenceToken];
 
     /// <summary>The table searched for a parameter type (null for Special and Composite).</summary>
     public static IndexTable? For(SearchParamType type) => type switch
@@ -53,6 +57,7 @@ internal static class IndexTables
         QuantityIndexValue => Quantity,
         UriIndexValue => Uri,
         TokenDateIndexValue => TokenDate,
+        ReferenceTokenIndexValue => ReferenceToken,
         _ => throw new NotSupportedException($"Index value type {value.GetType().Name} has no table."),
     };
 
@@ -110,6 +115,13 @@ internal static class IndexTables
                 row[2] = td.Value;
                 row[3] = dialect.Instant(SqlDialect.AsUtc(td.LowUtc));
                 row[4] = dialect.Instant(SqlDialect.AsUtc(td.HighUtc));
+                break;
+            case ReferenceTokenIndexValue rt:
+                row[1] = rt.ResourceType;
+                row[2] = rt.System;
+                row[3] = rt.Value;
+                row[4] = rt.TargetType;
+                row[5] = rt.TargetId;
                 break;
             default:
                 throw new NotSupportedException($"Index value type {value.GetType().Name} has no table.");

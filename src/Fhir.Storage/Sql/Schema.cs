@@ -232,6 +232,18 @@ internal static class Schema
         CREATE INDEX ix_token_date_res ON idx_token_date (res_key, code);
         {derive_pairs};
         """,
+        // 12: the patient pair index (IndexPairs): each token of a resource's `code` with its `patient` reference and its
+        // type, so that the patients of a code (Patient?_has:Observation:patient:code=X) are one stretch of
+        // (code, type, value, system, target) instead of a read of every resource of the code, of its reference rows and of
+        // the patient each names. Filled here from the stored rows, by the rule the store then keeps on every write.
+        """
+        CREATE TABLE idx_reference_token (
+            res_key {bigint} NOT NULL, code {text} NOT NULL, res_type {text} NOT NULL, system {text}, value {text} NOT NULL,
+            target_type {text} NOT NULL, target_id {text} NOT NULL, grp {bigint});
+        CREATE INDEX ix_reference_token_key ON idx_reference_token (code, res_type, value, system, target_type, target_id);
+        CREATE INDEX ix_reference_token_res ON idx_reference_token (res_key, code);
+        {derive_patient_pairs};
+        """,
     ];
 
     /// <summary>Creates the version table; run under the migration lock before reading it.</summary>
@@ -259,7 +271,9 @@ internal static class Schema
 
         for (var v = current; v < CurrentVersion; v++)
         {
-            await lease.Command(lease.Dialect.ExpandDdl(Migrations[v].Replace("{derive_pairs}", DerivePairs, StringComparison.Ordinal))).ExecuteNonQueryAsync(ct);
+            var script = Migrations[v].Replace("{derive_pairs}", DerivePairs, StringComparison.Ordinal)
+                .Replace("{derive_patient_pairs}", DerivePatientPairs, StringComparison.Ordinal);
+            await lease.Command(lease.Dialect.ExpandDdl(script)).ExecuteNonQueryAsync(ct);
             var insert = lease.Command(InsertVersion);
             var p = new SqlParams();
             p.Add(v + 1);
@@ -272,8 +286,9 @@ internal static class Schema
         }
     }
 
-    // Migration 11 fills the pair index by the rule the store keeps on every write.
-    private static readonly string DerivePairs = IndexPairs.DeriveSql(null)[1];
+    // Migrations 11 and 12 fill the pair indexes by the rule the store keeps on every write.
+    private static readonly string DerivePairs = IndexPairs.DeriveDatesSql(null)[1];
+    private static readonly string DerivePatientPairs = IndexPairs.DerivePatientsSql(null)[1];
 
     /// <summary>The version that added the patient compartments of versions (<c>patient_compartment</c>).</summary>
     private const int PatientCompartments = 5;

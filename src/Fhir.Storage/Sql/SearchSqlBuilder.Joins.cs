@@ -88,6 +88,11 @@ internal sealed partial class SearchSqlBuilder
         {
             if (c.Values[v] is not ReverseChainSearchValue has) throw WrongValue(c, v);
             if (v > 0) sql.Append(" OR ");
+            if (PairedHas(has) is { } token)
+            {
+                AppendPairedHas(has, token, a, type, probe);
+                continue;
+            }
             if (probe)
             {
                 var px = "x" + aliases;
@@ -119,6 +124,51 @@ internal sealed partial class SearchSqlBuilder
             sql.Append(')');
         }
         sql.Append(')');
+    }
+
+    // The code criterion of a _has the patient pair index answers (IndexPairs): the patient reference, a plain code as its
+    // only criterion, and sources the reader sees without a patient limit (the pair rows carry no compartment).
+    private SearchCriterion? PairedHas(ReverseChainSearchValue has) =>
+        has.ReferenceCode == IndexPairs.PatientCode && !scope.Confines(has.SourceType) ? PairedToken([has.Inner]) : null;
+
+    // From the patient pair index (its rows are exact): collected, a.res_key IN (the resources named by the rows of the code
+    // and source type); as a probe, EXISTS a row of the code and source type naming a. No row of the sources themselves.
+    private void AppendPairedHas(ReverseChainSearchValue has, SearchCriterion token, string a, string? type, bool probe)
+    {
+        var x = "x" + aliases;
+        var h = "h" + aliases++;
+        void Rows()
+        {
+            sql.Append(x).Append(".code = ").Append(p.Add(IndexPairs.Code(IndexPairs.PatientCode)))
+                .Append(" AND ").Append(x).Append(".res_type = ").Append(p.Add(has.SourceType)).Append(" AND (");
+            for (var i = 0; i < token.Values.Count; i++)
+            {
+                sql.Append(i == 0 ? "(" : " OR (");
+                AppendToken(null, (TokenSearchValue)token.Values[i], x);
+                sql.Append(')');
+            }
+            sql.Append(')');
+        }
+        if (probe)
+        {
+            sql.Append("EXISTS (SELECT 1 FROM ").Append(IndexTables.ReferenceToken.Name).Append(' ').Append(x).Append(" WHERE ");
+            Rows();
+            sql.Append(" AND ").Append(x).Append(".target_type = ").Append(a).Append(".res_type AND ").Append(x).Append(".target_id = ").Append(a).Append(".res_id")
+                .Append(dialect.ProbeFence).Append(')');
+            return;
+        }
+        if (type is not null && dialect.MatchesHasTargetsById)
+        {
+            sql.Append(a).Append(".res_id IN (SELECT ").Append(x).Append(".target_id FROM ").Append(IndexTables.ReferenceToken.Name).Append(' ').Append(x).Append(" WHERE ");
+            Rows();
+            sql.Append(" AND ").Append(x).Append(".target_type = ").Append(p.Add(type)).Append(')');
+            return;
+        }
+        sql.Append(a).Append(".res_key IN (SELECT ").Append(h).Append(".res_key FROM ").Append(IndexTables.ReferenceToken.Name).Append(' ').Append(x)
+            .Append(" CROSS JOIN resource ").Append(h).Append(" WHERE ");
+        Rows();
+        if (type is not null) sql.Append(" AND ").Append(x).Append(".target_type = ").Append(p.Add(type));
+        sql.Append(" AND ").Append(h).Append(".res_type = ").Append(x).Append(".target_type AND ").Append(h).Append(".res_id = ").Append(x).Append(".target_id)");
     }
 
     // a.res_key IN (component rows joined on (res_key, grp), each satisfying its component's condition);

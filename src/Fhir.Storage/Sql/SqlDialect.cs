@@ -125,6 +125,14 @@ internal abstract class SqlDialect
     public virtual bool ProbesDenseChains => false;
 
     /// <summary>
+    /// True when the targets a paired <c>_has</c> collects (IndexPairs) are matched to the searched resources by id,
+    /// <c>a.res_id IN (target ids)</c>, rather than through a join to their rows (PostgreSQL): PostgreSQL merges the ids with
+    /// the (type, id) key and reads each resource once (11 ms for the 1,534 patients of a code, against 23 ms through the
+    /// join). SQLite hides the type from its planner on such a page and would scan every resource for the ids.
+    /// </summary>
+    public virtual bool MatchesHasTargetsById => false;
+
+    /// <summary>
     /// What a subquery that picks a row to claim ends with so that concurrent claimers take different
     /// rows (PostgreSQL: <c>FOR UPDATE SKIP LOCKED</c>); empty where writers are serialised anyway (SQLite).
     /// </summary>

@@ -132,16 +132,16 @@ internal abstract partial class SqlFhirStore
             {
                 return true;
             }
-            if (codes is null)
+            if (codes is null && resources.All(r => r.Type is not null))
             {
-                // Every parameter's values are here: the pair rows are derived from them and replaced with the rest.
-                await ReplaceIndexRowsAsync(session, [.. resources.Select(r => r with { Index = IndexPairs.With(r.Index) })], null, ct);
+                // Every parameter's values and the type are here: the pair rows are derived from them and replaced with the rest.
+                await ReplaceIndexRowsAsync(session, [.. resources.Select(r => r with { Index = IndexPairs.With(r.Index, r.Type) })], null, ct);
                 return true;
             }
-            // Some parameters only: when they are the paired token or dates, the pairs come from the stored token and date
-            // rows once those are replaced. (A pair left from a date that is gone only adds a candidate that its probes reject.)
+            // Some parameters only, or no type: when they touch a pair, the pairs come from the stored rows once those are
+            // replaced.
             await ReplaceIndexRowsAsync(session, resources, codes, ct);
-            if (codes.Contains(IndexPairs.TokenCode) || resources.Any(r => r.Index.Any(v => v is Fhir.Search.Indexing.DateIndexValue { Group: null })))
+            if (codes is null || IndexPairs.Touched(codes, resources))
             {
                 await RederivePairsAsync(session, [.. resources.Select(r => r.Key)], ct);
             }

@@ -55,7 +55,7 @@ internal abstract class SqlWriteSession(SqlDialect dialect) : DbLease(dialect), 
         ArgumentNullException.ThrowIfNull(write);
         if (write.VersionId < 1) throw new ArgumentException("Versions start at 1.", nameof(write));
         // The pair index is the store's own (IndexPairs): derived here, whoever extracted the index.
-        if (write.Method != WriteMethod.Delete && IndexPairs.With(write.Index) is var index && !ReferenceEquals(index, write.Index))
+        if (write.Method != WriteMethod.Delete && IndexPairs.With(write.Index, write.Type) is var index && !ReferenceEquals(index, write.Index))
         {
             write = write with { Index = index };
         }

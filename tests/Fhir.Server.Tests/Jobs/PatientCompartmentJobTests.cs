@@ -33,7 +33,7 @@ public abstract class PatientCompartmentJobTests
             var dateWide = Provider == "Postgres"
                 ? "DROP TRIGGER tr_idx_date_wide ON idx_date; DROP FUNCTION idx_date_wide_add(); DROP TABLE idx_date_wide; "
                 : "DROP TRIGGER tr_idx_date_wide; DROP TABLE idx_date_wide; ";
-            await ExecuteAsync(connection, "DROP TABLE patient_compartment; DROP TABLE single_use; DROP TABLE audit_outbox; DROP TABLE change_counter; DROP TABLE change_log; DROP TABLE shared_counter; DROP TABLE shared_set; " + dateWide + "DROP TABLE audit_journal_mark; DROP TABLE idx_token_date; DELETE FROM schema_version WHERE version >= 5");
+            await ExecuteAsync(connection, "DROP TABLE patient_compartment; DROP TABLE single_use; DROP TABLE audit_outbox; DROP TABLE change_counter; DROP TABLE change_log; DROP TABLE shared_counter; DROP TABLE shared_set; " + dateWide + "DROP TABLE audit_journal_mark; DROP TABLE idx_token_date; DROP TABLE idx_reference_token; DELETE FROM schema_version WHERE version >= 5");
 
             await using var after = new FixedStoreServer(Provider, connection);
             await after.InitializeAsync();

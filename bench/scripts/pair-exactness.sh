@@ -1,10 +1,12 @@
 #!/bin/bash
-# Exactness of code + date searches on a loaded server (bench README, issue 18 round 5).
+# Exactness of the pair indexes on a loaded server: code + date searches and the patients of a code (bench README, issue 18
+# round 5).
 # usage: code-date-exactness.sh NEW_BASE [OLD_BASE]
 #   NEW_BASE  a server of this build, e.g. http://127.0.0.1:8080/fhir
 #   OLD_BASE  optional: a server of an earlier build over the same data (ids may differ: only counts are compared)
-# Each search is read as written (a date window from the pair index) and with its code repeated 11 times (too many
-# values to pair, so read without it); the id lists must be equal. Needs curl, jq, python3.
+# Each search is read as written (a date window from the pair index; the patients of a code from the patient pairs) and
+# with its code repeated 11 times (too many values to pair, so read without them); the id lists must be equal. Needs curl,
+# jq, python3.
 set -u
 NEW=$1; OLD=${2:-}
 codes=$(curl -s "$NEW/Observation?_count=300&_elements=code" | jq -r '.entry[].resource.code.coding[0] | .system + "|" + .code' | sort -u | head -14)
@@ -22,6 +24,16 @@ for c in $codes; do
       ca=$(curl -s "$NEW/Observation?code=$e&$q&_summary=count" | jq .total); cb=$(curl -s "$OLD/Observation?code=$e&$q&_summary=count" | jq .total)
       [ "$ca" != "$cb" ] && { cd=$((cd+1)); echo "count differs: $c $q $ca $cb"; }
     fi
+  done
+done
+# The patients of each code (the patient pairs), as written and with the code repeated 11 times (read from the references).
+for c in $codes; do
+  e=$(python3 -c "import urllib.parse,sys;print(urllib.parse.quote(sys.argv[1]))" "$c")
+  for code in "$e" "${e#*%7C}"; do
+    a=$(curl -s "$NEW/Patient?_has:Observation:patient:code=$code&_count=1000&_elements=id" | jq -r '[.entry[]?.resource.id] | join(",")')
+    b=$(curl -s "$NEW/Patient?_has:Observation:patient:code=$(python3 -c "import sys;print(','.join([sys.argv[1]]*11))" "$code")&_count=1000&_elements=id" | jq -r '[.entry[]?.resource.id] | join(",")')
+    n=$((n+1)); ids=$((ids + $(echo "$a" | tr ',' '\n' | grep -c .)))
+    [ "$a" != "$b" ] && { idd=$((idd+1)); echo "patients differ: $code"; }
   done
 done
 echo "$n searches, $ids ids; id lists differing: $idd${OLD:+; counts differing from the old build: $cd}"

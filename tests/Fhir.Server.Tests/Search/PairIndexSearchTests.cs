@@ -6,11 +6,12 @@ using static Fhir.Server.Tests.Support.ServerFixture;
 namespace Fhir.Server.Tests.Search;
 
 /// <summary>
-/// A code and a date range over the REST API (issue 18, the pair index): Observations written as JSON, indexed by the R4
-/// parameters `code` and `date` (effective[x]), found through the window of the pair index once the code is common enough
-/// to be worth it (more than 200 Observations of it), through updates and paging.
+/// The pair indexes over the REST API (issue 18): Observations written as JSON and indexed by the R4 parameters `code`,
+/// `date` (effective[x]) and `patient`. A code and a date range are found through the window of the date pairs once the
+/// code is common enough to be worth it (more than 200 Observations of it); the patients of a code through the patient
+/// pairs; both through updates, deletes and paging.
 /// </summary>
-public abstract class CodeDateSearchTests(ServerFixture server)
+public abstract class PairIndexSearchTests(ServerFixture server)
 {
     private const string Loinc = "http://loinc.org";
     private HttpClient Client => server.Client;
@@ -62,6 +63,30 @@ public abstract class CodeDateSearchTests(ServerFixture server)
     // JSON written with single quotes, for readability.
     private static string Q(string json) => json.Replace('\'', '"');
 
+    [Fact]
+    public async Task The_patients_of_a_code_are_those_whose_observations_have_it_through_updates_and_deletes()
+    {
+        foreach (var id in new[] { "pp-a", "pp-b", "pp-c" })
+        {
+            var put = await Client.PutAsync($"Patient/{id}", Json(Q($"{{'resourceType':'Patient','id':'{id}'}}")));
+            Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        }
+        await PutAsync("pp-o1", "'code':{'coding':[{'system':'http://loinc.org','code':'pp-x'}]},'subject':{'reference':'Patient/pp-a'}");
+        await PutAsync("pp-o2", "'code':{'coding':[{'system':'http://loinc.org','code':'pp-y'},{'system':'http://snomed.info/sct','code':'pp-x'}]},'subject':{'reference':'Patient/pp-b'}");
+        var condition = await Client.PutAsync("Condition/pp-c1", Json(Q("{'resourceType':'Condition','id':'pp-c1','code':{'coding':[{'system':'http://loinc.org','code':'pp-x'}]},'subject':{'reference':'Patient/pp-c'}}")));
+        Assert.True(condition.IsSuccessStatusCode, await condition.Content.ReadAsStringAsync());
+
+        Assert.Equal(["pp-a", "pp-b"], await IdsAsync("Patient?_has:Observation:patient:code=pp-x"));
+        Assert.Equal(["pp-a"], await IdsAsync("Patient?_has:Observation:patient:code=http://loinc.org|pp-x"));
+        Assert.Equal(["pp-c"], await IdsAsync("Patient?_has:Condition:patient:code=http://loinc.org|pp-x"));
+
+        // Moved to another patient, then deleted.
+        await PutAsync("pp-o1", "'code':{'coding':[{'system':'http://loinc.org','code':'pp-x'}]},'subject':{'reference':'Patient/pp-c'}");
+        Assert.Equal(["pp-b", "pp-c"], await IdsAsync("Patient?_has:Observation:patient:code=pp-x"));
+        Assert.True((await Client.DeleteAsync("Observation/pp-o2")).IsSuccessStatusCode);
+        Assert.Equal(["pp-c"], await IdsAsync("Patient?_has:Observation:patient:code=pp-x"));
+    }
+
     private async Task PutAsync(string id, string codeAndDates)
     {
         var response = await Client.PutAsync($"Observation/{id}", Json(Q($"{{'resourceType':'Observation','id':'{id}','status':'final',{codeAndDates}}}")));
@@ -75,6 +100,6 @@ public abstract class CodeDateSearchTests(ServerFixture server)
     }
 }
 
-public sealed class CodeDateSearchTestsOnSqlite(SqliteServer server) : CodeDateSearchTests(server), IClassFixture<SqliteServer>;
+public sealed class PairIndexSearchTestsOnSqlite(SqliteServer server) : PairIndexSearchTests(server), IClassFixture<SqliteServer>;
 
-public sealed class CodeDateSearchTestsOnPostgres(PostgresServer server) : CodeDateSearchTests(server), IClassFixture<PostgresServer>;
+public sealed class PairIndexSearchTestsOnPostgres(PostgresServer server) : PairIndexSearchTests(server), IClassFixture<PostgresServer>;
