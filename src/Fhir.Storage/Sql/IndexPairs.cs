@@ -118,34 +118,25 @@ internal static class IndexPairs
     /// <c>res_key</c>, such as <c>IN (SELECT ...)</c>; every resource when null) with those of their stored token and date
     /// rows: the rule of <see cref="With"/> in SQL. Two statements.
     /// </summary>
-    public static string[] DeriveDatesSql(string? keyFilter)
-    {
-        var onKeys = keyFilter is null ? "" : " AND t.res_key " + keyFilter;
-        return
-        [
-            keyFilter is null ? "DELETE FROM idx_token_date" : "DELETE FROM idx_token_date WHERE res_key " + keyFilter,
-            "INSERT INTO idx_token_date (res_key, code, system, value, low, high, grp)"
-            + $" SELECT t.res_key, '{TokenCode}+' || d.code, t.system, t.value, d.low, d.high, NULL"
-            + " FROM idx_token t JOIN idx_date d ON d.res_key = t.res_key AND d.grp IS NULL"
-            + $" WHERE t.code = '{TokenCode}' AND t.grp IS NULL AND t.value IS NOT NULL" + onKeys
-            + " AND (SELECT COUNT(*) FROM (SELECT 1 FROM idx_date o WHERE o.res_key = d.res_key AND o.code = d.code AND o.grp IS NULL LIMIT 2) n) = 1",
-        ];
-    }
+    public static string[] DeriveDatesSql(string? keyFilter) => Replace("idx_token_date", keyFilter,
+        "INSERT INTO idx_token_date (res_key, code, system, value, low, high, grp)"
+        + $" SELECT t.res_key, '{TokenCode}+' || d.code, t.system, t.value, d.low, d.high, NULL"
+        + " FROM idx_token t JOIN idx_date d ON d.res_key = t.res_key AND d.grp IS NULL"
+        + $" WHERE t.code = '{TokenCode}' AND t.grp IS NULL AND t.value IS NOT NULL"
+        + " AND (SELECT COUNT(*) FROM (SELECT 1 FROM idx_date o WHERE o.res_key = d.res_key AND o.code = d.code AND o.grp IS NULL LIMIT 2) n) = 1");
 
     /// <summary>The patient pair rows as <see cref="DeriveDatesSql"/> the date pairs (the type from the resource's row).</summary>
-    public static string[] DerivePatientsSql(string? keyFilter)
-    {
-        var onKeys = keyFilter is null ? "" : " AND t.res_key " + keyFilter;
-        return
-        [
-            keyFilter is null ? "DELETE FROM idx_reference_token" : "DELETE FROM idx_reference_token WHERE res_key " + keyFilter,
-            "INSERT INTO idx_reference_token (res_key, code, res_type, system, value, target_type, target_id, grp)"
-            + $" SELECT t.res_key, '{TokenCode}+{PatientCode}', s.res_type, t.system, t.value, x.target_type, x.target_id, NULL"
-            + $" FROM idx_token t JOIN idx_reference x ON x.res_key = t.res_key AND x.code = '{PatientCode}' AND x.grp IS NULL"
-            + " AND x.target_type IS NOT NULL AND x.target_id IS NOT NULL JOIN resource s ON s.res_key = t.res_key"
-            + $" WHERE t.code = '{TokenCode}' AND t.grp IS NULL AND t.value IS NOT NULL" + onKeys,
-        ];
-    }
+    public static string[] DerivePatientsSql(string? keyFilter) => Replace("idx_reference_token", keyFilter,
+        "INSERT INTO idx_reference_token (res_key, code, res_type, system, value, target_type, target_id, grp)"
+        + $" SELECT t.res_key, '{TokenCode}+{PatientCode}', s.res_type, t.system, t.value, x.target_type, x.target_id, NULL"
+        + $" FROM idx_token t JOIN idx_reference x ON x.res_key = t.res_key AND x.code = '{PatientCode}' AND x.grp IS NULL"
+        + " AND x.target_type IS NOT NULL AND x.target_id IS NOT NULL JOIN resource s ON s.res_key = t.res_key"
+        + $" WHERE t.code = '{TokenCode}' AND t.grp IS NULL AND t.value IS NOT NULL");
+
+    // DELETE the table's rows of the keys, then INSERT what `insert` (whose token rows are `t`) derives for them.
+    private static string[] Replace(string table, string? keyFilter, string insert) => keyFilter is null
+        ? ["DELETE FROM " + table, insert]
+        : ["DELETE FROM " + table + " WHERE res_key " + keyFilter, insert + " AND t.res_key " + keyFilter];
 
     /// <summary>Every pair row of the keys that pass <paramref name="keyFilter"/>, replaced: four statements.</summary>
     public static string[] DeriveSql(string? keyFilter) => [.. DeriveDatesSql(keyFilter), .. DerivePatientsSql(keyFilter)];
