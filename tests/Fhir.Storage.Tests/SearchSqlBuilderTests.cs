@@ -137,13 +137,13 @@ public sealed class SearchSqlBuilderTests
     }
 
     [Fact]
-    public void The_patients_of_a_code_are_read_from_the_patient_pair_index_unless_the_reader_is_held_to_a_patient()
+    public void The_patients_of_a_code_are_read_from_the_patient_pair_index_when_complete_unless_the_reader_is_held_to_a_patient()
     {
         SearchQuery Query(string reference, string code) => new("Patient", [new SearchCriterion("_has", SearchParamType.Special, null,
             [new ReverseChainSearchValue("Observation", reference, new SearchCriterion(code, SearchParamType.Token, null, [new TokenSearchValue("L", "1", true)]))])]);
-        string Page(SearchQuery query, SqlDialect dialect, bool probe = false, Fhir.Storage.Access.ReadScope? scope = null) =>
+        string Page(SearchQuery query, SqlDialect dialect, bool probe = false, Fhir.Storage.Access.ReadScope? scope = null, bool complete = true) =>
             SearchSqlBuilder.Page(query, scope ?? Fhir.Storage.Access.ReadScope.Everything, dialect, new SqlParams(),
-                probe ? new SearchPlan(null, new HashSet<SearchCriterion> { query.Criteria[0] }) : null);
+                new SearchPlan(null, probe ? new HashSet<SearchCriterion> { query.Criteria[0] } : null, PairedSources: complete ? new HashSet<string> { "Observation" } : null));
         var postgres = Fhir.Storage.Postgres.PostgresDialect.Instance;
         var rows = "x0.code = @p1 AND x0.res_type = @p2 AND ((x0.system = @p3 AND x0.value = @p4))";
 
@@ -155,8 +155,10 @@ public sealed class SearchSqlBuilderTests
         Assert.Contains("EXISTS (SELECT 1 FROM idx_reference_token x0 WHERE " + rows + " AND x0.target_type = r.res_type AND x0.target_id = r.res_id OFFSET 0)",
             Page(Query("patient", "code"), postgres, probe: true), StringComparison.Ordinal);
         // Another reference, another criterion, or a reader held to a patient (whose sources must be in its compartment): the references.
+        // The same for a source type whose pairs the plan did not find complete (an overflow row, or no plan).
         foreach (var other in new[] { Page(Query("subject", "code"), postgres), Page(Query("patient", "category"), postgres),
-            Page(Query("patient", "code"), postgres, scope: new Fhir.Storage.Access.ReadScope { Patient = "p1" }) })
+            Page(Query("patient", "code"), postgres, scope: new Fhir.Storage.Access.ReadScope { Patient = "p1" }),
+            Page(Query("patient", "code"), postgres, complete: false), Page(Query("patient", "code"), SqliteDialect.Instance, probe: true, complete: false) })
         {
             Assert.DoesNotContain("idx_reference_token", other, StringComparison.Ordinal);
             Assert.Contains("idx_reference x0", other, StringComparison.Ordinal);

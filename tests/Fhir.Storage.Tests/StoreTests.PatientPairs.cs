@@ -69,6 +69,25 @@ public abstract partial class StoreTests
         Assert.True(await Store.ReplaceIndexAsync([.. current.Select(r => new ReindexedResource(r.Key, r.VersionSeq, Written(r.Id), "Observation"))], null, null, T0));
         Assert.Equal(written, await PatientPairRowsAsync());
         Assert.Equal(["pe"], await PatientsOfAsync(x));
+
+        // A resource naming two patients (no R4 parameter does; a SearchParameter written to the server may) gets an
+        // overflow row instead of codes × patients pairs, and its type is answered from the references while it has one:
+        // written so by a reindex of the reference (from the stored rows), then by a write, then deleted.
+        await WriteAsync(Create("Observation", "o-m", T0, Obs("pb", Token("code", "urn:c", "x"))));
+        Assert.Equal(["pb", "pe"], await PatientsOfAsync(x));
+        var om = (await Store.ReadCurrentAsync("Observation", 0, 1000)).Single(r => r.Id == "o-m");
+        Assert.True(await Store.ReplaceIndexAsync([new ReindexedResource(om.Key, om.VersionSeq,
+            [new ReferenceIndexValue("patient", "Patient", "pb", null), new ReferenceIndexValue("patient", "Patient", "pc", null)])], ["patient"], null, T0));
+        Assert.Equal(1, await ScalarAsync(Options, "SELECT COUNT(*) FROM idx_reference_token WHERE code = 'code+patient!' AND res_type = 'Observation'"));
+        Assert.Equal(["pb", "pc", "pe"], await PatientsOfAsync(x));
+        await WriteAsync(Update("Observation", "o-m", 2, T0.AddDays(1), Token("code", "urn:c", "x"), Token("code", "urn:c", "y"),
+            new ReferenceIndexValue("patient", "Patient", "pa", null), new ReferenceIndexValue("patient", "Patient", "pc", null)));
+        Assert.Equal(["pa", "pc", "pe"], await PatientsOfAsync(x));
+        Assert.Equal(["pa", "pc"], await PatientsOfAsync(y));
+        Assert.Equal(0, await ScalarAsync(Options, "SELECT COUNT(*) FROM idx_reference_token WHERE res_key = " + om.Key + " AND code = 'code+patient'"));
+        await WriteAsync(Delete("Observation", "o-m", 3, T0.AddDays(2)));
+        Assert.Equal(0, await ScalarAsync(Options, "SELECT COUNT(*) FROM idx_reference_token WHERE code = 'code+patient!'"));
+        Assert.Equal(["pe"], await PatientsOfAsync(x));
     }
 
     // The Patients with an Observation (or `source`) of one of `codes`: paged from the pairs, collected and per candidate,

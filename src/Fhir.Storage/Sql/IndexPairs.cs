@@ -45,6 +45,13 @@ internal static class IndexPairs
     /// <summary>The code of the pair rows of <paramref name="otherCode"/> (a date parameter, or <see cref="PatientCode"/>).</summary>
     public static string Code(string otherCode) => TokenCode + "+" + otherCode;
 
+    /// <summary>
+    /// The code of the one row a resource with a code and more than one patient reference gets instead of its patient pairs
+    /// (no R4 parameter names more than one patient, but a SearchParameter written to the server may: its pairs would be
+    /// codes × patients). A search reads the patient pairs of a type only while the type has no such row.
+    /// </summary>
+    public static readonly string PatientOverflowCode = Code(PatientCode) + "!";
+
     /// <summary>True when a reindex of <paramref name="codes"/> with <paramref name="resources"/>' values changes pair rows.</summary>
     public static bool Touched(IReadOnlyCollection<string> codes, IReadOnlyList<ReindexedResource> resources) =>
         codes.Contains(TokenCode) || codes.Contains(PatientCode) || resources.Any(r => r.Index.Any(v => v is DateIndexValue { Group: null }));
@@ -93,12 +100,16 @@ internal static class IndexPairs
                 result.Add(new TokenDateIndexValue(code, t.System, t.Value!, date.LowUtc, date.HighUtc));
             }
         }
-        foreach (var patient in patients ?? [])
+        if (patients is [var patient])
         {
             foreach (var t in PairedTokens(values))
             {
                 result.Add(new ReferenceTokenIndexValue(Code(PatientCode), type!, t.System, t.Value!, patient.TargetType!, patient.TargetId!));
             }
+        }
+        else if (patients is not null)
+        {
+            result.Add(new ReferenceTokenIndexValue(PatientOverflowCode, type!, null, "", "", ""));
         }
         return result;
     }
@@ -118,26 +129,39 @@ internal static class IndexPairs
     /// <c>res_key</c>, such as <c>IN (SELECT ...)</c>; every resource when null) with those of their stored token and date
     /// rows: the rule of <see cref="With"/> in SQL. Two statements.
     /// </summary>
-    public static string[] DeriveDatesSql(string? keyFilter) => Replace("idx_token_date", keyFilter,
+    public static string[] DeriveDatesSql(string? keyFilter) => Replace("idx_token_date", keyFilter, (
         "INSERT INTO idx_token_date (res_key, code, system, value, low, high, grp)"
         + $" SELECT t.res_key, '{TokenCode}+' || d.code, t.system, t.value, d.low, d.high, NULL"
         + " FROM idx_token t JOIN idx_date d ON d.res_key = t.res_key AND d.grp IS NULL"
         + $" WHERE t.code = '{TokenCode}' AND t.grp IS NULL AND t.value IS NOT NULL"
-        + " AND (SELECT COUNT(*) FROM (SELECT 1 FROM idx_date o WHERE o.res_key = d.res_key AND o.code = d.code AND o.grp IS NULL LIMIT 2) n) = 1");
+        + " AND (SELECT COUNT(*) FROM (SELECT 1 FROM idx_date o WHERE o.res_key = d.res_key AND o.code = d.code AND o.grp IS NULL LIMIT 2) n) = 1", "t"));
 
-    /// <summary>The patient pair rows as <see cref="DeriveDatesSql"/> the date pairs (the type from the resource's row).</summary>
+    /// <summary>
+    /// The patient pair rows and overflow rows as <see cref="DeriveDatesSql"/> the date pairs, the type from the resource's
+    /// row. Three statements: the delete, the pairs, the overflow rows.
+    /// </summary>
     public static string[] DerivePatientsSql(string? keyFilter) => Replace("idx_reference_token", keyFilter,
-        "INSERT INTO idx_reference_token (res_key, code, res_type, system, value, target_type, target_id, grp)"
+        ("INSERT INTO idx_reference_token (res_key, code, res_type, system, value, target_type, target_id, grp)"
         + $" SELECT t.res_key, '{TokenCode}+{PatientCode}', s.res_type, t.system, t.value, x.target_type, x.target_id, NULL"
         + $" FROM idx_token t JOIN idx_reference x ON x.res_key = t.res_key AND x.code = '{PatientCode}' AND x.grp IS NULL"
         + " AND x.target_type IS NOT NULL AND x.target_id IS NOT NULL JOIN resource s ON s.res_key = t.res_key"
-        + $" WHERE t.code = '{TokenCode}' AND t.grp IS NULL AND t.value IS NOT NULL");
+        + $" WHERE t.code = '{TokenCode}' AND t.grp IS NULL AND t.value IS NOT NULL AND {PatientRows("t")} = 1", "t"),
+        ("INSERT INTO idx_reference_token (res_key, code, res_type, system, value, target_type, target_id, grp)"
+        + $" SELECT s.res_key, '{PatientOverflowCode}', s.res_type, NULL, '', '', '', NULL FROM resource s"
+        + $" WHERE EXISTS (SELECT 1 FROM idx_token t WHERE t.res_key = s.res_key AND t.code = '{TokenCode}' AND t.grp IS NULL AND t.value IS NOT NULL)"
+        + $" AND {PatientRows("s")} > 1", "s"));
 
-    // DELETE the table's rows of the keys, then INSERT what `insert` (whose token rows are `t`) derives for them.
-    private static string[] Replace(string table, string? keyFilter, string insert) => keyFilter is null
-        ? ["DELETE FROM " + table, insert]
-        : ["DELETE FROM " + table + " WHERE res_key " + keyFilter, insert + " AND t.res_key " + keyFilter];
+    // How many patient reference rows (up to 2) the resource `alias`.res_key has, as With counts them.
+    private static string PatientRows(string alias) =>
+        $"(SELECT COUNT(*) FROM (SELECT 1 FROM idx_reference o WHERE o.res_key = {alias}.res_key AND o.code = '{PatientCode}' AND o.grp IS NULL"
+        + " AND o.target_type IS NOT NULL AND o.target_id IS NOT NULL LIMIT 2) n)";
 
-    /// <summary>Every pair row of the keys that pass <paramref name="keyFilter"/>, replaced: four statements.</summary>
+    // DELETE the table's rows of the keys, then INSERT what each insert derives for them (Key: the alias whose res_key names
+    // the resource).
+    private static string[] Replace(string table, string? keyFilter, params (string Sql, string Key)[] inserts) => keyFilter is null
+        ? ["DELETE FROM " + table, .. inserts.Select(i => i.Sql)]
+        : ["DELETE FROM " + table + " WHERE res_key " + keyFilter, .. inserts.Select(i => $"{i.Sql} AND {i.Key}.res_key {keyFilter}")];
+
+    /// <summary>Every pair row of the keys that pass <paramref name="keyFilter"/>, replaced: five statements.</summary>
     public static string[] DeriveSql(string? keyFilter) => [.. DeriveDatesSql(keyFilter), .. DerivePatientsSql(keyFilter)];
 }

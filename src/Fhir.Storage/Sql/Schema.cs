@@ -244,6 +244,11 @@ internal static class Schema
         CREATE INDEX ix_reference_token_res ON idx_reference_token (res_key, code);
         {derive_patient_pairs};
         """,
+        // 13: the overflow rows of the patient pair index (IndexPairs.PatientOverflowCode): a resource with a code and more
+        // than one patient reference gets one row instead of its pairs, and the pairs of its type are not read while it has it.
+        """
+        {derive_patient_overflow};
+        """,
     ];
 
     /// <summary>Creates the version table; run under the migration lock before reading it.</summary>
@@ -272,7 +277,8 @@ internal static class Schema
         for (var v = current; v < CurrentVersion; v++)
         {
             var script = Migrations[v].Replace("{derive_pairs}", DerivePairs, StringComparison.Ordinal)
-                .Replace("{derive_patient_pairs}", DerivePatientPairs, StringComparison.Ordinal);
+                .Replace("{derive_patient_pairs}", DerivePatientPairs, StringComparison.Ordinal)
+                .Replace("{derive_patient_overflow}", DerivePatientOverflow, StringComparison.Ordinal);
             await lease.Command(lease.Dialect.ExpandDdl(script)).ExecuteNonQueryAsync(ct);
             var insert = lease.Command(InsertVersion);
             var p = new SqlParams();
@@ -289,6 +295,7 @@ internal static class Schema
     // Migrations 11 and 12 fill the pair indexes by the rule the store keeps on every write.
     private static readonly string DerivePairs = IndexPairs.DeriveDatesSql(null)[1];
     private static readonly string DerivePatientPairs = IndexPairs.DerivePatientsSql(null)[1];
+    private static readonly string DerivePatientOverflow = IndexPairs.DerivePatientsSql(null)[2];
 
     /// <summary>The version that added the patient compartments of versions (<c>patient_compartment</c>).</summary>
     private const int PatientCompartments = 5;

@@ -11,7 +11,10 @@ namespace Fhir.Storage.Sql;
 /// candidate instead of collecting every match.</param>
 /// <param name="Window">True when <paramref name="Driver"/> is a date criterion that drives by the window of all the date
 /// criteria of its code (SearchSqlBuilder.DateWindow); every criterion then probes.</param>
-internal sealed record SearchPlan(SearchCriterion? Driver, IReadOnlySet<SearchCriterion>? Probed, bool Window = false);
+/// <param name="PairedSources">The source types of top-level <c>_has</c> criteria whose patient pairs are complete (no
+/// overflow row, IndexPairs.PatientOverflowCode): those are read from the pair index.</param>
+internal sealed record SearchPlan(
+    SearchCriterion? Driver, IReadOnlySet<SearchCriterion>? Probed, bool Window = false, IReadOnlySet<string>? PairedSources = null);
 
 /// <summary>
 /// Bounded index counts in place of the statistics neither database keeps across index tables. The shape of a
@@ -51,7 +54,30 @@ internal static class SearchPlanner
         var confined = query.ResourceType is { } type ? scope.Confines(type) : scope.Patient is not null;
         var (driver, window) = query.Compartment is null && !confined ? await DriverAsync(lease, query.Criteria, ct) : (null, false);
         var probed = page && query.Sort.Count == 0 ? await DenseAsync(lease, query.Criteria, ct) : null;
-        return driver is null && probed is null ? null : new SearchPlan(driver, probed, window);
+        var paired = await PairedSourcesAsync(lease, query.Criteria, scope, ct);
+        return driver is null && probed is null && paired is null ? null : new SearchPlan(driver, probed, window, paired);
+    }
+
+    // The source types of the top-level _has criteria the patient pair index can answer whose pairs are all there: one
+    // read of the index each.
+    private static async Task<IReadOnlySet<string>?> PairedSourcesAsync(DbLease lease, IReadOnlyList<SearchCriterion> criteria, Access.ReadScope scope, CancellationToken ct)
+    {
+        HashSet<string>? paired = null;
+        foreach (var c in criteria)
+        {
+            if (c.Code != "_has") continue;
+            foreach (var value in c.Values)
+            {
+                if (value is not ReverseChainSearchValue has || !SearchSqlBuilder.PairsAnswer(has, scope) || paired?.Contains(has.SourceType) == true) continue;
+                var cmd = lease.Command($"SELECT COUNT(*) FROM (SELECT 1 FROM {IndexTables.ReferenceToken.Name} WHERE code = @p0 AND res_type = @p1 LIMIT 1) n");
+                var p = new SqlParams();
+                p.Add(IndexPairs.PatientOverflowCode);
+                p.Add(has.SourceType);
+                p.BindTo(cmd);
+                if (Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) == 0) (paired ??= []).Add(has.SourceType);
+            }
+        }
+        return paired;
     }
 
     private static async Task<(SearchCriterion? Driver, bool Window)> DriverAsync(DbLease lease, IReadOnlyList<SearchCriterion> criteria, CancellationToken ct)

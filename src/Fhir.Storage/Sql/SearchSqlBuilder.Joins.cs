@@ -126,10 +126,17 @@ internal sealed partial class SearchSqlBuilder
         sql.Append(')');
     }
 
-    // The code criterion of a _has the patient pair index answers (IndexPairs): the patient reference, a plain code as its
-    // only criterion, and sources the reader sees without a patient limit (the pair rows carry no compartment).
+    /// <summary>
+    /// Whether the patient pair index (IndexPairs) can answer <paramref name="has"/>: the patient reference, a plain code as
+    /// its only criterion, and sources the reader sees without a patient limit (the pair rows carry no compartment).
+    /// </summary>
+    internal static bool PairsAnswer(ReverseChainSearchValue has, Access.ReadScope scope) =>
+        has.ReferenceCode == IndexPairs.PatientCode && !scope.Confines(has.SourceType) && PairedToken([has.Inner]) is not null;
+
+    // The code criterion of a _has read from the patient pair index: one it can answer, of a source type whose pairs the
+    // plan found complete.
     private SearchCriterion? PairedHas(ReverseChainSearchValue has) =>
-        has.ReferenceCode == IndexPairs.PatientCode && !scope.Confines(has.SourceType) ? PairedToken([has.Inner]) : null;
+        plan?.PairedSources?.Contains(has.SourceType) == true && PairsAnswer(has, scope) ? PairedToken([has.Inner]) : null;
 
     // From the patient pair index (its rows are exact): collected, a.res_key IN (the resources named by the rows of the code
     // and source type); as a probe, EXISTS a row of the code and source type naming a. No row of the sources themselves.
