@@ -1,7 +1,7 @@
 #!/bin/bash
 # Exactness of the pair indexes on a loaded server: code + date searches and the patients of a code (bench README, issue 18
 # round 5).
-# usage: code-date-exactness.sh NEW_BASE [OLD_BASE]
+# usage: pair-exactness.sh NEW_BASE [OLD_BASE]
 #   NEW_BASE  a server of this build, e.g. http://127.0.0.1:8080/fhir
 #   OLD_BASE  optional: a server of an earlier build over the same data (ids may differ: only counts are compared)
 # Each search is read as written (a date window from the pair index; the patients of a code from the patient pairs) and

@@ -46,7 +46,7 @@ internal sealed partial class PostgresFhirStore
         var keys = keep.Select(r => r.Key).ToArray();
         var codeArray = codes?.ToArray();
         var columns = Columns(keep);
-        await using var batch = new NpgsqlBatch(select.Connection, select.Transaction);
+        await using var batch = ((PostgresWriteSession)session).Batch();
         foreach (var table in IndexTables.All)
         {
             if (columns[table.Ordinal] is not { } arrays)
@@ -74,8 +74,7 @@ internal sealed partial class PostgresFhirStore
 
     protected override async Task RederivePairsAsync(SqlWriteSession session, long[] keys, CancellationToken ct)
     {
-        var first = (NpgsqlCommand)session.Command(RederivePairsSql[0]);
-        await using var batch = new NpgsqlBatch(first.Connection, first.Transaction);
+        await using var batch = ((PostgresWriteSession)session).Batch();
         foreach (var sql in RederivePairsSql)
         {
             var cmd = new NpgsqlBatchCommand(sql);

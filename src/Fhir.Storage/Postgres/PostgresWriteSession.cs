@@ -62,6 +62,9 @@ internal sealed class PostgresWriteSession(NpgsqlConnection connection, NpgsqlTr
 
     public override DbCommand Command(string sql) => new NpgsqlCommand(sql, connection, transaction);
 
+    /// <summary>A batch of statements in this session's transaction.</summary>
+    public NpgsqlBatch Batch() => new(connection, transaction);
+
     protected override async Task<ResourceVersion?> ReadCurrentForUpdateAsync(string type, string id, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);

@@ -58,6 +58,8 @@ internal static class SearchPlanner
         return driver is null && probed is null && paired is null ? null : new SearchPlan(driver, probed, window, paired);
     }
 
+    private const string OverflowRowsSql = "SELECT COUNT(*) FROM (SELECT 1 FROM idx_reference_token WHERE code = @p0 AND res_type = @p1 LIMIT 1) n";
+
     // The source types of the top-level _has criteria the patient pair index can answer whose pairs are all there: one
     // read of the index each.
     private static async Task<IReadOnlySet<string>?> PairedSourcesAsync(DbLease lease, IReadOnlyList<SearchCriterion> criteria, Access.ReadScope scope, CancellationToken ct)
@@ -68,8 +70,8 @@ internal static class SearchPlanner
             if (c.Code != "_has") continue;
             foreach (var value in c.Values)
             {
-                if (value is not ReverseChainSearchValue has || !SearchSqlBuilder.PairsAnswer(has, scope) || paired?.Contains(has.SourceType) == true) continue;
-                var cmd = lease.Command($"SELECT COUNT(*) FROM (SELECT 1 FROM {IndexTables.ReferenceToken.Name} WHERE code = @p0 AND res_type = @p1 LIMIT 1) n");
+                if (value is not ReverseChainSearchValue has || SearchSqlBuilder.PairedToken(has, scope) is null || paired?.Contains(has.SourceType) == true) continue;
+                var cmd = lease.Command(OverflowRowsSql);
                 var p = new SqlParams();
                 p.Add(IndexPairs.PatientOverflowCode);
                 p.Add(has.SourceType);

@@ -127,16 +127,17 @@ internal sealed partial class SearchSqlBuilder
     }
 
     /// <summary>
-    /// Whether the patient pair index (IndexPairs) can answer <paramref name="has"/>: the patient reference, a plain code as
-    /// its only criterion, and sources the reader sees without a patient limit (the pair rows carry no compartment).
+    /// The code criterion of <paramref name="has"/> when the patient pair index (IndexPairs) can answer it: the patient
+    /// reference, a plain code as its only criterion, and sources the reader sees without a patient limit (the pair rows
+    /// carry no compartment); null otherwise.
     /// </summary>
-    internal static bool PairsAnswer(ReverseChainSearchValue has, Access.ReadScope scope) =>
-        has.ReferenceCode == IndexPairs.PatientCode && !scope.Confines(has.SourceType) && PairedToken([has.Inner]) is not null;
+    internal static SearchCriterion? PairedToken(ReverseChainSearchValue has, Access.ReadScope scope) =>
+        has.ReferenceCode == IndexPairs.PatientCode && !scope.Confines(has.SourceType) ? PairedToken([has.Inner]) : null;
 
     // The code criterion of a _has read from the patient pair index: one it can answer, of a source type whose pairs the
     // plan found complete.
     private SearchCriterion? PairedHas(ReverseChainSearchValue has) =>
-        plan?.PairedSources?.Contains(has.SourceType) == true && PairsAnswer(has, scope) ? PairedToken([has.Inner]) : null;
+        plan?.PairedSources?.Contains(has.SourceType) == true ? PairedToken(has, scope) : null;
 
     // From the patient pair index (its rows are exact): collected, a.res_key IN (the resources named by the rows of the code
     // and source type); as a probe, EXISTS a row of the code and source type naming a. No row of the sources themselves.
@@ -148,12 +149,12 @@ internal sealed partial class SearchSqlBuilder
         {
             sql.Append(x).Append(".code = ").Append(p.Add(IndexPairs.Code(IndexPairs.PatientCode)))
                 .Append(" AND ").Append(x).Append(".res_type = ").Append(p.Add(has.SourceType)).Append(" AND (");
-            for (var i = 0; i < token.Values.Count; i++)
+            AppendAlternatives(token.Values.Count, v =>
             {
-                sql.Append(i == 0 ? "(" : " OR (");
-                AppendToken(null, (TokenSearchValue)token.Values[i], x);
+                sql.Append('(');
+                AppendToken(null, (TokenSearchValue)token.Values[v], x);
                 sql.Append(')');
-            }
+            });
             sql.Append(')');
         }
         if (probe)

@@ -275,7 +275,7 @@ internal sealed partial class SearchSqlBuilder
     /// criterion of that code in <paramref name="criteria"/> (one value each, no modifier): each prefix bounds the start
     /// of such a row on one side or both. Resources with other rows of the code are in idx_date_wide (Schema, migration 9).
     /// Null unless <paramref name="c"/> is one of those criteria and, read from idx_date, there are at least two of them
-    /// and both bounds are finite; read from the pair index with a <see cref="PairedToken"/>, one bound is enough (the
+    /// and both bounds are finite; read from the pair index with a <see cref="PairedToken(IReadOnlyList{SearchCriterion})"/>, one bound is enough (the
     /// token bounds the read; an open end is <see cref="DateTime.MinValue"/> or <see cref="DateTime.MaxValue"/>).
     /// </summary>
     internal static (DateTime Low, DateTime High)? DateWindow(IReadOnlyList<SearchCriterion> criteria, SearchCriterion c)
