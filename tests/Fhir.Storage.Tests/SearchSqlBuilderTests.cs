@@ -107,6 +107,44 @@ public sealed class SearchSqlBuilderTests
     }
 
     [Fact]
+    public void Quantity_criteria_of_one_unit_read_the_rows_that_satisfy_them_together_bounded_from_above_and_the_resources_with_more_rows()
+    {
+        const string Ucum = "http://unitsofmeasure.org";
+        SearchCriterion Q(SearchPrefix prefix, decimal value, string? unit = "mg", string? modifier = null) => new("value-quantity", SearchParamType.Quantity, modifier,
+            [new QuantitySearchValue(prefix, value, value - 0.5m, value + 0.5m, unit is null ? null : Ucum, unit, unit is null ? null : value / 1000m, unit is null ? null : "g")]);
+        var ge = Q(SearchPrefix.Ge, 5);
+        string? Window(params SearchCriterion[] criteria) => SearchSqlBuilder.CappedWindowRows(criteria, criteria[0], 100, SqliteDialect.Instance, new SqlParams { ReusesValues = true });
+
+        // Canonical rows by (code, canonical unit, canonical low) up to the le's upper end, rows without a canonical form as
+        // written, each row checked by both criteria, then the resources with more than one row.
+        var both = Window(ge, Q(SearchPrefix.Le, 9));
+        Assert.Equal(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM idx_quantity i WHERE i.code = @p0 AND i.canonical_unit = @p1 AND i.canonical_low <= @p2 AND (i.canonical_high > @p4 OR"
+            + " (i.canonical_low >= @p3 AND i.canonical_low <= @p4 AND i.canonical_high <= @p4)) AND (i.canonical_low < @p5 OR (i.canonical_low >= @p5 AND i.canonical_low <= @p2 AND i.canonical_high <= @p2))"
+            + " UNION ALL SELECT 1 FROM idx_quantity i WHERE i.code = @p0 AND i.canonical_unit IS NULL AND i.system = @p6 AND i.unit = @p7 AND i.low <= @p8 AND (i.high > @p10 OR"
+            + " (i.low >= @p9 AND i.low <= @p10 AND i.high <= @p10)) AND (i.low < @p11 OR (i.low >= @p11 AND i.low <= @p8 AND i.high <= @p8))"
+            + " UNION ALL SELECT 1 FROM idx_quantity_multi w WHERE w.code = @p0 LIMIT @p12) n", both);
+        // eq and sa bound the start from below too; without a unit, every row compares as written.
+        Assert.Contains("i.canonical_low >= @p", Window(ge, Q(SearchPrefix.Sa, 7), Q(SearchPrefix.Lt, 9)), StringComparison.Ordinal);
+        var unitless = Window(Q(SearchPrefix.Ge, 5, null), Q(SearchPrefix.Le, 9, null))!;
+        Assert.DoesNotContain("canonical", unitless, StringComparison.Ordinal);
+        Assert.StartsWith("SELECT COUNT(*) FROM (SELECT 1 FROM idx_quantity i WHERE i.code = @p0 AND i.low <= @p1 AND", unitless, StringComparison.Ordinal);
+        // No window: one criterion; no upper end on the start (ge and gt); another unit; a modifier; several values; ne, ap.
+        Assert.Null(Window(ge));
+        Assert.Null(Window(ge, Q(SearchPrefix.Gt, 9)));
+        Assert.Null(Window(ge, Q(SearchPrefix.Le, 9, "kg")));
+        Assert.Null(Window(ge, Q(SearchPrefix.Le, 9, modifier: "missing")));
+        Assert.Null(Window(ge, new SearchCriterion("value-quantity", SearchParamType.Quantity, null, [.. Q(SearchPrefix.Le, 9).Values, .. Q(SearchPrefix.Le, 10).Values])));
+        Assert.Null(Window(ge, Q(SearchPrefix.Ne, 9)));
+        Assert.Null(Window(Q(SearchPrefix.Ap, 9), Q(SearchPrefix.Le, 9)));
+        // A criterion of another unit is not the window's, and still probes on the page.
+        var mixed = new SearchQuery("Observation", [ge, Q(SearchPrefix.Le, 9), Q(SearchPrefix.Le, 9, "kg")]);
+        var page = SearchSqlBuilder.Page(mixed, Fhir.Storage.Access.ReadScope.Everything, SqliteDialect.Instance, new SqlParams(), new SearchPlan(ge, null, true));
+        Assert.Matches(@"r\.res_key IN \(SELECT i\.res_key FROM idx_quantity i WHERE i\.code = @p[0-9]+ AND i\.canonical_unit = @p", page);
+        Assert.Equal(3, page.Split("EXISTS (SELECT 1 FROM idx_quantity i WHERE i.res_key = r.res_key").Length - 1);
+    }
+
+    [Fact]
     public void A_code_and_a_date_range_read_their_window_from_the_pair_index_and_other_tokens_from_the_date_rows()
     {
         var day = (int d) => new DateTime(2020, 1, d, 0, 0, 0, DateTimeKind.Utc);

@@ -30,6 +30,13 @@ public abstract partial class StoreTests
 
                 """);
         }
+        // a's two values (10 and 100) and b's one (50), as written without a canonical form.
+        rows.Append("""
+            INSERT INTO idx_quantity (res_key, code, system, unit, low, high) VALUES (1, 'value-quantity', 'U', 'u', 9.5, 10.5);
+            INSERT INTO idx_quantity (res_key, code, system, unit, low, high) VALUES (1, 'value-quantity', 'U', 'u', 99.5, 100.5);
+            INSERT INTO idx_quantity (res_key, code, system, unit, low, high) VALUES (2, 'value-quantity', 'U', 'u', 49.5, 50.5);
+
+            """);
         await ExecuteSqlAsync(database, Fhir.Storage.Sql.Schema.CreateVersionTable + ";\n" + v3 + ";\nINSERT INTO schema_version (version) VALUES (1), (2), (3);\n" + rows);
 
         Store = await OpenStoreAsync(database);
@@ -51,5 +58,11 @@ public abstract partial class StoreTests
                 + $" WHERE r.res_id = '{id}' AND p.code = 'code+date' AND p.system = 'L' AND p.value = '{code}' AND p.low > {At(year - 1)} AND p.low <= {At(year)}"));
         }
         Assert.Equal(4, await ScalarAsync(database, "SELECT COUNT(*) FROM idx_token_date"));
+        // Migration 14 listed a, whose two values a quantity window cannot stand for: above 50 and below 20 on two rows.
+        SearchCriterion Value(SearchPrefix prefix, decimal value) =>
+            new("value-quantity", SearchParamType.Quantity, null, [new QuantitySearchValue(prefix, value, value - 0.5m, value + 0.5m, "U", "u")]);
+        Assert.Equal(["a"], await SearchIdsAsync("Observation", Value(SearchPrefix.Ge, 50), Value(SearchPrefix.Le, 20)));
+        Assert.Equal(["a", "b"], await SearchIdsAsync("Observation", Value(SearchPrefix.Ge, 40), Value(SearchPrefix.Le, 60)));
+        Assert.Equal(1, await ScalarAsync(database, "SELECT COUNT(*) FROM idx_quantity_multi"));
     }
 }

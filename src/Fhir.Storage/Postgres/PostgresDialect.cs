@@ -43,7 +43,8 @@ internal sealed class PostgresDialect : SqlDialect
         .Replace("{bytes}", "bytea", StringComparison.Ordinal)
         .Replace("{bool}", "boolean", StringComparison.Ordinal)
         .Replace("{wide_span}", WideSpanInterval, StringComparison.Ordinal)
-        .Replace("{date_wide_trigger}", DateWideTrigger, StringComparison.Ordinal);
+        .Replace("{date_wide_trigger}", DateWideTrigger, StringComparison.Ordinal)
+        .Replace("{quantity_multi_trigger}", QuantityMultiTrigger, StringComparison.Ordinal);
 
     // An interval added to low rather than high - low: an open end is +-infinity, which PostgreSQL does not subtract.
     private static readonly string WideSpanInterval = $"interval '{(int)WideDateSpan.TotalDays} days'";
@@ -64,6 +65,22 @@ internal sealed class PostgresDialect : SqlDialect
         $$;
         CREATE TRIGGER tr_idx_date_wide AFTER INSERT ON idx_date REFERENCING NEW TABLE AS new_rows
             FOR EACH STATEMENT EXECUTE FUNCTION idx_date_wide_add()
+        """;
+
+    // Lists the resources of new idx_quantity rows in idx_quantity_multi when a row is not the resource's only one of its
+    // code; once per statement, as the date trigger.
+    private const string QuantityMultiTrigger = """
+        CREATE FUNCTION idx_quantity_multi_add() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO idx_quantity_multi (code, res_key)
+                SELECT DISTINCT n.code, n.res_key FROM new_rows n
+                WHERE (SELECT COUNT(*) FROM (SELECT 1 FROM idx_quantity q WHERE q.res_key = n.res_key AND q.code = n.code LIMIT 2) x) > 1
+            ON CONFLICT DO NOTHING;
+            RETURN NULL;
+        END
+        $$;
+        CREATE TRIGGER tr_idx_quantity_multi AFTER INSERT ON idx_quantity REFERENCING NEW TABLE AS new_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION idx_quantity_multi_add()
         """;
 
     public override object Instant(DateTime utc) => utc;

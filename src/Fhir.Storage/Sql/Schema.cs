@@ -249,6 +249,19 @@ internal static class Schema
         """
         {derive_patient_overflow};
         """,
+        // 14: the quantity rows a window read cannot stand for. `value-quantity=ge34.4|u|C&value-quantity=le34.8|u|C`
+        // drove from one half of the range (every value of the unit above 34.4) and probed each for the other. A resource
+        // with one row of the code satisfies both criteria on that row, so its candidates are the rows that satisfy them
+        // together, one read of the (code, unit, low) index bounded by the upper criterion (SearchSqlBuilder.QuantityWindow).
+        // A resource with more than one row of the code may satisfy each criterion on another row: those are listed
+        // here, by a trigger on every insert into idx_quantity, and join the window's candidates. As in idx_date_wide,
+        // rows are never removed: a superset only costs a probe.
+        """
+        CREATE TABLE idx_quantity_multi (code {text} NOT NULL, res_key {bigint} NOT NULL, PRIMARY KEY (code, res_key));
+        INSERT INTO idx_quantity_multi (code, res_key)
+            SELECT code, res_key FROM idx_quantity GROUP BY code, res_key HAVING COUNT(*) > 1;
+        {quantity_multi_trigger};
+        """,
     ];
 
     /// <summary>Creates the version table; run under the migration lock before reading it.</summary>

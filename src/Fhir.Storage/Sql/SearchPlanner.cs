@@ -9,8 +9,8 @@ namespace Fhir.Storage.Sql;
 /// <param name="Driver">The top-level criterion to drive from, when counting chose one; null to go by shape alone.</param>
 /// <param name="Probed">Top-level <c>_has</c> and chain criteria that match many resources: a page checks them per
 /// candidate instead of collecting every match.</param>
-/// <param name="Window">True when <paramref name="Driver"/> is a date criterion that drives by the window of all the date
-/// criteria of its code (SearchSqlBuilder.DateWindow); every criterion then probes.</param>
+/// <param name="Window">True when <paramref name="Driver"/> is a date or quantity criterion that drives by the window of all the
+/// criteria of its parameter (SearchSqlBuilder.Windowed); every criterion then probes.</param>
 /// <param name="PairedSources">The source types of top-level <c>_has</c> criteria whose patient pairs are complete (no
 /// overflow row, IndexPairs.PatientOverflowCode): those are read from the pair index.</param>
 internal sealed record SearchPlan(
@@ -94,10 +94,10 @@ internal static class SearchPlanner
         var bestWindow = false;
         var bestRows = long.MaxValue;
         var windowed = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var c in candidates.Where(SearchSqlBuilder.DrivesBounded))
+        foreach (var c in candidates.Where(c => SearchSqlBuilder.DrivesBounded(c) || SearchSqlBuilder.Windowed(criteria, c)))
         {
-            // The date criteria of one code that bound a window together are counted once, as that window.
-            var window = SearchSqlBuilder.DateWindow(criteria, c) is not null;
+            // The criteria of one code that bound a window together are counted once, as that window.
+            var window = SearchSqlBuilder.Windowed(criteria, c);
             if (window && !windowed.Add(c.Code)) continue;
             var rows = window ? await CountWindowAsync(lease, criteria, c, Cap, ct) : await CountAsync(lease, c, Cap, ct);
             if (rows is not { } n || n >= bestRows) continue;
@@ -123,9 +123,9 @@ internal static class SearchPlanner
         var windowRows = long.MaxValue;
         var otherRows = long.MaxValue;
         var windowed = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var c in candidates.Where(SearchSqlBuilder.DrivesBounded))
+        foreach (var c in candidates.Where(c => SearchSqlBuilder.DrivesBounded(c) || SearchSqlBuilder.Windowed(criteria, c)))
         {
-            var isWindow = SearchSqlBuilder.DateWindow(criteria, c) is not null;
+            var isWindow = SearchSqlBuilder.Windowed(criteria, c);
             if (isWindow && !windowed.Add(c.Code)) continue;
             var rows = isWindow ? await CountWindowAsync(lease, criteria, c, WideCap, ct) : await CountAsync(lease, c, WideCap, ct);
             if (rows is not { } n) continue;

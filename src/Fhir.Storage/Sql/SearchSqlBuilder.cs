@@ -248,12 +248,12 @@ internal sealed partial class SearchSqlBuilder
     // `driven`, something else (a compartment) already narrows the candidates, so every criterion probes.
     private void AppendCriteria(IReadOnlyList<SearchCriterion> criteria, string a, string? type, bool driven = false)
     {
-        // A date window drives: its candidates are a superset, so every criterion (the window's own too) probes.
+        // A window drives: its candidates are a superset, so every criterion (the window's own too) probes.
         var window = !driven && plan is { Window: true, Driver: { } w } && criteria.Contains(w) ? w : null;
         if (window is not null && !ReferenceEquals(window, joinedWindow))
         {
             sql.Append(" AND ");
-            AppendDateWindow(criteria, window, a);
+            AppendWindow(criteria, window, a);
         }
         var driver = driven || window is not null ? -1 : Driver(criteria);
         // Probes on a row that an outer one fixes (a probed chain's target, a probed _has's source) are fenced too: with a
@@ -267,137 +267,6 @@ internal sealed partial class SearchSqlBuilder
             AppendCriterion(criteria[i], a, type, probe: (driven || window is not null || criteria.Count > 1) && i != driver);
         }
         fenceProbes = false;
-    }
-
-    /// <summary>
-    /// The bounds [low, high] on the start of the one row of a resource that has a single, narrow row (at most
-    /// <see cref="SqlDialect.WideDateSpan"/> wide) of <paramref name="c"/>'s code and satisfies every plain date
-    /// criterion of that code in <paramref name="criteria"/> (one value each, no modifier): each prefix bounds the start
-    /// of such a row on one side or both. Resources with other rows of the code are in idx_date_wide (Schema, migration 9).
-    /// Null unless <paramref name="c"/> is one of those criteria and, read from idx_date, there are at least two of them
-    /// and both bounds are finite; read from the pair index with a <see cref="PairedToken(IReadOnlyList{SearchCriterion})"/>, one bound is enough (the
-    /// token bounds the read; an open end is <see cref="DateTime.MinValue"/> or <see cref="DateTime.MaxValue"/>).
-    /// </summary>
-    internal static (DateTime Low, DateTime High)? DateWindow(IReadOnlyList<SearchCriterion> criteria, SearchCriterion c)
-    {
-        static bool Plain(SearchCriterion x) => x.Type == SearchParamType.Date && x.Modifier is null && x.Values.Count == 1
-            && x.Values[0] is DateSearchValue { Prefix: not (SearchPrefix.Ne or SearchPrefix.Ap) };
-        if (!Plain(c)) return null;
-        var low = DateTime.MinValue;
-        var high = DateTime.MaxValue;
-        var count = 0;
-        foreach (var x in criteria)
-        {
-            if (x.Code != c.Code || !Plain(x)) continue;
-            count++;
-            var d = (DateSearchValue)x.Values[0];
-            var sLow = SqlDialect.AsUtc(d.LowUtc);
-            var sHigh = SqlDialect.AsUtc(d.HighUtc);
-            // A narrow row ends at most WideDateSpan after its start: a row reaching above sHigh starts after sHigh - span.
-            var reachesAbove = sHigh.Ticks > SqlDialect.WideDateSpan.Ticks ? sHigh - SqlDialect.WideDateSpan : DateTime.MinValue;
-            switch (d.Prefix)
-            {
-                case SearchPrefix.Eq: // sLow <= L and H <= sHigh
-                    low = Max(low, sLow);
-                    high = Min(high, sHigh);
-                    break;
-                case SearchPrefix.Gt: // H > sHigh
-                    low = Max(low, reachesAbove);
-                    break;
-                case SearchPrefix.Ge: // H > sHigh or (sLow <= L and H <= sHigh)
-                    low = Max(low, Min(sLow, reachesAbove));
-                    break;
-                case SearchPrefix.Sa: // L > sHigh
-                    low = Max(low, sHigh);
-                    break;
-                case SearchPrefix.Lt or SearchPrefix.Eb: // L < sLow; H < sLow
-                    high = Min(high, sLow);
-                    break;
-                case SearchPrefix.Le: // L < sLow or (sLow <= L and H <= sHigh)
-                    high = Min(high, sHigh);
-                    break;
-            }
-        }
-        var bounded = PairedToken(criteria) is not null
-            ? low != DateTime.MinValue || high != DateTime.MaxValue
-            : count >= 2 && low != DateTime.MinValue && high != DateTime.MaxValue;
-        return bounded ? (low, high) : null;
-
-        static DateTime Max(DateTime x, DateTime y) => x > y ? x : y;
-        static DateTime Min(DateTime x, DateTime y) => x < y ? x : y;
-    }
-
-    /// <summary>
-    /// The criterion of <paramref name="criteria"/> that a date window reads from the pair index (IndexPairs) with: the
-    /// token parameter paired with every date parameter, with a code in each value (a system or not) and no modifier; null
-    /// when there is none. Its values (at most <see cref="MaxPairedValues"/>) are one read each.
-    /// </summary>
-    internal static SearchCriterion? PairedToken(IReadOnlyList<SearchCriterion> criteria)
-    {
-        foreach (var x in criteria)
-        {
-            if (x.Code == IndexPairs.TokenCode && x.Type == SearchParamType.Token && x.Modifier is null
-                && x.Values.Count is > 0 and <= MaxPairedValues && x.Values.All(v => v is TokenSearchValue { Code: not null }))
-            {
-                return x;
-            }
-        }
-        return null;
-    }
-
-    // A read of the pair index per value; a code list longer than this (an expanded value set) drives by itself.
-    private const int MaxPairedValues = 10;
-
-    // a.res_key IN (the window's candidates).
-    private void AppendDateWindow(IReadOnlyList<SearchCriterion> criteria, SearchCriterion c, string a)
-    {
-        sql.Append(a).Append(".res_key IN (");
-        AppendWindowRows(criteria, c, "i.res_key", "w.res_key");
-        sql.Append(')');
-    }
-
-    /// <summary>About how many candidates the date window of <paramref name="c"/> yields, counted up to <paramref name="cap"/>; null without a window.</summary>
-    public static string? CappedWindowRows(IReadOnlyList<SearchCriterion> criteria, SearchCriterion c, int cap, SqlDialect dialect, SqlParams parameters)
-    {
-        if (DateWindow(criteria, c) is null) return null;
-        var b = new SearchSqlBuilder(dialect, parameters);
-        b.sql.Append("SELECT COUNT(*) FROM (");
-        b.AppendWindowRows(criteria, c, "1", "1");
-        return b.sql.Append(" LIMIT ").Append(parameters.Add((long)cap)).Append(") n").ToString();
-    }
-
-    // The candidates of a date window, as UNION ALL branches selecting `row` (and `wideRow` from the wide list): the rows of
-    // the code that start inside the window (of the paired token's values, when the criteria have one: one branch each),
-    // and the resources listed as wide for the code.
-    private void AppendWindowRows(IReadOnlyList<SearchCriterion> criteria, SearchCriterion c, string row, string wideRow)
-    {
-        var (low, high) = DateWindow(criteria, c) ?? throw new ArgumentException($"'{c.Code}' has no date window.", nameof(c));
-        var code = p.Add(c.Code);
-        var lowValue = low == DateTime.MinValue ? null : p.Add(dialect.Instant(low));
-        var highValue = high == DateTime.MaxValue ? null : p.Add(dialect.Instant(high));
-        void Range()
-        {
-            if (lowValue is not null) sql.Append(" AND i.low >= ").Append(lowValue);
-            if (highValue is not null) sql.Append(" AND i.low <= ").Append(highValue);
-        }
-        if (PairedToken(criteria) is { } token)
-        {
-            var pair = p.Add(IndexPairs.Code(c.Code));
-            foreach (TokenSearchValue t in token.Values)
-            {
-                sql.Append("SELECT ").Append(row).Append(" FROM ").Append(IndexTables.TokenDate.Name).Append(" i WHERE i.code = ").Append(pair).Append(" AND ");
-                AppendToken(null, t, "i");
-                Range();
-                sql.Append(" UNION ALL ");
-            }
-        }
-        else
-        {
-            sql.Append("SELECT ").Append(row).Append(" FROM ").Append(IndexTables.Date.Name).Append(" i WHERE i.code = ").Append(code);
-            Range();
-            sql.Append(" UNION ALL ");
-        }
-        sql.Append("SELECT ").Append(wideRow).Append(" FROM idx_date_wide w WHERE w.code = ").Append(code);
     }
 
     /// <summary>

@@ -27,7 +27,8 @@ internal sealed class SqliteDialect : SqlDialect
         .Replace("{bytes}", "BLOB", StringComparison.Ordinal)
         .Replace("{bool}", "INTEGER", StringComparison.Ordinal)
         .Replace("{wide_span}", WideDateSpan.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
-        .Replace("{date_wide_trigger}", DateWideTrigger, StringComparison.Ordinal);
+        .Replace("{date_wide_trigger}", DateWideTrigger, StringComparison.Ordinal)
+        .Replace("{quantity_multi_trigger}", QuantityMultiTrigger, StringComparison.Ordinal);
 
     // Lists the resource of a new idx_date row in idx_date_wide when the row is wide or not its only one of the code
     // (the (res_key, code) index answers; a multi-row INSERT fires per row, so the second row sees the first).
@@ -37,6 +38,15 @@ internal sealed class SqliteDialect : SqlDialect
             OR (SELECT COUNT(*) FROM (SELECT 1 FROM idx_date d WHERE d.res_key = NEW.res_key AND d.code = NEW.code LIMIT 2)) > 1
         BEGIN
             INSERT OR IGNORE INTO idx_date_wide (code, res_key) VALUES (NEW.code, NEW.res_key);
+        END
+        """;
+
+    // Lists the resource of a new idx_quantity row in idx_quantity_multi when the row is not its only one of the code.
+    private const string QuantityMultiTrigger = """
+        CREATE TRIGGER tr_idx_quantity_multi AFTER INSERT ON idx_quantity
+        WHEN (SELECT COUNT(*) FROM (SELECT 1 FROM idx_quantity q WHERE q.res_key = NEW.res_key AND q.code = NEW.code LIMIT 2)) > 1
+        BEGIN
+            INSERT OR IGNORE INTO idx_quantity_multi (code, res_key) VALUES (NEW.code, NEW.res_key);
         END
         """;
 

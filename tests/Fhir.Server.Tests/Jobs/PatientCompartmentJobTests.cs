@@ -32,7 +32,8 @@ public abstract class PatientCompartmentJobTests
             // Back to schema version 4: every migration from 5 on undone (a later migration adds its own DROP here).
             var dateWide = Provider == "Postgres"
                 ? "DROP TRIGGER tr_idx_date_wide ON idx_date; DROP FUNCTION idx_date_wide_add(); DROP TABLE idx_date_wide; "
-                : "DROP TRIGGER tr_idx_date_wide; DROP TABLE idx_date_wide; ";
+                    + "DROP TRIGGER tr_idx_quantity_multi ON idx_quantity; DROP FUNCTION idx_quantity_multi_add(); DROP TABLE idx_quantity_multi; "
+                : "DROP TRIGGER tr_idx_date_wide; DROP TABLE idx_date_wide; DROP TRIGGER tr_idx_quantity_multi; DROP TABLE idx_quantity_multi; ";
             await ExecuteAsync(connection, "DROP TABLE patient_compartment; DROP TABLE single_use; DROP TABLE audit_outbox; DROP TABLE change_counter; DROP TABLE change_log; DROP TABLE shared_counter; DROP TABLE shared_set; " + dateWide + "DROP TABLE audit_journal_mark; DROP TABLE idx_token_date; DROP TABLE idx_reference_token; DELETE FROM schema_version WHERE version >= 5");
 
             await using var after = new FixedStoreServer(Provider, connection);
