@@ -107,6 +107,45 @@ public sealed class SearchSqlBuilderTests
     }
 
     [Fact]
+    public void A_merged_chain_reads_the_references_to_each_target_in_key_order_and_the_chain_still_checks_every_candidate()
+    {
+        var inner = new SearchCriterion("name", SearchParamType.String, null, [new StringSearchValue("olson")]);
+        var chain = new SearchCriterion("subject", SearchParamType.Reference, null, [new ChainSearchValue(["Patient"], inner)]);
+        var status = new SearchCriterion("status", SearchParamType.Token, null, [new TokenSearchValue(null, "final", false)]);
+        var query = new SearchQuery("Observation", [chain, status], 20);
+        var plan = new SearchPlan(null, null, MergedChain: new MergedChain(chain, [("Patient", "a"), ("Patient", "b")]));
+        var postgres = Fhir.Storage.Postgres.PostgresDialect.Instance;
+        string Page(SearchQuery q, SearchPlan? pl, SqlDialect? dialect = null) => SearchSqlBuilder.Page(q, Fhir.Storage.Access.ReadScope.Everything, dialect ?? postgres, new SqlParams(), pl);
+
+        var merged = Page(query, plan);
+        Assert.Matches(@"^SELECT DISTINCT ON \(d\.res_key\) r\.res_key, v\.res_type, v\.res_id, v\.version, v\.last_updated, v\.method, v\.json FROM \("
+            + @"\(SELECT x\.res_key FROM idx_reference x WHERE x\.code = (@p[0-9]+) AND x\.target_id = @p[0-9]+ AND x\.target_type = @p[0-9]+ ORDER BY x\.res_key\)"
+            + @" UNION ALL \(SELECT x\.res_key FROM idx_reference x WHERE x\.code = \1 AND x\.target_id = @p[0-9]+ AND x\.target_type = @p[0-9]+ ORDER BY x\.res_key\)\) d"
+            + @" JOIN resource r ON r\.res_key = d\.res_key JOIN resource_version v ON v\.seq = r\.version_seq WHERE ", merged);
+        Assert.Matches(@" ORDER BY d\.res_key LIMIT @p[0-9]+$", merged);
+        // The chain and the other criterion check each candidate, fenced.
+        Assert.Contains("EXISTS (SELECT 1 FROM idx_reference x", merged, StringComparison.Ordinal);
+        Assert.Contains("EXISTS (SELECT 1 FROM idx_token i WHERE i.res_key = r.res_key", merged, StringComparison.Ordinal);
+        Assert.DoesNotContain("r.res_key IN (", merged, StringComparison.Ordinal);
+        // Backward from a cursor: each read below it, in descending order.
+        var backward = Page(query with { After = new SearchCursor(42, [], PageDirection.Backward) }, plan);
+        Assert.Equal(2, backward.Split(" AND x.res_key < @p").Length - 1);
+        Assert.Equal(2, backward.Split(" ORDER BY x.res_key DESC)").Length - 1);
+        Assert.Contains(" ORDER BY d.res_key DESC LIMIT", backward, StringComparison.Ordinal);
+        // No target: no candidate.
+        Assert.Contains("FROM (SELECT x.res_key FROM idx_reference x WHERE 1 = 0) d", Page(query, plan with { MergedChain = new MergedChain(chain, []) }), StringComparison.Ordinal);
+        // SQLite, a sorted page and a plan without the merge keep their forms.
+        Assert.DoesNotContain("DISTINCT ON", Page(query, plan, SqliteDialect.Instance), StringComparison.Ordinal);
+        Assert.DoesNotContain("DISTINCT ON", Page(query with { Sort = [new SortKey("_id", SearchParamType.Special, SortDirection.Ascending)] }, plan), StringComparison.Ordinal);
+        Assert.DoesNotContain("DISTINCT ON", Page(query, plan with { MergedChain = null }), StringComparison.Ordinal);
+
+        // The targets: current resources of the chain's types that the inner criterion matches.
+        var targets = SearchSqlBuilder.ChainTargets(chain, 201, postgres, new SqlParams());
+        Assert.StartsWith("SELECT t0.res_type, t0.res_id FROM resource t0 WHERE t0.deleted = FALSE AND t0.res_type IN (@p0) AND (t0.res_key IN (SELECT i.res_key FROM idx_string i", targets, StringComparison.Ordinal);
+        Assert.Matches(@"\) LIMIT @p[0-9]+$", targets);
+    }
+
+    [Fact]
     public void Quantity_criteria_of_one_unit_read_the_rows_that_satisfy_them_together_bounded_from_above_and_the_resources_with_more_rows()
     {
         const string Ucum = "http://unitsofmeasure.org";

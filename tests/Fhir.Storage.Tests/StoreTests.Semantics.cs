@@ -29,11 +29,13 @@ public abstract partial class StoreTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)] // the form a PostgreSQL page takes when many resources refer to the targets: a probe per candidate
-    public async Task A_chain_matches_references_to_current_resources_that_satisfy_the_inner_criterion(bool dense)
+    [InlineData(false, false)]
+    [InlineData(true, false)] // the form a PostgreSQL page takes when many resources refer to many targets: a probe per candidate
+    [InlineData(false, true)] // ... and to few targets: their references merged in key order
+    public async Task A_chain_matches_references_to_current_resources_that_satisfy_the_inner_criterion(bool dense, bool merged)
     {
         Fhir.Storage.Sql.SearchPlanner.DenseRowsForTests.Value = dense ? 1 : null;
+        Fhir.Storage.Sql.SearchPlanner.MaxMergedTargetsForTests.Value = merged ? null : 0;
         await WriteLinkedCorpusAsync();
 
         // pd is a Smith too, but deleted.
@@ -45,11 +47,13 @@ public abstract partial class StoreTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task A_chain_of_several_levels_follows_every_reference(bool dense)
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public async Task A_chain_of_several_levels_follows_every_reference(bool dense, bool merged)
     {
         Fhir.Storage.Sql.SearchPlanner.DenseRowsForTests.Value = dense ? 1 : null;
+        Fhir.Storage.Sql.SearchPlanner.MaxMergedTargetsForTests.Value = merged ? null : 0;
         await WriteLinkedCorpusAsync();
 
         var acme = Chain("organization", ["Organization"], Name("acme"));
@@ -72,11 +76,14 @@ public abstract partial class StoreTests
                 new ReferenceIndexValue("subject", "Patient", "p" + (i % 4), null)));
         }
         await WriteAsync(Create("Observation", "o20", T0, new ReferenceIndexValue("subject", "Group", "p0", null)));
+        // Two references of the code, to two Smiths: one match, whose key the merged form reads twice.
+        await WriteAsync(Create("Observation", "o21", T0, new ReferenceIndexValue("subject", "Patient", "p0", null), new ReferenceIndexValue("subject", "Patient", "p3", null)));
         var chain = Chain("subject", ["Patient"], Name("smith"));
 
-        async Task<(List<string> Forward, List<string> Backward)> PagesAsync(bool dense)
+        async Task<(List<string> Forward, List<string> Backward)> PagesAsync(bool dense, bool merged = false)
         {
             Fhir.Storage.Sql.SearchPlanner.DenseRowsForTests.Value = dense ? 1 : null;
+            Fhir.Storage.Sql.SearchPlanner.MaxMergedTargetsForTests.Value = merged ? null : 0;
             var forward = new List<string>();
             SearchPage? last = null;
             SearchCursor? cursor = null;
@@ -99,10 +106,13 @@ public abstract partial class StoreTests
 
         var collected = await PagesAsync(dense: false);
         var probed = await PagesAsync(dense: true);
-        Assert.Equal(10, collected.Forward.Count); // p0 and p3: o00, o03, o04, o07, ...
+        var merged = await PagesAsync(dense: false, merged: true);
+        Assert.Equal(11, collected.Forward.Count); // p0 and p3: o00, o03, o04, o07, ..., o21
         Assert.Equal(collected.Forward, probed.Forward);
         Assert.Equal(collected.Backward, probed.Backward);
         Assert.Equal(collected.Forward.Take(collected.Backward.Count), probed.Backward);
+        Assert.Equal(collected.Forward, merged.Forward);
+        Assert.Equal(collected.Backward, merged.Backward);
     }
 
     [Theory]

@@ -22,6 +22,8 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override bool ProbesDenseChains => true;
 
+    public override bool MergesChainTargets => true;
+
     public override bool MatchesHasTargetsById => true;
 
     public override bool DrivesByJoin => true;

@@ -13,8 +13,14 @@ namespace Fhir.Storage.Sql;
 /// criteria of its parameter (SearchSqlBuilder.Windowed); every criterion then probes.</param>
 /// <param name="PairedSources">The source types of top-level <c>_has</c> criteria whose patient pairs are complete (no
 /// overflow row, IndexPairs.PatientOverflowCode): those are read from the pair index.</param>
+/// <param name="MergedChain">A chain the page drives from whose targets are few, with those targets: a page reads the
+/// references to each in key order, merged (SqlDialect.MergesChainTargets).</param>
 internal sealed record SearchPlan(
-    SearchCriterion? Driver, IReadOnlySet<SearchCriterion>? Probed, bool Window = false, IReadOnlySet<string>? PairedSources = null);
+    SearchCriterion? Driver, IReadOnlySet<SearchCriterion>? Probed, bool Window = false, IReadOnlySet<string>? PairedSources = null,
+    MergedChain? MergedChain = null);
+
+/// <summary>A top-level chain criterion and the (type, id) of every current resource its inner criterion matched.</summary>
+internal sealed record MergedChain(SearchCriterion Criterion, IReadOnlyList<(string Type, string Id)> Targets);
 
 /// <summary>
 /// Bounded index counts in place of the statistics neither database keeps across index tables. The shape of a
@@ -53,9 +59,39 @@ internal static class SearchPlanner
     {
         var confined = query.ResourceType is { } type ? scope.Confines(type) : scope.Patient is not null;
         var (driver, window) = query.Compartment is null && !confined ? await DriverAsync(lease, query.Criteria, ct) : (null, false);
-        var probed = page && query.Sort.Count == 0 ? await DenseAsync(lease, query.Criteria, ct) : null;
+        var merged = page && query.Sort.Count == 0 && lease.Dialect.MergesChainTargets && query.Compartment is null && !confined
+            ? await MergedChainAsync(lease, query.Criteria, ct) : null;
+        var probed = page && query.Sort.Count == 0 ? await DenseAsync(lease, query.Criteria, merged?.Criterion, ct) : null;
         var paired = await PairedSourcesAsync(lease, query.Criteria, scope, ct);
-        return driver is null && probed is null && paired is null ? null : new SearchPlan(driver, probed, window, paired);
+        return driver is null && probed is null && paired is null && merged is null ? null : new SearchPlan(driver, probed, window, paired, merged);
+    }
+
+    /// <summary>The most targets a merged chain reads the references of (one index read each).</summary>
+    private const int MaxMergedTargets = 200;
+
+    // Tests lower the bound for their own async flow, to keep the per-candidate form of a dense chain.
+    internal static readonly AsyncLocal<int?> MaxMergedTargetsForTests = new();
+
+    // The first chain of one value that the shape of the criteria drives from (none ranks before it), with its targets
+    // when they are at most MaxMergedTargets; null when there is none. Its references are then read merged, whether few or
+    // many, and it is not counted as dense.
+    private static async Task<MergedChain?> MergedChainAsync(DbLease lease, IReadOnlyList<SearchCriterion> criteria, CancellationToken ct)
+    {
+        var max = MaxMergedTargetsForTests.Value ?? MaxMergedTargets;
+        foreach (var c in criteria)
+        {
+            if (c.Values is not [ChainSearchValue] || criteria.Any(x => SearchSqlBuilder.Selectivity(x) < SearchSqlBuilder.Selectivity(c))) continue;
+            var p = new SqlParams { ReusesValues = true };
+            var cmd = lease.Command(SearchSqlBuilder.ChainTargets(c, max + 1, lease.Dialect, p));
+            p.BindTo(cmd);
+            var targets = new List<(string Type, string Id)>();
+            await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct)) targets.Add((reader.GetString(0), reader.GetString(1)));
+            }
+            if (targets.Count <= max) return new MergedChain(c, targets);
+        }
+        return null;
     }
 
     private const string OverflowRowsSql = "SELECT COUNT(*) FROM (SELECT 1 FROM idx_reference_token WHERE code = @p0 AND res_type = @p1 LIMIT 1) n";
@@ -144,13 +180,13 @@ internal static class SearchPlanner
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private static async Task<IReadOnlySet<SearchCriterion>?> DenseAsync(DbLease lease, IReadOnlyList<SearchCriterion> criteria, CancellationToken ct)
+    private static async Task<IReadOnlySet<SearchCriterion>?> DenseAsync(DbLease lease, IReadOnlyList<SearchCriterion> criteria, SearchCriterion? merged, CancellationToken ct)
     {
         HashSet<SearchCriterion>? dense = null;
         var threshold = DenseRowsForTests.Value ?? DenseRows;
         foreach (var c in criteria)
         {
-            if (c.Values.Count != 1) continue;
+            if (c.Values.Count != 1 || ReferenceEquals(c, merged)) continue;
             var rows = c.Values[0] switch
             {
                 ReverseChainSearchValue has when c.Code == "_has" => await CountAsync(lease, has.Inner, threshold, ct),

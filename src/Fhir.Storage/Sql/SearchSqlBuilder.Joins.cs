@@ -73,6 +73,48 @@ internal sealed partial class SearchSqlBuilder
         return b.sql.ToString();
     }
 
+    /// <summary>
+    /// <c>SELECT res_type, res_id</c> of at most <paramref name="cap"/> current resources that <paramref name="c"/>'s
+    /// inner criterion matches among its target types: the targets a merged chain reads the references of (the reader's
+    /// limits are not applied here: every candidate is still checked by the chain, as the reader sees it).
+    /// </summary>
+    public static string ChainTargets(SearchCriterion c, int cap, SqlDialect dialect, SqlParams parameters)
+    {
+        if (c.Values is not [ChainSearchValue chain]) throw new ArgumentException("A chain of one value is merged.", nameof(c));
+        var b = new SearchSqlBuilder(dialect, parameters) { aliases = 1 };
+        b.sql.Append("SELECT t0.res_type, t0.res_id FROM resource t0 WHERE t0.deleted = FALSE");
+        if (chain.TargetTypes.Count > 0)
+        {
+            b.sql.Append(" AND t0.res_type IN (");
+            for (var i = 0; i < chain.TargetTypes.Count; i++) b.sql.Append(i == 0 ? "" : ", ").Append(parameters.Add(chain.TargetTypes[i]));
+            b.sql.Append(')');
+        }
+        b.AppendCriteria([chain.Inner], "t0", chain.TargetTypes.Count == 1 ? chain.TargetTypes[0] : null);
+        return b.sql.Append(" LIMIT ").Append(parameters.Add((long)cap)).ToString();
+    }
+
+    // The keys of the resources whose references of the merged chain's code name one of its targets, one ordered read of
+    // the (code, target_id, target_type, res_key) index per target, from the cursor on; a Merge Append of them is in key
+    // order, so the page stops after its first candidates. A resource may refer to two targets: the page is DISTINCT ON its key.
+    private void AppendMergedChainRows(MergedChain merged, SearchCursor? after, bool backward)
+    {
+        if (merged.Targets.Count == 0)
+        {
+            sql.Append("SELECT x.res_key FROM idx_reference x WHERE 1 = 0");
+            return;
+        }
+        var code = p.Add(merged.Criterion.Code);
+        var from = after is null ? null : p.Add(after.Key);
+        for (var i = 0; i < merged.Targets.Count; i++)
+        {
+            var (type, id) = merged.Targets[i];
+            sql.Append(i == 0 ? "(" : " UNION ALL (").Append("SELECT x.res_key FROM idx_reference x WHERE x.code = ").Append(code)
+                .Append(" AND x.target_id = ").Append(p.Add(id)).Append(" AND x.target_type = ").Append(p.Add(type));
+            if (from is not null) sql.Append(" AND x.res_key ").Append(backward ? "< " : "> ").Append(from);
+            sql.Append(" ORDER BY x.res_key").Append(backward ? " DESC)" : ")");
+        }
+    }
+
     // a.res_key IN (the targets of reference rows whose current owner, of the source type, satisfies the inner
     // criterion): uncorrelated, driven from the owners (CROSS JOIN fixes that order on SQLite), back to the target
     // through its (type, id) key. The reference code is hidden from SQLite's planner, which would otherwise read the

@@ -37,7 +37,17 @@ internal sealed partial class SearchSqlBuilder
     {
         var b = new SearchSqlBuilder(dialect, parameters, scope) { plan = plan };
         var backward = query.After?.Direction == PageDirection.Backward;
-        if (b.JoinedDriver(query) is { } driver)
+        if (b.JoinedChain(query) is { } merged)
+        {
+            // The references to the targets, merged in key order (SqlDialect.MergesChainTargets); every criterion probes.
+            b.joinedChain = merged.Criterion;
+            b.sql.Append("SELECT DISTINCT ON (d.res_key) r.res_key, ").Append(VersionColumns).Append(" FROM (");
+            b.AppendMergedChainRows(merged, query.After, backward);
+            b.sql.Append(") d JOIN resource r ON r.res_key = d.res_key JOIN resource_version v ON v.seq = r.version_seq WHERE ");
+            b.AppendWhere(query);
+            b.sql.Append(" ORDER BY d.res_key").Append(backward ? " DESC" : "");
+        }
+        else if (b.JoinedDriver(query) is { } driver)
         {
             b.joinedDriver = driver;
             b.sql.Append("SELECT r.res_key, ").Append(VersionColumns).Append(" FROM ");

@@ -69,6 +69,7 @@ internal sealed partial class SearchSqlBuilder
     private SearchPlan? plan;
     private SearchCriterion? joinedDriver;
     private SearchCriterion? joinedWindow;
+    private SearchCriterion? joinedChain;
 
     // True while the criteria of a page driven by a date window are written: each then probes per candidate
     // (SqlDialect.ProbeFence), because the window is the small side of every join.
@@ -255,19 +256,29 @@ internal sealed partial class SearchSqlBuilder
             sql.Append(" AND ");
             AppendWindow(criteria, window, a);
         }
-        var driver = driven || window is not null ? -1 : Driver(criteria);
+        // A merged chain (Page) drives the same way: its candidates are the references to its targets.
+        var merged = !driven && joinedChain is not null && criteria.Contains(joinedChain);
+        var driver = driven || window is not null || merged ? -1 : Driver(criteria);
         // Probes on a row that an outer one fixes (a probed chain's target, a probed _has's source) are fenced too: with a
         // misestimated inner criterion (a name prefix taken for one row), PostgreSQL otherwise joined every row of it to
         // each candidate (a chain to 151 names: 1.1 s for a page).
-        fenceProbes = window is not null || driven;
+        fenceProbes = window is not null || driven || merged;
         for (var i = 0; i < criteria.Count; i++)
         {
             if (ReferenceEquals(criteria[i], joinedDriver)) continue; // already the page's FROM (Page)
             sql.Append(" AND ");
-            AppendCriterion(criteria[i], a, type, probe: (driven || window is not null || criteria.Count > 1) && i != driver);
+            AppendCriterion(criteria[i], a, type, probe: (driven || window is not null || merged || criteria.Count > 1) && i != driver);
         }
         fenceProbes = false;
     }
+
+    /// <summary>
+    /// The merged chain an unsorted page of <paramref name="query"/> reads as its driver (<see cref="SqlDialect.MergesChainTargets"/>):
+    /// the planned one, of a top-level criterion; null for any other page.
+    /// </summary>
+    private MergedChain? JoinedChain(SearchQuery query) =>
+        dialect.MergesChainTargets && query.Compartment is null && !Confined(query) && query.Sort.Count == 0
+        && plan?.MergedChain is { } merged && query.Criteria.Contains(merged.Criterion) ? merged : null;
 
     /// <summary>
     /// The criterion an unsorted page of <paramref name="query"/> reads as its joined driver
@@ -388,7 +399,8 @@ internal sealed partial class SearchSqlBuilder
             case SearchParamType.Special:
                 throw new NotSupportedException($"Search parameter '{c.Code}' of type {c.Type} is not supported.");
             case SearchParamType.Reference when c.Values[0] is ChainSearchValue:
-                AppendChain(c, a, plan?.Probed?.Contains(c) == true);
+                // The merged chain's candidates are the references to its targets: the chain checks each.
+                AppendChain(c, a, plan?.Probed?.Contains(c) == true || ReferenceEquals(c, joinedChain));
                 break;
             case SearchParamType.Composite when c.Modifier is null:
                 AppendComposite(c, a, probe);

@@ -125,6 +125,14 @@ internal abstract class SqlDialect
     public virtual bool ProbesDenseChains => false;
 
     /// <summary>
+    /// True when a page reads a dense chain with few targets (SearchPlanner) as the references to each target, in key
+    /// order, merged (PostgreSQL: a Merge Append of one ordered index read per target, which stops at the page). Checked
+    /// per candidate, a page walked the resources in key order until it reached those of the targets: a chain to the 59
+    /// Patients of a family, whose 17,346 Observations lie together in key order, read 18-30 ms; merged, 2.6 ms.
+    /// </summary>
+    public virtual bool MergesChainTargets => false;
+
+    /// <summary>
     /// True when the targets a paired <c>_has</c> collects (IndexPairs) are matched to the searched resources by id,
     /// <c>a.res_id IN (target ids)</c>, rather than through a join to their rows (PostgreSQL): PostgreSQL merges the ids with
     /// the (type, id) key and reads each resource once (11 ms for the 1,534 patients of a code, against 23 ms through the
