@@ -183,9 +183,13 @@ public abstract partial class StoreTests
 
     private Task<string[]> WindowFindAsync(params SearchCriterion[] dates) => WindowFindAsync([CodeX], dates);
 
-    private async Task<string[]> WindowFindAsync(TokenSearchValue[] codes, params SearchCriterion[] dates)
+    private Task<string[]> WindowFindAsync(TokenSearchValue[] codes, params SearchCriterion[] dates) =>
+        AgreedObservationsAsync([new("code", SearchParamType.Token, null, codes), .. dates]);
+
+    // The Observations a search finds as a page (planned), in code-point order, once the session's id list (unplanned) and
+    // the count have agreed with it.
+    private async Task<string[]> AgreedObservationsAsync(SearchCriterion[] criteria)
     {
-        SearchCriterion[] criteria = [new("code", SearchParamType.Token, null, codes), .. dates];
         var page = (await Reader.SearchAsync(new SearchQuery("Observation", criteria, 1000))).Resources.Select(r => r.Id).ToArray();
         await using (var session = await Store.BeginWriteAsync())
         {
@@ -195,15 +199,19 @@ public abstract partial class StoreTests
         return [.. page.Order(StringComparer.Ordinal)];
     }
 
-    private async Task<string[]> WideListAsync(StorageOptions database)
+    private async Task<string[]> WideListAsync(StorageOptions database) =>
+        [.. (await ListedObservationsAsync(database, "idx_date_wide", "date", WindowCorpus().Select(w => w.Id))).Select(id => "date:" + id)];
+
+    // Which of the Observations `ids` the list table (idx_date_wide, idx_quantity_multi) names for `code`, in that order.
+    private async Task<string[]> ListedObservationsAsync(StorageOptions database, string table, string code, IEnumerable<string> ids)
     {
-        var ids = new List<string>();
-        foreach (var id in WindowCorpus().Select(w => w.Id))
+        var listed = new List<string>();
+        foreach (var id in ids)
         {
-            var n = await ScalarAsync(database, $"SELECT COUNT(*) FROM idx_date_wide w JOIN resource r ON r.res_key = w.res_key WHERE w.code = 'date' AND r.res_type = 'Observation' AND r.res_id = '{id}'");
-            if (n > 0) ids.Add("date:" + id);
+            var n = await ScalarAsync(database, $"SELECT COUNT(*) FROM {table} w JOIN resource r ON r.res_key = w.res_key WHERE w.code = '{code}' AND r.res_type = 'Observation' AND r.res_id = '{id}'");
+            if (n > 0) listed.Add(id);
         }
-        return [.. ids];
+        return [.. listed];
     }
 
     private async Task WriteWindowCorpusAsync() => await WriteAsync(WindowCorpus());

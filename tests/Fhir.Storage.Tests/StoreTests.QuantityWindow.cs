@@ -82,27 +82,10 @@ public abstract partial class StoreTests
         Assert.Equal(["two-sides"], (await store.Reader(Fhir.Storage.Access.ReadScope.Everything).SearchAsync(range)).Resources.Select(r => r.Id));
     }
 
-    private async Task<string[]> QuantityFindAsync(params SearchCriterion[] criteria)
-    {
-        var page = (await Reader.SearchAsync(new SearchQuery("Observation", criteria, 1000))).Resources.Select(r => r.Id).ToArray();
-        await using (var session = await Store.BeginWriteAsync())
-        {
-            Assert.Equal(page, await session.SearchIdsAsync(Query("Observation", criteria), Fhir.Storage.Access.ReadScope.Everything, 1000));
-        }
-        Assert.Equal(page.Length, await Reader.CountAsync(new SearchQuery("Observation", criteria)));
-        return [.. page.Order(StringComparer.Ordinal)];
-    }
+    private Task<string[]> QuantityFindAsync(params SearchCriterion[] criteria) => AgreedObservationsAsync(criteria);
 
-    private async Task<string[]> MultiListAsync(StorageOptions database)
-    {
-        var ids = new List<string>();
-        foreach (var id in QuantityCorpus().Select(w => w.Id))
-        {
-            var n = await ScalarAsync(database, $"SELECT COUNT(*) FROM idx_quantity_multi w JOIN resource r ON r.res_key = w.res_key WHERE w.code = 'value-quantity' AND r.res_type = 'Observation' AND r.res_id = '{id}'");
-            if (n > 0) ids.Add(id);
-        }
-        return [.. ids];
-    }
+    private Task<string[]> MultiListAsync(StorageOptions database) =>
+        ListedObservationsAsync(database, "idx_quantity_multi", "value-quantity", QuantityCorpus().Select(w => w.Id));
 
     // Observations of value-quantity in Coulomb (UCUM C, its own canonical unit), around 34.42-34.76, with 200 others
     // from 60 C up, so that the rows of the unit far outnumber the window's.

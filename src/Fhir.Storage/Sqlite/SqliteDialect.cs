@@ -30,23 +30,18 @@ internal sealed class SqliteDialect : SqlDialect
         .Replace("{date_wide_trigger}", DateWideTrigger, StringComparison.Ordinal)
         .Replace("{quantity_multi_trigger}", QuantityMultiTrigger, StringComparison.Ordinal);
 
-    // Lists the resource of a new idx_date row in idx_date_wide when the row is wide or not its only one of the code
-    // (the (res_key, code) index answers; a multi-row INSERT fires per row, so the second row sees the first).
-    private static readonly string DateWideTrigger = $"""
-        CREATE TRIGGER tr_idx_date_wide AFTER INSERT ON idx_date
-        WHEN NEW.high > NEW.low + {WideDateSpan.Ticks}
-            OR (SELECT COUNT(*) FROM (SELECT 1 FROM idx_date d WHERE d.res_key = NEW.res_key AND d.code = NEW.code LIMIT 2)) > 1
-        BEGIN
-            INSERT OR IGNORE INTO idx_date_wide (code, res_key) VALUES (NEW.code, NEW.res_key);
-        END
-        """;
+    // The resources whose rows a window cannot stand for: those of new idx_date rows that are wide or not the resource's
+    // only row of their code (idx_date_wide), and of new idx_quantity rows that are not (idx_quantity_multi).
+    private static readonly string DateWideTrigger = ListingTrigger("idx_date", "idx_date_wide", $"NEW.high > NEW.low + {WideDateSpan.Ticks}");
+    private static readonly string QuantityMultiTrigger = ListingTrigger("idx_quantity", "idx_quantity_multi", null);
 
-    // Lists the resource of a new idx_quantity row in idx_quantity_multi when the row is not its only one of the code.
-    private const string QuantityMultiTrigger = """
-        CREATE TRIGGER tr_idx_quantity_multi AFTER INSERT ON idx_quantity
-        WHEN (SELECT COUNT(*) FROM (SELECT 1 FROM idx_quantity q WHERE q.res_key = NEW.res_key AND q.code = NEW.code LIMIT 2)) > 1
+    // Lists in `list` the (code, res_key) of a new row of `table` that is not its resource's only row of the code, or that
+    // satisfies `also` (the (res_key, code) index answers; a multi-row INSERT fires per row, so the second row sees the first).
+    private static string ListingTrigger(string table, string list, string? also) => $"""
+        CREATE TRIGGER tr_{list} AFTER INSERT ON {table}
+        WHEN {(also is null ? "" : also + " OR ")}(SELECT COUNT(*) FROM (SELECT 1 FROM {table} d WHERE d.res_key = NEW.res_key AND d.code = NEW.code LIMIT 2)) > 1
         BEGIN
-            INSERT OR IGNORE INTO idx_quantity_multi (code, res_key) VALUES (NEW.code, NEW.res_key);
+            INSERT OR IGNORE INTO {list} (code, res_key) VALUES (NEW.code, NEW.res_key);
         END
         """;
 

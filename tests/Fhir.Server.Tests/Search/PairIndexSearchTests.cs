@@ -36,26 +36,19 @@ public abstract class PairIndexSearchTests(ServerFixture server)
         await PutAsync("cd-other", "'code':{'coding':[{'system':'http://loinc.org','code':'cd-b'}]},'effectiveDateTime':'2020-04-01'");
         await PutAsync("cd-undated", "'code':{'coding':[{'system':'http://loinc.org','code':'cd-a'}]},'issued':'2020-04-01T10:00:00Z'");
 
-        Assert.Equal(["cd-in", "cd-period"], await IdsAsync("Observation?code=http://loinc.org|cd-a&date=ge2020-01-01&date=lt2021-01-01"));
-        Assert.Equal(["cd-in", "cd-period"], await IdsAsync("Observation?code=cd-a&date=ge2020-01-01"));
-        Assert.Equal(["cd-in"], await IdsAsync("Observation?code=http://snomed.info/sct|cd-s,http://loinc.org|cd-a&date=2020"));
-        Assert.Equal(["cd-f0", "cd-f1"], await IdsAsync("Observation?code=http://loinc.org|cd-a&date=lt2010-01-03&date=ge2009-06-01"));
-        Assert.Equal(["cd-f0", "cd-f1"], await IdsAsync("Observation?code=http://loinc.org|cd-a&date=lt2010-01-03"));
+        Assert.Equal(["cd-in", "cd-period"], await Client.SortedIdsAsync("Observation?code=http://loinc.org|cd-a&date=ge2020-01-01&date=lt2021-01-01"));
+        Assert.Equal(["cd-in", "cd-period"], await Client.SortedIdsAsync("Observation?code=cd-a&date=ge2020-01-01"));
+        Assert.Equal(["cd-in"], await Client.SortedIdsAsync("Observation?code=http://snomed.info/sct|cd-s,http://loinc.org|cd-a&date=2020"));
+        Assert.Equal(["cd-f0", "cd-f1"], await Client.SortedIdsAsync("Observation?code=http://loinc.org|cd-a&date=lt2010-01-03&date=ge2009-06-01"));
+        Assert.Equal(["cd-f0", "cd-f1"], await Client.SortedIdsAsync("Observation?code=http://loinc.org|cd-a&date=lt2010-01-03"));
 
         // Recoded: out of the code's year, into the other code's.
         await PutAsync("cd-in", "'code':{'coding':[{'system':'http://loinc.org','code':'cd-b'}]},'effectiveDateTime':'2020-04-01T10:00:00Z'");
-        Assert.Equal(["cd-period"], await IdsAsync("Observation?code=http://loinc.org|cd-a&date=ge2020-01-01&date=lt2021-01-01"));
-        Assert.Equal(["cd-in", "cd-other"], await IdsAsync("Observation?code=http://loinc.org|cd-b&date=ge2020-01-01&date=lt2021-01-01"));
+        Assert.Equal(["cd-period"], await Client.SortedIdsAsync("Observation?code=http://loinc.org|cd-a&date=ge2020-01-01&date=lt2021-01-01"));
+        Assert.Equal(["cd-in", "cd-other"], await Client.SortedIdsAsync("Observation?code=http://loinc.org|cd-b&date=ge2020-01-01&date=lt2021-01-01"));
 
         // A page of two at a time walks the same matches: the fillers of 2010-08-31 on (days 242-259) and cd-period.
-        var pages = new List<string>();
-        for (var url = "Observation?code=http://loinc.org|cd-a&date=ge2010-08-31&date=lt2021-01-01&_count=2"; url is not null;)
-        {
-            var page = await (await Client.GetAsync(url)).ExpectAsync(HttpStatusCode.OK);
-            pages.AddRange(page.EntryResources().Select(r => r.Id()));
-            url = page.GetProperty("link").EnumerateArray().FirstOrDefault(l => l.GetProperty("relation").GetString() == "next") is { ValueKind: System.Text.Json.JsonValueKind.Object } next
-                ? next.GetProperty("url").GetString() : null;
-        }
+        var pages = await Client.AllPageIdsAsync("Observation?code=http://loinc.org|cd-a&date=ge2010-08-31&date=lt2021-01-01&_count=2");
         Assert.Equal([.. Enumerable.Range(242, 18).Select(i => $"cd-f{i}"), "cd-period"], pages.Order(StringComparer.Ordinal).ToList());
         Assert.Equal(pages.Count, pages.Distinct().Count());
     }
@@ -76,27 +69,21 @@ public abstract class PairIndexSearchTests(ServerFixture server)
         var condition = await Client.PutAsync("Condition/pp-c1", Json(Q("{'resourceType':'Condition','id':'pp-c1','code':{'coding':[{'system':'http://loinc.org','code':'pp-x'}]},'subject':{'reference':'Patient/pp-c'}}")));
         Assert.True(condition.IsSuccessStatusCode, await condition.Content.ReadAsStringAsync());
 
-        Assert.Equal(["pp-a", "pp-b"], await IdsAsync("Patient?_has:Observation:patient:code=pp-x"));
-        Assert.Equal(["pp-a"], await IdsAsync("Patient?_has:Observation:patient:code=http://loinc.org|pp-x"));
-        Assert.Equal(["pp-c"], await IdsAsync("Patient?_has:Condition:patient:code=http://loinc.org|pp-x"));
+        Assert.Equal(["pp-a", "pp-b"], await Client.SortedIdsAsync("Patient?_has:Observation:patient:code=pp-x"));
+        Assert.Equal(["pp-a"], await Client.SortedIdsAsync("Patient?_has:Observation:patient:code=http://loinc.org|pp-x"));
+        Assert.Equal(["pp-c"], await Client.SortedIdsAsync("Patient?_has:Condition:patient:code=http://loinc.org|pp-x"));
 
         // Moved to another patient, then deleted.
         await PutAsync("pp-o1", "'code':{'coding':[{'system':'http://loinc.org','code':'pp-x'}]},'subject':{'reference':'Patient/pp-c'}");
-        Assert.Equal(["pp-b", "pp-c"], await IdsAsync("Patient?_has:Observation:patient:code=pp-x"));
+        Assert.Equal(["pp-b", "pp-c"], await Client.SortedIdsAsync("Patient?_has:Observation:patient:code=pp-x"));
         Assert.True((await Client.DeleteAsync("Observation/pp-o2")).IsSuccessStatusCode);
-        Assert.Equal(["pp-c"], await IdsAsync("Patient?_has:Observation:patient:code=pp-x"));
+        Assert.Equal(["pp-c"], await Client.SortedIdsAsync("Patient?_has:Observation:patient:code=pp-x"));
     }
 
     private async Task PutAsync(string id, string codeAndDates)
     {
         var response = await Client.PutAsync($"Observation/{id}", Json(Q($"{{'resourceType':'Observation','id':'{id}','status':'final',{codeAndDates}}}")));
         Assert.True(response.IsSuccessStatusCode, $"PUT {id}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-    }
-
-    private async Task<List<string>> IdsAsync(string query)
-    {
-        var bundle = await (await Client.GetAsync(query + (query.Contains("_count", StringComparison.Ordinal) ? "" : "&_count=500"))).ExpectAsync(HttpStatusCode.OK);
-        return [.. bundle.EntryResources().Select(r => r.Id()).Order(StringComparer.Ordinal)];
     }
 }
 

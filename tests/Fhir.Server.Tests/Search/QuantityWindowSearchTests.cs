@@ -40,29 +40,22 @@ public abstract class QuantityWindowSearchTests(ServerFixture server)
         // Fillers 144 to 148 hold 734.4 to 734.8. By R4's ranges, 734.4 (734.35 to 734.45) reaches above 734.42 (734.415 to
         // 734.425) and 734.8 (734.75 to 734.85) below 734.76 (734.755 to 734.765).
         string[] matches = ["qw-f144", "qw-f145", "qw-f146", "qw-f147", "qw-f148", "qw-in", "qw-milli"];
-        Assert.Equal(matches, await IdsAsync(Range));
+        Assert.Equal(matches, await Client.SortedIdsAsync(Range));
         // The same range in mC.
         Assert.Equal(matches,
-            await IdsAsync("Observation?value-quantity=ge734420|http://unitsofmeasure.org|mC&value-quantity=le734760|http://unitsofmeasure.org|mC"));
+            await Client.SortedIdsAsync("Observation?value-quantity=ge734420|http://unitsofmeasure.org|mC&value-quantity=le734760|http://unitsofmeasure.org|mC"));
         // Components: above 800 on one, below 20 on the other.
-        Assert.Equal(["qw-sides"], await IdsAsync("Observation?component-value-quantity=ge800|http://unitsofmeasure.org|C&component-value-quantity=le20|http://unitsofmeasure.org|C"));
+        Assert.Equal(["qw-sides"], await Client.SortedIdsAsync("Observation?component-value-quantity=ge800|http://unitsofmeasure.org|C&component-value-quantity=le20|http://unitsofmeasure.org|C"));
 
         // Moved into the range, moved out of it, deleted.
         await PutAsync("qw-out", "'valueQuantity':{'value':734.7,'system':'http://unitsofmeasure.org','code':'C'}");
         await PutAsync("qw-milli", "'valueQuantity':{'value':1,'system':'http://unitsofmeasure.org','code':'C'}");
         Assert.True((await Client.DeleteAsync("Observation/qw-f146")).IsSuccessStatusCode);
         string[] after = ["qw-f144", "qw-f145", "qw-f147", "qw-f148", "qw-in", "qw-out"];
-        Assert.Equal(after, await IdsAsync(Range));
+        Assert.Equal(after, await Client.SortedIdsAsync(Range));
 
         // A page of two at a time walks the same matches.
-        var pages = new List<string>();
-        for (var url = Range + "&_count=2"; url is not null;)
-        {
-            var page = await (await Client.GetAsync(url)).ExpectAsync(HttpStatusCode.OK);
-            pages.AddRange(page.EntryResources().Select(r => r.Id()));
-            url = page.GetProperty("link").EnumerateArray().FirstOrDefault(l => l.GetProperty("relation").GetString() == "next") is { ValueKind: System.Text.Json.JsonValueKind.Object } next
-                ? next.GetProperty("url").GetString() : null;
-        }
+        var pages = await Client.AllPageIdsAsync(Range + "&_count=2");
         Assert.Equal(after, pages.Order(StringComparer.Ordinal).ToList());
         Assert.Equal(pages.Count, pages.Distinct().Count());
     }
@@ -74,12 +67,6 @@ public abstract class QuantityWindowSearchTests(ServerFixture server)
     {
         var response = await Client.PutAsync($"Observation/{id}", Json(Q($"{{'resourceType':'Observation','id':'{id}','status':'final','code':{{'text':'charge'}},{values}}}")));
         Assert.True(response.IsSuccessStatusCode, $"PUT {id}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-    }
-
-    private async Task<List<string>> IdsAsync(string query)
-    {
-        var bundle = await (await Client.GetAsync(query + (query.Contains("_count", StringComparison.Ordinal) ? "" : "&_count=500"))).ExpectAsync(HttpStatusCode.OK);
-        return [.. bundle.EntryResources().Select(r => r.Id()).Order(StringComparer.Ordinal)];
     }
 }
 

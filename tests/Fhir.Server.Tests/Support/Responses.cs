@@ -52,6 +52,26 @@ public static class Responses
             ? [.. entries.EnumerateArray().Where(e => e.TryGetProperty("resource", out _)).Select(e => e.GetProperty("resource"))]
             : [];
 
+    /// <summary>The ids of a search's matches (a page of up to 500 unless the query sets <c>_count</c>), in code-point order.</summary>
+    public static async Task<List<string>> SortedIdsAsync(this HttpClient client, string query)
+    {
+        var bundle = await (await client.GetAsync(query + (query.Contains("_count", StringComparison.Ordinal) ? "" : "&_count=500"))).ExpectAsync(HttpStatusCode.OK);
+        return [.. bundle.EntryResources().Select(r => r.Id()).Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>The ids of every page of a search from <paramref name="url"/> on, following the next links, in page order.</summary>
+    public static async Task<List<string>> AllPageIdsAsync(this HttpClient client, string url)
+    {
+        var ids = new List<string>();
+        for (string? next = url; next is not null;)
+        {
+            var page = await (await client.GetAsync(next)).ExpectAsync(HttpStatusCode.OK);
+            ids.AddRange(page.EntryResources().Select(r => r.Id()));
+            next = page.Link("next");
+        }
+        return ids;
+    }
+
     /// <summary>The URL of a Bundle link, or null.</summary>
     public static string? Link(this JsonElement bundle, string relation) =>
         bundle.TryGetProperty("link", out var links)
