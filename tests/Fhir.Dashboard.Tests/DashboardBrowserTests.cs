@@ -25,8 +25,21 @@ public sealed class DashboardBrowserTests(DashboardServer server, ITestOutputHel
         // itself after sign-in, which can leave a click's own wait for the load event hanging.
         // The sign-in button is drawn by the app's script, which may run after the load event on a busy machine.
         await page.WaitForSelectorAsync("#main button");
+        // What the page asked for and answered, for the message should the sign-in not start (it timed out once in CI).
+        var traffic = new List<string>();
+        page.Request += (_, r) => traffic.Add("> " + r.Method + " " + r.Url);
+        page.Response += (_, r) => traffic.Add("< " + r.Status + " " + r.Url);
+        page.RequestFailed += (_, r) => traffic.Add("! " + r.Failure + " " + r.Url);
         await page.EvalOnSelectorAsync("#main button", "b => b.click()");
-        await page.WaitForURLAsync("**/auth/authorize?**", new() { WaitUntil = WaitUntilState.Commit });
+        try
+        {
+            await page.WaitForURLAsync("**/auth/authorize?**", new() { WaitUntil = WaitUntilState.Commit });
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"The sign-in did not reach /auth/authorize; the page is at {page.Url}. Requests: {string.Join(" | ", traffic)}."
+                + $" Console errors: {string.Join(" | ", errors)}. #main: {await page.Locator("#main").InnerTextAsync(new() { Timeout = 5_000 })}", e);
+        }
         await page.WaitForSelectorAsync("input[name=username]");
         await page.FillAsync("input[name=username]", user);
         await page.FillAsync("input[name=password]", server.Password(user));
