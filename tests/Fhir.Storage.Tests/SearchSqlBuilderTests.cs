@@ -140,9 +140,12 @@ public sealed class SearchSqlBuilderTests
         Assert.DoesNotContain("DISTINCT ON", Page(query, plan with { MergedChain = null }), StringComparison.Ordinal);
 
         // The targets: current resources of the chain's types that the inner criterion matches.
-        var targets = SearchSqlBuilder.ChainTargets(chain, 201, postgres, new SqlParams());
+        var targets = SearchSqlBuilder.ChainTargets(chain, 201, Fhir.Storage.Access.ReadScope.Everything, postgres, new SqlParams());
         Assert.StartsWith("SELECT t0.res_type, t0.res_id FROM resource t0 WHERE t0.deleted = FALSE AND t0.res_type IN (@p0) AND (t0.res_key IN (SELECT i.res_key FROM idx_string i", targets, StringComparison.Ordinal);
         Assert.Matches(@"\) LIMIT @p[0-9]+$", targets);
+        // They pass the reader's limits, as the chain checks its targets: a reader held to a patient lists that patient's only.
+        Assert.Contains("EXISTS (SELECT 1 FROM patient_compartment pc WHERE pc.seq = t0.version_seq AND pc.patient_id = @p",
+            SearchSqlBuilder.ChainTargets(chain, 201, new Fhir.Storage.Access.ReadScope { Patient = "p1" }, postgres, new SqlParams()), StringComparison.Ordinal);
     }
 
     [Fact]

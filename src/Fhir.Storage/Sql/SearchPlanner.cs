@@ -60,7 +60,7 @@ internal static class SearchPlanner
         var confined = query.ResourceType is { } type ? scope.Confines(type) : scope.Patient is not null;
         var (driver, window) = query.Compartment is null && !confined ? await DriverAsync(lease, query.Criteria, ct) : (null, false);
         var merged = page && query.Sort.Count == 0 && lease.Dialect.MergesChainTargets && query.Compartment is null && !confined
-            ? await MergedChainAsync(lease, query.Criteria, ct) : null;
+            ? await MergedChainAsync(lease, query.Criteria, scope, ct) : null;
         var probed = page && query.Sort.Count == 0 ? await DenseAsync(lease, query.Criteria, merged?.Criterion, ct) : null;
         var paired = await PairedSourcesAsync(lease, query.Criteria, scope, ct);
         return driver is null && probed is null && paired is null && merged is null ? null : new SearchPlan(driver, probed, window, paired, merged);
@@ -75,14 +75,14 @@ internal static class SearchPlanner
     // The first chain of one value that the shape of the criteria drives from (none ranks before it), with its targets
     // when they are at most MaxMergedTargets; null when there is none. Its references are then read merged, whether few or
     // many, and it is not counted as dense.
-    private static async Task<MergedChain?> MergedChainAsync(DbLease lease, IReadOnlyList<SearchCriterion> criteria, CancellationToken ct)
+    private static async Task<MergedChain?> MergedChainAsync(DbLease lease, IReadOnlyList<SearchCriterion> criteria, Access.ReadScope scope, CancellationToken ct)
     {
         var max = MaxMergedTargetsForTests.Value ?? MaxMergedTargets;
         foreach (var c in criteria)
         {
             if (c.Values is not [ChainSearchValue] || criteria.Any(x => SearchSqlBuilder.Selectivity(x) < SearchSqlBuilder.Selectivity(c))) continue;
             var p = new SqlParams { ReusesValues = true };
-            var cmd = lease.Command(SearchSqlBuilder.ChainTargets(c, max + 1, lease.Dialect, p));
+            var cmd = lease.Command(SearchSqlBuilder.ChainTargets(c, max + 1, scope, lease.Dialect, p));
             p.BindTo(cmd);
             var targets = new List<(string Type, string Id)>();
             await using (var reader = await cmd.ExecuteReaderAsync(ct))

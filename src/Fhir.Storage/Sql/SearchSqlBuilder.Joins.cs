@@ -45,7 +45,14 @@ internal sealed partial class SearchSqlBuilder
     {
         sql.Append(x).Append(".code = ").Append(p.Add(c.Code))
             .Append(" AND ").Append(x).Append(".target_id = ").Append(t).Append(".res_id AND ")
-            .Append(x).Append(".target_type = ").Append(t).Append(".res_type AND ").Append(t).Append(".deleted = FALSE");
+            .Append(x).Append(".target_type = ").Append(t).Append(".res_type AND ");
+        AppendChainTargetRow(chain, t, driven);
+    }
+
+    // The chain's target row t: current, of the chain's types, visible to the reader, satisfying the inner criterion.
+    private void AppendChainTargetRow(ChainSearchValue chain, string t, bool driven)
+    {
+        sql.Append(t).Append(".deleted = FALSE");
         if (chain.TargetTypes.Count > 0)
         {
             // Hidden from SQLite's planner unless the inner criterion is on the id, which the (type, id) key serves.
@@ -74,22 +81,16 @@ internal sealed partial class SearchSqlBuilder
     }
 
     /// <summary>
-    /// <c>SELECT res_type, res_id</c> of at most <paramref name="cap"/> current resources that <paramref name="c"/>'s
-    /// inner criterion matches among its target types: the targets a merged chain reads the references of (the reader's
-    /// limits are not applied here: every candidate is still checked by the chain, as the reader sees it).
+    /// <c>SELECT res_type, res_id</c> of at most <paramref name="cap"/> of the targets <paramref name="c"/>'s references may
+    /// lead to, as the chain checks them (current, of its types, visible in <paramref name="scope"/>, matched by the inner
+    /// criterion): those a merged chain reads the references of.
     /// </summary>
-    public static string ChainTargets(SearchCriterion c, int cap, SqlDialect dialect, SqlParams parameters)
+    public static string ChainTargets(SearchCriterion c, int cap, Access.ReadScope scope, SqlDialect dialect, SqlParams parameters)
     {
         if (c.Values is not [ChainSearchValue chain]) throw new ArgumentException("A chain of one value is merged.", nameof(c));
-        var b = new SearchSqlBuilder(dialect, parameters) { aliases = 1 };
-        b.sql.Append("SELECT t0.res_type, t0.res_id FROM resource t0 WHERE t0.deleted = FALSE");
-        if (chain.TargetTypes.Count > 0)
-        {
-            b.sql.Append(" AND t0.res_type IN (");
-            for (var i = 0; i < chain.TargetTypes.Count; i++) b.sql.Append(i == 0 ? "" : ", ").Append(parameters.Add(chain.TargetTypes[i]));
-            b.sql.Append(')');
-        }
-        b.AppendCriteria([chain.Inner], "t0", chain.TargetTypes.Count == 1 ? chain.TargetTypes[0] : null);
+        var b = new SearchSqlBuilder(dialect, parameters, scope) { aliases = 1 };
+        b.sql.Append("SELECT t0.res_type, t0.res_id FROM resource t0 WHERE ");
+        b.AppendChainTargetRow(chain, "t0", driven: false);
         return b.sql.Append(" LIMIT ").Append(parameters.Add((long)cap)).ToString();
     }
 

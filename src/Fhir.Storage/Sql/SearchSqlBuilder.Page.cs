@@ -37,25 +37,32 @@ internal sealed partial class SearchSqlBuilder
     {
         var b = new SearchSqlBuilder(dialect, parameters, scope) { plan = plan };
         var backward = query.After?.Direction == PageDirection.Backward;
+        // A page read from a driver `d` of its own in key order (PostgreSQL): its rows joined to their resources, which every
+        // criterion checks; the cursor is applied to `d` outside it unless the driver applied it inside.
+        void FromDriver(string select, Action driver, bool cursorOutside)
+        {
+            b.sql.Append(select).Append(VersionColumns).Append(" FROM ");
+            driver();
+            b.sql.Append(" JOIN resource r ON r.res_key = d.res_key JOIN resource_version v ON v.seq = r.version_seq WHERE ");
+            b.AppendWhere(query);
+            if (cursorOutside && query.After is { } after) b.sql.Append(" AND d.res_key ").Append(backward ? "< " : "> ").Append(parameters.Add(after.Key));
+            b.sql.Append(" ORDER BY d.res_key").Append(backward ? " DESC" : "");
+        }
         if (b.JoinedChain(query) is { } merged)
         {
             // The references to the targets, merged in key order (SqlDialect.MergesChainTargets); every criterion probes.
             b.joinedChain = merged.Criterion;
-            b.sql.Append("SELECT DISTINCT ON (d.res_key) r.res_key, ").Append(VersionColumns).Append(" FROM (");
-            b.AppendMergedChainRows(merged, query.After, backward);
-            b.sql.Append(") d JOIN resource r ON r.res_key = d.res_key JOIN resource_version v ON v.seq = r.version_seq WHERE ");
-            b.AppendWhere(query);
-            b.sql.Append(" ORDER BY d.res_key").Append(backward ? " DESC" : "");
+            FromDriver("SELECT DISTINCT ON (d.res_key) r.res_key, ", () =>
+            {
+                b.sql.Append('(');
+                b.AppendMergedChainRows(merged, query.After, backward);
+                b.sql.Append(") d");
+            }, cursorOutside: false);
         }
         else if (b.JoinedDriver(query) is { } driver)
         {
             b.joinedDriver = driver;
-            b.sql.Append("SELECT r.res_key, ").Append(VersionColumns).Append(" FROM ");
-            b.AppendJoinedDriver(driver);
-            b.sql.Append(" JOIN resource r ON r.res_key = d.res_key JOIN resource_version v ON v.seq = r.version_seq WHERE ");
-            b.AppendWhere(query);
-            if (query.After is { } after) b.sql.Append(" AND d.res_key ").Append(backward ? "< " : "> ").Append(parameters.Add(after.Key));
-            b.sql.Append(" ORDER BY d.res_key").Append(backward ? " DESC" : "");
+            FromDriver("SELECT r.res_key, ", () => b.AppendJoinedDriver(driver), cursorOutside: true);
         }
         else if (b.JoinedWindow(query) is { } window)
         {
@@ -63,14 +70,14 @@ internal sealed partial class SearchSqlBuilder
             // page: unfenced, it probed every candidate and sorted the matches (a year of a common code: 4,071 candidates,
             // 37 ms, against 3.5 ms).
             b.joinedWindow = window;
-            b.sql.Append("SELECT r.res_key, ").Append(VersionColumns).Append(" FROM (SELECT DISTINCT x.res_key FROM (");
-            b.AppendWindowRows(query.Criteria, window, "i.res_key", "w.res_key");
-            b.sql.Append(") x");
-            if (query.After is { } after) b.sql.Append(" WHERE x.res_key ").Append(backward ? "< " : "> ").Append(parameters.Add(after.Key));
-            b.sql.Append(" ORDER BY x.res_key").Append(backward ? " DESC" : "").Append(" OFFSET 0) d");
-            b.sql.Append(" JOIN resource r ON r.res_key = d.res_key JOIN resource_version v ON v.seq = r.version_seq WHERE ");
-            b.AppendWhere(query);
-            b.sql.Append(" ORDER BY d.res_key").Append(backward ? " DESC" : "");
+            FromDriver("SELECT r.res_key, ", () =>
+            {
+                b.sql.Append("(SELECT DISTINCT x.res_key FROM (");
+                b.AppendWindowRows(query.Criteria, window, "i.res_key", "w.res_key");
+                b.sql.Append(") x");
+                if (query.After is { } after) b.sql.Append(" WHERE x.res_key ").Append(backward ? "< " : "> ").Append(parameters.Add(after.Key));
+                b.sql.Append(" ORDER BY x.res_key").Append(backward ? " DESC" : "").Append(" OFFSET 0) d");
+            }, cursorOutside: false);
         }
         else if (query.Sort.Count == 0)
         {

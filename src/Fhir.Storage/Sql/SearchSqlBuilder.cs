@@ -71,8 +71,8 @@ internal sealed partial class SearchSqlBuilder
     private SearchCriterion? joinedWindow;
     private SearchCriterion? joinedChain;
 
-    // True while the criteria of a page driven by a date window are written: each then probes per candidate
-    // (SqlDialect.ProbeFence), because the window is the small side of every join.
+    // True while the criteria of a page driven by a window or a merged chain (or held to a compartment) are written: each
+    // then probes per candidate (SqlDialect.ProbeFence), because those candidates are the small side of every join.
     private bool fenceProbes;
 
     private SearchSqlBuilder(SqlDialect dialect, SqlParams parameters, Access.ReadScope? scope = null)
@@ -277,8 +277,11 @@ internal sealed partial class SearchSqlBuilder
     /// the planned one, of a top-level criterion; null for any other page.
     /// </summary>
     private MergedChain? JoinedChain(SearchQuery query) =>
-        dialect.MergesChainTargets && query.Compartment is null && !Confined(query) && query.Sort.Count == 0
-        && plan?.MergedChain is { } merged && query.Criteria.Contains(merged.Criterion) ? merged : null;
+        dialect.MergesChainTargets && InKeyOrder(query) && plan?.MergedChain is { } merged && query.Criteria.Contains(merged.Criterion) ? merged : null;
+
+    // Whether a page of `query` is read in key order from a driver of its own: unsorted, and neither held to a compartment
+    // nor confined to a patient (those drive from the compartment's rows).
+    private bool InKeyOrder(SearchQuery query) => query.Sort.Count == 0 && query.Compartment is null && !Confined(query);
 
     /// <summary>
     /// The criterion an unsorted page of <paramref name="query"/> reads as its joined driver
@@ -286,7 +289,7 @@ internal sealed partial class SearchSqlBuilder
     /// </summary>
     private SearchCriterion? JoinedDriver(SearchQuery query)
     {
-        if (!dialect.DrivesByJoin || query.Compartment is not null || Confined(query) || query.Sort.Count > 0 || plan?.Window == true) return null;
+        if (!dialect.DrivesByJoin || !InKeyOrder(query) || plan?.Window == true) return null;
         var at = Driver(query.Criteria);
         if (at < 0) return null;
         var c = query.Criteria[at];
@@ -297,12 +300,11 @@ internal sealed partial class SearchSqlBuilder
     }
 
     /// <summary>
-    /// The date window an unsorted page of <paramref name="query"/> reads as its joined driver, in key order
+    /// The window an unsorted page of <paramref name="query"/> reads as its joined driver, in key order
     /// (<see cref="SqlDialect.DrivesByJoin"/>): the planned window of a top-level criterion; null for any other page.
     /// </summary>
     private SearchCriterion? JoinedWindow(SearchQuery query) =>
-        dialect.DrivesByJoin && query.Compartment is null && !Confined(query) && query.Sort.Count == 0
-        && plan is { Window: true, Driver: { } w } && query.Criteria.Contains(w) ? w : null;
+        dialect.DrivesByJoin && InKeyOrder(query) && plan is { Window: true, Driver: { } w } && query.Criteria.Contains(w) ? w : null;
 
     // FROM (SELECT DISTINCT i.res_key FROM idx_x i WHERE <the driver's values>) d
     private void AppendJoinedDriver(SearchCriterion c)
