@@ -8,6 +8,7 @@ using System.Text.Json;
 // Bundles), then times reindex jobs through the server's own API: the one a new SearchParameter
 // queues, `Observation/$reindex?code=<it>` (one parameter) and `Observation/$reindex` (all).
 // Usage: Fhir.Bench.Reindex [--base http://127.0.0.1:8080/fhir] [--count 100000] [--bundle 500] [--clients 4]
+//        [--skip-load] (the Observations are there from an earlier run) [--all-only] (only the reindex of every parameter)
 
 var options = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--", StringComparison.Ordinal))
     .ToDictionary(x => x.a[2..], x => x.i + 1 < args.Length ? args[x.i + 1] : "");
@@ -15,13 +16,15 @@ var baseUrl = options.GetValueOrDefault("base", "http://127.0.0.1:8080/fhir").Tr
 var count = int.Parse(options.GetValueOrDefault("count", "100000"), CultureInfo.InvariantCulture);
 var bundleSize = int.Parse(options.GetValueOrDefault("bundle", "500"), CultureInfo.InvariantCulture);
 var clients = int.Parse(options.GetValueOrDefault("clients", "4"), CultureInfo.InvariantCulture);
+var skipLoad = options.ContainsKey("skip-load");
+var allOnly = options.ContainsKey("all-only");
 
 using var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromMinutes(10) };
 const string FhirJson = "application/fhir+json";
 
 // 1. Load.
 var load = Stopwatch.StartNew();
-var bundles = (count + bundleSize - 1) / bundleSize;
+var bundles = skipLoad ? 0 : (count + bundleSize - 1) / bundleSize;
 var next = -1;
 await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
 {
@@ -40,7 +43,13 @@ await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
         if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"Load failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 }));
-Console.WriteLine($"loaded {count:N0} Observations in {load.Elapsed.TotalSeconds:F1} s ({count / load.Elapsed.TotalSeconds:N0}/s)");
+if (!skipLoad) Console.WriteLine($"loaded {count:N0} Observations in {load.Elapsed.TotalSeconds:F1} s ({count / load.Elapsed.TotalSeconds:N0}/s)");
+
+if (allOnly)
+{
+    await Report("Observation/$reindex (all parameters)", await KickOff("Observation/$reindex"));
+    return;
+}
 
 // 2. A new SearchParameter: its reindex job (one parameter, after a 1 s settle the job waits for in-flight writes).
 var code = "bench-gene-" + Guid.NewGuid().ToString("N")[..6];

@@ -11,6 +11,12 @@ namespace Fhir.Storage;
 /// </summary>
 public interface IReindexStore
 {
+    /// <summary>
+    /// How many batches of one reindex are worth writing at once (<see cref="ReplaceIndexAsync"/>): 1 where writes take
+    /// turns anyway (SQLite's one writer).
+    /// </summary>
+    int ReindexWriters { get; }
+
     /// <summary>How many current (not deleted) resources of <paramref name="type"/> there are.</summary>
     Task<long> CountCurrentAsync(string type, CancellationToken ct = default);
 
@@ -25,6 +31,11 @@ public interface IReindexStore
     /// progress is recorded in the same transaction, and nothing is written unless the runner still owns the job.
     /// </summary>
     /// <returns>False when the checkpoint did not hold (nothing was written).</returns>
+    /// <remarks>
+    /// Up to <see cref="ReindexWriters"/> calls may run at once on batches of different resources. They may then commit in
+    /// any order, so a checkpoint never moves a job back: one that reports fewer resources done than the job has leaves
+    /// the cursor where it is.
+    /// </remarks>
     Task<bool> ReplaceIndexAsync(
         IReadOnlyList<ReindexedResource> resources, IReadOnlyCollection<string>? codes, JobCheckpoint? checkpoint, DateTimeOffset now,
         CancellationToken ct = default);

@@ -174,6 +174,31 @@ public abstract partial class StoreTests
         Assert.Equal(("Patient/1", 1L), ((await Store.GetJobAsync(job.Id))!.Cursor, (await Store.GetJobAsync(job.Id))!.Done));
     }
 
+    // Batches written side by side commit in any order (IReindexStore.ReindexWriters): a later commit of an earlier
+    // checkpoint must not move the job back, or a runner that resumes would skip nothing but redo, or skip what is not stored.
+    [Fact]
+    public async Task A_checkpoint_that_reports_less_done_keeps_the_cursor_and_renews_the_lease()
+    {
+        await WriteAsync(Create("Patient", "a", T0, Token("gene", null, "old")), Create("Patient", "b", T0, Token("gene", null, "old")));
+        var read = await Store.ReadCurrentAsync("Patient", 0, 10);
+        var job = await Store.EnqueueJobAsync("reindex", "{}", T0);
+        await Store.ClaimJobAsync("n", T0, Later);
+
+        Assert.True(await Store.ReplaceIndexAsync([new(read[1].Key, read[1].VersionSeq, [Token("gene", null, "new")])], ["gene"], new JobCheckpoint(job.Id, "n", "0:2", 2, 2, Later), T0));
+        // The earlier batch commits after it, with its earlier checkpoint: its rows are stored, the cursor stays.
+        var renewed = Later.AddMinutes(5);
+        Assert.True(await Store.ReplaceIndexAsync([new(read[0].Key, read[0].VersionSeq, [Token("gene", null, "new")])], ["gene"], new JobCheckpoint(job.Id, "n", "0:1", 1, 2, renewed), T0.AddSeconds(1)));
+
+        var after = (await Store.GetJobAsync(job.Id))!;
+        Assert.Equal(("0:2", 2L), (after.Cursor, after.Done));
+        Assert.Equal(renewed, after.LeaseUntil);
+        Assert.Equal(["a", "b"], (await SearchIdsAsync("Patient", TokenCriterion("gene", null, new TokenSearchValue(null, "new", false)))).Order(StringComparer.Ordinal));
+
+        // An equal or greater count moves it on, as before.
+        Assert.True(await Store.CheckpointJobAsync(new JobCheckpoint(job.Id, "n", "0:3", 3, 3, renewed), T0.AddSeconds(2)));
+        Assert.Equal(("0:3", 3L), ((await Store.GetJobAsync(job.Id))!.Cursor, (await Store.GetJobAsync(job.Id))!.Done));
+    }
+
     [Fact]
     public async Task Reindexing_many_resources_inserts_every_row()
     {

@@ -15,8 +15,12 @@ public sealed class JobOptions
     /// <summary>How long a claim holds without a checkpoint; after that another process takes the job over. Default 30 s.</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Resources per reindex batch (one transaction each). Default 1,000.</summary>
-    public int ReindexBatchSize { get; set; } = 1_000;
+    /// <summary>
+    /// Resources per reindex batch (one transaction each). Default 250: a batch of 1,000 Observations made column arrays
+    /// above 85 KB (PostgreSQL's unnest rows), which .NET keeps on the large object heap until a full collection; at 250
+    /// a full reindex took 10-20% less server CPU on both stores (issue 18).
+    /// </summary>
+    public int ReindexBatchSize { get; set; } = 250;
 
     /// <summary>Fails start-up when a value is not usable.</summary>
     public void Validate()

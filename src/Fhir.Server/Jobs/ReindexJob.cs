@@ -39,11 +39,15 @@ internal sealed class ReindexJob(IFhirStore store, SearchParameterCatalog catalo
         }
         var (typeAt, key) = ReindexRequest.ParseCursor(job.Cursor);
         var done = job.Done;
-        // One batch is written while the next is read and extracted: the write is the database's work and
-        // the extraction the CPU's, so overlapping them keeps both busy. Writes stay in cursor order, one at a
-        // time, each with its own checkpoint.
-        Task<bool>? writing = null;
-        JobCheckpoint? pending = null;
+        // Batches are written while the next is read and extracted: the write is the database's work and the extraction
+        // the CPU's, so overlapping them keeps both busy. Up to ReindexWriters writes run at once (PostgreSQL: one left
+        // both sides waiting on round trips). They may then commit in any order, so each carries a checkpoint of what is
+        // certainly stored by its commit: its own end when no write before it is still in flight, else the end of the
+        // last batch seen committed (the store never moves a job back). Resuming thus repeats at most a few batches.
+        var writers = Math.Max(1, store.ReindexWriters);
+        var inFlight = new Queue<(Task<bool> Write, string Cursor, long Done)>();
+        var stored = (Cursor: job.Cursor, Done: job.Done); // every batch up to here is committed
+        var claimed = job.Done;
         try
         {
             for (; typeAt < request.Types.Count; typeAt++, key = 0)
@@ -53,44 +57,74 @@ internal sealed class ReindexJob(IFhirStore store, SearchParameterCatalog catalo
                 {
                     ct.ThrowIfCancellationRequested();
                     var batch = await store.ReadCurrentAsync(type, key, options.ReindexBatchSize, ct);
-                    var reindexed = batch.Count == 0 ? null : Extract(batch, catalog.Current, codes);
-                    if (writing is not null && !await writing)
-                    {
-                        logger.LogInformation("Reindex job {Job} stopped at {Cursor}: cancelled or taken over", job.Id, pending!.Cursor);
-                        return false;
-                    }
-                    writing = null;
-                    if (reindexed is null)
+                    if (batch.Count == 0)
                     {
                         break;
+                    }
+                    var reindexed = Extract(batch, catalog.Current, codes);
+                    while (inFlight.Count >= writers)
+                    {
+                        if (!await OldestStoredAsync())
+                        {
+                            return false;
+                        }
                     }
                     key = batch[^1].Key;
                     done += batch.Count;
                     var now = clock.GetUtcNow();
-                    var checkpoint = new JobCheckpoint(job.Id, owner, ReindexRequest.Cursor(typeAt, key), done, total, now + options.Lease);
-                    pending = checkpoint;
+                    var cursor = ReindexRequest.Cursor(typeAt, key);
+                    var claim = inFlight.Count == 0 ? (Cursor: cursor, Done: done) : stored;
+                    claimed = claim.Done;
+                    var checkpoint = new JobCheckpoint(job.Id, owner, claim.Cursor, claim.Done, total, now + options.Lease);
                     // On a thread of its own: SQLite runs the whole write synchronously before returning its task.
-                    writing = Task.Run(() => WithRetriesAsync(() => store.ReplaceIndexAsync(reindexed, codes, checkpoint, now, ct)), CancellationToken.None);
+                    var write = Task.Run(() => WithRetriesAsync(() => store.ReplaceIndexAsync(reindexed, codes, checkpoint, now, ct)), CancellationToken.None);
+                    inFlight.Enqueue((write, cursor, done));
                     if (batch.Count < options.ReindexBatchSize)
                     {
                         break;
                     }
                 }
             }
-            if (writing is not null && !await writing)
+            while (inFlight.Count > 0)
             {
-                logger.LogInformation("Reindex job {Job} stopped at {Cursor}: cancelled or taken over", job.Id, pending!.Cursor);
+                if (!await OldestStoredAsync())
+                {
+                    return false;
+                }
+            }
+            // The last batches claimed less than they stored: the job's record catches up, as a runner that resumed would see it.
+            if (claimed < done
+                && !await store.CheckpointJobAsync(new JobCheckpoint(job.Id, owner, stored.Cursor, done, total, clock.GetUtcNow() + options.Lease), clock.GetUtcNow(), ct))
+            {
+                logger.LogInformation("Reindex job {Job} stopped at {Cursor}: cancelled or taken over", job.Id, stored.Cursor);
                 return false;
             }
-            writing = null;
         }
         finally
         {
-            // A read that failed mid-way leaves a write in flight: let it end before the job is released.
-            if (writing is not null) await ((Task)writing).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            // A read or a write that failed leaves writes in flight: let them end before the job is released.
+            foreach (var (write, _, _) in inFlight)
+            {
+                await ((Task)write).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
         }
         logger.LogInformation("Reindex job {Job} completed: {Done} resources", job.Id, done);
         return true;
+
+        // Waits for the oldest write; false when its checkpoint did not hold (the job was cancelled or taken over).
+        async Task<bool> OldestStoredAsync()
+        {
+            var (write, cursor, doneThere) = inFlight.Peek();
+            var held = await write;
+            inFlight.Dequeue();
+            if (!held)
+            {
+                logger.LogInformation("Reindex job {Job} stopped at {Cursor}: cancelled or taken over", job.Id, cursor);
+                return false;
+            }
+            stored = (cursor, doneThere);
+            return true;
+        }
     }
 
     private ReindexedResource[] Extract(IReadOnlyList<CurrentResource> batch, SearchParameterSnapshot snapshot, HashSet<string>? codes)

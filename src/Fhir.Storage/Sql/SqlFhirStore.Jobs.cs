@@ -21,8 +21,11 @@ internal abstract partial class SqlFhirStore
     private string? _claimSql;
 
     /// <summary>Records a checkpoint: @p0 id, @p1 owner, @p2 cursor, @p3 done, @p4 total, @p5 lease_until, @p6 now.</summary>
+    // A checkpoint never moves a job back: batches written side by side commit in any order (IReindexStore.ReindexWriters),
+    // so one that reports fewer done keeps the cursor of the one that reported more. It still renews the lease.
     private const string CheckpointSql =
-        "UPDATE job SET resume_at = @p2, done = @p3, total = COALESCE(@p4, total), lease_until = @p5, heartbeat = @p6"
+        "UPDATE job SET resume_at = CASE WHEN done <= @p3 THEN @p2 ELSE resume_at END, done = CASE WHEN done <= @p3 THEN @p3 ELSE done END,"
+        + " total = COALESCE(@p4, total), lease_until = @p5, heartbeat = @p6"
         + " WHERE id = @p0 AND owner = @p1 AND status = 'running'";
 
     public async Task<JobRecord> EnqueueJobAsync(string kind, string request, DateTimeOffset now, CancellationToken ct = default)

@@ -115,37 +115,54 @@ internal abstract partial class SqlFhirStore
         }, ct);
     }
 
-    public Task<bool> ReplaceIndexAsync(
+    public virtual int ReindexWriters => 1;
+
+    public async Task<bool> ReplaceIndexAsync(
         IReadOnlyList<ReindexedResource> resources, IReadOnlyCollection<string>? codes, JobCheckpoint? checkpoint, DateTimeOffset now,
         CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(resources);
-        return InWriteSessionAsync(async session =>
+        var session = (SqlWriteSession)await BeginWriteAsync(ct: ct);
+        await using (session)
         {
-            // The checkpoint first: on PostgreSQL it locks the job row, so a concurrent cancel
-            // waits for this batch or makes it write nothing.
-            if (checkpoint is not null && !await CheckpointAsync(session, checkpoint, now, ct))
+            // Where batches are written side by side, the checkpoint comes last: it locks the job row until the commit
+            // (so that a concurrent cancel waits for the batch or makes it roll back), and taken first it would make each
+            // batch wait for the one before. Where they take turns anyway (SQLite, whose session that wrote and then does
+            // not commit undoes its whole commit group), it comes first, before anything is written.
+            var last = ReindexWriters > 1;
+            if (checkpoint is not null && !last && !await CheckpointAsync(session, checkpoint, now, ct))
             {
                 return false;
             }
-            if (resources.Count == 0)
+            await ReplaceIndexInSessionAsync(session, resources, codes, ct);
+            if (checkpoint is not null && last && !await CheckpointAsync(session, checkpoint, now, ct))
             {
-                return true;
+                return false; // not committed: the batch's rows roll back with the session
             }
-            if (codes is null && resources.All(r => r.Type is not null))
-            {
-                // Every parameter's values and the type are here: the pair rows are derived from them and replaced with the rest.
-                await ReplaceIndexRowsAsync(session, [.. resources.Select(r => r with { Index = IndexPairs.With(r.Index, r.Type) })], null, ct);
-                return true;
-            }
-            // Some parameters only, or no type: when they touch a pair, the pairs come from the stored rows once those are
-            // replaced.
-            await ReplaceIndexRowsAsync(session, resources, codes, ct);
-            if (codes is null || IndexPairs.Touched(codes, resources))
-            {
-                await RederivePairsAsync(session, [.. resources.Select(r => r.Key)], ct);
-            }
+            await session.CommitAsync(ct);
             return true;
-        }, ct);
+        }
+    }
+
+    private async Task ReplaceIndexInSessionAsync(
+        SqlWriteSession session, IReadOnlyList<ReindexedResource> resources, IReadOnlyCollection<string>? codes, CancellationToken ct)
+    {
+        if (resources.Count == 0)
+        {
+            return;
+        }
+        if (codes is null && resources.All(r => r.Type is not null))
+        {
+            // Every parameter's values and the type are here: the pair rows are derived from them and replaced with the rest.
+            await ReplaceIndexRowsAsync(session, [.. resources.Select(r => r with { Index = IndexPairs.With(r.Index, r.Type) })], null, ct);
+            return;
+        }
+        // Some parameters only, or no type: when they touch a pair, the pairs come from the stored rows once those are
+        // replaced.
+        await ReplaceIndexRowsAsync(session, resources, codes, ct);
+        if (codes is null || IndexPairs.Touched(codes, resources))
+        {
+            await RederivePairsAsync(session, [.. resources.Select(r => r.Key)], ct);
+        }
     }
 }

@@ -471,6 +471,78 @@ public class UcumTests
         Assert.Equal(expected, d.ToString(CultureInfo.InvariantCulture));
     }
 
+    // TryToDecimal takes shortcuts (whole values, a first scale from the whole part's digits, trailing zeros dropped in
+    // 128-bit arithmetic); it must give what the plain definition gives, digit for digit and scale for scale, for every
+    // shape of fraction: whole, tiny, at the edges of the mantissa and of a digit count, ties to round, negative.
+    [Fact]
+    public void Decimals_of_fractions_are_those_of_the_plain_definition_for_every_shape()
+    {
+        var random = new Random(18);
+        var numbers = new List<System.Numerics.BigInteger>();
+        for (var k = 0; k <= 40; k++)
+        {
+            var p = System.Numerics.BigInteger.Pow(10, k);
+            numbers.AddRange([p, p - 1, p + 1, p * 5, p / 2 + 1]);
+        }
+        var mantissa = System.Numerics.BigInteger.Pow(2, 96);
+        numbers.AddRange([mantissa, mantissa - 1, mantissa + 1, mantissa / 3, 7, 3, 8, 15, 1000, 1024]);
+        for (var i = 0; i < 300; i++)
+        {
+            var bytes = new byte[random.Next(1, 18)];
+            random.NextBytes(bytes);
+            numbers.Add(System.Numerics.BigInteger.Abs(new System.Numerics.BigInteger(bytes)) + 1);
+        }
+        numbers.RemoveAll(x => x.IsZero);
+        var checkedPairs = 0;
+        foreach (var numerator in numbers)
+        {
+            foreach (var denominator in numbers.Where((_, i) => i % 7 == numbers.IndexOf(numerator) % 7))
+            {
+                foreach (var sign in (int[])[1, -1])
+                {
+                    var r = new Rational(sign * numerator, denominator);
+                    var expectedOk = PlainDecimal(r, out var expected);
+                    Assert.Equal(expectedOk, r.TryToDecimal(out var actual));
+                    if (expectedOk)
+                    {
+                        Assert.Equal(expected.ToString(CultureInfo.InvariantCulture), actual.ToString(CultureInfo.InvariantCulture));
+                    }
+                    checkedPairs++;
+                }
+            }
+        }
+        Assert.True(checkedPairs > 10_000, $"only {checkedPairs} fractions");
+    }
+
+    // The definition: the largest scale (28 down) whose quotient, rounded half to even, fits the 96-bit mantissa, then
+    // trailing zeros dropped.
+    private static bool PlainDecimal(Rational r, out decimal value)
+    {
+        value = 0m;
+        if (r.Numerator.IsZero) return true;
+        var limit = System.Numerics.BigInteger.Pow(2, 96);
+        var n = System.Numerics.BigInteger.Abs(r.Numerator);
+        var d = r.Denominator;
+        if (n / d >= limit) return false;
+        var q = System.Numerics.BigInteger.Zero;
+        var scale = 28;
+        for (; scale >= 0; scale--)
+        {
+            q = System.Numerics.BigInteger.DivRem(n * System.Numerics.BigInteger.Pow(10, scale), d, out var remainder);
+            var twice = remainder * 2;
+            if (twice > d || (twice == d && !q.IsEven)) q += 1;
+            if (q < limit) break;
+        }
+        if (scale < 0 || q.IsZero) return false;
+        while (scale > 0 && (q % 10).IsZero)
+        {
+            q /= 10;
+            scale--;
+        }
+        value = new decimal((int)(uint)(q & uint.MaxValue), (int)(uint)((q >> 32) & uint.MaxValue), (int)(uint)((q >> 64) & uint.MaxValue), r.Numerator.Sign < 0, (byte)scale);
+        return true;
+    }
+
     [Fact]
     public void Reads_decimal_text_and_decimals_exactly()
     {
