@@ -16,9 +16,9 @@ public sealed class JobOptions
     public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Resources per reindex batch (one transaction each). Default 250: a batch of 1,000 Observations made column arrays
-    /// above 85 KB (PostgreSQL's unnest rows), which .NET keeps on the large object heap until a full collection; at 250
-    /// a full reindex took 10-20% less server CPU on both stores (issue 18).
+    /// Resources per reindex batch (one transaction each). Default 250: a batch of 1,000 Observations made arrays of its
+    /// index rows above 85 KB, which .NET keeps on the large object heap until a full collection; at 250 a full reindex
+    /// took 10-20% less server CPU on both stores (issue 18).
     /// </summary>
     public int ReindexBatchSize { get; set; } = 250;
 

@@ -96,8 +96,7 @@ internal sealed class ReindexJob(IFhirStore store, SearchParameterCatalog catalo
             if (claimed < done
                 && !await store.CheckpointJobAsync(new JobCheckpoint(job.Id, owner, stored.Cursor, done, total, clock.GetUtcNow() + options.Lease), clock.GetUtcNow(), ct))
             {
-                logger.LogInformation("Reindex job {Job} stopped at {Cursor}: cancelled or taken over", job.Id, stored.Cursor);
-                return false;
+                return Stopped(stored.Cursor);
             }
         }
         finally
@@ -119,11 +118,16 @@ internal sealed class ReindexJob(IFhirStore store, SearchParameterCatalog catalo
             inFlight.Dequeue();
             if (!held)
             {
-                logger.LogInformation("Reindex job {Job} stopped at {Cursor}: cancelled or taken over", job.Id, cursor);
-                return false;
+                return Stopped(cursor);
             }
             stored = (cursor, doneThere);
             return true;
+        }
+
+        bool Stopped(string? at)
+        {
+            logger.LogInformation("Reindex job {Job} stopped at {Cursor}: cancelled or taken over", job.Id, at);
+            return false;
         }
     }
 

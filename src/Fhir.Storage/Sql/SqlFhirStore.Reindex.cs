@@ -129,13 +129,13 @@ internal abstract partial class SqlFhirStore
             // (so that a concurrent cancel waits for the batch or makes it roll back), and taken first it would make each
             // batch wait for the one before. Where they take turns anyway (SQLite, whose session that wrote and then does
             // not commit undoes its whole commit group), it comes first, before anything is written.
-            var last = ReindexWriters > 1;
-            if (checkpoint is not null && !last && !await CheckpointAsync(session, checkpoint, now, ct))
+            var checkpointLast = ReindexWriters > 1;
+            if (checkpoint is not null && !checkpointLast && !await CheckpointAsync(session, checkpoint, now, ct))
             {
                 return false;
             }
             await ReplaceIndexInSessionAsync(session, resources, codes, ct);
-            if (checkpoint is not null && last && !await CheckpointAsync(session, checkpoint, now, ct))
+            if (checkpoint is not null && checkpointLast && !await CheckpointAsync(session, checkpoint, now, ct))
             {
                 return false; // not committed: the batch's rows roll back with the session
             }
