@@ -28,23 +28,42 @@ public sealed class PostgresStoreTests(PostgresFixture postgres) : StoreTests
     }
 
     // Issue 18: a generic plan once made a patient's Observations of a code take 355 ms instead of 3; planning every
-    // write and read by id cost a fifth of the mixed load. So each kind of statement has the plan mode it needs.
+    // write and read by id cost a fifth of the mixed load, and left to PostgreSQL's choice (auto) an update was still
+    // planned on most runs. So each kind of statement has the plan mode it needs.
     [Fact]
-    public async Task Searches_plan_for_their_values_while_writes_and_reads_by_id_keep_generic_plans()
+    public async Task Searches_plan_for_their_values_while_writes_and_reads_by_id_take_generic_plans()
     {
         var store = (Fhir.Storage.Sql.SqlFhirStore)Store;
         await using (var lease = await store.LeaseForSearchAsync(default)) Assert.Equal("force_custom_plan", await PlanModeAsync(lease));
-        await using (var lease = await store.LeaseForReadAsync(default)) Assert.Equal("auto", await PlanModeAsync(lease));
+        await using (var lease = await store.LeaseForReadAsync(default)) Assert.Equal("force_generic_plan", await PlanModeAsync(lease));
 
         await using var session = await Store.BeginWriteAsync();
         await session.WriteAsync(Create("Patient", "a", index: Token("identifier", "urn:sys", "1")));
-        Assert.Equal("auto", await PlanModeAsync((Fhir.Storage.Sql.DbLease)session));
-        // A conditional match in the session is a search: planned for its values from then on, in this transaction only.
-        Assert.Equal(["a"], await session.SearchIdsAsync(Query("Patient", TokenCriterion("identifier", null, new Fhir.Search.Queries.TokenSearchValue("urn:sys", "1", true))), Access.ReadScope.Everything, 10));
+        Assert.Equal("force_generic_plan", await PlanModeAsync((Fhir.Storage.Sql.DbLease)session));
+        // A conditional match in the session is a search: planned for its values, in this transaction only, until the
+        // session's next read for update or write, which goes back to generic plans in the same round trip.
+        var match = Query("Patient", TokenCriterion("identifier", null, new Fhir.Search.Queries.TokenSearchValue("urn:sys", "1", true)));
+        Assert.Equal(["a"], await session.SearchIdsAsync(match, Access.ReadScope.Everything, 10));
         Assert.Equal("force_custom_plan", await PlanModeAsync((Fhir.Storage.Sql.DbLease)session));
+        Assert.Equal(1, (await session.ReadForUpdateAsync("Patient", "a"))!.VersionId);
+        Assert.Equal("force_generic_plan", await PlanModeAsync((Fhir.Storage.Sql.DbLease)session));
+
+        Assert.Equal(["a"], await session.SearchIdsAsync(match, Access.ReadScope.Everything, 10));
+        await session.WriteAsync(Update("Patient", "a", 2, T0.AddMinutes(1), Token("identifier", "urn:sys", "2")));
+        Assert.Equal("force_generic_plan", await PlanModeAsync((Fhir.Storage.Sql.DbLease)session));
+        Assert.Empty(await session.SearchIdsAsync(match, Access.ReadScope.Everything, 10));
         await session.CommitAsync();
 
-        await using (var lease = await store.LeaseForReadAsync(default)) Assert.Equal("auto", await PlanModeAsync(lease));
+        await using (var check = await Store.BeginWriteAsync())
+        {
+            Assert.Equal(2, (await check.ReadForUpdateAsync("Patient", "a"))!.VersionId);
+            Assert.Empty(await check.SearchIdsAsync(match, Access.ReadScope.Everything, 10));
+            await check.WriteAsync(Update("Patient", "a", 3, T0.AddMinutes(3), Token("identifier", "urn:sys", "1")));
+            Assert.Equal(["a"], await check.SearchIdsAsync(match, Access.ReadScope.Everything, 10));
+            await check.CommitAsync();
+        }
+
+        await using (var lease = await store.LeaseForReadAsync(default)) Assert.Equal("force_generic_plan", await PlanModeAsync(lease));
     }
 
     private static async Task<string?> PlanModeAsync(Fhir.Storage.Sql.DbLease lease) =>

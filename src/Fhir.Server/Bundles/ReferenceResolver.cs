@@ -13,13 +13,24 @@ namespace Fhir.Server.Bundles;
 /// </summary>
 internal static class ReferenceResolver
 {
+    /// <param name="resource">The entry's resource, rewritten in place.</param>
+    /// <param name="fullUrls">The entries' fullUrls and the references they become.</param>
+    /// <param name="resolved">
+    /// The conditional references resolved so far in this pass, added to as it goes. The pass writes nothing, so a
+    /// reference means the same resource in every entry: a Synthea bundle repeats its six conditional references
+    /// (practitioner, organisation, location) ~500 times, each a locked search.
+    /// </param>
+    /// <param name="session">The transaction's session, whose view the conditional references are searched in.</param>
+    /// <param name="context">The server.</param>
+    /// <param name="ct">Cancels the searches.</param>
     public static async Task<FhirResponse?> RewriteAsync(
-        ElementNode resource, IReadOnlyDictionary<string, string> fullUrls, WriteSession session, ServerContext context, CancellationToken ct)
+        ElementNode resource, IReadOnlyDictionary<string, string> fullUrls, Dictionary<string, string> resolved,
+        WriteSession session, ServerContext context, CancellationToken ct)
     {
         foreach (var reference in References(resource))
         {
             var value = (string)reference.Value!;
-            if (fullUrls.TryGetValue(value, out var target))
+            if (fullUrls.TryGetValue(value, out var target) || resolved.TryGetValue(value, out target))
             {
                 reference.Value = target;
                 continue;
@@ -42,7 +53,7 @@ internal static class ReferenceResolver
                     return FhirResponse.Error(412, ids.Count == 0 ? IssueType.NotFound : IssueType.MultipleMatches,
                         $"The conditional reference '{value}' matches {(ids.Count == 0 ? "no" : "more than one")} {type}; it must match exactly one.", reference.Location);
                 }
-                reference.Value = $"{type}/{ids[0]}";
+                reference.Value = resolved[value] = $"{type}/{ids[0]}";
             }
         }
         return null;

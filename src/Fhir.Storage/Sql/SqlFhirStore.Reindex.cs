@@ -24,9 +24,11 @@ internal abstract partial class SqlFhirStore
     protected abstract Task ReplaceIndexRowsAsync(
         SqlWriteSession session, IReadOnlyList<ReindexedResource> resources, IReadOnlyCollection<string>? codes, CancellationToken ct);
 
+    // Both reads by type run where searches do: their best plan depends on the type's share of the table (a batch of a
+    // type with a few rows in a million walks the type's index; a plan made without the value walks the whole key order).
     public async Task<long> CountCurrentAsync(string type, CancellationToken ct = default)
     {
-        var lease = await LeaseForReadAsync(ct);
+        var lease = await LeaseForSearchAsync(ct);
         await using (lease)
         {
             var cmd = lease.Command("SELECT COUNT(*) FROM resource WHERE res_type = @p0 AND deleted = FALSE");
@@ -40,7 +42,7 @@ internal abstract partial class SqlFhirStore
     public async Task<IReadOnlyList<CurrentResource>> ReadCurrentAsync(string type, long afterKey, int limit, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        var lease = await LeaseForReadAsync(ct);
+        var lease = await LeaseForSearchAsync(ct);
         await using (lease)
         {
             var cmd = lease.Command(ReadCurrentSql);

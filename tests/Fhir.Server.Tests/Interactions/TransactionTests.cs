@@ -67,6 +67,33 @@ public abstract class TransactionTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task A_conditional_reference_repeated_across_entries_points_every_entry_at_its_own_match()
+    {
+        var (a, b) = (Unique(), Unique());
+        var patientA = (await (await Client.PostAsync("Patient", Json(Samples.Patient(a)))).ExpectAsync(HttpStatusCode.Created)).Id();
+        var patientB = (await (await Client.PostAsync("Patient", Json(Samples.Patient(b)))).ExpectAsync(HttpStatusCode.Created)).Id();
+        var (toA, toB) = ($"Patient?identifier=urn:trial:mrn|{a}", $"Patient?identifier=urn:trial:mrn|{b}");
+
+        var response = await (await Client.PostAsync("", Json(Bundle("transaction",
+            ObservationEntry(toA), ObservationEntry(toB), ObservationEntry(toA), ObservationEntry(toB), ObservationEntry(toA)))))
+            .ExpectAsync(HttpStatusCode.OK);
+
+        var subjects = response.GetProperty("entry").EnumerateArray()
+            .Select(e => e.GetProperty("resource").GetProperty("subject").GetProperty("reference").GetString()).ToList();
+        Assert.Equal([$"Patient/{patientA}", $"Patient/{patientB}", $"Patient/{patientA}", $"Patient/{patientB}", $"Patient/{patientA}"], subjects);
+        Assert.Equal(3, await CountAsync($"Observation?subject=Patient/{patientA}"));
+        Assert.Equal(2, await CountAsync($"Observation?subject=Patient/{patientB}"));
+
+        // A repeated reference that matches nothing fails at the first entry that has it, and nothing is written.
+        var nobody = $"Patient?identifier=urn:trial:mrn|nobody-{a}";
+        var outcome = await (await Client.PostAsync("", Json(Bundle("transaction", ObservationEntry(toA), ObservationEntry(nobody), ObservationEntry(nobody)))))
+            .ExpectAsync(HttpStatusCode.PreconditionFailed);
+        Assert.Contains(outcome.IssueExpressions(), e => e.StartsWith("Bundle.entry[1]", StringComparison.Ordinal));
+        Assert.DoesNotContain(outcome.IssueExpressions(), e => e.StartsWith("Bundle.entry[2]", StringComparison.Ordinal));
+        Assert.Equal(3, await CountAsync($"Observation?subject=Patient/{patientA}"));
+    }
+
+    [Fact]
     public async Task Transaction_with_conditional_creates_and_references_can_be_resent_without_duplicates()
     {
         var mrn = Unique();
