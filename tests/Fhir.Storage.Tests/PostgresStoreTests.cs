@@ -39,6 +39,10 @@ public sealed class PostgresStoreTests(PostgresFixture postgres) : StoreTests
 
         await using var session = await Store.BeginWriteAsync();
         await session.WriteAsync(Create("Patient", "a", index: Token("identifier", "urn:sys", "1")));
+        // Writes are held back until the session's next step (which sends them first); a statement run directly on the
+        // session before then is refused.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => PlanModeAsync((Fhir.Storage.Sql.DbLease)session));
+        Assert.Equal(["a"], await session.CurrentPatientsAsync("Patient", "a"));
         Assert.Equal("force_generic_plan", await PlanModeAsync((Fhir.Storage.Sql.DbLease)session));
         // A conditional match in the session is a search: planned for its values, in this transaction only, until the
         // session's next read for update or write, which goes back to generic plans in the same round trip.
@@ -50,6 +54,7 @@ public sealed class PostgresStoreTests(PostgresFixture postgres) : StoreTests
 
         Assert.Equal(["a"], await session.SearchIdsAsync(match, Access.ReadScope.Everything, 10));
         await session.WriteAsync(Update("Patient", "a", 2, T0.AddMinutes(1), Token("identifier", "urn:sys", "2")));
+        Assert.Equal(["a"], await session.CurrentPatientsAsync("Patient", "a"));
         Assert.Equal("force_generic_plan", await PlanModeAsync((Fhir.Storage.Sql.DbLease)session));
         Assert.Empty(await session.SearchIdsAsync(match, Access.ReadScope.Everything, 10));
         await session.CommitAsync();

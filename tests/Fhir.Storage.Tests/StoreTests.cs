@@ -224,13 +224,22 @@ public abstract partial class StoreTests : IAsyncLifetime
         Assert.NotNull(await Reader.ReadAsync("Patient", "a"));
     }
 
+    // A conflict surfaces at the write or, where the store holds writes back (PostgreSQL sends them in batches), at the
+    // session's next step, at the latest its commit.
+    private static async Task WriteAndCommitAsync(IWriteSession session, params ResourceWrite[] writes)
+    {
+        foreach (var write in writes) await session.WriteAsync(write);
+        await session.CommitAsync();
+    }
+
     [Fact]
     public async Task Writing_an_existing_version_again_throws_WriteConflictException()
     {
         await WriteAsync(Create("Patient", "a"));
 
         await using var session = await Store.BeginWriteAsync();
-        await Assert.ThrowsAsync<WriteConflictException>(() => session.WriteAsync(Create("Patient", "a")));
+        await Assert.ThrowsAsync<WriteConflictException>(() => WriteAndCommitAsync(session, Create("Patient", "a", T0.AddMinutes(1))));
+        Assert.Equal(T0, (await Reader.ReadAsync("Patient", "a"))!.LastUpdated);
     }
 
     [Fact]
@@ -240,7 +249,9 @@ public abstract partial class StoreTests : IAsyncLifetime
         await WriteAsync(Update("Patient", "a", 3, T0.AddMinutes(1)));
 
         await using var session = await Store.BeginWriteAsync();
-        await Assert.ThrowsAsync<WriteConflictException>(() => session.WriteAsync(Update("Patient", "a", 2, T0.AddMinutes(2))));
+        await Assert.ThrowsAsync<WriteConflictException>(() => WriteAndCommitAsync(session, Update("Patient", "a", 2, T0.AddMinutes(2))));
+        Assert.Equal(3, (await Reader.ReadAsync("Patient", "a"))!.VersionId);
+        Assert.Null(await Reader.ReadVersionAsync("Patient", "a", 2));
     }
 
     [Fact]
@@ -249,8 +260,56 @@ public abstract partial class StoreTests : IAsyncLifetime
         await WriteAsync(Create("Patient", "a"));
 
         await using var session = await Store.BeginWriteAsync();
-        await Assert.ThrowsAsync<WriteConflictException>(() => session.WriteAsync(Create("Patient", "a")));
+        await Assert.ThrowsAsync<WriteConflictException>(() => WriteAndCommitAsync(session, Create("Patient", "a")));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => session.ReadForUpdateAsync("Patient", "a"));
         await Assert.ThrowsAsync<InvalidOperationException>(() => session.CommitAsync());
+    }
+
+    // Whether a store sends each write at once or holds writes back to send them together (PostgreSQL, up to 64 in a
+    // round trip), every other step of the session sees the writes made before it, and the commit stores them all.
+    [Fact]
+    public async Task A_sessions_writes_are_seen_by_its_next_step_and_committed_together_however_many()
+    {
+        await WriteAsync(Create("Patient", "p", index: Token("identifier", "urn:sys", "1")));
+        var code = TokenCriterion("code", null, new TokenSearchValue("urn:c", "x", true));
+
+        await using var session = await Store.BeginWriteAsync();
+        for (var i = 0; i < 150; i++)
+        {
+            await session.WriteAsync(Create("Observation", $"o{i}", index: Token("code", "urn:c", "x")));
+            if (i % 40 == 0) await session.AppendAuditAsync(Encoding.UTF8.GetBytes($"{{\"n\":{i}}}"));
+        }
+        await session.WriteAsync(Update("Patient", "p", 2, T0.AddMinutes(1), Token("identifier", "urn:sys", "2")));
+        Assert.Equal(150, (await session.SearchIdsAsync(Query("Observation", code), Access.ReadScope.Everything, 1000)).Count);
+        Assert.Equal(2, (await session.ReadForUpdateAsync("Patient", "p"))!.VersionId);
+        await session.WriteAsync(Update("Patient", "p", 3, T0.AddMinutes(2), Token("identifier", "urn:sys", "3")));
+        Assert.Equal(["p"], await session.CurrentPatientsAsync("Patient", "p"));
+        await session.WriteAsync(Delete("Observation", "o7", 2, T0.AddMinutes(3)));
+        await session.CommitAsync();
+
+        Assert.Equal(3, (await Reader.ReadAsync("Patient", "p"))!.VersionId);
+        Assert.Equal(149, (await SearchIdsAsync("Observation", code)).Length);
+        Assert.True((await Reader.ReadAsync("Observation", "o7"))!.IsDeleted);
+        Assert.Equal(4, await Store.PendingAuditAsync());
+    }
+
+    [Fact]
+    public async Task A_conflict_among_a_sessions_writes_stores_none_of_them()
+    {
+        await WriteAsync(Create("Patient", "taken"));
+
+        await using (var session = await Store.BeginWriteAsync())
+        {
+            var writes = Enumerable.Range(0, 100).Select(i => Create("Patient", $"n{i}")).ToList();
+            writes.Insert(70, Create("Patient", "taken", T0.AddMinutes(1)));
+            await session.AppendAuditAsync(Encoding.UTF8.GetBytes("{}"));
+            await Assert.ThrowsAsync<WriteConflictException>(() => WriteAndCommitAsync(session, [.. writes]));
+        }
+
+        Assert.Null(await Reader.ReadAsync("Patient", "n0"));
+        Assert.Null(await Reader.ReadAsync("Patient", "n99"));
+        Assert.Equal(T0, (await Reader.ReadAsync("Patient", "taken"))!.LastUpdated);
+        Assert.Equal(0, await Store.PendingAuditAsync());
     }
 
     [Fact]

@@ -48,6 +48,18 @@ internal sealed class SqlParams
         }
     }
 
+    /// <summary>Binds every value, in order, to <paramref name="command"/> of a batch (whose parameters are empty).</summary>
+    public void BindTo(DbBatchCommand command)
+    {
+        for (var i = 0; i < values.Count; i++)
+        {
+            var p = command.CreateParameter();
+            p.ParameterName = Name(i);
+            p.Value = values[i];
+            command.Parameters.Add(p);
+        }
+    }
+
     /// <summary>The placeholder of position <paramref name="i"/>.</summary>
     public static string Name(int i) => i < Names.Length ? Names[i] : "@p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
 

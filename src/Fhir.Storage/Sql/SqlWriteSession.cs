@@ -63,7 +63,7 @@ internal abstract class SqlWriteSession(SqlDialect dialect) : DbLease(dialect), 
         {
             await WriteCoreAsync(write, ct);
             return true;
-        });
+        }, deferrable: true);
     }
 
     public Task RecordChangesAsync(IReadOnlyCollection<(string Type, string Id)> resources, CancellationToken ct = default)
@@ -95,19 +95,31 @@ internal abstract class SqlWriteSession(SqlDialect dialect) : DbLease(dialect), 
 
     public Task AppendAuditAsync(ReadOnlyMemory<byte> json, CancellationToken ct = default) => AppendAuditAsync([json], ct);
 
-    /// <summary>Appends <paramref name="records"/> to the outbox, a multi-row INSERT per hundred (one round trip each).</summary>
     public Task AppendAuditAsync(IReadOnlyList<ReadOnlyMemory<byte>> records, CancellationToken ct = default) =>
         RunAsync(async () =>
         {
-            foreach (var chunk in records.Chunk(100))
-            {
-                var p = new SqlParams();
-                var cmd = Command("INSERT INTO audit_outbox (json) VALUES " + string.Join(", ", chunk.Select(r => "(" + p.Add(Dialect.Bytes(r)) + ")")));
-                p.BindTo(cmd);
-                await cmd.ExecuteNonQueryAsync(ct);
-            }
+            await AppendAuditCoreAsync(records, ct);
             return true;
-        });
+        }, deferrable: true);
+
+    /// <summary>Appends <paramref name="records"/> to the outbox, a multi-row INSERT per hundred.</summary>
+    protected virtual async Task AppendAuditCoreAsync(IReadOnlyList<ReadOnlyMemory<byte>> records, CancellationToken ct)
+    {
+        foreach (var chunk in records.Chunk(AuditRowsPerInsert))
+        {
+            var p = new SqlParams();
+            var cmd = Command(AuditInsertSql(chunk.Length, p, chunk.Select(Dialect.Bytes)));
+            p.BindTo(cmd);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    /// <summary>The most audit records one INSERT carries.</summary>
+    protected const int AuditRowsPerInsert = 100;
+
+    /// <summary>The INSERT of <paramref name="count"/> audit records, their values added to <paramref name="p"/>.</summary>
+    protected static string AuditInsertSql(int count, SqlParams p, IEnumerable<object> values) =>
+        "INSERT INTO audit_outbox (json) VALUES " + string.Join(", ", values.Take(count).Select(v => "(" + p.Add(v) + ")"));
 
     public virtual Task<IReadOnlyList<ReadOnlyMemory<byte>>> TakeAuditAsync(int limit, CancellationToken ct = default) =>
         RunAsync<IReadOnlyList<ReadOnlyMemory<byte>>>(async () =>
@@ -153,15 +165,23 @@ internal abstract class SqlWriteSession(SqlDialect dialect) : DbLease(dialect), 
         });
 
     /// <summary>
-    /// Runs one step of the session. After a failed step the transaction is unusable (PostgreSQL
+    /// Sends the steps the session holds back (PostgreSQL sends its writes and audit records in batches); runs before every
+    /// step that is not one of those, so that it sees them. Their failures surface there, at the latest at the commit.
+    /// </summary>
+    protected virtual Task FlushAsync(CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>
+    /// Runs one step of the session, after the steps held back unless this one may be held back too
+    /// (<paramref name="deferrable"/>). After a failed step the transaction is unusable (PostgreSQL
     /// aborts it), so later steps are refused: the caller disposes and retries in a new session.
     /// </summary>
-    protected async Task<T> RunAsync<T>(Func<Task<T>> step)
+    protected async Task<T> RunAsync<T>(Func<Task<T>> step, bool deferrable = false)
     {
         if (Committed) throw new InvalidOperationException("The write session is already committed.");
         if (failed) throw new InvalidOperationException("A previous step of this write session failed: dispose it and retry in a new session.");
         try
         {
+            if (!deferrable) await FlushAsync(CancellationToken.None);
             return await step();
         }
         catch (Exception e)
