@@ -6,9 +6,10 @@ using Npgsql;
 namespace Fhir.Storage.Postgres;
 
 /// <summary>
-/// One READ COMMITTED transaction. Each write is one statement in one round trip: data-modifying
-/// CTEs insert the version, move the current row, clear the old index rows and insert the new
-/// ones (one <c>unnest</c> insert per index table that has values).
+/// One READ COMMITTED transaction. Each write is one statement: data-modifying CTEs insert the
+/// version, move the current row, clear the old index rows and insert the new ones (one
+/// <c>unnest</c> insert per index table that has values). Writes and audit records are held back
+/// and go out together, up to 64 in a round trip, before the session's next other step.
 /// </summary>
 /// <remarks>
 /// <para>One statement instead of a batch of up to 15 (each its own Bind/Execute, executor
