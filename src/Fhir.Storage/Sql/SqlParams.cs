@@ -37,26 +37,19 @@ internal sealed class SqlParams
     }
 
     /// <summary>Binds every value, in order, to <paramref name="command"/> (whose parameters are empty).</summary>
-    public void BindTo(DbCommand command)
-    {
-        for (var i = 0; i < values.Count; i++)
-        {
-            var p = command.CreateParameter();
-            p.ParameterName = Name(i);
-            p.Value = values[i];
-            command.Parameters.Add(p);
-        }
-    }
+    public void BindTo(DbCommand command) => Bind(command.Parameters, command.CreateParameter);
 
     /// <summary>Binds every value, in order, to <paramref name="command"/> of a batch (whose parameters are empty).</summary>
-    public void BindTo(DbBatchCommand command)
+    public void BindTo(DbBatchCommand command) => Bind(command.Parameters, command.CreateParameter);
+
+    private void Bind(DbParameterCollection parameters, Func<DbParameter> create)
     {
         for (var i = 0; i < values.Count; i++)
         {
-            var p = command.CreateParameter();
+            var p = create();
             p.ParameterName = Name(i);
             p.Value = values[i];
-            command.Parameters.Add(p);
+            parameters.Add(p);
         }
     }
 
