@@ -8,8 +8,9 @@ namespace Fhir.Storage;
 /// </summary>
 /// <remarks>
 /// A concurrent writer that collides with this session (same new id, same version) makes
-/// <see cref="WriteAsync"/> or <see cref="CommitAsync"/> throw <see cref="WriteConflictException"/>;
-/// the caller retries the whole unit of work in a new session.
+/// <see cref="WriteAsync"/>, or the session's next step (a store may send writes in batches, at the
+/// latest with <see cref="CommitAsync"/>), throw <see cref="WriteConflictException"/>; the caller
+/// retries the whole unit of work in a new session.
 /// </remarks>
 public interface IWriteSession : IAsyncDisposable
 {
