@@ -14,23 +14,22 @@ namespace Fhir.Server.Bundles;
 internal static class ReferenceResolver
 {
     /// <param name="resource">The entry's resource, rewritten in place.</param>
-    /// <param name="fullUrls">The entries' fullUrls and the references they become.</param>
     /// <param name="resolved">
-    /// The conditional references resolved so far in this pass, added to as it goes. The pass writes nothing, so a
-    /// reference means the same resource in every entry: a Synthea bundle repeats its six conditional references
-    /// (practitioner, organisation, location) ~500 times, each a locked search.
+    /// The references resolved so far and what they become: the entries' fullUrls, and the conditional references this
+    /// pass has searched, added as it goes. The pass writes nothing, so a conditional reference means the same resource
+    /// in every entry: a Synthea bundle repeats its six (practitioner, organisation, location) ~500 times, each a locked
+    /// search.
     /// </param>
     /// <param name="session">The transaction's session, whose view the conditional references are searched in.</param>
     /// <param name="context">The server.</param>
     /// <param name="ct">Cancels the searches.</param>
     public static async Task<FhirResponse?> RewriteAsync(
-        ElementNode resource, IReadOnlyDictionary<string, string> fullUrls, Dictionary<string, string> resolved,
-        WriteSession session, ServerContext context, CancellationToken ct)
+        ElementNode resource, Dictionary<string, string> resolved, WriteSession session, ServerContext context, CancellationToken ct)
     {
         foreach (var reference in References(resource))
         {
             var value = (string)reference.Value!;
-            if (fullUrls.TryGetValue(value, out var target) || resolved.TryGetValue(value, out target))
+            if (resolved.TryGetValue(value, out var target))
             {
                 reference.Value = target;
                 continue;

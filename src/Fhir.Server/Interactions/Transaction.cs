@@ -301,12 +301,11 @@ internal static class Transaction
             }
         }
 
-        var resolved = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < requests.Length; i++)
         {
             if (requests[i].Resource is { } resource)
             {
-                var error = await ReferenceResolver.RewriteAsync(resource, map, resolved, session, context, ct);
+                var error = await ReferenceResolver.RewriteAsync(resource, map, session, context, ct);
                 if (error is not null)
                 {
                     return EntryFailed(i, error);

@@ -50,21 +50,24 @@ internal sealed partial class PostgresFhirStore : SqlFhirStore
         // Left to itself (plan_cache_mode=auto), PostgreSQL plans a prepared statement's first five runs for their values
         // and then keeps a generic plan if it estimates it no worse. For searches it is far worse, because only the values
         // tell a patient's 250 reference rows from a code's 90,000 (a patient's Observations of a code: 3 ms planned for
-        // its values, 355 ms generic, at a million resources), so searches, counts, includes and history run on
-        // connections that plan every run. Writes, reads by id and the jobs' key-ordered batches have one plan whatever
-        // the values, and planning them each time was ~20% of the mixed load's throughput (issue 18: 1,411 / 2,496
-        // against 1,735 / 2,900 req/s at 16 / 64 clients), so their connections always take the generic plan: left to
-        // auto, an update's statement was still planned on ~90% of its runs (~350 µs of PostgreSQL CPU each). A search
-        // inside a write session switches its transaction back (PostgresWriteSession.BeforeSearchAsync). The two pools
-        // share the configured size, a quarter of it for searches (multiplexed, they rarely hold a connection long).
+        // its values, 355 ms generic, at a million resources), so searches, counts, includes, history and the jobs' reads
+        // by type run on connections that plan every run. Writes, reads by id and reads in key order have one plan
+        // whatever the values, and planning them each time was ~20% of the mixed load's throughput (issue 18: 1,411 /
+        // 2,496 against 1,735 / 2,900 req/s at 16 / 64 clients), so their connections always take the generic plan: left
+        // to auto, an update's statement was still planned on 12-90% of its runs (~350 µs of PostgreSQL CPU each). A
+        // search inside a write session switches its transaction back (PostgresWriteSession.BeforeSearchAsync). The two
+        // pools share the configured size, a quarter of it for searches (multiplexed, they rarely hold a connection long).
         var searchBuilder = new NpgsqlConnectionStringBuilder(builder.ConnectionString);
         searchBuilder.MaxPoolSize = Math.Max(2, builder.MaxPoolSize / 4);
-        searchBuilder.Options = ((searchBuilder.Options ?? "") + " -c plan_cache_mode=force_custom_plan").Trim();
         builder.MaxPoolSize = Math.Max(2, builder.MaxPoolSize - searchBuilder.MaxPoolSize);
-        builder.Options = ((builder.Options ?? "") + " -c plan_cache_mode=force_generic_plan").Trim();
+        SetPlanMode(searchBuilder, "force_custom_plan");
+        SetPlanMode(builder, "force_generic_plan");
         dataSource = NpgsqlDataSource.Create(builder);
         searchSource = NpgsqlDataSource.Create(searchBuilder);
     }
+
+    private static void SetPlanMode(NpgsqlConnectionStringBuilder builder, string mode) =>
+        builder.Options = ((builder.Options ?? "") + " -c plan_cache_mode=" + mode).Trim();
 
     // Whether the connection string sets an option itself (keywords compared without spaces or case).
     private static bool Mentions(string connectionString, string keyword) =>

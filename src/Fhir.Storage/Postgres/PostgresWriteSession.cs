@@ -141,7 +141,7 @@ internal sealed class PostgresWriteSession(NpgsqlConnection connection, NpgsqlTr
         foreach (var chunk in records.Chunk(AuditRowsPerInsert))
         {
             var p = new SqlParams();
-            var command = new NpgsqlBatchCommand(AuditInsertSql(chunk.Length, p, chunk.Select(PostgresDialect.Instance.Bytes)));
+            var command = new NpgsqlBatchCommand(AuditInsertSql(p, chunk.Select(PostgresDialect.Instance.Bytes)));
             p.BindTo(command);
             await HoldAsync(command, null, ct);
         }

@@ -108,7 +108,7 @@ internal abstract class SqlWriteSession(SqlDialect dialect) : DbLease(dialect), 
         foreach (var chunk in records.Chunk(AuditRowsPerInsert))
         {
             var p = new SqlParams();
-            var cmd = Command(AuditInsertSql(chunk.Length, p, chunk.Select(Dialect.Bytes)));
+            var cmd = Command(AuditInsertSql(p, chunk.Select(Dialect.Bytes)));
             p.BindTo(cmd);
             await cmd.ExecuteNonQueryAsync(ct);
         }
@@ -117,9 +117,9 @@ internal abstract class SqlWriteSession(SqlDialect dialect) : DbLease(dialect), 
     /// <summary>The most audit records one INSERT carries.</summary>
     protected const int AuditRowsPerInsert = 100;
 
-    /// <summary>The INSERT of <paramref name="count"/> audit records, their values added to <paramref name="p"/>.</summary>
-    protected static string AuditInsertSql(int count, SqlParams p, IEnumerable<object> values) =>
-        "INSERT INTO audit_outbox (json) VALUES " + string.Join(", ", values.Take(count).Select(v => "(" + p.Add(v) + ")"));
+    /// <summary>The INSERT of the audit records <paramref name="values"/>, added to <paramref name="p"/>.</summary>
+    protected static string AuditInsertSql(SqlParams p, IEnumerable<object> values) =>
+        "INSERT INTO audit_outbox (json) VALUES " + string.Join(", ", values.Select(v => "(" + p.Add(v) + ")"));
 
     public virtual Task<IReadOnlyList<ReadOnlyMemory<byte>>> TakeAuditAsync(int limit, CancellationToken ct = default) =>
         RunAsync<IReadOnlyList<ReadOnlyMemory<byte>>>(async () =>
